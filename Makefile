@@ -1,0 +1,50 @@
+# Journey Lab: the two commands are `make run` and `make test`.
+# Each builds the virtual environment it needs from the pinned requirements.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test test-fast lint format bench browser-deps clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: serve the app on journey.db (or $$JOURNEY_DB), seeded with the samples when empty
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+## test: the whole suite (unit, storage, page, CLI and browser tests)
+test: $(VENV)/.dev browser-deps
+	$(PY) -m pytest
+
+## test-fast: everything but the browser tests
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not browser"
+
+## browser-deps: Debian's chromium for the browser tests (installed when root, else explained)
+browser-deps:
+	@bash scripts/install-chromium.sh
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## bench: benchmarks print figures and ratios; they are not tests
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,330 @@
+"""The JSON exchange format: a whole workspace in one versioned, lossless file.
+
+A document holds a workspace, its personas and its journeys (stages with touchpoints and
+moments, metrics with dated values, scenarios). Personas carry a document-local ``id``
+(``"persona-1"``) that journeys refer to; database ids never appear, so a document moves
+between databases. ``schema/exchange-v1.schema.json`` describes the format.
+
+Nothing here touches the database. :func:`parse_document` checks a document completely (the
+JSON Schema first, then the domain rules) and returns dataclasses ready to store, or raises
+:class:`~journey.model.ValidationError` whose path names the bad field, for example
+``journeys[0].stages[2].emotion: 7 is outside -2..2``.
+
+Round trip: export, import into an empty database, export again gives the same document
+but for ``exported_at``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import pathlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from .model import (
+    ASSUMPTION_FIELDS,
+    STAGES,
+    Assumptions,
+    Journey,
+    Metric,
+    MetricValue,
+    Moment,
+    Persona,
+    Scenario,
+    Stage,
+    Touchpoint,
+    ValidationError,
+    Workspace,
+    stage_label,
+    validate_journey,
+    validate_persona,
+    validate_workspace,
+)
+
+FORMAT = "journey-lab"
+FORMAT_VERSION = 1
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "exchange-v1.schema.json"
+
+PERSONA_KEYS = ("name", "role", "age_range", "goals", "motivations", "pain_points", "channels",
+                "quote", "notes")
+STAGE_KEYS = ("stage", "label", "customer_goal", "customer_actions", "business_actions",
+              "thoughts", "emotion", "duration_days", "conversion")
+MOMENT_KEYS = ("kind", "title", "description", "severity", "channel", "action", "owner",
+               "status")
+METRIC_KEYS = ("key", "name", "side", "unit", "target", "direction")
+
+
+@dataclass
+class Parsed:
+    """A checked document: personas by their document id, journeys with their persona ref."""
+
+    workspace: Workspace
+    personas: dict[str, Persona]
+    journeys: list[tuple[Journey, str | None]]
+
+
+# ---------------------------------------------------------------------------- export
+
+
+def persona_to_dict(p: Persona, ref: str | None = None) -> dict:
+    out = {"id": ref} if ref else {}
+    out.update({k: getattr(p, k) for k in PERSONA_KEYS})
+    out["channels"] = list(p.channels)
+    return out
+
+
+def journey_to_dict(j: Journey, persona_ref: str | None) -> dict:
+    return {
+        "name": j.name,
+        "description": j.description,
+        "persona": persona_ref,
+        "assumptions": j.assumptions.as_dict(),
+        "stages": [
+            {
+                **{k: getattr(s, k) for k in STAGE_KEYS},
+                "touchpoints": [{"channel": t.channel, "description": t.description}
+                                for t in s.touchpoints],
+                "moments": [{k: getattr(m, k) for k in MOMENT_KEYS} for m in s.moments],
+            }
+            for s in sorted(j.stages, key=lambda s: STAGES.index(s.stage))
+        ],
+        "metrics": [
+            {**{k: getattr(m, k) for k in METRIC_KEYS},
+             "values": [{"date": v.date, "value": v.value} for v in m.values]}
+            for m in j.metrics
+        ],
+        "scenarios": [{"name": s.name, "levers": dict(sorted(s.levers.items()))}
+                      for s in j.scenarios],
+    }
+
+
+def build_document(ws: Workspace, personas: list[Persona], journeys: list[Journey]) -> dict:
+    """The exchange document for a workspace's personas and journeys."""
+    refs = {p.id: f"persona-{n}" for n, p in enumerate(personas, start=1)}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "workspace": {"name": ws.name, "description": ws.description},
+        "personas": [persona_to_dict(p, refs[p.id]) for p in personas],
+        "journeys": [journey_to_dict(j, refs.get(j.persona_id)) for j in journeys],
+    }
+
+
+def dumps(doc: dict) -> str:
+    """The document as JSON text, the way files are written."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------- import
+
+
+@cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def load_document(source: str | pathlib.Path | bytes, *, name: str | None = None) -> dict:
+    """Read a document from a path or from uploaded bytes, refusing huge or broken files."""
+    if isinstance(source, bytes):
+        raw, name = source, name or "upload"
+    else:
+        path = pathlib.Path(source)
+        name = name or str(path)
+        try:
+            size = path.stat().st_size
+        except OSError as e:
+            raise ValidationError(f"{name}: cannot read the file ({e.strerror})") from None
+        if size > MAX_DOCUMENT_BYTES:
+            raise ValidationError(_too_big(name, size))
+        raw = path.read_bytes()
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_too_big(name, len(raw)))
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValidationError(f"{name}: not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise ValidationError(f"{name}: not valid JSON: {e.msg} at line {e.lineno}, "
+                              f"column {e.colno}") from None
+    return doc
+
+
+def _too_big(name: str, size: int) -> str:
+    return (f"{name}: the file is {size / 1e6:.1f} MB; the limit is "
+            f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB")
+
+
+def parse_document(doc: Any) -> Parsed:
+    """Check a whole document and turn it into dataclasses, or raise ValidationError."""
+    if not isinstance(doc, dict):
+        raise ValidationError(f"expected a JSON object at the top, got {_kind(doc)}")
+    if doc.get("format") != FORMAT:
+        raise ValidationError(f"not a Journey Lab file (format is {doc.get('format')!r}, "
+                              f"expected {FORMAT!r})", "format")
+    version = doc.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise ValidationError(f"format version {version} was written by a newer Journey Lab; "
+                              f"this one reads version {FORMAT_VERSION}", "format_version")
+    _check_schema(doc)
+
+    ws = Workspace(name=doc["workspace"]["name"],
+                   description=doc["workspace"].get("description", ""))
+    _at("workspace", validate_workspace, ws)
+
+    personas: dict[str, Persona] = {}
+    for i, entry in enumerate(doc["personas"]):
+        ref = entry["id"]
+        if ref in personas:
+            raise ValidationError(f"duplicate persona id {ref!r}", f"personas[{i}].id")
+        persona = persona_from_dict(entry)
+        _at(f"personas[{i}]", validate_persona, persona)
+        personas[ref] = persona
+
+    journeys = []
+    for i, entry in enumerate(doc["journeys"]):
+        ref = entry.get("persona")
+        if ref is not None and ref not in personas:
+            raise ValidationError(f"no persona with id {ref!r} in this file",
+                                  f"journeys[{i}].persona")
+        journey = journey_from_dict(entry)
+        _at(f"journeys[{i}]", validate_journey, journey)
+        journeys.append((journey, ref))
+    return Parsed(ws, personas, journeys)
+
+
+def persona_from_dict(entry: dict) -> Persona:
+    return Persona(**{k: entry[k] for k in PERSONA_KEYS if k in entry})
+
+
+def journey_from_dict(entry: dict) -> Journey:
+    stages = []
+    for s in entry.get("stages", []):
+        stage = Stage(**{k: s[k] for k in STAGE_KEYS if k in s})
+        stage.label = stage.label or stage_label(stage.stage)
+        stage.touchpoints = [Touchpoint(**t) for t in s.get("touchpoints", [])]
+        stage.moments = [Moment(**m) for m in s.get("moments", [])]
+        stages.append(stage)
+    metrics = [Metric(**{k: m[k] for k in METRIC_KEYS if k in m},
+                      values=[MetricValue(**v) for v in m.get("values", [])])
+               for m in entry.get("metrics", [])]
+    scenarios = [Scenario(name=s["name"], levers=dict(s.get("levers", {})))
+                 for s in entry.get("scenarios", [])]
+    assumptions = Assumptions(**{k: v for k, v in entry.get("assumptions", {}).items()
+                                 if k in ASSUMPTION_FIELDS})
+    return Journey(name=entry["name"], description=entry.get("description", ""),
+                   assumptions=assumptions, stages=stages, metrics=metrics, scenarios=scenarios)
+
+
+def _at(prefix: str, check, value) -> None:
+    try:
+        check(value)
+    except ValidationError as e:
+        raise e.at(prefix) from None
+
+
+def _check_schema(doc: dict) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(doc), key=lambda e: (list(e.absolute_path), e.message))
+    if not errors:
+        return
+    error = _deepest(errors)
+    raise ValidationError(_schema_message(error), _path(error.absolute_path))
+
+
+def _deepest(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
+    """The most specific error: the one deepest in the document, first in document order."""
+    return max(errors, key=lambda e: len(e.absolute_path))
+
+
+def _path(parts) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    value, schema_ = error.instance, error.schema
+    if error.validator in ("minimum", "maximum") and "minimum" in schema_ and "maximum" in schema_:
+        return f"{value:g} is outside {schema_['minimum']:g}..{schema_['maximum']:g}"
+    if error.validator == "minimum":
+        return f"{value:g} is below {schema_['minimum']:g}"
+    if error.validator == "maximum":
+        return f"{value:g} is above {schema_['maximum']:g}"
+    if error.validator == "maxLength":
+        return f"is {len(value):,} characters long; the limit is {schema_['maxLength']:,}"
+    if error.validator == "enum":
+        return f"{value!r} is not one of {', '.join(map(str, schema_['enum']))}"
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in value]
+        return f"missing required field {missing[0]!r}"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(value) - set(schema_.get("properties", {})))
+        return f"unknown field {extra[0]!r}" if extra else error.message
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"expected {_article(expected)}, got {_kind(value)}"
+    if error.validator == "const":
+        return f"must be {error.validator_value!r}, got {value!r}"
+    if error.validator == "minLength":
+        return "must not be empty"
+    return error.message
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "text", bool: "true/false",
+             int: "a number", float: "a number", type(None): "null"}
+    return f"{names.get(type(value), type(value).__name__)} ({json.dumps(value)[:40]})"
+
+
+# ---------------------------------------------------------------------------- CSV
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def stages_csv(j: Journey) -> str:
+    """One row per stage, for spreadsheets."""
+    header = [*STAGE_KEYS, "touchpoints", "friction_points", "key_points"]
+    rows = [[*(getattr(s, k) for k in STAGE_KEYS),
+             "; ".join(t.channel for t in s.touchpoints),
+             sum(m.kind == "friction" for m in s.moments),
+             sum(m.kind == "key" for m in s.moments)] for s in j.stages]
+    return _csv(header, rows)
+
+
+def moments_csv(j: Journey) -> str:
+    """One row per friction or key point."""
+    header = ["stage", *MOMENT_KEYS]
+    rows = [[s.stage, *(getattr(m, k) for k in MOMENT_KEYS)] for s in j.stages for m in s.moments]
+    return _csv(header, rows)
+
+
+def metrics_csv(j: Journey) -> str:
+    """One row per dated metric value (metrics with no values get one row without a date)."""
+    header = [*METRIC_KEYS, "date", "value"]
+    rows = []
+    for m in j.metrics:
+        base = [getattr(m, k) for k in METRIC_KEYS]
+        rows.extend([*base, v.date, v.value] for v in m.values)
+        if not m.values:
+            rows.append([*base, "", ""])
+    return _csv(header, rows)
