@@ -277,6 +277,14 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"must be {error.validator_value!r}, got {value!r}"
     if error.validator == "minLength":
         return "must not be empty"
+    if error.validator in ("minItems", "maxItems"):
+        low, high = schema_.get("minItems"), schema_.get("maxItems")
+        wanted = f"exactly {low}" if low == high else (
+            f"at least {low}" if error.validator == "minItems" else f"at most {high}")
+        noun = _path(error.absolute_path).rsplit(".", 1)[-1] or "items"
+        return f"expected {wanted} {noun}, got {len(value)}"
+    if error.validator == "pattern" and "date" in _path(error.absolute_path):
+        return f"{value!r} is not a date (YYYY-MM-DD)"
     return error.message
 
 

@@ -315,15 +315,17 @@ class Store:
 
     def _versioned_update(self, table: str, row_id: int, version: int, changes: dict,
                           what: str) -> None:
-        """UPDATE ``table`` where the version still matches, or raise ConflictError."""
-        if not changes:
-            return
+        """UPDATE ``table`` where the version still matches, or raise ConflictError.
+
+        The version goes up even when ``changes`` is empty: that is how an edit of a
+        row's children (a stage's touchpoints) claims the row.
+        """
         now = utcnow()
-        sets = ", ".join(f"[{k}] = :{k}" for k in changes)
+        sets = "".join(f"[{k}] = :{k}, " for k in changes)
         params = {**changes, "_id": row_id, "_version": version, "_now": now}
         with self.write() as conn:
             cursor = conn.execute(
-                f"UPDATE [{table}] SET {sets}, version = version + 1, updated_at = :_now "
+                f"UPDATE [{table}] SET {sets}version = version + 1, updated_at = :_now "
                 "WHERE id = :_id AND version = :_version", params)
             if cursor.rowcount == 0:
                 current = self._row(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
@@ -619,9 +621,6 @@ class Store:
             setattr(stage, k, v)
         validate_stage(stage)
         with self.write() as conn:
-            if touchpoints is not None:
-                # the version bump below makes the touchpoint replacement optimistic too
-                changes.setdefault("label", stage.label)
             self._versioned_update("stages", stage_id, version, changes,
                                    f"The {stage_label(stage.stage)} stage")
             if touchpoints is not None:

@@ -1,0 +1,216 @@
+"""``python -m journey``: the command line for what people script.
+
+Every command takes ``--db PATH`` (default: ``$JOURNEY_DB`` or ``journey.db``). Errors a
+person can fix print one line to stderr naming the file and the field, exit with status 2,
+and leave the database unchanged; there is never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__, exchange, samples, settings
+from .model import JourneyError, ValidationError
+from .storage import Store
+
+Handler = Callable[[argparse.Namespace, Store], int]
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", default=None, metavar="PATH",
+                        help="database file (default: $JOURNEY_DB or journey.db)")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m journey",
+        description="Journey Lab: map customer journeys and compare buyer and customer "
+                    "journey timeframes.")
+    parser.add_argument("--version", action="version", version=f"journey-lab {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    db = [_db_parent()]
+
+    def command(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=db, help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", cmd_init, "Create the database (or upgrade it) and apply migrations.")
+    p.add_argument("--seed", action="store_true", help="also load the sample journeys if empty")
+
+    command("seed", cmd_seed, "Load the sample journeys into an empty database.")
+
+    p = command("list", cmd_list, "List workspaces and journeys.")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = command("export", cmd_export, "Export a workspace (or one journey) as JSON or CSV.")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--workspace", type=int, metavar="ID", help="workspace to export")
+    target.add_argument("--journey", type=int, metavar="ID", help="one journey to export")
+    p.add_argument("--csv", choices=("stages", "moments", "metrics"),
+                   help="CSV of the journey's stages, moments or metrics (needs --journey)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    p = command("import", cmd_import, "Import an exchange file: checked whole, then written "
+                                      "in one transaction.")
+    p.add_argument("file", help="a Journey Lab JSON file")
+    p.add_argument("--workspace", type=int, metavar="ID",
+                   help="add to this workspace instead of creating a new one")
+    p.add_argument("--replace", action="store_true",
+                   help="with --workspace: replace its contents (a snapshot is saved first)")
+
+    p = command("snapshot", cmd_snapshot, "Save a snapshot of a journey or workspace now.")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--journey", type=int, metavar="ID")
+    target.add_argument("--workspace", type=int, metavar="ID")
+    p.add_argument("--reason", default="saved from the command line")
+
+    p = command("snapshots", cmd_snapshots, "List snapshots, newest first.")
+    p.add_argument("--journey", type=int, metavar="ID")
+    p.add_argument("--workspace", type=int, metavar="ID")
+
+    p = command("restore", cmd_restore, "Restore a snapshot (what it replaces is snapshotted "
+                                        "first, so a restore can be undone).")
+    p.add_argument("snapshot", type=int, metavar="SNAPSHOT_ID")
+
+    p = command("backup", cmd_backup, "Copy the database with SQLite's online backup "
+                                      "(safe while the app is running).")
+    p.add_argument("file", nargs="?", help="destination (default: backups/journey-<time>.db)")
+
+    p = command("restore-backup", cmd_restore_backup,
+                "Replace the database's contents with a backup file.")
+    p.add_argument("file", help="a backup made by `python -m journey backup`")
+    return parser
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace, store: Store) -> int:
+    seeded = samples.seed(store) if args.seed else None
+    print(f"database ready: {store.path}" + (" (sample journeys loaded)" if seeded else ""))
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, store: Store) -> int:
+    workspace_id = samples.seed(store)
+    if workspace_id is None:
+        print(f"{store.path} already holds data: nothing loaded")
+    else:
+        print(f"loaded {len(samples.SAMPLES)} sample journeys into workspace {workspace_id}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, store: Store) -> int:
+    journeys = store.journeys()
+    if args.json:
+        out = {"workspaces": [{"id": w.id, "name": w.name} for w in store.workspaces()],
+               "journeys": journeys}
+        print(json.dumps(out, indent=2))
+        return 0
+    for ws in store.workspaces():
+        print(f"workspace {ws.id}: {ws.name}")
+        for j in (j for j in journeys if j["workspace_id"] == ws.id):
+            persona = j["persona"] or "no persona"
+            print(f"  journey {j['id']}: {j['name']} ({persona}; {j['stages']} stages, "
+                  f"{j['friction_points']} friction, {j['key_points']} key points)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, store: Store) -> int:
+    if args.csv:
+        if args.journey is None:
+            raise ValidationError("--csv needs --journey ID")
+        journey = store.load_journey(args.journey)
+        text = {"stages": exchange.stages_csv, "moments": exchange.moments_csv,
+                "metrics": exchange.metrics_csv}[args.csv](journey)
+    elif args.journey is not None:
+        text = exchange.dumps(store.export_journey(args.journey))
+    else:
+        text = exchange.dumps(store.export_workspace(args.workspace))
+    _write(text, args.output)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    if args.replace and args.workspace is None:
+        raise ValidationError("--replace needs --workspace ID")
+    doc = exchange.load_document(args.file)
+    result = store.import_document(doc, workspace_id=args.workspace, replace=args.replace)
+    print(f"imported {result['personas']} persona(s) and {len(result['journeys'])} "
+          f"journey(s) into workspace {result['workspace_id']}"
+          + (f"; snapshot {result['snapshot_id']} holds what was replaced"
+             if result["snapshot_id"] else ""))
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace, store: Store) -> int:
+    if args.journey is not None:
+        snapshot_id = store.snapshot_journey(args.journey, args.reason)
+    else:
+        snapshot_id = store.snapshot_workspace(args.workspace, args.reason)
+    print(f"snapshot {snapshot_id} saved")
+    return 0
+
+
+def cmd_snapshots(args: argparse.Namespace, store: Store) -> int:
+    for s in store.snapshots(workspace_id=args.workspace, journey_id=args.journey):
+        print(f"{s.id}\t{s.created_at}\t{s.title}\t{s.reason}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, store: Store) -> int:
+    result = store.restore_snapshot(args.snapshot)
+    undo = (f"; undo with `restore {result['snapshot_id']}`" if result["snapshot_id"] else "")
+    print(f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, store: Store) -> int:
+    destination = args.file or settings.default_backup_path()
+    path = store.backup(destination)
+    print(f"backup written: {path}")
+    return 0
+
+
+def cmd_restore_backup(args: argparse.Namespace, store: Store) -> int:
+    store.restore_backup(args.file)
+    print(f"restored {store.path} from {args.file}")
+    return 0
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        pathlib.Path(output).write_text(text, encoding="utf-8")
+        print(f"written: {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    path = args.db or settings.database_path()
+    try:
+        store = Store(path)
+        return args.handler(args, store)
+    except JourneyError as e:
+        where = getattr(args, "file", None)
+        prefix = f"{where}: " if where and not str(e).startswith(str(where)) else ""
+        print(f"error: {prefix}{e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The sample journeys that ship with Journey Lab, and seeding a fresh database with them.
+
+Each sample is one exchange document in ``sample_data/`` (a workspace, one persona and one
+journey), written exactly as an export would write it, so importing a sample and exporting it
+again gives the same file but for ``exported_at``. The car-buying journey is the worked
+example of the source material.
+
+>>> store = Store("journey.db")
+>>> seed(store)  # an empty database gets a "Sample workspace" with all three journeys
+1
+>>> add_sample_journey(store, 1, "online-shop")  # one more copy of a sample journey
+4
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import TYPE_CHECKING
+
+from . import exchange
+from .model import NotFoundError
+
+if TYPE_CHECKING:
+    from .storage import Store
+
+SAMPLE_DIR = pathlib.Path(__file__).resolve().parent.parent / "sample_data"
+
+SAMPLES: dict[str, str] = {
+    "car-buying": "Car buying",
+    "b2b-software-trial": "B2B software trial",
+    "online-shop": "Online shop",
+}
+
+SAMPLE_WORKSPACE = "Sample workspace"
+SAMPLE_WORKSPACE_DESCRIPTION = ("The journeys that ship with Journey Lab: edit freely, or start "
+                                "your own workspace.")
+
+
+def sample_path(slug: str) -> pathlib.Path:
+    """The file of the sample called ``slug`` ("car-buying"); NotFoundError if there is none."""
+    if slug not in SAMPLES:
+        raise NotFoundError(f"there is no sample called {slug!r}; the samples are "
+                            f"{', '.join(SAMPLES)}")
+    return SAMPLE_DIR / f"{slug}.json"
+
+
+def load_sample(slug: str) -> dict:
+    """The sample called ``slug`` as an exchange document (a dict, not yet checked)."""
+    return exchange.load_document(sample_path(slug))
+
+
+def seed(store: Store) -> int | None:
+    """Fill an empty database with the samples; return the new workspace's id.
+
+    Does nothing and returns None when the database already holds a workspace. The samples
+    are read and checked before anything is written, so a broken file leaves the database
+    empty rather than half seeded.
+    """
+    docs = [load_sample(slug) for slug in SAMPLES]
+    for doc in docs:
+        exchange.parse_document(doc)
+    with store.write():  # check and fill in one transaction: two first starts seed once
+        if not store.is_empty():
+            return None
+        ws = store.create_workspace(SAMPLE_WORKSPACE, SAMPLE_WORKSPACE_DESCRIPTION)
+        for doc in docs:
+            store.import_document(doc, workspace_id=ws.id)
+    return ws.id
+
+
+def add_sample_journey(store: Store, workspace_id: int, slug: str) -> int:
+    """Add the journey of sample ``slug`` (with its persona) to a workspace; return its id."""
+    result = store.import_document(load_sample(slug), workspace_id=workspace_id)
+    return result["journeys"][0]
