@@ -6,7 +6,7 @@ from journey import ui
 
 ui.page_setup("Home")
 db = ui.store()
-ui.choose_journey(db)
+ui.sidebar(db)
 
 st.title("🧭 Journey Lab")
 st.write(

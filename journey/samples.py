@@ -18,7 +18,7 @@ import pathlib
 from typing import TYPE_CHECKING
 
 from . import exchange
-from .model import NotFoundError
+from .model import Journey, NotFoundError
 
 if TYPE_CHECKING:
     from .storage import Store
@@ -72,3 +72,10 @@ def add_sample_journey(store: Store, workspace_id: int, slug: str) -> int:
     """Add the journey of sample ``slug`` (with its persona) to a workspace; return its id."""
     result = store.import_document(load_sample(slug), workspace_id=workspace_id)
     return result["journeys"][0]
+
+
+def template(slug: str) -> Journey:
+    """The journey of sample ``slug`` as a template: stages, moments, metrics, no persona."""
+    parsed = exchange.parse_document(load_sample(slug))
+    journey, _persona_ref = parsed.journeys[0]
+    return journey

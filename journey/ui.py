@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import samples, settings
+from . import images, samples, settings
 from .model import ConflictError, JourneyError, NotFoundError
 from .storage import Store
+
+#: Larger type for a projector (static CSS written here, never user text).
+PRESENTATION_CSS = """
+<style>
+  .stApp, .stMarkdown p, .stMarkdown li { font-size: 1.35rem; line-height: 1.5; }
+  h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
+  h3 { font-size: 1.9rem !important; }
+  [data-testid="stMetricValue"] { font-size: 2.6rem; }
+</style>
+"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,9 +42,16 @@ def page_setup(title: str, icon: str = "🧭") -> None:
 
 
 def show_error(error: Exception) -> None:
-    """Show a domain error as a message a person can act on (never a traceback)."""
+    """Show a domain error as a message a person can act on (never a traceback).
+
+    A conflict also shows, field by field, the value someone else saved and yours, so the
+    person can copy what they typed and lose nothing.
+    """
     if isinstance(error, ConflictError):
         st.error(str(error), icon="⚠️")
+        if error.fields:
+            st.table([{"field": f, "saved by someone else": str(error.current.get(f)),
+                       "yours (not saved)": str(error.yours[f])} for f in error.fields])
     elif isinstance(error, NotFoundError):
         st.warning(str(error))
     elif isinstance(error, JourneyError):
@@ -51,7 +68,7 @@ def _query_journey_id() -> int | None:
         return None
 
 
-def _remember(name: str) -> None:
+def _persist(name: str) -> None:
     st.session_state[name] = st.session_state[f"_pick_{name}"]
 
 
@@ -78,7 +95,7 @@ def choose_journey(db: Store) -> int | None:
         st.session_state["workspace_id"] = current["workspace_id"] if current else workspaces[0].id
     st.session_state["_pick_workspace_id"] = st.session_state["workspace_id"]
     workspace_id = st.sidebar.selectbox("Workspace", list(names), format_func=names.get,
-                                        key="_pick_workspace_id", on_change=_remember,
+                                        key="_pick_workspace_id", on_change=_persist,
                                         args=("workspace_id",))
     label = {j["id"]: f"{j['name']} · {j['persona'] or 'no persona'}" for j in journeys
              if j["workspace_id"] == workspace_id}
@@ -91,7 +108,99 @@ def choose_journey(db: Store) -> int | None:
         st.session_state["journey_id"] = next(iter(label))
     st.session_state["_pick_journey_id"] = st.session_state["journey_id"]
     journey_id = st.sidebar.selectbox("Journey", list(label), format_func=label.get,
-                                      key="_pick_journey_id", on_change=_remember,
+                                      key="_pick_journey_id", on_change=_persist,
                                       args=("journey_id",))
     st.query_params["journey"] = str(journey_id)
     return journey_id
+
+
+def presenting() -> bool:
+    """True while presentation mode is on (large type, no editing controls)."""
+    return bool(st.session_state.get("presenting", False))
+
+
+def can_edit() -> bool:
+    """Whether this page should show editing controls."""
+    return not presenting()
+
+
+def sidebar(db: Store) -> int | None:
+    """What every page shows in the sidebar; returns the chosen journey id (or None).
+
+    The workspace and journey picker, a form to start a new journey (blank or from a sample
+    template, for one of the workspace's personas) and the presentation-mode toggle.
+    """
+    journey_id = choose_journey(db)
+    if can_edit():
+        new_journey_form(db)
+    st.session_state["_pick_presenting"] = presenting()
+    st.sidebar.toggle("Presentation mode", key="_pick_presenting", on_change=_persist,
+                      args=("presenting",),
+                      help="Large type for a projector; hides the editing controls.")
+    if presenting():
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+    return journey_id
+
+
+def new_journey_form(db: Store) -> None:
+    """Sidebar form: a new journey (blank or from a sample) or a new workspace."""
+    workspace_id = st.session_state.get("workspace_id")
+    with st.sidebar.expander("➕ New journey or workspace"):
+        if workspace_id is not None:
+            personas = {p.id: p.name for p in db.personas(workspace_id)}
+            with st.form("new_journey_form", clear_on_submit=True, border=False):
+                name = st.text_input("Journey name", key="new_journey_name",
+                                     placeholder="e.g. First-time car buyer")
+                persona_id = st.selectbox("Persona", [None, *personas], key="new_journey_persona",
+                                          format_func=lambda i: personas.get(i, "No persona"))
+                template = st.selectbox("Start from", [None, *samples.SAMPLES],
+                                        key="new_journey_template",
+                                        format_func=lambda s: samples.SAMPLES.get(s, "Blank"))
+                if st.form_submit_button("Create journey", type="primary"):
+                    _create_journey(db, workspace_id, name, persona_id, template)
+        with st.form("new_workspace_form", clear_on_submit=True, border=False):
+            ws_name = st.text_input("Workspace name", key="new_workspace_name")
+            if st.form_submit_button("Create workspace"):
+                try:
+                    ws = db.create_workspace(ws_name)
+                except JourneyError as e:
+                    show_error(e)
+                else:
+                    st.session_state["workspace_id"] = ws.id
+                    st.rerun()
+
+
+def _create_journey(db: Store, workspace_id: int, name: str, persona_id: int | None,
+                    template: str | None) -> None:
+    try:
+        journey = samples.template(template) if template else None
+        if journey is not None:
+            journey.name = name.strip() or journey.name
+            journey.persona_id = persona_id
+        created = db.create_journey(workspace_id, name.strip(), persona_id=persona_id,
+                                    journey=journey)
+    except JourneyError as e:
+        show_error(e)
+        return
+    st.session_state["journey_id"] = created.id
+    st.query_params["journey"] = str(created.id)
+    st.rerun()
+
+
+def require_journey(db: Store) -> int:
+    """The page's journey, or a friendly stop when there is none to show."""
+    journey_id = sidebar(db)
+    if journey_id is None:
+        st.info("This workspace has no journey yet: start one from the sidebar "
+                "(➕ New journey).")
+        st.stop()
+    return journey_id
+
+
+def chart_downloads(chart, name: str, key: str) -> None:
+    """PNG and SVG download buttons for an Altair chart (rendered only when clicked)."""
+    left, right = st.columns(2)
+    left.download_button("⬇️ PNG", data=lambda: images.to_png(chart), file_name=f"{name}.png",
+                         mime="image/png", key=f"{key}_png", on_click="ignore")
+    right.download_button("⬇️ SVG", data=lambda: images.to_svg(chart), file_name=f"{name}.svg",
+                          mime="image/svg+xml", key=f"{key}_svg", on_click="ignore")

@@ -35,3 +35,27 @@ def test_the_sidebar_picker_follows_the_journey_in_the_url(app_env):
     at = run(ROOT / "app.py", journey=2)
     assert at.sidebar.selectbox(key="_pick_journey_id").value == 2
     assert at.query_params["journey"] == ["2"] or at.query_params["journey"] == "2"
+
+
+def test_a_journey_is_created_from_a_sample_template_for_a_chosen_persona(app_env):
+    at = run(ROOT / "app.py")
+    at.sidebar.text_input(key="new_journey_name").input("Workshop: Acme cars")
+    at.sidebar.selectbox(key="new_journey_persona").set_value(1)
+    at.sidebar.selectbox(key="new_journey_template").set_value("car-buying")
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    from journey.storage import Store
+
+    store = Store(app_env)
+    [row] = [j for j in store.journeys() if j["name"] == "Workshop: Acme cars"]
+    journey = store.load_journey(row["id"])
+    assert row["persona_id"] == 1 and row["friction_points"] >= 4
+    assert journey.stage("decision").customer_goal  # filled from the template
+    assert at.sidebar.selectbox(key="_pick_journey_id").value == row["id"]
+
+
+def test_presentation_mode_is_remembered_in_the_session(app_env):
+    at = run(ROOT / "app.py")
+    at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
+    assert at.session_state["presenting"] is True
+    assert not at.sidebar.expander  # the new-journey form is an editing control

@@ -1,0 +1,21 @@
+"""Charts as files: PNG and SVG through vl-convert, for handouts after a workshop."""
+
+from __future__ import annotations
+
+import altair as alt
+import vl_convert as vlc
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as SVG text."""
+    return vlc.vegalite_to_svg(chart.to_dict(), vl_version=_vl_version())
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart as PNG bytes (``scale`` 2 gives crisp slides)."""
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale, vl_version=_vl_version())
+
+
+def _vl_version() -> str:
+    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
+    return f"{major}.{minor}"
