@@ -8,6 +8,8 @@ keeps ``?journey=ID`` in the URL, and :func:`show_error` turns a domain error in
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from . import images, samples, settings
@@ -204,3 +206,45 @@ def chart_downloads(chart, name: str, key: str) -> None:
                          mime="image/png", key=f"{key}_png", on_click="ignore")
     right.download_button("⬇️ SVG", data=lambda: images.to_svg(chart), file_name=f"{name}.svg",
                           mime="image/svg+xml", key=f"{key}_svg", on_click="ignore")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def literal(text: str) -> str:
+    """User text made safe for st.markdown / st.subheader: shown as typed, never as markup.
+
+    Streamlit never runs HTML without ``unsafe_allow_html`` (which no page uses for user
+    text); this also keeps Markdown links, images and emphasis in user text as plain text.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def base_version(kind: str, row_id: int, current: int) -> int:
+    """The version of a row this session started editing from.
+
+    A form submit reruns the page, which reloads the row: using the reloaded version would
+    let a save silently overwrite someone else's. The first version seen is remembered
+    until :func:`forget_edit` (after a save, or when the person reloads the latest).
+    """
+    return st.session_state.setdefault(f"_base_{kind}_{row_id}", current)
+
+
+def forget_edit(kind: str, row_id: int, widget_prefix: str | None = None) -> None:
+    """Drop the remembered version (and, with a prefix, the form's typed values)."""
+    st.session_state.pop(f"_base_{kind}_{row_id}", None)
+    if widget_prefix:
+        for key in [k for k in st.session_state if str(k).startswith(widget_prefix)]:
+            del st.session_state[key]
+
+
+def conflict_choices(kind: str, row_id: int, current_version: int, widget_prefix: str,
+                     key: str) -> None:
+    """After a conflict: keep my typed values and save over theirs, or load theirs."""
+    left, right = st.columns(2)
+    if left.button("Keep mine: I will save again over theirs", key=f"{key}_keep"):
+        st.session_state[f"_base_{kind}_{row_id}"] = current_version
+        st.rerun()
+    if right.button("Discard mine and load the latest", key=f"{key}_reload"):
+        forget_edit(kind, row_id, widget_prefix)
+        st.rerun()
