@@ -23,22 +23,16 @@ middle.metric("Journeys", len(journeys))
 right.metric("Friction points", sum(j["friction_points"] for j in journeys))
 
 for ws in workspaces:
-    st.subheader(ws.name)
+    st.header(ui.literal(ws.name), divider="gray")
     if ws.description:
-        st.caption(ws.description)
-    rows = [
-        {
-            "Journey": j["name"],
-            "Persona": j["persona"] or "—",
-            "Stages": j["stages"],
-            "Friction points": j["friction_points"],
-            "Key points": j["key_points"],
-            "Updated": j["updated_at"],
-        }
-        for j in journeys
-        if j["workspace_id"] == ws.id
-    ]
-    if rows:
-        st.dataframe(rows, hide_index=True, width="stretch", key=f"journeys_{ws.id}")
-    else:
-        st.info("No journeys yet in this workspace.")
+        st.caption(ui.literal(ws.description))
+    mine = [j for j in journeys if j["workspace_id"] == ws.id]
+    if not mine:
+        st.info("No journeys yet in this workspace: start one from the sidebar.")
+    for column, j in zip(st.columns(3) * len(mine), mine, strict=False):
+        with column.container(border=True, key=f"journey_card_{j['id']}"):
+            st.subheader(ui.literal(j["name"]))
+            st.caption("Persona: " + ui.literal(j["persona"] or "none yet"))
+            st.write(f"{j['stages']} stages · {j['friction_points']} friction points · "
+                     f"{j['key_points']} key points")
+            st.caption(f"Journey {j['id']} · updated {j['updated_at'][:16].replace('T', ' ')}")

@@ -1,0 +1,150 @@
+"""Browser tests: the real ``streamlit run`` server on a free loopback port, driven by
+Debian's chromium through Playwright, as a person would use it.
+
+Without chromium these tests skip with a message saying how to enable them, except in CI
+(``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts"
+HOW_TO_ENABLE = ("chromium not found at /usr/bin/chromium: run `make test` as root (it installs "
+                 "Debian's chromium) or `sudo apt-get install chromium` to enable browser tests")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = pathlib.Path(__file__).parent
+    for item in items:
+        if here in pathlib.Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true":
+                item.add_marker(pytest.mark.skip(reason=HOW_TO_ENABLE))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    db: pathlib.Path
+    process: subprocess.Popen
+    log: pathlib.Path
+
+
+def start_server(db: pathlib.Path, log: pathlib.Path, extra_env: dict | None = None) -> Server:
+    """``streamlit run app.py`` on a free port of 127.0.0.1; returns once it is healthy."""
+    port = free_port()
+    env = {**os.environ, "JOURNEY_DB": str(db), **(extra_env or {})}
+    handle = log.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(
+                f"{url}/_stcore/health", timeout=2) as response:
+            if response.read() == b"ok":
+                return Server(url, db, process, log)
+        time.sleep(0.25)
+    process.kill()
+    raise RuntimeError(f"streamlit did not become healthy in 90 s:\n{log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    folder = tmp_path_factory.mktemp("server")
+    srv = start_server(folder / "journey.db", folder / "streamlit.log")
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(HOW_TO_ENABLE)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    dialogs = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs
+    yield pg
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def settle(page, quiet_ms: int = 400, timeout_s: float = 30) -> None:
+    """Wait until the app has finished its script run (no 'running' status for a while)."""
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]',
+                           state="visible", timeout=timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        skeleton = page.locator('[data-testid="stSkeleton"]').count() > 0
+        if running or skeleton:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the app did not settle")
+
+
+def open_page(page, server: Server, path: str = "", **query) -> None:
+    qs = "&".join(f"{k}={v}" for k, v in query.items())
+    page.goto(f"{server.url}/{path}" + (f"?{qs}" if qs else ""))
+    settle(page)
