@@ -8,11 +8,13 @@ keeps ``?journey=ID`` in the URL, and :func:`show_error` turns a domain error in
 
 from __future__ import annotations
 
+import os
 import re
+import time
 
 import streamlit as st
 
-from . import images, samples, settings
+from . import access, images, samples, settings
 from .model import ConflictError, JourneyError, NotFoundError
 from .storage import Store
 
@@ -40,7 +42,102 @@ def store() -> Store:
 
 
 def page_setup(title: str, icon: str = "🧭") -> None:
+    """Every page's first call: page config, then sign-in when the app is protected.
+
+    Nothing below it runs for a visitor who has not signed in (``st.stop``), so no page can
+    show data before sign-in.
+    """
     st.set_page_config(page_title=f"{title} · Journey Lab", page_icon=icon, layout="wide")
+    sign_in()
+
+
+# ---------------------------------------------------------------------------- access
+
+_THROTTLE = access.Throttle()
+
+
+def _secret(name: str) -> str | None:
+    try:
+        value = st.secrets.get(name)
+    except FileNotFoundError:  # no secrets.toml at all
+        return None
+    return str(value) if value else None
+
+
+def _setting(env: str, secret: str) -> str | None:
+    """A setting from the environment, else from Streamlit secrets; never from the repo."""
+    return os.environ.get(env) or _secret(secret)
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def _read_only() -> bool:
+    return os.environ.get("JOURNEY_READ_ONLY", "").lower() in ("1", "true", "yes")
+
+
+def role() -> str:
+    """``"editor"`` or ``"viewer"`` for the signed-in person."""
+    if _read_only():
+        return access.VIEWER
+    return st.session_state.get("role", access.EDITOR)
+
+
+def sign_in() -> None:
+    """Ask for the password (or OIDC sign-in) when one is configured; stop until given."""
+    editor_pw = _setting("JOURNEY_PASSWORD", "password")
+    viewer_pw = _setting("JOURNEY_VIEWER_PASSWORD", "viewer_password")
+    oidc = _oidc_configured()
+    if not (editor_pw or viewer_pw or oidc):
+        return
+    if st.session_state.get("role"):
+        _sign_out_button(oidc)
+        return
+    if oidc and st.user.is_logged_in:
+        viewers = access.parse_list(_setting("JOURNEY_VIEWERS", "viewers"))
+        st.session_state["role"] = access.role_for_email(st.user.get("email"), viewers)
+        _sign_out_button(oidc)
+        return
+    st.title("🔒 Journey Lab")
+    if oidc:
+        st.button("Sign in with your identity provider", key="oidc_login", on_click=st.login,
+                  type="primary")
+    if editor_pw or viewer_pw:
+        _password_form(editor_pw, viewer_pw)
+    st.stop()
+
+
+def _password_form(editor_pw: str | None, viewer_pw: str | None) -> None:
+    with st.form("sign_in_form"):
+        given = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if not submitted:
+        return
+    client = getattr(st.context, "ip_address", None) or "unknown"
+    delay = _THROTTLE.delay(client)
+    if delay:
+        time.sleep(delay)
+    granted = access.role_for_password(given, editor_pw, viewer_pw)
+    if granted is None:
+        _THROTTLE.failed(client)
+        st.error("That password is not right. Repeated failures slow further attempts down.")
+        return
+    _THROTTLE.succeeded(client)
+    st.session_state["role"] = granted
+    st.rerun()
+
+
+def _sign_out_button(oidc: bool) -> None:
+    label = "Sign out" + (" (read-only)" if role() == access.VIEWER else "")
+    if st.sidebar.button(label, key="sign_out"):
+        st.session_state.clear()
+        if oidc and st.user.is_logged_in:
+            st.logout()
+        st.rerun()
 
 
 def show_error(error: Exception) -> None:
@@ -122,8 +219,8 @@ def presenting() -> bool:
 
 
 def can_edit() -> bool:
-    """Whether this page should show editing controls."""
-    return not presenting()
+    """Whether this page should show editing controls (not for viewers, not presenting)."""
+    return role() != access.VIEWER and not presenting()
 
 
 def sidebar(db: Store) -> int | None:
