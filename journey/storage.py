@@ -593,6 +593,11 @@ class Store:
 
     # -- stages --------------------------------------------------------------
 
+    def stage_ids(self, journey_id: int) -> list[int]:
+        """The ids of a journey's five stages, in stage order."""
+        return [r["id"] for r in self._rows(
+            "SELECT id FROM stages WHERE journey_id = ? ORDER BY position", [journey_id])]
+
     def get_stage(self, stage_id: int) -> Stage:
         row = self._row("SELECT * FROM stages WHERE id = ?", [stage_id])
         if row is None:
