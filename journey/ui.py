@@ -230,6 +230,8 @@ def sidebar(db: Store) -> int | None:
     template, for one of the workspace's personas) and the presentation-mode toggle.
     """
     journey_id = choose_journey(db)
+    for message in st.session_state.pop("_flash", []):
+        st.success(message)
     if can_edit():
         new_journey_form(db)
     st.session_state["_pick_presenting"] = presenting()
@@ -345,3 +347,8 @@ def conflict_choices(kind: str, row_id: int, current_version: int, widget_prefix
     if right.button("Discard mine and load the latest", key=f"{key}_reload"):
         forget_edit(kind, row_id, widget_prefix)
         st.rerun()
+
+
+def flash(message: str) -> None:
+    """A success message shown once, after the rerun that follows a change."""
+    st.session_state.setdefault("_flash", []).append(message)

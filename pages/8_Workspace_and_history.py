@@ -1,0 +1,87 @@
+"""Workspace: export and import whole workspaces, and undo through snapshots."""
+
+import streamlit as st
+
+from journey import exchange, ui
+from journey.model import JourneyError
+
+ui.page_setup("Workspace and history", icon="🗂️")
+db = ui.store()
+journey_id = ui.sidebar(db)
+workspace_id = st.session_state.get("workspace_id")
+
+st.title("🗂️ Workspace and history")
+if workspace_id is None:
+    st.info("No workspace yet: create one from the sidebar.")
+    st.stop()
+workspace = db.get_workspace(workspace_id)
+st.caption("Workspace: " + ui.literal(workspace.name))
+
+st.header("Export", divider="gray")
+st.write("The whole workspace as one JSON file (the exchange format), for backups, handouts "
+         "or moving to another Journey Lab.")
+left, middle = st.columns(2)
+left.download_button(
+    "⬇️ Workspace as JSON", key="export_workspace", on_click="ignore",
+    data=lambda: exchange.dumps(db.export_workspace(workspace_id)),
+    file_name=f"journey-lab-workspace-{workspace_id}.json", mime="application/json")
+if journey_id is not None:
+    journey = db.load_journey(journey_id)
+    middle.download_button(
+        "⬇️ This journey as JSON", key="export_journey", on_click="ignore",
+        data=lambda: exchange.dumps(db.export_journey(journey_id)),
+        file_name=f"journey-{journey_id}.json", mime="application/json")
+    csv_columns = st.columns(3)
+    for column, (label, make) in zip(csv_columns, [
+            ("stages", exchange.stages_csv), ("moments", exchange.moments_csv),
+            ("metrics", exchange.metrics_csv)], strict=True):
+        column.download_button(f"⬇️ {label.title()} as CSV", data=make(journey),
+                               file_name=f"journey-{journey_id}-{label}.csv", mime="text/csv",
+                               key=f"export_csv_{label}", on_click="ignore")
+
+if ui.can_edit():
+    st.header("Import", divider="gray")
+    st.write("The file is checked whole before anything is written; a rejected file changes "
+             "nothing. Replacing saves a snapshot of the workspace first.")
+    upload = st.file_uploader("Journey Lab JSON file", type=["json"], key="import_file")
+    mode = st.radio("Put it", ["into a new workspace", "into this workspace (add)",
+                               "over this workspace (replace)"], key="import_mode",
+                    horizontal=True)
+    if upload is not None and st.button("Import", key="import_button", type="primary"):
+        try:
+            doc = exchange.load_document(upload.getvalue(), name=upload.name)
+            result = db.import_document(
+                doc, workspace_id=None if mode.startswith("into a new") else workspace_id,
+                replace=mode.startswith("over"))
+        except JourneyError as e:
+            ui.show_error(e)
+        else:
+            st.session_state["workspace_id"] = result["workspace_id"]
+            st.success(f"Imported {result['personas']} persona(s) and "
+                       f"{len(result['journeys'])} journey(s).")
+
+st.header("History", divider="gray")
+st.write("A snapshot is saved before anything destructive (deleting, importing over, "
+         "restoring). Restoring one snapshots what it replaces first, so it can be undone too.")
+snapshots = db.snapshots(workspace_id=workspace_id)
+if ui.can_edit() and st.button("📸 Snapshot this workspace now", key="snapshot_now"):
+    ui.flash(f"Snapshot #{db.snapshot_workspace(workspace_id, 'saved by hand')} saved.")
+    st.rerun()
+if not snapshots:
+    st.info("No snapshots yet.")
+for snap in snapshots[:50]:
+    with st.container(border=True, key=f"snapshot_{snap.id}"):
+        text, action = st.columns([4, 1])
+        text.write(f"**#{snap.id}** · {snap.created_at.replace('T', ' ')[:16]} · "
+                   + ui.literal(snap.title))
+        text.caption(ui.literal(snap.reason))
+        if ui.can_edit() and action.button("Restore", key=f"restore_{snap.id}"):
+            try:
+                result = db.restore_snapshot(snap.id)
+            except JourneyError as e:
+                ui.show_error(e)
+            else:
+                if result["kind"] == "journey":
+                    st.session_state["journey_id"] = result["id"]
+                ui.flash(f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}.")
+                st.rerun()

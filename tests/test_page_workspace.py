@@ -1,0 +1,52 @@
+"""The workspace page: exports, snapshots and restore (the undo of destructive actions)."""
+
+import pathlib
+
+from streamlit.testing.v1 import AppTest
+
+from journey.storage import Store
+
+PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" /
+           "8_Workspace_and_history.py")
+
+
+def run() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["journey"] = "1"
+    return at.run()
+
+
+def test_the_page_offers_workspace_journey_and_csv_exports(app_env):
+    at = run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["⬇️ Workspace as JSON", "⬇️ This journey as JSON", "⬇️ Stages as CSV",
+                      "⬇️ Moments as CSV", "⬇️ Metrics as CSV"]
+
+
+def test_a_deleted_journey_comes_back_from_its_snapshot(app_env):
+    run()  # seeds the database
+    store = Store(app_env)
+    snapshot_id = store.delete_journey(2)
+    at = run()
+    at.button(key=f"restore_{snapshot_id}").click().run()
+    assert not at.exception
+    assert [j["id"] for j in store.journeys()] == [1, 2, 3]
+    assert [s.value for s in at.success] == [f"Restored journey 2 from snapshot #{snapshot_id}."]
+
+
+def test_a_snapshot_can_be_taken_by_hand(app_env):
+    at = run()
+    at.button(key="snapshot_now").click().run()
+    [snap] = Store(app_env).snapshots()
+    assert (snap.reason, snap.title) == ("saved by hand", "workspace: Sample workspace")
+    assert at.button(key=f"restore_{snap.id}")
+
+
+def test_viewers_see_no_import_snapshot_or_restore_controls(app_env, monkeypatch):
+    monkeypatch.setenv("JOURNEY_READ_ONLY", "1")
+    run()
+    Store(app_env).snapshot_workspace(1)
+    at = run()
+    assert [b.key for b in at.button] == []
+    assert not at.get("file_uploader")
