@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint format bench browser-deps clean
+.PHONY: install run test test-fast lint format bench browser-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ $(VENV)/.runtime: requirements.txt
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+## install: the runtime environment only (what `run`, `test` and the Dockerfile build on)
+install: $(VENV)/.runtime
 
 ## run: serve the app on journey.db (or $$JOURNEY_DB), seeded with the samples when empty
 run: $(VENV)/.runtime
