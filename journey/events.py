@@ -52,6 +52,7 @@ __all__ = [
     "EventError",
     "Mapping",
     "Summary",
+    "compare_with_estimates",
     "distribution",
     "event_counts",
     "events_table",
@@ -591,12 +592,15 @@ def events_table(
     batch_size: int = 100_000,
     *,
     check: bool = True,
+    keep_unmapped: bool = False,
 ) -> pa.RecordBatchReader:
     """The mapped events of the file (:data:`EVENT_SCHEMA`), streamed in Arrow batches.
 
     Rows come in file order; ``stage`` is the stage key. The file is checked first as in
     :func:`summarise`, so a bad file raises here rather than half-way through the stream;
     ``check=False`` skips that scan when :func:`summarise` has just read the same file.
+    ``keep_unmapped`` also yields the events the mapping ignores (stage null), so they can be
+    stored and mapped later without the file.
     """
     source, mapping = _open(path, columns, mapping)
     try:
@@ -605,9 +609,11 @@ def events_table(
         reader = source.query(
             f"""{_base_sql(source, columns)}
             SELECT raw.customer_id, raw.ts, raw.event, mapping.stage_key AS stage,
-                   mapping.is_purchase, raw.value, raw.segment
-            FROM raw JOIN mapping ON raw.event = mapping.event
-            WHERE raw.customer_id IS NOT NULL AND raw.ts IS NOT NULL""",
+                   coalesce(mapping.is_purchase, false) AS is_purchase, raw.value, raw.segment
+            FROM raw {"LEFT JOIN" if keep_unmapped else "JOIN"} mapping
+                 ON raw.event = mapping.event
+            WHERE raw.customer_id IS NOT NULL AND raw.ts IS NOT NULL
+                  AND raw.event IS NOT NULL""",
             _mapping_params(mapping),
         ).to_arrow_reader(batch_size)
     except duckdb.Error as e:
@@ -759,8 +765,9 @@ def report(customers: pa.Table, estimated_days: dict[str, float] | None = None) 
       entered(k-1) over customers with both; ``out_of_order`` counts those who entered stage k
       first (negative times, kept in the stats).
     - ``stage_durations_days``: the observed length of a stage = median time from entering it
-      to entering the next one (customers with both); for advocacy, the last stage, median of
-      last seen - entered advocacy.
+      to entering the next one (customers with both); the decision stage ends with the first
+      purchase (median of first purchase - entered decision); for advocacy, the last stage,
+      median of last seen - entered advocacy.
     - ``repeat_purchase_rate``: purchasers with 2+ purchases / purchasers (None without any).
     - ``by_segment`` (customers with no segment grouped under None) and ``by_month`` (month of
       first seen, UTC): customers, purchasers, conversion and median buyer timeframe.
@@ -807,6 +814,8 @@ def report(customers: pa.Table, estimated_days: dict[str, float] | None = None) 
                 "out_of_order": int((gap < 0).sum()),
             })
             durations[stage] = _median(gap)
+            if stage == "decision":  # the decision stage ends with the purchase
+                durations[stage] = _median(_days(df["first_purchase"], entered))
         else:
             durations[stage] = _median(_days(df["last_seen"], entered))
 
@@ -838,22 +847,34 @@ def report(customers: pa.Table, estimated_days: dict[str, float] | None = None) 
         "estimated_vs_observed_journeys": None,
     }
     if estimated_days is not None:
-        estimates = {s: _estimate(estimated_days.get(s)) for s in STAGES}
-        result["estimated_vs_observed"] = [
-            {"stage": s, **_compare(estimates[s], durations[s])} for s in STAGES
-        ]
-
-        def total(stages: tuple[str, ...]) -> float | None:
-            known = [estimates[s] for s in stages if estimates[s]]
-            return sum(known) if known else None
-
-        result["estimated_vs_observed_journeys"] = [
-            {"journey": "buyer", **_compare(total(STAGES[:3]),
-                                            result["buyer_timeframe_days"]["median"])},
-            {"journey": "customer", **_compare(total(STAGES),
-                                               result["customer_timeframe_days"]["median"])},
-        ]
+        result = compare_with_estimates(result, estimated_days)
     return _clean(result)
+
+
+def compare_with_estimates(figures: dict, estimated_days: dict[str, float | None]) -> dict:
+    """``figures`` (a :func:`report`) with the workshop's estimates set beside the observed.
+
+    Works on a stored report, so a page can compare with the map's current estimates
+    without reading the per-customer table again.
+    """
+    durations = figures["stage_durations_days"]
+    estimates = {s: _estimate(estimated_days.get(s)) for s in STAGES}
+
+    def total(stages: tuple[str, ...]) -> float | None:
+        known = [estimates[s] for s in stages if estimates[s]]
+        return sum(known) if known else None
+
+    return _clean({
+        **figures,
+        "estimated_vs_observed": [
+            {"stage": s, **_compare(estimates[s], durations.get(s))} for s in STAGES],
+        "estimated_vs_observed_journeys": [
+            {"journey": "buyer", **_compare(total(STAGES[:3]),
+                                            figures["buyer_timeframe_days"]["median"])},
+            {"journey": "customer", **_compare(total(STAGES),
+                                               figures["customer_timeframe_days"]["median"])},
+        ],
+    })
 
 
 def _estimate(value: Any) -> float | None:

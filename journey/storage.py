@@ -22,7 +22,7 @@ import json
 import pathlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import Any
 
@@ -199,6 +199,58 @@ def m001_initial(db: Database) -> None:
             data TEXT NOT NULL
         );
         CREATE INDEX snapshots_target ON snapshots(kind, target_id);
+        """
+    )
+
+
+@migrations()
+def m002_event_datasets(db: Database) -> None:
+    """Observed timeframes: imported event logs, their raw events and per-customer summaries."""
+    db.executescript(
+        """
+        CREATE TABLE event_datasets (
+            id INTEGER PRIMARY KEY,
+            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            columns TEXT NOT NULL,
+            mapping TEXT NOT NULL,
+            event_names TEXT NOT NULL DEFAULT '[]',
+            total_rows INTEGER NOT NULL DEFAULT 0,
+            events_rows INTEGER NOT NULL DEFAULT 0,
+            ignored_rows INTEGER NOT NULL DEFAULT 0,
+            customers INTEGER NOT NULL DEFAULT 0,
+            report TEXT NOT NULL DEFAULT '{}',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX event_datasets_journey ON event_datasets(journey_id);
+        CREATE TABLE events (
+            dataset_id INTEGER NOT NULL REFERENCES event_datasets(id) ON DELETE CASCADE,
+            customer_id TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            event TEXT NOT NULL,
+            value REAL,
+            segment TEXT
+        );
+        CREATE INDEX events_dataset ON events(dataset_id);
+        CREATE TABLE customer_summaries (
+            dataset_id INTEGER NOT NULL REFERENCES event_datasets(id) ON DELETE CASCADE,
+            customer_id TEXT NOT NULL,
+            first_seen TEXT,
+            last_seen TEXT,
+            entered_awareness TEXT,
+            entered_consideration TEXT,
+            entered_decision TEXT,
+            entered_retention TEXT,
+            entered_advocacy TEXT,
+            first_purchase TEXT,
+            purchase_count INTEGER NOT NULL DEFAULT 0,
+            reached_stage INTEGER,
+            segment TEXT,
+            value_total REAL
+        );
+        CREATE INDEX customer_summaries_dataset ON customer_summaries(dataset_id);
         """
     )
 
@@ -975,6 +1027,95 @@ class Store:
                                   [original, workspace_id]):
             return original
         return self._insert_persona(conn, workspace_id, parsed.personas[ref], now)
+
+    # -- event datasets (observed timeframes) --------------------------------
+
+    def add_event_dataset(self, journey_id: int, name: str, *, columns: dict, mapping: dict,
+                          event_names: list, stats: dict, report: dict,
+                          events: Iterable[list[tuple]], customers: Iterable[list[tuple]],
+                          ) -> int:
+        """Store an imported event log whole, in one transaction: its settings, every raw
+        event and the per-customer summaries (both given as chunks of row tuples, so a
+        large log never sits in memory at once). Returns the dataset id."""
+        now = utcnow()
+        with self.write() as conn:
+            self.journey_version(journey_id)
+            dataset_id = conn.execute(
+                "INSERT INTO event_datasets (journey_id, name, columns, mapping, event_names, "
+                "total_rows, events_rows, ignored_rows, customers, report, created_at, "
+                "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [journey_id, name, json.dumps(columns), json.dumps(mapping),
+                 json.dumps(event_names), stats["total_rows"], stats["events_rows"],
+                 stats["ignored_rows"], stats["customers"], json.dumps(report), now,
+                 now]).lastrowid
+            for chunk in events:
+                conn.executemany(
+                    "INSERT INTO events (dataset_id, customer_id, ts, event, value, segment) "
+                    f"VALUES ({dataset_id},?,?,?,?,?)", chunk)
+            self._insert_customers(conn, dataset_id, customers)
+        return dataset_id
+
+    @staticmethod
+    def _insert_customers(conn: sqlite3.Connection, dataset_id: int,
+                          customers: Iterable[list[tuple]]) -> None:
+        for chunk in customers:
+            conn.executemany(
+                "INSERT INTO customer_summaries (dataset_id, customer_id, first_seen, last_seen,"
+                " entered_awareness, entered_consideration, entered_decision, entered_retention,"
+                " entered_advocacy, first_purchase, purchase_count, reached_stage, segment, "
+                f"value_total) VALUES ({dataset_id},?,?,?,?,?,?,?,?,?,?,?,?,?)", chunk)
+
+    def replace_event_summaries(self, dataset_id: int, version: int, *, mapping: dict,
+                                stats: dict, report: dict,
+                                customers: Iterable[list[tuple]]) -> None:
+        """Swap in summaries recomputed with a new mapping (versioned, one transaction)."""
+        with self.write() as conn:
+            self._versioned_update(
+                "event_datasets", dataset_id, version,
+                {"mapping": json.dumps(mapping), "report": json.dumps(report),
+                 "events_rows": stats["events_rows"], "ignored_rows": stats["ignored_rows"],
+                 "customers": stats["customers"]}, "The event mapping")
+            conn.execute("DELETE FROM customer_summaries WHERE dataset_id = ?", [dataset_id])
+            self._insert_customers(conn, dataset_id, customers)
+
+    def event_datasets(self, journey_id: int) -> list[dict]:
+        """The journey's imported event logs, newest first (settings and counts, no report)."""
+        return [self._dataset(r) for r in self._rows(
+            "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
+            "events_rows, ignored_rows, customers, version, created_at, updated_at "
+            "FROM event_datasets WHERE journey_id = ? ORDER BY id DESC", [journey_id])]
+
+    def get_event_dataset(self, dataset_id: int) -> dict:
+        """One event log's settings, counts and stored report."""
+        row = self._row("SELECT * FROM event_datasets WHERE id = ?", [dataset_id])
+        if row is None:
+            raise NotFoundError(f"event dataset {dataset_id} does not exist")
+        return self._dataset(row)
+
+    @staticmethod
+    def _dataset(row: dict) -> dict:
+        row = dict(row)
+        for key in ("columns", "mapping", "event_names", "report"):
+            if key in row:
+                row[key] = json.loads(row[key])
+        return row
+
+    def raw_events(self, dataset_id: int, chunk: int = 100_000) -> Iterator[list[tuple]]:
+        """The stored events (customer_id, ts, event, value, segment) in chunks of rows."""
+        cursor = self.conn.execute(
+            "SELECT customer_id, ts, event, value, segment FROM events WHERE dataset_id = ? "
+            "ORDER BY rowid", [dataset_id])
+        while rows := cursor.fetchmany(chunk):
+            yield rows
+
+    def customer_summaries(self, dataset_id: int) -> list[dict]:
+        """The per-customer summaries of an event log (for checks and small exports)."""
+        return self._rows("SELECT * FROM customer_summaries WHERE dataset_id = ? "
+                          "ORDER BY customer_id", [dataset_id])
+
+    def delete_event_dataset(self, dataset_id: int) -> None:
+        with self.write() as conn:
+            conn.execute("DELETE FROM event_datasets WHERE id = ?", [dataset_id])
 
     # -- housekeeping --------------------------------------------------------
 

@@ -1,0 +1,162 @@
+"""Observed timeframes: an event log imported for a journey, and its figures read back.
+
+The heavy lifting happens once, at import: :mod:`journey.events` (DuckDB, reading the file
+directly) computes the per-customer summaries and the report; the store keeps the raw events,
+the summaries and the report in one transaction. Pages and the command line then read the
+small stored report and set it beside the map's current estimates; they never touch the
+raw events. Changing the mapping later recomputes from the stored events (written to a
+temporary Parquet file in chunks and read by the same engine), so no new upload is needed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+import tempfile
+from collections.abc import Callable, Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import events
+from .events import ColumnChoice, Mapping
+from .model import Journey
+from .storage import Store
+
+Progress = Callable[[float, str], None]
+HISTOGRAM_BINS = 30
+STORED_COLUMNS = ColumnChoice(customer="customer_id", timestamp="ts", event="event",
+                              value="value", segment="segment")
+RAW_SCHEMA = pa.schema([("customer_id", pa.string()), ("ts", pa.string()),
+                        ("event", pa.string()), ("value", pa.float64()),
+                        ("segment", pa.string())])
+
+
+def _quiet(fraction: float, message: str) -> None:
+    pass
+
+
+def _scaled(progress: Progress, start: float, end: float) -> Progress:
+    return lambda fraction, message: progress(start + (end - start) * fraction, message)
+
+
+def _iso(column: pa.ChunkedArray | pa.Array) -> list[str | None]:
+    return pc.strftime(column, format="%Y-%m-%dT%H:%M:%SZ").to_pylist()
+
+
+def histogram(values: list[float], bins: int = HISTOGRAM_BINS) -> list[dict]:
+    """Equal-width bins ``[{start, end, count}]`` over ``values`` (days), for charts."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    width = (high - low) / bins or 1.0
+    counts = [0] * bins
+    for v in values:
+        counts[min(int((v - low) / width), bins - 1)] += 1
+    return [{"start": low + i * width, "end": low + (i + 1) * width, "count": c}
+            for i, c in enumerate(counts)]
+
+
+def _report(customers: pa.Table) -> dict:
+    figures = events.report(customers)
+    figures["histograms"] = {which: histogram(events.distribution(customers, which))
+                             for which in ("buyer", "customer")}
+    return figures
+
+
+def _customer_rows(customers: pa.Table, chunk: int = 50_000) -> Iterator[list[tuple]]:
+    for batch in customers.to_batches(chunk):
+        cols = [batch.column(name) for name in batch.schema.names]
+        values = [(_iso(c) if pa.types.is_timestamp(c.type) else c.to_pylist()) for c in cols]
+        yield list(zip(*values, strict=True))
+
+
+def _event_rows(reader: pa.RecordBatchReader, total: int,
+                progress: Progress) -> Iterator[list[tuple]]:
+    done = 0
+    for batch in reader:
+        yield list(zip(batch.column("customer_id").to_pylist(), _iso(batch.column("ts")),
+                       batch.column("event").to_pylist(), batch.column("value").to_pylist(),
+                       batch.column("segment").to_pylist(), strict=True))
+        done += batch.num_rows
+        progress(min(done / max(total, 1), 1.0), f"Stored {done:,} of {total:,} events")
+
+
+def _mapping_dict(mapping: Mapping) -> dict:
+    return {"stages": dict(sorted(mapping.stages.items())),
+            "purchase_events": sorted(mapping.purchase_events)}
+
+
+def mapping_from_dict(data: dict) -> Mapping:
+    return Mapping(stages=dict(data["stages"]), purchase_events=set(data["purchase_events"]))
+
+
+def import_events(store: Store, journey_id: int, path: str | pathlib.Path,
+                  columns: ColumnChoice, mapping: Mapping, *, name: str | None = None,
+                  progress: Progress | None = None) -> int:
+    """Import an event log for a journey; returns the dataset id.
+
+    Everything is checked before anything is written (missing columns, unreadable
+    timestamps, an empty file, a mapping without a purchase event raise EventError), and the
+    write is one transaction: a failed import leaves nothing behind.
+    """
+    progress = progress or _quiet
+    store.journey_version(journey_id)  # fails early for an unknown journey
+    mapping = events.validate_mapping(mapping)
+    summary = events.summarise(path, columns, mapping, _scaled(progress, 0.0, 0.35))
+    progress(0.4, "Computing the figures")
+    figures = _report(summary.customers)
+    names = events.event_counts(path, columns)
+    reader = events.events_table(path, columns, mapping, check=False, keep_unmapped=True)
+    stored = summary.total_rows - summary.incomplete_rows
+    dataset_id = store.add_event_dataset(
+        journey_id, name or pathlib.Path(path).name,
+        columns=dataclasses.asdict(columns), mapping=_mapping_dict(mapping),
+        event_names=[[n, c] for n, c in names], report=figures,
+        stats={"total_rows": summary.total_rows, "events_rows": summary.events_rows,
+               "ignored_rows": summary.ignored_rows, "customers": summary.customers.num_rows},
+        events=_event_rows(reader, stored, _scaled(progress, 0.45, 0.95)),
+        customers=_customer_rows(summary.customers))
+    progress(1.0, f"Imported {summary.total_rows:,} rows for "
+                  f"{summary.customers.num_rows:,} customers")
+    return dataset_id
+
+
+def remap(store: Store, dataset_id: int, mapping: Mapping, *,
+          progress: Progress | None = None) -> None:
+    """Recompute a stored event log's summaries and report with a new mapping."""
+    progress = progress or _quiet
+    dataset = store.get_event_dataset(dataset_id)
+    mapping = events.validate_mapping(mapping)
+    with tempfile.TemporaryDirectory(prefix="journey-remap-") as folder:
+        path = pathlib.Path(folder) / "events.parquet"
+        with pq.ParquetWriter(path, RAW_SCHEMA) as writer:
+            for chunk in store.raw_events(dataset_id):
+                writer.write_table(pa.Table.from_pylist(
+                    [dict(zip(RAW_SCHEMA.names, row, strict=True)) for row in chunk],
+                    RAW_SCHEMA))
+        progress(0.3, "Stored events read back")
+        summary = events.summarise(path, STORED_COLUMNS, mapping, _scaled(progress, 0.3, 0.8))
+    figures = _report(summary.customers)
+    store.replace_event_summaries(
+        dataset_id, dataset["version"], mapping=_mapping_dict(mapping), report=figures,
+        stats={"events_rows": summary.events_rows, "ignored_rows": summary.ignored_rows,
+               "customers": summary.customers.num_rows},
+        customers=_customer_rows(summary.customers))
+    progress(1.0, "Recomputed")
+
+
+def estimated_days(journey: Journey) -> dict[str, float]:
+    """The map's estimated stage durations, by stage."""
+    return {s.stage: s.duration_days for s in journey.stages}
+
+
+def figures(store: Store, dataset_id: int, journey: Journey) -> dict:
+    """The stored report with the journey's current estimates set beside the observed."""
+    dataset = store.get_event_dataset(dataset_id)
+    report = events.compare_with_estimates(dataset["report"], estimated_days(journey))
+    report["dataset"] = {k: dataset[k] for k in ("id", "name", "total_rows", "events_rows",
+                                                 "ignored_rows", "customers", "created_at")}
+    return report
+
