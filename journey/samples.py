@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 SAMPLE_DIR = pathlib.Path(__file__).resolve().parent.parent / "sample_data"
 
+SAMPLE_EVENTS = "car-buying-events.csv"  # made by scripts/generate_events.py
+SAMPLE_EVENTS_FOR = "car-buying"
 SAMPLES: dict[str, str] = {
     "car-buying": "Car buying",
     "b2b-software-trial": "B2B software trial",
@@ -63,9 +65,20 @@ def seed(store: Store) -> int | None:
         if not store.is_empty():
             return None
         ws = store.create_workspace(SAMPLE_WORKSPACE, SAMPLE_WORKSPACE_DESCRIPTION)
-        for doc in docs:
-            store.import_document(doc, workspace_id=ws.id)
+        journey_ids = [store.import_document(doc, workspace_id=ws.id)["journeys"][0]
+                       for doc in docs]
+        _import_sample_events(store, journey_ids[list(SAMPLES).index(SAMPLE_EVENTS_FOR)])
     return ws.id
+
+
+def _import_sample_events(store: Store, journey_id: int) -> None:
+    """The example event log, so the observed timeframes have something to show at once."""
+    from . import events, observed
+
+    path = SAMPLE_DIR / SAMPLE_EVENTS
+    guess = events.inspect(path)
+    mapping = events.guess_mapping([name for name, _count in guess["event_names"]])
+    observed.import_events(store, journey_id, path, guess["guess"], mapping)
 
 
 def add_sample_journey(store: Store, workspace_id: int, slug: str) -> int:

@@ -178,3 +178,12 @@ def test_a_sample_journey_can_be_added_to_an_existing_workspace(store):
     assert store.get_persona(journey.persona_id).name == "Priya Nair"
     exported = store.export_journey(journey_id)
     assert exported["journeys"] == samples.load_sample("online-shop")["journeys"]
+
+
+def test_seeding_wires_the_sample_event_log_to_the_car_journey(store):
+    samples.seed(store)
+    car = next(j for j in store.journeys() if j["name"] == "Buying a family car")
+    [dataset] = store.event_datasets(car["id"])
+    assert (dataset["name"], dataset["customers"]) == ("car-buying-events.csv", 400)
+    others = [j["id"] for j in store.journeys() if j["id"] != car["id"]]
+    assert [store.event_datasets(j) for j in others] == [[], []]
