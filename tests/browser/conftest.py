@@ -51,16 +51,18 @@ class Server:
     log: pathlib.Path
 
 
-def start_server(db: pathlib.Path, log: pathlib.Path, extra_env: dict | None = None) -> Server:
-    """``streamlit run app.py`` on a free port of 127.0.0.1; returns once it is healthy."""
+def start_server(db: pathlib.Path, log: pathlib.Path, extra_env: dict | None = None,
+                 cwd: pathlib.Path = ROOT) -> Server:
+    """The app as ``make run`` starts it (``serve.py``, i.e. ``streamlit run app.py``) on a
+    free port of 127.0.0.1, from ``cwd``; returns once ``/_stcore/health`` answers."""
     port = free_port()
     env = {**os.environ, "JOURNEY_DB": str(db), **(extra_env or {})}
     handle = log.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
