@@ -97,7 +97,7 @@ def sign_in() -> None:
     if st.session_state.get("role"):
         _sign_out_button(oidc)
         return
-    if oidc and st.user.is_logged_in:
+    if oidc and st.user.get("is_logged_in", False):
         viewers = access.parse_list(_setting("JOURNEY_VIEWERS", "viewers"))
         st.session_state["role"] = access.role_for_email(st.user.get("email"), viewers)
         _sign_out_button(oidc)
@@ -135,7 +135,7 @@ def _sign_out_button(oidc: bool) -> None:
     label = "Sign out" + (" (read-only)" if role() == access.VIEWER else "")
     if st.sidebar.button(label, key="sign_out"):
         st.session_state.clear()
-        if oidc and st.user.is_logged_in:
+        if oidc and st.user.get("is_logged_in", False):
             st.logout()
         st.rerun()
 

@@ -128,3 +128,15 @@ def test_the_password_can_come_from_streamlit_secrets(app_env):
     at.text_input(key="sign_in_password").input("from secrets")
     at.button[0].click().run()
     assert "Buying a family car" in shown_text(at)
+
+
+def test_with_oidc_configured_pages_offer_the_provider_sign_in_and_show_no_data(app_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+                          "cookie_secret": "x" * 32, "client_id": "journey-lab",
+                          "client_secret": "s", "server_metadata_url":
+                          "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert at.button(key="oidc_login").label == "Sign in with your identity provider"
+    assert "Buying a family car" not in shown_text(at)
