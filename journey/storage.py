@@ -68,10 +68,12 @@ migrations = Migrations("journey-lab")
 
 @migrations()
 def m001_initial(db: Database) -> None:
+    # AUTOINCREMENT: an id is never reused, so an edit of a deleted row can never land on
+    # a newer row that took its id (and its version 1).
     db.executescript(
         """
         CREATE TABLE workspaces (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             name TEXT NOT NULL,
             description TEXT NOT NULL DEFAULT '',
             version INTEGER NOT NULL DEFAULT 1,
@@ -79,7 +81,7 @@ def m001_initial(db: Database) -> None:
             updated_at TEXT NOT NULL
         );
         CREATE TABLE personas (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
             role TEXT NOT NULL DEFAULT '',
@@ -96,7 +98,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX personas_workspace ON personas(workspace_id);
         CREATE TABLE journeys (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
             persona_id INTEGER REFERENCES personas(id) ON DELETE SET NULL,
             name TEXT NOT NULL,
@@ -116,7 +118,7 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX journeys_workspace ON journeys(workspace_id);
         CREATE INDEX journeys_persona ON journeys(persona_id);
         CREATE TABLE stages (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
             stage TEXT NOT NULL CHECK (stage IN
                 ('awareness', 'consideration', 'decision', 'retention', 'advocacy')),
@@ -134,7 +136,7 @@ def m001_initial(db: Database) -> None:
             UNIQUE (journey_id, stage)
         );
         CREATE TABLE touchpoints (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             stage_id INTEGER NOT NULL REFERENCES stages(id) ON DELETE CASCADE,
             position INTEGER NOT NULL DEFAULT 0,
             channel TEXT NOT NULL,
@@ -142,7 +144,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX touchpoints_stage ON touchpoints(stage_id);
         CREATE TABLE moments (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             stage_id INTEGER NOT NULL REFERENCES stages(id) ON DELETE CASCADE,
             kind TEXT NOT NULL CHECK (kind IN ('friction', 'key')),
             title TEXT NOT NULL,
@@ -158,7 +160,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX moments_stage ON moments(stage_id);
         CREATE TABLE metrics (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
             position INTEGER NOT NULL DEFAULT 0,
             key TEXT NOT NULL,
@@ -172,14 +174,14 @@ def m001_initial(db: Database) -> None:
             UNIQUE (journey_id, key)
         );
         CREATE TABLE metric_values (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
             date TEXT NOT NULL,
             value REAL NOT NULL
         );
         CREATE INDEX metric_values_metric ON metric_values(metric_id, date);
         CREATE TABLE scenarios (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
             levers TEXT NOT NULL DEFAULT '{}',
@@ -189,7 +191,7 @@ def m001_initial(db: Database) -> None:
             UNIQUE (journey_id, name)
         );
         CREATE TABLE snapshots (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             kind TEXT NOT NULL CHECK (kind IN ('journey', 'persona', 'workspace')),
             target_id INTEGER NOT NULL,
             workspace_id INTEGER,
@@ -209,7 +211,7 @@ def m002_event_datasets(db: Database) -> None:
     db.executescript(
         """
         CREATE TABLE event_datasets (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
             columns TEXT NOT NULL,
@@ -1155,5 +1157,5 @@ class Store:
     def schema(self) -> dict[str, dict[str, str]]:
         """Every table's columns and types: ``{"stages": {"id": "INTEGER", ...}}``."""
         return {t.name: {c.name: c.type for c in t.columns} for t in self.db.tables
-                if not t.name.startswith("_")}
+                if not t.name.startswith(("_", "sqlite_"))}
 

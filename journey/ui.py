@@ -149,8 +149,8 @@ def show_error(error: Exception) -> None:
     if isinstance(error, ConflictError):
         st.error(str(error), icon="⚠️")
         if error.fields:
-            st.table([{"field": f, "saved by someone else": str(error.current.get(f)),
-                       "yours (not saved)": str(error.yours[f])} for f in error.fields])
+            st.table([{"field": f, "saved by someone else": literal(error.current.get(f)),
+                       "yours (not saved)": literal(error.yours[f])} for f in error.fields])
     elif isinstance(error, NotFoundError):
         st.warning(str(error))
     elif isinstance(error, JourneyError):

@@ -304,3 +304,15 @@ def test_restoring_from_a_file_that_is_not_a_database_is_refused(store, tmp_path
     bogus.write_text("hello")
     with pytest.raises(ValidationError, match="not a Journey Lab database"):
         store.restore_backup(bogus)
+
+
+def test_ids_of_deleted_rows_are_never_reused(store, journey_id):
+    """Else a stale edit of a deleted moment could land on a new one with its id."""
+    stage = store.load_journey(journey_id).stage("awareness")
+    first = store.add_moment(stage.id, Moment(kind="key", title="First"))
+    store.delete_moment(first.id)
+    second = store.add_moment(stage.id, Moment(kind="key", title="Second"))
+    assert second.id > first.id
+    with pytest.raises(NotFoundError):
+        store.update_moment(first.id, first.version, title="stale edit")
+    assert store.get_moment(second.id).title == "Second"

@@ -1,0 +1,124 @@
+"""Stages: the five stages of the chosen journey, one tab each, filled in through a form."""
+
+import pandas as pd
+import streamlit as st
+
+from journey import editing, ui
+from journey.model import (
+    DURATION_UNITS,
+    MAX_NAME,
+    MAX_TEXT,
+    ConflictError,
+    JourneyError,
+    Stage,
+    ValidationError,
+    best_unit,
+    is_buyer_stage,
+    stage_label,
+)
+
+ui.page_setup("Stages", "🪜")
+db = ui.store()
+journey_id = ui.require_journey(db)
+journey = db.load_journey(journey_id)
+
+st.title("Stages")
+st.caption(f"{ui.literal(journey.name)} · 🛒 buyer journey: awareness, consideration, decision "
+           "(up to the purchase) · 🤝 after purchase: retention, advocacy")
+if flash := st.session_state.pop("stages_flash", None):
+    st.toast(flash, icon="✅")
+
+TEXTS = ("customer_goal", "thoughts", "customer_actions", "business_actions")
+TOUCHPOINT_COLUMNS = {
+    "channel": st.column_config.TextColumn("Channel", required=True, max_chars=MAX_NAME),
+    "description": st.column_config.TextColumn("Description", max_chars=MAX_TEXT),
+}
+
+
+def show_stage(s: Stage) -> None:
+    """A stage as read-only text for presentation mode."""
+    st.subheader(ui.literal(s.label or stage_label(s.stage)))
+    left, right = st.columns(2)
+    for i, field in enumerate(TEXTS):
+        if text := getattr(s, field):
+            (left if i % 2 == 0 else right).markdown(
+                f"**{editing.FIELD_LABELS[field]}**  \n{ui.literal(text)}")
+    value, unit = best_unit(s.duration_days)
+    a, b, c = st.columns(3)
+    a.metric("Emotion", editing.EMOTIONS[s.emotion])
+    b.metric("Typical duration", f"{value:g} {unit}")
+    if editing.has_conversion(s.stage):
+        percent = editing.conversion_percent(s.conversion)
+        c.metric("Conversion to the next stage", "—" if percent is None else f"{percent:g} %")
+    if s.touchpoints:
+        st.table([{"Channel": ui.literal(t.channel), "Description": ui.literal(t.description)}
+                  for t in s.touchpoints], hide_index=True)
+
+
+def edit_stage(s: Stage) -> None:
+    """The stage's form: saved against the version this session started editing from."""
+    prefix = f"stage_{s.id}_"
+    if f"{prefix}label" not in st.session_state:  # a fresh form shows the latest values
+        ui.forget_edit("stage", s.id)
+    version = ui.base_version("stage", s.id, s.version)
+    value, unit = best_unit(s.duration_days)
+    with st.form(f"{prefix}form"):
+        label = st.text_input("Label", s.label, max_chars=MAX_NAME, key=f"{prefix}label",
+                              placeholder=stage_label(s.stage))
+        left, right = st.columns(2)
+        texts = {field: (left if i % 2 == 0 else right).text_area(
+                    editing.FIELD_LABELS[field], getattr(s, field), max_chars=MAX_TEXT,
+                    key=f"{prefix}{field}") for i, field in enumerate(TEXTS)}
+        st.markdown("**Touchpoints and channels**: where the customer meets you at this stage")
+        touchpoints = st.data_editor(
+            pd.DataFrame(editing.touchpoint_rows(s), columns=list(TOUCHPOINT_COLUMNS)),
+            num_rows="dynamic", hide_index=True, width="stretch",
+            column_config=TOUCHPOINT_COLUMNS, key=f"{prefix}touchpoints")
+        slots = {"touchpoints": st.container()}
+        a, b, c, d = st.columns([3, 2, 2, 3])
+        emotion = a.select_slider("Emotion", list(editing.EMOTIONS), s.emotion,
+                                  format_func=editing.EMOTIONS.get, key=f"{prefix}emotion")
+        duration = b.number_input("Typical duration", min_value=0.0, value=float(value),
+                                  step=1.0, key=f"{prefix}duration")
+        duration_unit = c.selectbox("Unit", list(DURATION_UNITS), list(DURATION_UNITS).index(unit),
+                                    key=f"{prefix}unit")
+        conversion = d.number_input(
+            "Conversion to the next stage (%)", min_value=0.0, max_value=100.0, step=1.0,
+            value=editing.conversion_percent(s.conversion), key=f"{prefix}conversion",
+            help="The share of customers who go on to the next stage. Leave empty if unknown.",
+        ) if editing.has_conversion(s.stage) else None
+        saved = st.form_submit_button(f"Save {stage_label(s.stage)}", type="primary",
+                                      key=f"{prefix}save")
+    if saved:
+        try:
+            changes = editing.stage_changes(
+                s, label=label, **texts, emotion=emotion, duration_value=duration,
+                duration_unit=duration_unit, conversion=conversion,
+                touchpoints=touchpoints.to_dict("records"))
+            db.update_stage(s.id, version, **changes)
+        except ConflictError as e:
+            st.session_state[f"{prefix}conflict"] = e
+        except ValidationError as e:
+            slots.get(editing.field_of(e), st).error(editing.error_message(e))
+        except JourneyError as e:
+            ui.show_error(e)
+        else:
+            ui.forget_edit("stage", s.id, prefix)
+            st.session_state["stages_flash"] = f"Saved the {stage_label(s.stage)} stage."
+            st.rerun()
+    if conflict := st.session_state.get(f"{prefix}conflict"):
+        ui.show_error(conflict)
+        ui.conflict_choices("stage", s.id, conflict.current.get("version"), prefix,
+                            f"{prefix}conflict")
+
+
+tabs = st.tabs([f"{'🛒' if is_buyer_stage(s.stage) else '🤝'} {stage_label(s.stage)}"
+                for s in journey.stages])
+for stage, tab in zip(journey.stages, tabs, strict=True):
+    with tab:
+        st.badge(editing.journey_part(stage.stage),
+                 color="blue" if is_buyer_stage(stage.stage) else "green")
+        if ui.can_edit():
+            edit_stage(stage)
+        else:
+            show_stage(stage)

@@ -1,0 +1,71 @@
+"""Journey map: the five stages side by side, lane by lane, with the emotion curve.
+
+Shows the customer's emotion across the stages (friction and key points marked), the map as
+a table and as the picture that is exported (PNG, SVG), the journey as JSON, and which
+channels customers can use at which stage.
+"""
+
+import streamlit as st
+
+from journey import exchange, images, journey_map, ui
+from journey.model import JourneyError
+
+ui.page_setup("Journey map", "🗺️")
+db = ui.store()
+journey_id = ui.require_journey(db)
+try:
+    journey = db.load_journey(journey_id)
+except JourneyError as error:
+    ui.show_error(error)
+    st.stop()
+
+st.title(f"🗺️ {ui.literal(journey.name)}")
+st.caption("Customer journey map: the **buyer journey** (awareness → decision, in blue) and "
+           "what happens **after the purchase** (retention, advocacy, in amber).")
+
+# ------------------------------------------------------------------ emotion curve
+st.subheader("Emotion across the journey")
+st.altair_chart(journey_map.emotion_curve(journey), key="map_emotion_curve", width="stretch")
+st.caption("The line is the customer's emotion at each stage (−2 very negative … +2 very "
+           "positive). Red ▼ friction points sit below it, green ▲ key points above it; bigger "
+           "means more severe or more impact. Hover a symbol for the planned action.")
+
+# ------------------------------------------------------------------ the map
+st.subheader("The map")
+chart = journey_map.map_chart(journey)
+lanes_tab, picture_tab = st.tabs(["Lanes", "Picture (as exported)"], key="map_view",
+                                 on_change="rerun")
+with lanes_tab:
+    table = journey_map.map_table(journey).map(ui.literal).rename(columns=ui.literal)
+    st.table(journey_map.style_by_part(table), border="horizontal")
+    st.caption("Friction points show their severity and key points their impact, 1 to 5.")
+if picture_tab.open:  # drawn only when looked at: it takes about a second
+    with picture_tab, st.spinner("Drawing the map…"):
+        st.image(images.to_svg(chart), width="stretch")
+
+st.markdown("**Handout**")
+ui.chart_downloads(chart, journey_map.file_stem(journey), key="map_download")
+st.download_button(
+    "⬇️ Journey as JSON (exchange format)",
+    data=lambda: exchange.dumps(db.export_journey(journey_id)),
+    file_name=f"{journey_map.file_stem(journey).removeprefix('journey-map-')}.json",
+    mime="application/json", key="map_json", on_click="ignore",
+    help="The journey and its persona in Journey Lab's exchange format: import it elsewhere "
+         "with `python -m journey import FILE`.")
+
+# ------------------------------------------------------------------ channels
+st.subheader("Channels by stage")
+st.caption("How many touchpoints and friction or key points use each channel at each stage "
+           "(names compared ignoring case). A dash is a gap: customers who used the channel "
+           "earlier or later cannot use it there.")
+matrix = journey_map.channel_matrix(journey)
+if matrix.empty:
+    st.info("No touchpoints yet: add them on the stage pages to see the channels here.")
+else:
+    st.altair_chart(journey_map.channel_matrix_chart(journey), key="channel_matrix_chart",
+                    width="stretch")
+    with st.expander("As a table"):
+        st.dataframe(matrix, key="channel_matrix", width="stretch")
+    gaps = journey_map.gap_rows(journey)
+    st.markdown(f"**Channel gaps** ({len(gaps)} of {len(matrix)} channels)")
+    st.dataframe(gaps, key="channel_gaps", hide_index=True, width="stretch")

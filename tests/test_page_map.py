@@ -1,0 +1,214 @@
+"""The journey map and presentation pages through AppTest, on the seeded sample database.
+
+Journey 1 is the car-buying sample, journey 2 the B2B software trial. AppTest shows Altair
+charts only as their spec (``vega_lite_chart`` elements whose data sets arrive as Arrow), so
+chart contents are read from there.
+"""
+
+import json
+import pathlib
+import re
+
+import pytest
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+from journey import samples, ui
+from journey.storage import Store
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MAP_PAGE = ROOT / "pages" / "4_Journey_map.py"
+PRESENT_PAGE = ROOT / "pages" / "9_Present.py"
+
+
+def run(path: pathlib.Path, **query) -> AppTest:
+    at = AppTest.from_file(str(path), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = str(v)
+    return at.run()
+
+
+def stored(db_path: pathlib.Path, journey_id: int):
+    store = Store(db_path)
+    try:
+        return store.load_journey(journey_id)
+    finally:
+        store.close()
+
+
+def unescaped(text: str) -> str:
+    """Markdown text as a reader sees it (``ui.literal`` puts backslashes before markup)."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def table_text(at: AppTest) -> str:
+    [table] = at.table
+    return unescaped(" ".join(table.value.astype(str).to_numpy().ravel()))
+
+
+def chart_rows(at: AppTest, field: str) -> list[dict]:
+    """Rows of every chart data set that has ``field``, across the page's charts."""
+    rows = []
+    for chart in at.get("vega_lite_chart"):
+        for data in chart.proto.datasets:
+            frame = dataframe_util.convert_arrow_bytes_to_pandas_df(data.data.data)
+            if field in frame.columns:
+                rows += frame.to_dict("records")
+        spec = json.loads(chart.proto.spec)
+        for values in spec.get("datasets", {}).values():
+            rows += [r for r in values if field in r]
+    return rows
+
+
+# ---------------------------------------------------------------------------- journey map
+
+
+def test_the_map_page_runs_for_the_car_journey(app_env):
+    at = run(MAP_PAGE, journey=1)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "🗺️ Buying a family car"
+
+
+def test_the_map_shows_the_car_journeys_friction_points_in_its_lanes_and_on_the_curve(app_env):
+    at = run(MAP_PAGE, journey=1)
+    journey = stored(app_env, 1)
+    titles = [m.title for m in journey.moments if m.kind == "friction"]
+    assert len(titles) >= 4
+    text = table_text(at)
+    for title in titles:
+        assert title in text
+    markers = chart_rows(at, "severity")
+    assert {m["title"] for m in markers if m["kind"] == "friction"} == set(titles)
+
+
+def test_the_map_table_columns_are_the_stages_with_the_buyer_journey_first(app_env):
+    at = run(MAP_PAGE, journey=1)
+    [table] = at.table
+    parts = [unescaped(str(c[0] if isinstance(c, tuple) else c)) for c in table.value.columns]
+    assert parts == ["Buyer journey"] * 3 + ["After purchase"] * 2
+
+
+def test_the_channel_matrix_lists_every_channel_of_the_sample(app_env):
+    at = run(MAP_PAGE, journey=1)
+    journey = stored(app_env, 1)
+    channels = {t.channel for s in journey.stages for t in s.touchpoints}
+    [matrix] = at.expander[0].dataframe
+    assert channels <= set(matrix.value.index)
+    assert list(matrix.value.columns) == ["Awareness", "Consideration", "Decision",
+                                          "Retention", "Advocacy"]
+    assert channels <= {row["channel"] for row in chart_rows(at, "count")}
+
+
+def test_the_channel_gaps_say_where_a_channel_is_missing(app_env):
+    at = run(MAP_PAGE, journey=1)
+    gaps = at.dataframe[-1].value
+    web = gaps[gaps["Channel"] == "Web"].iloc[0]
+    assert web["Missing at"] == "Retention, Advocacy"
+
+
+def test_the_map_offers_png_svg_and_json_downloads(app_env):
+    at = run(MAP_PAGE, journey=1)
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"⬇️ PNG", "⬇️ SVG", "⬇️ Journey as JSON (exchange format)"} <= labels
+
+
+def test_the_exported_picture_is_drawn_only_when_its_tab_is_open(app_env):
+    at = run(MAP_PAGE, journey=1)
+    assert not at.tabs[1].children
+    at.session_state["map_view"] = "Picture (as exported)"
+    at.run()
+    assert not at.exception
+    assert [child.type for child in at.tabs[1].children.values()] == ["image"]
+
+
+def test_switching_the_journey_in_the_url_switches_the_map(app_env):
+    at = run(MAP_PAGE, journey=1)
+    car = stored(app_env, 1)
+    at.query_params["journey"] = "2"
+    at.run()
+    other = stored(app_env, 2)
+    assert not at.exception
+    assert at.title[0].value == f"🗺️ {ui.literal(other.name)}"
+    text = table_text(at)
+    assert all(m.title in text for m in other.moments if m.kind == "friction")
+    assert not any(m.title in text for m in car.moments if m.kind == "friction")
+
+
+def test_user_text_on_the_map_is_shown_as_text_not_markup(app_env):
+    store = Store(app_env)
+    samples.seed(store)
+    name = "<b>Bold</b> [link](http://x.test) **stars**"
+    journey = store.create_journey(1, name)
+    store.close()
+    at = run(MAP_PAGE, journey=journey.id)
+    assert not at.exception
+    assert at.title[0].value == f"🗺️ {ui.literal(name)}"
+    assert "<b>" not in at.title[0].value and "[link](" not in at.title[0].value
+
+
+# ---------------------------------------------------------------------------- presentation
+
+
+def current_stage(at: AppTest) -> str:
+    return at.title[0].value
+
+
+def test_the_present_page_starts_at_awareness_and_next_moves_to_consideration(app_env):
+    at = run(PRESENT_PAGE, journey=1)
+    assert not at.exception, [e.value for e in at.exception]
+    assert current_stage(at).startswith("1. Awareness")
+    assert at.button(key="present_prev").disabled
+    at.button(key="present_next").click().run()
+    assert at.session_state["present_step"] == 1
+    assert current_stage(at).startswith("2. Consideration")
+    at.button(key="present_prev").click().run()
+    assert current_stage(at).startswith("1. Awareness")
+
+
+def test_the_present_page_never_steps_past_either_end(app_env):
+    at = run(PRESENT_PAGE, journey=1)
+    assert at.button(key="present_prev").disabled  # nothing before awareness
+    steps = 0
+    while not at.button(key="present_next").disabled:
+        at.button(key="present_next").click().run()
+        steps += 1
+    assert steps == 4 and at.session_state["present_step"] == 4
+    assert current_stage(at).startswith("5. Advocacy")
+    at.session_state["present_step"] = 9  # a step left over from a longer journey
+    at.run()
+    assert at.session_state["present_step"] == 4
+    at.session_state["present_step"] = -3
+    at.run()
+    assert current_stage(at).startswith("1. Awareness")
+
+
+def test_the_present_page_shows_the_stage_in_large_type_and_highlights_it_on_the_curve(
+        app_env):
+    at = run(PRESENT_PAGE, journey=1)
+    at.button(key="present_next").click().run()
+    at.button(key="present_next").click().run()
+    decision = stored(app_env, 1).stage("decision")
+    assert [m.label for m in at.metric] == ["Emotion", "Takes", "Go on to the next stage"]
+    assert at.metric[1].value == "1 week" and at.metric[2].value == "60%"
+    text = unescaped(" ".join(m.value for m in at.markdown))
+    assert decision.customer_goal in text
+    assert all(m.title in text for m in decision.moments)
+    sizes = {row["stage"]: row["size"] for row in chart_rows(at, "feeling")}
+    assert sizes == {"awareness": 120, "consideration": 120, "decision": 420,
+                     "retention": 120, "advocacy": 120}
+
+
+def test_the_present_page_has_no_editing_controls(app_env):
+    at = run(PRESENT_PAGE, journey=1)
+    main_widgets = [w for w in (*at.main.text_input, *at.main.text_area, *at.main.number_input,
+                                *at.main.slider, *at.main.selectbox)]
+    assert main_widgets == []
+    assert {b.key for b in at.main.button} == {"present_prev", "present_next"}
+
+
+@pytest.mark.parametrize("journey_id", [2, 3])
+def test_the_present_page_follows_the_journey_in_the_url(app_env, journey_id):
+    at = run(PRESENT_PAGE, journey=journey_id)
+    assert not at.exception
+    journey = stored(app_env, journey_id)
+    assert ui.literal(journey.name) in at.get("progress")[0].proto.text

@@ -1,0 +1,161 @@
+"""The Personas page through AppTest: cards, create, edit, duplicate, delete and undo."""
+
+import pathlib
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from journey import ui
+from journey.storage import Store
+
+PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "1_Personas.py")
+WORKSPACE = 1  # the sample workspace: Maya Hoffmann (1), Daniel Okafor (2), Priya Nair (3)
+
+
+def open_page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def shown(at: AppTest) -> list[str]:
+    """The Markdown source of everything the page wrote as text."""
+    return [e.value for kind in ("title", "subheader", "markdown", "caption", "toast", "info",
+                                 "warning", "error")
+            for e in getattr(at, kind)]
+
+
+def names(db_path) -> list[str]:
+    return [p.name for p in Store(db_path).personas(WORKSPACE)]
+
+
+def test_the_personas_page_shows_every_persona_of_the_workspace_as_a_card(app_env):
+    at = open_page()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Maya Hoffmann", "Priya Nair", "Daniel Okafor"]
+    assert any("Preferred channels:" in text and "Dealership" in text for text in shown(at))
+    assert at.button(key="duplicate_persona_1") and at.button(key="delete_persona_1")
+
+
+def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
+    at = open_page()
+    at.text_input(key="new_persona_name").input("Sam Lee")
+    at.text_input(key="new_persona_role").input("Night nurse")
+    at.text_input(key="new_persona_age_range").input("40-49")
+    at.text_area(key="new_persona_goals").input("A car that starts every morning")
+    at.multiselect(key="new_persona_channels").set_value(["Web", "Carrier pigeon"])
+    at.text_area(key="new_persona_quote").input("Just tell me the price.")
+    at.button(key="new_persona_save").click().run()
+    assert not at.exception
+    [sam] = [p for p in Store(app_env).personas(WORKSPACE) if p.name == "Sam Lee"]
+    assert (sam.role, sam.age_range, sam.goals, sam.channels, sam.quote) == (
+        "Night nurse", "40-49", "A car that starts every morning", ["Web", "Carrier pigeon"],
+        "Just tell me the price.")
+    assert "Sam Lee" in [s.value for s in at.subheader]
+    assert "Night nurse · age 40\\-49" in [c.value for c in at.caption]
+    assert [t.value for t in at.toast] == ["Created Sam Lee."]
+    assert at.text_input(key="new_persona_name").value == ""  # the form is ready for the next
+    assert "Carrier pigeon" in at.multiselect(key="persona_1_channels").options
+
+
+def test_an_empty_name_shows_a_message_stores_nothing_and_keeps_what_was_typed(app_env):
+    at = open_page()
+    at.text_input(key="new_persona_name").input("   ")
+    at.text_input(key="new_persona_role").input("Night nurse")
+    at.button(key="new_persona_save").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Name: must not be empty"]
+    assert len(names(app_env)) == 3
+    assert at.text_input(key="new_persona_role").value == "Night nurse"
+
+
+def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
+    at = open_page()
+    at.text_input(key="persona_1_role").input("Head teacher")
+    at.multiselect(key="persona_1_channels").set_value(["Web", "Email"])
+    at.button(key="persona_1_save").click().run()
+    assert not at.exception
+    maya = Store(app_env).get_persona(1)
+    assert (maya.role, maya.channels, maya.version) == ("Head teacher", ["Web", "Email"], 2)
+    assert "Head teacher · age 30\\-39" in [c.value for c in at.caption]
+    assert [t.value for t in at.toast] == ["Saved Maya Hoffmann."]
+    # a second edit in the same session starts from the saved version: no false conflict
+    at.text_input(key="persona_1_role").input("Deputy head")
+    at.button(key="persona_1_save").click().run()
+    assert not at.error and Store(app_env).get_persona(1).role == "Deputy head"
+
+
+def test_an_edit_over_someone_elses_save_is_refused_and_shows_both_values(app_env):
+    at = open_page()
+    Store(app_env).update_persona(1, 1, role="Saved by someone else")
+    at.text_input(key="persona_1_role").input("Mine")
+    at.button(key="persona_1_save").click().run()
+    assert not at.exception
+    assert "changed by someone else" in at.error[0].value
+    [table] = at.table
+    assert "Saved by someone else" in str(table.value) and "Mine" in str(table.value)
+    assert Store(app_env).get_persona(1).role == "Saved by someone else"
+    at.button(key="persona_1_conflict_keep").click().run()
+    at.button(key="persona_1_save").click().run()
+    assert Store(app_env).get_persona(1).role == "Mine"
+
+
+def test_a_persona_whose_channels_are_spelled_unusually_still_opens_for_editing(app_env):
+    open_page()  # seeds the database
+    Store(app_env).update_persona(1, 1, channels=["web", "Web", " Fax "])
+    at = open_page()
+    assert not at.exception
+    assert at.multiselect(key="persona_1_channels").value == ["web", "Fax"]
+
+
+def test_duplicating_a_persona_adds_a_copy(app_env):
+    at = open_page()
+    at.button(key="duplicate_persona_2").click().run()
+    assert not at.exception
+    [copy] = [p for p in Store(app_env).personas(WORKSPACE) if p.name == "Daniel Okafor (copy)"]
+    assert copy.goals == Store(app_env).get_persona(2).goals
+    assert "Daniel Okafor \\(copy\\)" in [s.value for s in at.subheader]
+
+
+def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
+    at = open_page()
+    at.button(key="delete_persona_2").click().run()
+    assert not at.exception
+    assert "Daniel Okafor" not in names(app_env)
+    assert Store(app_env).journeys()[1]["persona_id"] is None
+    assert "Daniel Okafor" not in [s.value for s in at.subheader]
+    assert any(i.value.startswith("Deleted Daniel Okafor.") for i in at.sidebar.info)
+    assert [t.value for t in at.toast] == ["Deleted Daniel Okafor: undo it in the sidebar."]
+    at.button(key="persona_undo_button").click().run()
+    assert not at.exception
+    store = Store(app_env)
+    assert store.get_persona(2).name == "Daniel Okafor"
+    assert store.journeys()[1]["persona_id"] == 2
+    assert "Daniel Okafor" in [s.value for s in at.subheader]
+    assert "persona_undo_button" not in [b.key for b in at.button]
+
+
+def test_presentation_mode_shows_the_cards_without_editing_controls(app_env):
+    at = open_page()
+    at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Maya Hoffmann", "Priya Nair", "Daniel Okafor"]
+    assert not at.expander and not at.get("form")
+    assert not [b for b in at.button if b.key and "persona" in b.key]
+
+
+def test_markup_typed_as_a_persona_name_is_stored_verbatim_and_shown_as_text(app_env):
+    name = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    at = open_page()
+    at.text_input(key="new_persona_name").input(name)
+    at.text_area(key="new_persona_quote").input("<b>bold?</b>")
+    at.button(key="new_persona_save").click().run()
+    assert not at.exception
+    [stored] = [p for p in Store(app_env).personas(WORKSPACE) if p.name == name]
+    assert stored.quote == "<b>bold?</b>"
+    heading = ui.literal(name)
+    assert heading in [s.value for s in at.subheader]
+    assert re.sub(r"\\(.)", r"\1", heading) == name  # each escape stands for one typed character
+    assert "<" not in heading.replace("\\<", "")  # every angle bracket is escaped
+    assert f"> {ui.literal('<b>bold?</b>')}" in shown(at)
+    assert not at.get("html")
+    assert not [e for e in at.markdown if e.proto.allow_html and name in e.value]
+    assert at.text_input(key=f"persona_{stored.id}_name").value == name

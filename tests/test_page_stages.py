@@ -1,0 +1,161 @@
+"""The Stages page through AppTest: fill a stage, reload it, bad values and conflicts."""
+
+import pathlib
+
+from streamlit.testing.v1 import AppTest
+
+from journey.storage import Store
+
+PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "2_Stages.py")
+# The first sample journey ("Buying a family car") opens by default; its stages have ids 1..5.
+AWARENESS, CONSIDERATION, ADVOCACY = 1, 2, 5
+
+
+def open_page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def stage(db_path, stage_id: int):
+    return Store(db_path).get_stage(stage_id)
+
+
+def test_the_stages_page_shows_five_tabs_marked_buyer_journey_or_after_purchase(app_env):
+    at = open_page()
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["🛒 Awareness", "🛒 Consideration", "🛒 Decision",
+                                          "🤝 Retention", "🤝 Advocacy"]
+    badges = [m.value for m in at.markdown if "badge[" in m.value]
+    assert [("Buyer journey" in b, "After purchase" in b) for b in badges] == [
+        (True, False)] * 3 + [(False, True)] * 2
+    assert at.text_input(key="stage_1_label").value == "Recognising the need"
+    assert at.number_input(key="stage_1_duration").value == 2.0  # 14 days
+    assert at.selectbox(key="stage_1_unit").value == "weeks"
+    assert at.number_input(key="stage_1_conversion").value == 35.0
+    assert "stage_5_conversion" not in [w.key for w in at.number_input]  # advocacy: last stage
+
+
+def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
+    at = open_page()
+    at.text_area(key="stage_2_customer_goal").input("Find a car the whole family fits in")
+    at.select_slider(key="stage_2_emotion").set_value(-1)
+    at.number_input(key="stage_2_duration").set_value(3)
+    at.selectbox(key="stage_2_unit").set_value("weeks")
+    at.number_input(key="stage_2_conversion").set_value(40)
+    at.button(key="stage_2_save").click().run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == ["Saved the Consideration stage."]
+    saved = stage(app_env, CONSIDERATION)
+    assert (saved.customer_goal, saved.emotion, saved.duration_days, saved.conversion,
+            saved.version) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
+    assert len(saved.touchpoints) == 5  # untouched
+
+    reloaded = open_page()
+    assert reloaded.text_area(key="stage_2_customer_goal").value == (
+        "Find a car the whole family fits in")
+    assert reloaded.select_slider(key="stage_2_emotion").value == -1
+    assert reloaded.number_input(key="stage_2_duration").value == 3.0
+    assert reloaded.selectbox(key="stage_2_unit").value == "weeks"
+    assert reloaded.number_input(key="stage_2_conversion").value == 40.0
+
+
+def test_touchpoints_edited_in_the_table_replace_the_stages_list(app_env):
+    at = open_page()
+    # AppTest cannot type into a data_editor: seed its edit state as the browser would send it
+    at.session_state["stage_1_touchpoints"] = {
+        "edited_rows": {0: {"description": "Family-car ads on video sites"}},
+        "added_rows": [{"channel": "Chat", "description": "Questions at night"}],
+        "deleted_rows": [1, 2],
+    }
+    before = stage(app_env, AWARENESS).touchpoints
+    at.button(key="stage_1_save").click().run()
+    assert not at.exception
+    after = [(t.channel, t.description) for t in stage(app_env, AWARENESS).touchpoints]
+    assert after == [(before[0].channel, "Family-car ads on video sites"),
+                     (before[3].channel, before[3].description),
+                     ("Chat", "Questions at night")]
+
+
+def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_stored(
+        app_env):
+    at = open_page()
+    at.session_state["stage_3_touchpoints"] = {
+        "edited_rows": {}, "added_rows": [{"description": "a call back"}], "deleted_rows": []}
+    at.text_area(key="stage_3_thoughts").input("Typed, not lost")
+    at.button(key="stage_3_save").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Touchpoints and channels, row 5, channel: must not be empty"]
+    assert stage(app_env, 3).version == 1
+    assert at.text_area(key="stage_3_thoughts").value == "Typed, not lost"
+
+
+def test_a_text_over_the_limit_is_cut_to_the_limit_by_the_widget_not_an_error(app_env):
+    at = open_page()
+    # the text area has max_chars=10,000: the browser stops there, and Streamlit cuts a
+    # longer value on the server, so the store's own limit is never hit from this form
+    at.text_area(key="stage_4_customer_goal").set_value("x" * 10_001)
+    at.button(key="stage_4_save").click().run()
+    assert not at.exception and not at.error
+    assert stage(app_env, 4).customer_goal == "x" * 10_000
+
+
+def test_a_touchpoint_channel_over_the_limit_is_named_and_nothing_is_stored(app_env):
+    at = open_page()
+    at.session_state["stage_4_touchpoints"] = {
+        "edited_rows": {0: {"channel": "c" * 201}}, "added_rows": [], "deleted_rows": []}
+    at.button(key="stage_4_save").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Touchpoints and channels, row 1, channel: is 201 characters long; the limit is 200"]
+    assert stage(app_env, 4).version == 1
+
+
+def test_a_save_over_someone_elses_save_shows_both_values_then_keep_mine_stores_it(app_env):
+    session_a, session_b = open_page(), open_page()
+    session_b.text_area(key="stage_1_customer_goal").input("B: know which cars fit")
+    session_b.button(key="stage_1_save").click().run()
+    assert stage(app_env, AWARENESS).customer_goal == "B: know which cars fit"
+
+    session_a.text_area(key="stage_1_customer_goal").input("A: feel safe on the road")
+    session_a.button(key="stage_1_save").click().run()
+    assert not session_a.exception
+    assert "changed by someone else" in session_a.error[0].value
+    [table] = session_a.table
+    # cells are escaped Markdown (st.table renders Markdown): shown exactly as typed
+    assert table.value.to_dict("records") == [{
+        "field": "customer_goal", "saved by someone else": r"B\: know which cars fit",
+        "yours (not saved)": r"A\: feel safe on the road"}]
+    assert stage(app_env, AWARENESS).customer_goal == "B: know which cars fit"
+    assert session_a.text_area(key="stage_1_customer_goal").value == "A: feel safe on the road"
+
+    session_a.button(key="stage_1_conflict_keep").click().run()
+    session_a.button(key="stage_1_save").click().run()
+    assert not session_a.exception and not session_a.error
+    saved = stage(app_env, AWARENESS)
+    assert (saved.customer_goal, saved.version) == ("A: feel safe on the road", 3)
+
+
+def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
+    session_a = open_page()
+    Store(app_env).update_stage(AWARENESS, 1, customer_goal="Saved elsewhere")
+    session_a.text_area(key="stage_1_customer_goal").input("Mine")
+    session_a.button(key="stage_1_save").click().run()
+    session_a.button(key="stage_1_conflict_reload").click().run()
+    assert not session_a.exception and not session_a.error
+    assert session_a.text_area(key="stage_1_customer_goal").value == "Saved elsewhere"
+    session_a.text_area(key="stage_1_thoughts").input("Now on top of theirs")
+    session_a.button(key="stage_1_save").click().run()
+    saved = stage(app_env, AWARENESS)
+    assert (saved.customer_goal, saved.thoughts) == ("Saved elsewhere", "Now on top of theirs")
+
+
+def test_presentation_mode_shows_the_stages_read_only(app_env):
+    at = open_page()
+    at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
+    assert not at.exception
+    assert not at.get("form") and not at.text_area
+    assert [s.value for s in at.subheader][:2] == ["Recognising the need",
+                                                   "Comparing and test driving"]
+    metrics = {(m.label, m.value) for m in at.metric}
+    assert {("Typical duration", "2 weeks"), ("Conversion to the next stage", "35 %"),
+            ("Emotion", "😐 0")} <= metrics

@@ -1,0 +1,40 @@
+"""Read-only viewers (stakeholders) get no editing control on any page.
+
+What a viewer may still use: the journey picker, the presentation toggle, page navigation
+(the presentation stepper), downloads, and the what-if sliders, which explore without saving.
+"""
+
+import pathlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+EDITING_KINDS = ("text_input", "text_area", "number_input", "date_input", "file_uploader",
+                 "color_picker", "checkbox", "radio", "multiselect")
+ALLOWED_BUTTONS = {"present_prev", "present_next", "sign_out",
+                   "whatif_reset"}  # puts the sliders back; saves nothing
+ALLOWED_SELECTS = {"_pick_workspace_id", "_pick_journey_id"}
+#: choosing what to look at changes nothing stored
+VIEW_ONLY = {"compare_scenarios"}
+
+
+def keys(elements) -> list[str]:
+    return [getattr(e, "key", None) or getattr(e, "label", "?") for e in elements]
+
+
+@pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
+def test_a_viewer_sees_no_editing_control(page, app_env, monkeypatch):
+    monkeypatch.setenv("JOURNEY_READ_ONLY", "1")
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.query_params["journey"] = "1"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for kind in EDITING_KINDS:
+        assert [k for k in keys(at.get(kind)) if k not in VIEW_ONLY] == [], kind
+    assert [k for k in keys(at.button) if k not in ALLOWED_BUTTONS] == []
+    assert [k for k in keys(at.sidebar.selectbox) if k not in ALLOWED_SELECTS] == []
+    editable = [e for e in at.get("arrow_data_frame") if getattr(e.proto, "editing_mode", 0)]
+    assert editable == []
+    assert not at.sidebar.expander  # the new journey / workspace form
