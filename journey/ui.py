@@ -13,6 +13,7 @@ import re
 import time
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from . import access, images, samples, settings
 from .model import ConflictError, JourneyError, NotFoundError
@@ -223,12 +224,36 @@ def can_edit() -> bool:
     return role() != access.VIEWER and not presenting()
 
 
+#: The navigation, in workshop order (Streamlit's own would label the home page "app").
+PAGES = [("app.py", "Home", "🏠"), ("pages/1_Personas.py", "Personas", "🧑"),
+         ("pages/2_Stages.py", "Stages", "🪜"),
+         ("pages/3_Friction_and_key_points.py", "Friction and key points", "⚡"),
+         ("pages/4_Journey_map.py", "Journey map", "🗺️"), ("pages/5_Metrics.py", "Metrics", "📊"),
+         ("pages/6_What_if.py", "What if", "🎚️"),
+         ("pages/7_Observed_timeframes.py", "Observed timeframes", "⏱️"),
+         ("pages/8_Workspace_and_history.py", "Workspace and history", "🗂️"),
+         ("pages/9_Present.py", "Present", "📽️")]
+
+
+def navigation() -> None:
+    """Links to every page. A page file run on its own (as tests do) has no app to link
+    within; Streamlit says so with StreamlitPageNotFoundError and the links are left out."""
+    try:
+        for path, label, icon in PAGES:
+            st.sidebar.page_link(path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        return
+    st.sidebar.divider()
+
+
 def sidebar(db: Store) -> int | None:
     """What every page shows in the sidebar; returns the chosen journey id (or None).
 
-    The workspace and journey picker, a form to start a new journey (blank or from a sample
-    template, for one of the workspace's personas) and the presentation-mode toggle.
+    The page links, the workspace and journey picker, a form to start a new journey (blank
+    or from a sample template, for one of the workspace's personas) and the
+    presentation-mode toggle.
     """
+    navigation()
     journey_id = choose_journey(db)
     for message in st.session_state.pop("_flash", []):
         st.success(message)

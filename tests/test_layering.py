@@ -74,3 +74,12 @@ def test_the_layering_test_would_catch_sql_in_a_page(tmp_path):
     page.write_text('import sqlite3\nrows = "SELECT name FROM journeys"\n')
     assert "sqlite3" in imports(page)
     assert any(SQL.search(s) for s in strings(page))
+
+
+def test_the_sidebar_navigation_lists_every_page_file():
+    from journey.ui import PAGES
+
+    listed = sorted(path for path, _label, _icon in PAGES)
+    files = sorted(str(p.relative_to(ROOT)) for p in [ROOT / "app.py",
+                                                      *(ROOT / "pages").glob("*.py")])
+    assert listed == files

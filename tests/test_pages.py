@@ -59,3 +59,15 @@ def test_presentation_mode_is_remembered_in_the_session(app_env):
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert at.session_state["presenting"] is True
     assert not at.sidebar.expander  # the new-journey form is an editing control
+
+
+def test_the_sidebar_links_every_page_and_each_opens_from_the_app(app_env):
+    from journey.ui import PAGES
+
+    at = run(ROOT / "app.py")
+    links = at.sidebar.get("page_link")
+    assert [(link.proto.label, link.proto.icon) for link in links] == [
+        (label, icon) for _path, label, icon in PAGES]
+    for path, _label, _icon in PAGES[1:]:
+        at.switch_page(path).run()
+        assert not at.exception, (path, [e.value for e in at.exception])

@@ -1,0 +1,137 @@
+"""A facilitator's workshop in a real browser, and hostile text shown as text.
+
+The flow: create a persona, start a journey for it from the car template, fill in a stage,
+add a friction point, see it on the journey map, reload, and still see it. The map is
+photographed at 1280x720 into test-artifacts/ for a person to look at.
+"""
+
+import re
+import time
+
+from journey.storage import Store
+
+from .conftest import ARTIFACTS, open_page, settle
+
+XSS_NAME = "<script>window.__xss = 1</script>Eve"
+XSS_TITLE = '<img src=x onerror="window.__xss = 2">'
+
+
+def fill(page, key: str, text: str) -> None:
+    field = page.locator(f".st-key-{key} input, .st-key-{key} textarea").first
+    field.fill(text)
+    field.blur()  # Streamlit takes the value on blur, as when a person moves on
+
+
+def eventually(check, timeout_s: float = 20):
+    """Poll ``check`` until it returns something truthy (a rerun may still be on its way)."""
+    deadline = time.monotonic() + timeout_s
+    while not (result := check()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+    return result
+
+
+def choose(page, key: str, option: str, timeout_s: float = 20) -> None:
+    """Pick ``option`` in a selectbox (a react-aria combobox in Streamlit 1.67) by typing
+    it and pressing Enter, as a keyboard user would. The option may arrive with a rerun
+    that is still on its way: try again until the box shows it."""
+    box = page.locator(f".st-key-{key} [role='combobox']").first
+    deadline = time.monotonic() + timeout_s
+    while True:
+        box.click()
+        box.fill(option)
+        page.wait_for_timeout(150)
+        box.press("ArrowDown")
+        box.press("Enter")
+        box.blur()  # an unselected typed text falls back to the old value here
+        page.wait_for_timeout(200)
+        if box.input_value() == option:
+            return
+        assert time.monotonic() < deadline, f"{option!r} never appeared in {key}"
+        box.press("Escape")
+        page.wait_for_timeout(250)
+
+
+def click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button").first.click()
+    settle(page)
+
+
+def create_persona(page, server, name: str) -> None:
+    open_page(page, server, "Personas")
+    page.get_by_text("New persona").first.click()
+    fill(page, "new_persona_name", name)
+    fill(page, "new_persona_role", "Fleet manager")
+    click(page, "new_persona_save")
+
+
+def create_journey(page, name: str, persona: str, template: str) -> int:
+    page.get_by_text("New journey or workspace").click()
+    fill(page, "new_journey_name", name)
+    choose(page, "new_journey_persona", persona)
+    choose(page, "new_journey_template", template)
+    page.get_by_role("button", name="Create journey").click()
+    page.wait_for_url(re.compile(r"journey=\d+"))
+    settle(page)
+    return int(re.search(r"journey=(\d+)", page.url).group(1))
+
+
+def persona_named(server, name):
+    return lambda: [p for w in Store(server.db).workspaces()
+                    for p in Store(server.db).personas(w.id) if p.name == name]
+
+
+def test_a_facilitator_maps_a_journey_and_the_work_survives_a_reload(page, server):
+    create_persona(page, server, "Wanda Workshop")
+    eventually(persona_named(server, "Wanda Workshop"))
+    page.get_by_text("Wanda Workshop").first.wait_for()
+    journey_id = create_journey(page, "Acme cars workshop", "Wanda Workshop", "Car buying")
+    store = Store(server.db)
+    journey = store.load_journey(journey_id)
+    assert store.get_persona(journey.persona_id).name == "Wanda Workshop"
+    awareness = journey.stage("awareness").id
+
+    open_page(page, server, "Stages", journey=journey_id)
+    fill(page, f"stage_{awareness}_customer_goal", "Find a safe family car before spring")
+    click(page, f"stage_{awareness}_save")
+    eventually(lambda: store.load_journey(journey_id).stage("awareness").customer_goal ==
+               "Find a safe family car before spring")
+
+    open_page(page, server, "Friction_and_key_points", journey=journey_id)
+    page.get_by_text("Add a friction point or key point").click()
+    fill(page, "new_moment_title", "Dealer never calls back")
+    fill(page, "new_moment_action", "Call back within one working day")
+    click(page, "new_moment_save")
+    added = eventually(lambda: [m for m in store.load_journey(journey_id).moments
+                                if m.title == "Dealer never calls back"])
+    assert [(m.kind, m.stage) for m in added] == [("friction", "awareness")]
+
+    open_page(page, server, "Journey_map", journey=journey_id)
+    page.get_by_text("Dealer never calls back").first.wait_for()
+    page.get_by_text("Find a safe family car before spring").first.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "journey-map-1280x720.png"))
+    page.reload()
+    settle(page)
+    page.get_by_text("Dealer never calls back").first.wait_for()
+    assert page.dialogs == []
+
+
+def test_html_and_script_typed_by_a_user_are_shown_as_text_never_run(page, server):
+    create_persona(page, server, XSS_NAME)
+    eventually(persona_named(server, XSS_NAME))
+    page.get_by_text(XSS_NAME).first.wait_for()  # the literal text, tags and all
+    journey_id = create_journey(page, "XSS check", XSS_NAME, "Blank")
+    open_page(page, server, "Friction_and_key_points", journey=journey_id)
+    page.get_by_text("Add a friction point or key point").click()
+    fill(page, "new_moment_title", XSS_TITLE)
+    click(page, "new_moment_save")
+    eventually(lambda: [m for m in Store(server.db).load_journey(journey_id).moments
+                        if m.title == XSS_TITLE])
+    for path in ("Personas", "Friction_and_key_points", "Journey_map", ""):
+        open_page(page, server, path, journey=journey_id)
+        assert page.evaluate("window.__xss") is None, path
+        assert page.locator("img[src='x']").count() == 0, path
+    open_page(page, server, "Friction_and_key_points", journey=journey_id)
+    page.get_by_text(XSS_TITLE).first.wait_for()
+    assert page.dialogs == []
