@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import pathlib
 import sys
 from collections.abc import Callable, Sequence
 
-from . import __version__, exchange, samples, settings
+from . import __version__, exchange, formulas, samples, settings
 from .model import JourneyError, ValidationError
 from .storage import Store
 
@@ -78,6 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", cmd_restore, "Restore a snapshot (what it replaces is snapshotted "
                                         "first, so a restore can be undone).")
     p.add_argument("snapshot", type=int, metavar="SNAPSHOT_ID")
+
+    p = command("whatif", cmd_whatif, "Compute a what-if for a journey: the outputs the "
+                                      "What-if page shows, from the same engine.")
+    p.add_argument("--journey", type=int, metavar="ID", required=True,
+                   help="the journey whose stages and assumptions are the starting levers")
+    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", dest="changes",
+                   help="change one lever (repeatable), e.g. --set retention=0.8; levers: "
+                        + ", ".join(formulas.LEVER_NAMES))
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command("backup", cmd_backup, "Copy the database with SQLite's online backup "
                                       "(safe while the app is running).")
@@ -169,6 +179,53 @@ def cmd_restore(args: argparse.Namespace, store: Store) -> int:
     result = store.restore_snapshot(args.snapshot)
     undo = (f"; undo with `restore {result['snapshot_id']}`" if result["snapshot_id"] else "")
     print(f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}")
+    return 0
+
+
+def _lever_changes(pairs: Sequence[str]) -> dict[str, float]:
+    """``["retention=0.8"]`` -> ``{"retention": 0.8}``, checked against each lever's range."""
+    changes = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep:
+            raise ValidationError(f"--set {pair!r}: expected LEVER=VALUE, e.g. retention=0.8")
+        if name not in formulas.LEVER_INFO:
+            raise ValidationError(f"--set {pair!r}: unknown lever {name!r}; valid levers: "
+                                  f"{', '.join(formulas.LEVER_NAMES)}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValidationError(f"--set {pair!r}: {text.strip()!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValidationError(f"--set {pair!r}: {text.strip()!r} is not a finite number")
+        info = formulas.LEVER_INFO[name]
+        high = info.max if info.unit == "share" else math.inf
+        if not info.min <= value <= high:
+            span = f"{info.min:g}..{high:g}" if info.unit == "share" else f"at least {info.min:g}"
+            raise ValidationError(f"--set {pair!r}: {name} must be {span}")
+        changes[name] = value
+    return changes
+
+
+def cmd_whatif(args: argparse.Namespace, store: Store) -> int:
+    changes = _lever_changes(args.changes)
+    levers = formulas.apply(formulas.levers_from_journey(store.load_journey(args.journey)),
+                            changes)
+    try:
+        outcome = formulas.whatif(levers)
+    except ValueError as e:  # a stored value the engine refuses
+        raise ValidationError(f"journey {args.journey}: {e}") from None
+    if args.json:
+        print(json.dumps({"journey": args.journey, "levers": levers.as_dict(),
+                          "outputs": outcome.as_dict()}, indent=2))
+        return 0
+    print(f"journey {args.journey}" + (f" with {', '.join(args.changes)}" if changes else ""))
+    width = max(len(info.label) for info in formulas.OUTPUT_INFO.values())
+    for name, value in outcome.as_dict().items():
+        info = formulas.OUTPUT_INFO[name]
+        unit = f" {info.unit}" if info.unit in ("days", "periods") else ""
+        print(f"  {info.label:<{width}}  {formulas.format_output(name, value)}{unit}")
     return 0
 
 

@@ -647,6 +647,15 @@ class Store:
 
     # -- stages --------------------------------------------------------------
 
+    def stage_durations(self, workspace_id: int) -> dict[int, dict[str, float]]:
+        """Every journey's stage durations in one query: ``{journey_id: {stage: days}}``."""
+        out: dict[int, dict[str, float]] = {}
+        for r in self._rows("SELECT s.journey_id, s.stage, s.duration_days FROM stages s "
+                            "JOIN journeys j ON j.id = s.journey_id WHERE j.workspace_id = ?",
+                            [workspace_id]):
+            out.setdefault(r["journey_id"], {})[r["stage"]] = r["duration_days"]
+        return out
+
     def stage_ids(self, journey_id: int) -> list[int]:
         """The ids of a journey's five stages, in stage order."""
         return [r["id"] for r in self._rows(

@@ -170,6 +170,10 @@ def _query_journey_id() -> int | None:
 
 def _persist(name: str) -> None:
     st.session_state[name] = st.session_state[f"_pick_{name}"]
+    if name == "journey_id":  # the picker, not the URL it replaces, decides from now on
+        st.query_params["journey"] = str(st.session_state[name])
+    elif name == "workspace_id":
+        st.query_params.pop("journey", None)
 
 
 def choose_journey(db: Store) -> int | None:

@@ -71,3 +71,12 @@ def test_the_sidebar_links_every_page_and_each_opens_from_the_app(app_env):
     for path, _label, _icon in PAGES[1:]:
         at.switch_page(path).run()
         assert not at.exception, (path, [e.value for e in at.exception])
+
+
+def test_picking_another_journey_in_the_sidebar_wins_over_the_url(app_env):
+    at = run(ROOT / "app.py", journey=1)
+    at.sidebar.selectbox(key="_pick_journey_id").set_value(3).run()
+    assert at.session_state["journey_id"] == 3
+    assert at.query_params["journey"] in (["3"], "3")
+    at.run()  # the next rerun still carries the URL: it must say 3 now, not 1
+    assert at.sidebar.selectbox(key="_pick_journey_id").value == 3

@@ -316,3 +316,12 @@ def test_ids_of_deleted_rows_are_never_reused(store, journey_id):
     with pytest.raises(NotFoundError):
         store.update_moment(first.id, first.version, title="stale edit")
     assert store.get_moment(second.id).title == "Second"
+
+
+def test_stage_durations_of_a_whole_workspace_come_in_one_call(store, journey_id):
+    stage = store.load_journey(journey_id).stage("decision")
+    store.update_stage(stage.id, stage.version, duration_days=7.0)
+    ws = store.load_journey(journey_id).workspace_id
+    assert store.stage_durations(ws) == {journey_id: {
+        "awareness": 0.0, "consideration": 0.0, "decision": 7.0, "retention": 0.0,
+        "advocacy": 0.0}}

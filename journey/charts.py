@@ -1,0 +1,425 @@
+"""Chart builders: plain data in, an Altair chart out (no Streamlit, no SQL).
+
+Each function takes the figures a page already has (stage durations, funnel counts, KPI values,
+the rows of :func:`journey.formulas.compare` or :func:`journey.formulas.sensitivity`) and returns
+an Altair chart that the page shows with ``st.altair_chart`` and exports as PNG or SVG through
+:mod:`journey.images`. Data is aggregated here, in Python, before it reaches Altair: Altair
+refuses more than 5,000 rows, and a small spec is also what makes a page rerun fast.
+
+Built for speed, because a page rebuilds its charts on every rerun: data goes in as inline
+values (a pandas frame costs a sanitising pass per chart), every encoding is an explicit
+channel object (a string shorthand such as ``x="day:Q"`` costs Altair a schema lookup of
+several milliseconds), and layers are joined by one ``alt.layer`` call that also sets the
+size and title (each ``+`` or ``.properties`` deep-copies the whole chart). That halves the
+time a chart takes to build and serialise.
+
+Colours carry one meaning throughout: blues are the buyer journey (awareness, consideration,
+decision), oranges what comes after the purchase (retention, advocacy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+
+from . import formulas
+from .kpis import SIDE_LABELS, KpiRow, TimeframeRow, format_days, format_value
+from .model import BUYER_STAGES, STAGES, MetricValue, stage_label
+
+WIDTH = 640
+BUYER_COLOUR = "#3559E0"
+CUSTOMER_COLOUR = "#E07A1F"
+LOST_COLOUR = "#E5E7EB"
+MUTED = "#6B7280"
+STAGE_COLOURS: dict[str, str] = {
+    "awareness": "#A9BCF5",
+    "consideration": "#6E8DEB",
+    "decision": "#3559E0",
+    "retention": "#F2A541",
+    "advocacy": "#D1661B",
+}
+MAX_TREND_POINTS = 1_000  # more values than this are shown as monthly means
+MAX_COMPARISON_ROWS = 40  # rows in one comparison chart: more would not be legible
+MAX_TORNADO_BARS = 12
+
+
+def _stage_scale() -> alt.Scale:
+    return alt.Scale(domain=[stage_label(s) for s in STAGES],
+                     range=[STAGE_COLOURS[s] for s in STAGES])
+
+
+def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
+    return alt.TitleParams(text, subtitle=subtitle or [], anchor="start", fontSize=15,
+                           subtitleColor=MUTED, subtitleFontSize=12)
+
+
+def _values(rows: Sequence[Mapping]) -> alt.Data:
+    return alt.Data(values=list(rows))
+
+
+NO_FRAME = alt.ViewBackground(stroke=None)
+
+
+def _durations(durations: Mapping[str, float | None]) -> dict[str, float]:
+    return {s: float(durations.get(s) or 0.0) for s in STAGES}
+
+
+# ---------------------------------------------------------------------------- timeframes
+
+
+def _short_days(days: float) -> str:
+    """A compact duration for a bar label: "6 h", "51 d", "8.2 mo", "5.1 yr"."""
+    if days < 1:
+        return f"{days * 24:,.0f} h"
+    if days < 90:
+        return f"{days:,.1f} d".replace(".0 d", " d")
+    if days < 730:
+        return f"{days / (365.25 / 12):,.1f} mo"
+    return f"{days / 365.25:,.1f} yr"
+
+
+def timeframe_chart(durations: Mapping[str, float | None], title: str = "") -> alt.LayerChart:
+    """Buyer journey against customer journey: stage durations stacked, one bar per side.
+
+    ``durations`` maps each stage to its typical duration in days (missing counts as 0). The
+    buyer bar stacks awareness, consideration and decision; the customer bar all five stages,
+    so the buyer journey is visibly the first part of it. Each bar ends with its total.
+    """
+    days = _durations(durations)
+    rows, totals = [], []
+    for side, stages in (("buyer", BUYER_STAGES), ("customer", STAGES)):
+        start = 0.0
+        for stage in stages:
+            rows.append({"side": SIDE_LABELS[side], "stage": stage_label(stage),
+                         "order": STAGES.index(stage), "start": start,
+                         "end": start + days[stage], "days": days[stage],
+                         "duration": format_days(days[stage])})
+            start += days[stage]
+        totals.append({"side": SIDE_LABELS[side], "end": start, "label": format_days(start)})
+    y = alt.Y("side:N", title=None, sort=list(SIDE_LABELS.values()),
+              axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"))
+    bars = alt.Chart(_values(rows)).mark_bar(height=34, stroke="white", strokeWidth=1).encode(
+        x=alt.X("start:Q", title="days"),
+        x2=alt.X2("end"),
+        y=y,
+        color=alt.Color("stage:N", scale=_stage_scale(), title="Stage",
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("side:N", title="Journey"), alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("duration:N", title="Duration")],
+    )
+    labels = alt.Chart(_values(totals)).mark_text(
+        align="left", dx=6, fontSize=12, fontWeight="bold", color="#111827"
+    ).encode(x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
+    buyer, customer = totals[0]["end"], totals[1]["end"]
+    ratio = formulas.timeframe_ratio(buyer, customer)
+    subtitle = (f"The customer journey takes {ratio:,.1f}× as long as the buyer journey"
+                if ratio is not None else "The buyer journey has no durations yet")
+    return alt.layer(bars, labels, width=WIDTH, height=130, view=NO_FRAME,
+                     title=_title(title or "Buyer journey vs customer journey", subtitle))
+
+
+def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> alt.LayerChart:
+    """The five stages one after another along a time axis (days), the buyer part marked.
+
+    Each stage is a bar from the day it starts to the day it ends; a shaded band spans the
+    buyer journey and a rule marks the purchase (the end of the decision stage).
+    """
+    days = _durations(durations)
+    rows, start = [], 0.0
+    for stage in STAGES:
+        side = "buyer" if stage in BUYER_STAGES else "customer"
+        rows.append({"stage": stage_label(stage), "start": start, "end": start + days[stage],
+                     "side": "Buyer journey" if side == "buyer" else "After the purchase",
+                     "duration": format_days(days[stage])})
+        start += days[stage]
+    purchase = sum(days[s] for s in BUYER_STAGES)
+    for row in rows:  # a label starts right of the purchase rule, not across it
+        row["label_at"] = max(row["end"], purchase) if row["end"] <= purchase else row["end"]
+    y = alt.Y("stage:N", sort=[stage_label(s) for s in STAGES], title=None,
+              axis=alt.Axis(labelFontSize=12))
+    band = alt.Chart(_values([{"start": 0.0, "end": purchase}])).mark_rect(
+        color=BUYER_COLOUR, opacity=0.08).encode(x=alt.X("start:Q"), x2=alt.X2("end"))
+    bars = alt.Chart(_values(rows)).mark_bar(height=22, cornerRadius=2).encode(
+        x=alt.X("start:Q", title="days since first contact"),
+        x2=alt.X2("end"),
+        y=y,
+        color=alt.Color("side:N", title=None,
+                        scale=alt.Scale(domain=["Buyer journey", "After the purchase"],
+                                        range=[BUYER_COLOUR, CUSTOMER_COLOUR]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("start:Q", title="Starts on day", format=",.1f"),
+                 alt.Tooltip("end:Q", title="Ends on day", format=",.1f"),
+                 alt.Tooltip("duration:N", title="Duration")],
+    )
+    labels = alt.Chart(_values(rows)).mark_text(align="left", dx=5, fontSize=11,
+                                                color="#111827").encode(
+        x=alt.X("label_at:Q"), y=y, text=alt.Text("duration:N"))
+    rule = alt.Chart(_values([{"day": purchase, "text": f"purchase · day {purchase:,.0f}"}]))
+    purchase_rule = rule.mark_rule(color=BUYER_COLOUR, strokeDash=[4, 3], strokeWidth=2).encode(
+        x=alt.X("day:Q"))
+    purchase_text = rule.mark_text(align="left", baseline="bottom", dx=4, y=198, fontSize=11,
+                                   fontWeight="bold", color=BUYER_COLOUR).encode(
+        x=alt.X("day:Q"), text=alt.Text("text:N"))
+    return alt.layer(
+        band, bars, labels, purchase_rule, purchase_text, width=WIDTH, height=200, view=NO_FRAME,
+        title=_title(title or "Timeline of the stages",
+                     f"Buyer journey (shaded): {format_days(purchase)} · whole customer "
+                     f"journey: {format_days(start)}"))
+
+
+def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | None = None,
+                               title: str = "") -> alt.HConcatChart:
+    """Buyer and customer timeframes of several journeys (or personas), side by side.
+
+    Three panels share the rows: buyer-journey days, customer-journey days and their ratio,
+    each on its own scale so a 3-day buyer journey stays visible beside a 4-year customer
+    journey. ``highlight`` is the journey id drawn darker (the one on screen). At most
+    :data:`MAX_COMPARISON_ROWS` rows: the longest customer journeys, and the highlighted one
+    (the subtitle says how many are left out; a page shows them all in a table).
+    """
+    ordered = sorted(rows, key=lambda r: r.customer_days, reverse=True)
+    if len(ordered) > MAX_COMPARISON_ROWS:  # the longest ones, and always the highlighted one
+        keep = ordered[:MAX_COMPARISON_ROWS]
+        current = [r for r in ordered[MAX_COMPARISON_ROWS:] if r.journey_id == highlight]
+        ordered = keep[: MAX_COMPARISON_ROWS - len(current)] + current
+    if not any(r.journey_id == highlight for r in ordered):
+        highlight = None
+    data = [{
+        "name": (f"{r.name} · {r.persona}" if r.journey_id is not None
+                 else f"{r.name} ({r.journeys} journey{'s' if r.journeys != 1 else ''})"),
+        "buyer": r.buyer_days, "customer": r.customer_days, "ratio": r.ratio,
+        "buyer_text": format_days(r.buyer_days), "customer_text": format_days(r.customer_days),
+        "buyer_short": _short_days(r.buyer_days), "customer_short": _short_days(r.customer_days),
+        "ratio_text": "n/a" if r.ratio is None else f"{r.ratio:,.1f}×",
+        "journeys": r.journeys,
+        "alpha": 0.9 if highlight is None else (1.0 if r.journey_id == highlight else 0.45),
+    } for r in ordered]
+    names = [row["name"] for row in data]
+    tooltip = [alt.Tooltip("name:N", title="Journey or persona"),
+               alt.Tooltip("buyer_text:N", title="Buyer journey"),
+               alt.Tooltip("customer_text:N", title="Customer journey"),
+               alt.Tooltip("ratio_text:N", title="Customer ÷ buyer"),
+               alt.Tooltip("journeys:Q", title="Journeys")]
+    opacity = alt.Opacity("alpha:Q", scale=None, legend=None)  # a dict-free condition
+
+    def panel(field: str, text: str, colour: str, heading: str, axis: bool) -> alt.LayerChart:
+        y = alt.Y("name:N", sort=names, title=None,
+                  axis=alt.Axis(labelLimit=260) if axis else None)
+        top = max((row[field] for row in data if row[field] is not None), default=0.0)
+        room = top * 1.33 if top > 0 else 1.0  # the longest bar takes 3/4: room for its label
+        bars = alt.Chart().mark_bar(color=colour, height=14).encode(
+            x=alt.X(f"{field}:Q", title=heading, scale=alt.Scale(domain=[0, room])), y=y,
+            opacity=opacity, tooltip=tooltip)
+        labels = alt.Chart().mark_text(align="left", dx=4, fontSize=10, color="#111827").encode(
+            x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
+        return alt.layer(bars, labels, width=220, height=max(60, 22 * len(data)))
+
+    shown = "" if len(rows) <= MAX_COMPARISON_ROWS else (
+        f" · {len(ordered)} of {len(rows):,} shown, the longest customer journeys first")
+    return alt.hconcat(
+        panel("buyer", "buyer_short", BUYER_COLOUR, "buyer journey (days)", True),
+        panel("customer", "customer_short", CUSTOMER_COLOUR, "customer journey (days)", False),
+        panel("ratio", "ratio_text", MUTED, "customer ÷ buyer (times)", False),
+        data=_values(data), spacing=24, config=alt.Config(view=NO_FRAME),
+        title=_title(title or "Timeframes across the workspace",
+                     "Buyer journey = awareness + consideration + decision; customer journey = "
+                     f"all five stages{shown}"))
+
+
+# ---------------------------------------------------------------------------- funnel
+
+
+def funnel_chart(reached: Sequence[float], title: str = "") -> alt.LayerChart:
+    """People reaching each stage, with the share lost before the next stage.
+
+    ``reached`` is :func:`journey.formulas.funnel`: the people at each of the five stages. Each
+    stage's bar splits into those who go on to the next stage and those lost on the way;
+    the label gives the count and the drop-off share.
+    """
+    drops = {d.stage: d for d in formulas.drop_off(reached)}
+    rows, labels = [], []
+    for k, stage in enumerate(STAGES[: len(reached)]):
+        drop = drops.get(stage)
+        going_on = drop.next_reached if drop else reached[k]
+        rows.append({"stage": stage_label(stage), "part": "go on to the next stage",
+                     "order": 0, "start": 0.0, "end": going_on, "people": going_on})
+        if drop:
+            rows.append({"stage": stage_label(stage), "part": "lost before the next stage",
+                         "order": 1, "start": going_on, "end": reached[k], "people": drop.lost})
+        share = "" if not drop or drop.share is None else f"  ·  {drop.share:.0%} lost"
+        labels.append({"stage": stage_label(stage), "end": reached[k],
+                       "label": f"{reached[k]:,.0f}{share}"})
+    y = alt.Y("stage:N", sort=[stage_label(s) for s in STAGES], title=None,
+              axis=alt.Axis(labelFontSize=12))
+    bars = alt.Chart(_values(rows)).mark_bar(height=26).encode(
+        x=alt.X("start:Q", title="people per period", axis=alt.Axis(format="~s")),
+        x2=alt.X2("end"),
+        y=y,
+        color=alt.Color("part:N", title=None,
+                        scale=alt.Scale(domain=["go on to the next stage",
+                                                "lost before the next stage"],
+                                        range=[BUYER_COLOUR, "#F3A6A6"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("part:N", title=""),
+                 alt.Tooltip("people:Q", title="People", format=",.0f")],
+    )
+    text = alt.Chart(_values(labels)).mark_text(
+        align="left", dx=5, fontSize=11, color="#111827").encode(
+        x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
+    return alt.layer(bars, text, width=WIDTH, height=220, view=NO_FRAME,
+                     title=_title(title or "Funnel", "People reaching each stage = people at "
+                                                     "the previous stage × its conversion"))
+
+
+# ---------------------------------------------------------------------------- KPIs
+
+
+def _monthly(values: Sequence[MetricValue]) -> list[tuple[str, float]]:
+    """Mean value per calendar month, dated the first of the month."""
+    months: dict[str, list[float]] = {}
+    for v in values:
+        months.setdefault(v.date[:7] + "-01", []).append(v.value)
+    return [(m, sum(vs) / len(vs)) for m, vs in sorted(months.items())]
+
+
+def kpi_trend_chart(row: KpiRow, title: str = "") -> alt.LayerChart:
+    """A KPI's dated values as a line, with its target as a dashed rule.
+
+    ``row`` is one row of :func:`journey.kpis.kpi_board`. More than :data:`MAX_TREND_POINTS`
+    values are shown as monthly means (the subtitle says so). Shares are shown as percentages.
+    """
+    label, unit, target = row.label, row.unit, row.target
+    values = [MetricValue(date=d, value=v) for d, v in zip(row.dates, row.values, strict=True)]
+    points = sorted((v.date, v.value) for v in values)
+    subtitle = f"{len(points):,} value(s)"
+    if len(points) > MAX_TREND_POINTS:
+        points = _monthly(values)
+        subtitle = f"monthly means of {len(values):,} values"
+    if target is not None:
+        subtitle += f" · target {format_value(target, unit)} (dashed)"
+    axis_format = ".1~%" if unit == "share" else ",~r"
+    data = [{"date": d, "value": v, "text": format_value(v, unit)} for d, v in points]
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0,
+                                                  tickCount="month"))
+    y = alt.Y("value:Q", title=label, scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=axis_format))
+    tooltip = [alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+               alt.Tooltip("text:N", title=label)]
+    layers = [alt.Chart(_values(data)).mark_line(color=BUYER_COLOUR, strokeWidth=2.5).encode(
+                  x=x, y=y, tooltip=tooltip),
+              alt.Chart(_values(data)).mark_point(color=BUYER_COLOUR, filled=True, size=55).encode(
+                  x=x, y=y, tooltip=tooltip)]
+    if target is not None:
+        rule = _values([{"value": target, "text": f"target {format_value(target, unit)}"}])
+        layers.append(alt.Chart(rule).mark_rule(color=CUSTOMER_COLOUR, strokeDash=[6, 4],
+                                                strokeWidth=2).encode(y=alt.Y("value:Q")))
+        layers.append(alt.Chart(rule).mark_text(
+            align="right", baseline="bottom", dy=-3, x=WIDTH, fontSize=11, color=CUSTOMER_COLOUR,
+            fontWeight="bold").encode(y=alt.Y("value:Q"), text=alt.Text("text:N")))
+    return alt.layer(*layers, width=WIDTH, height=240, view=NO_FRAME,
+                     title=_title(title or label, subtitle))
+
+
+# ---------------------------------------------------------------------------- what-if
+
+
+def scenario_change_chart(rows: Sequence[Mapping], outputs: Sequence[str] | None = None,
+                          title: str = "") -> alt.LayerChart:
+    """Each scenario's change against the baseline, in %, per output.
+
+    ``rows`` are :func:`journey.formulas.compare` rows. Outputs whose change is undefined
+    (a CAC without spend, a baseline of 0) are left out; ``outputs`` picks which to show.
+    """
+    wanted = list(outputs or formulas.OUTPUT_NAMES)
+    data = [{
+        "scenario": str(r["scenario"]), "output": r["label"], "change_pct": r["change_pct"],
+        "text": f"{r['change_pct']:+.1f}%",
+        "value": formulas.format_output(r["output"], r["value"]),
+        "baseline": formulas.format_output(r["output"], r["baseline"]),
+    } for r in rows if r["output"] in wanted and r["change_pct"] is not None]
+    moved = {row["output"] for row in data if abs(row["change_pct"]) > 1e-9}
+    labels = [formulas.OUTPUT_INFO[o].label for o in wanted]
+    order = [label for label in labels if label in moved]
+    unchanged = [label for label in labels if label not in moved]
+    data = [row for row in data if row["output"] in moved]
+    scenarios = list(dict.fromkeys(row["scenario"] for row in data))
+    y = alt.Y("output:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    offset = alt.YOffset("scenario:N", sort=scenarios)
+    bars = alt.Chart(_values(data)).mark_bar(height=alt.RelativeBandSize(0.8)).encode(
+        x=alt.X("change_pct:Q", title="change against the baseline (%)"),
+        y=y,
+        yOffset=offset,
+        color=alt.Color("scenario:N", sort=scenarios, title="Scenario",
+                        scale=alt.Scale(scheme="tableau10"),
+                        legend=alt.Legend(orient="bottom", labelLimit=260)),
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
+                 alt.Tooltip("output:N", title="Output"),
+                 alt.Tooltip("baseline:N", title="Baseline"),
+                 alt.Tooltip("value:N", title="Scenario"),
+                 alt.Tooltip("text:N", title="Change")],
+    )
+    texts = [alt.Chart(_values([r for r in data if (r["change_pct"] >= 0) == up])).mark_text(
+                 align="left" if up else "right", dx=4 if up else -4, fontSize=10,
+                 color="#374151").encode(
+                 x=alt.X("change_pct:Q"), y=y, yOffset=offset, text=alt.Text("text:N"))
+             for up in (True, False)]
+    zero = alt.Chart(_values([{"x": 0}])).mark_rule(color="#111827").encode(x=alt.X("x:Q"))
+    subtitle = ["Change of each output in % of the baseline's value"]
+    if unchanged:
+        subtitle.append(f"Unchanged or undefined: {', '.join(unchanged)}")
+    return alt.layer(bars, *texts, zero, width=WIDTH, view=NO_FRAME,
+                     height=max(120, 18 * max(1, len(scenarios)) * len(moved) + 20),
+                     title=_title(title or "Scenarios against the baseline", subtitle))
+
+
+def tornado_chart(rows: Sequence[formulas.SensitivityRow], output: str, step: float = 0.1,
+                  title: str = "") -> alt.LayerChart:
+    """Which lever moves ``output`` most: one bar per lever, from the lever moved down by
+    ``step`` to it moved up, around the baseline (a vertical rule).
+
+    ``rows`` come from :func:`journey.formulas.sensitivity` (largest swing first); levers with
+    no effect are left out, and at most :data:`MAX_TORNADO_BARS` are shown.
+    """
+    info = formulas.OUTPUT_INFO[output]
+    moving = [r for r in rows if r.swing > 0][:MAX_TORNADO_BARS]
+    base = next((r.output_base for r in rows if r.output_base is not None), None)
+    down, up = f"lever −{step:.0%}", f"lever +{step:.0%}"
+    data = [
+        {"lever": r.label, "direction": direction, "value": value, "base": base,
+         "text": formulas.format_output(output, value), "lever_value": f"{lever_value:,.4g}"}
+        for r in moving
+        for direction, value, lever_value in ((down, r.output_low, r.low_value),
+                                              (up, r.output_high, r.high_value))
+    ]
+    y = alt.Y("lever:N", sort=[r.label for r in moving], title=None,
+              axis=alt.Axis(labelLimit=220, labelFontSize=12))
+    bars = alt.Chart(_values(data)).mark_bar(height=18).encode(
+        x=alt.X("value:Q", title=info.label, scale=alt.Scale(zero=False, padding=48),
+                axis=alt.Axis(format=".0%" if info.unit == "share" else ",~s")),
+        x2=alt.X2("base"),
+        y=y,
+        color=alt.Color("direction:N", title=None,
+                        scale=alt.Scale(domain=[down, up], range=["#9CA3AF", BUYER_COLOUR]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("lever:N", title="Lever"),
+                 alt.Tooltip("direction:N", title="Moved"),
+                 alt.Tooltip("lever_value:N", title="Lever value"),
+                 alt.Tooltip("text:N", title=info.label)],
+    )
+    layers = [bars] + [
+        alt.Chart(_values([r for r in data if (r["value"] >= r["base"]) == right])).mark_text(
+            align="left" if right else "right", dx=4 if right else -4, fontSize=10,
+            color="#374151").encode(x=alt.X("value:Q"), y=y, text=alt.Text("text:N"))
+        for right in (True, False)]
+    if base is not None:
+        layers.append(alt.Chart(_values([{"base": base}])).mark_rule(
+            color="#111827", strokeWidth=1.5).encode(x=alt.X("base:Q")))
+    still = len([r for r in rows if r.swing == 0])
+    subtitle = (f"{info.label} with each lever moved {step:.0%} down and up, one at a time; "
+                f"baseline {formulas.format_output(output, base)}"
+                + (f" · {still} lever(s) with no effect not shown" if still else ""))
+    return alt.layer(*layers, width=WIDTH, height=max(80, 28 * len(moving)), view=NO_FRAME,
+                     title=_title(title or f"What moves {info.label} most", subtitle))

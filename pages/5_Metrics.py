@@ -1,0 +1,160 @@
+"""Metrics: buyer against customer timeframes, the KPI board by side, and the funnel."""
+
+import streamlit as st
+
+from journey import charts, formulas, kpis, ui
+from journey.model import STAGES, JourneyError
+
+ui.page_setup("Metrics", "📈")
+db = ui.store()
+journey_id = ui.require_journey(db)
+journey = db.load_journey(journey_id)
+levers = formulas.levers_from_journey(journey)
+durations = kpis.stage_days(journey)
+INFO = formulas.OUTPUT_INFO
+
+
+def show(chart, name: str) -> None:
+    """A chart with its PNG and SVG downloads."""
+    st.altair_chart(chart, key=f"chart_{name}")
+    ui.chart_downloads(chart, name, key=f"download_{name}")
+
+
+def timeframes() -> None:
+    outcome = formulas.whatif(levers).as_dict()
+    for column, name in zip(st.columns(3), ("buyer_timeframe_days", "customer_timeframe_days",
+                                            "timeframe_ratio"), strict=True):
+        shown = (kpis.format_days(outcome[name]) if INFO[name].unit == "days"
+                 else f"{formulas.format_output(name, outcome[name])}×")
+        column.metric(INFO[name].label, shown, help=INFO[name].explain, border=True)
+    show(charts.timeframe_chart(durations), "timeframes")
+    show(charts.timeline_chart(durations), "timeline")
+    st.caption("How is this computed: each stage's typical duration comes from the Stages "
+               f"page. {INFO['buyer_timeframe_days'].explain} "
+               f"{INFO['customer_timeframe_days'].explain}")
+
+
+def across_the_workspace() -> None:
+    by = st.segmented_control("Compare by", ["journey", "persona"], default="journey",
+                              required=True, key="timeframes_by",
+                              format_func={"journey": "Journey", "persona": "Persona"}.get)
+    summaries = db.journeys(journey.workspace_id)
+    durations = db.stage_durations(journey.workspace_id)
+    rows = kpis.timeframe_rows(summaries, durations, by=by)
+    show(charts.timeframe_comparison_chart(rows, highlight=journey_id), f"timeframes_by_{by}")
+    st.dataframe(kpis.timeframe_table(rows), hide_index=True, key="timeframes_table")
+    st.caption("How is this computed: for every journey of the workspace, buyer journey = "
+               "awareness + consideration + decision durations, customer journey = all five, "
+               "ratio = customer ÷ buyer; by persona, the mean of its journeys' timeframes and "
+               "the ratio of those means.")
+
+
+def store_values(pairs) -> None:
+    """Add checked KPI values in ONE transaction (a standard KPI is added when missing)."""
+    with db.write():
+        for key, values in kpis.group_values(pairs).items():
+            metric = kpis.find_metric(journey, key) or db.add_metric(journey_id,
+                                                                     kpis.new_metric(key))
+            db.add_metric_values(metric.id, values)
+    st.session_state["kpi_notice"] = f"Added {len(pairs)} value(s)."
+    st.rerun()
+
+
+def save_target(row: kpis.KpiRow, target: float) -> None:
+    if row.metric_id is None:
+        db.add_metric(journey_id, kpis.new_metric(row.key, target=target))
+    else:
+        version = ui.base_version("metric", row.metric_id, row.version)
+        ui.forget_edit("metric", row.metric_id)  # after a conflict, the next save starts afresh
+        db.update_metric(row.metric_id, version, target=target)
+    st.session_state["kpi_notice"] = f"Target of {row.label} saved."
+    st.rerun()
+
+
+def kpi_board() -> None:
+    if notice := st.session_state.pop("kpi_notice", None):
+        st.success(notice)
+    rows = kpis.kpi_board(journey)
+    for side in ("buyer", "customer"):
+        st.subheader(f"{kpis.SIDE_LABELS[side]} KPIs")
+        columns = st.columns(5)
+        for i, row in enumerate(r for r in rows if r.side == side):
+            columns[i % 5].metric(
+                ui.literal(row.label), kpis.format_value(row.actual, row.unit),
+                delta=kpis.status_text(row), delta_color=kpis.STATUS_COLOURS[row.status],
+                delta_arrow="off" if not row.gap else ("up" if row.gap > 0 else "down"),
+                chart_data=list(row.values) or None, border=True,
+                help=f"{row.explain}\n\n{kpis.STATUS_RULE}")
+    if tracked := {r.key: r for r in rows if r.values}:
+        pick = st.selectbox("Trend of", list(tracked), key="kpi_trend",
+                            format_func=lambda k: tracked[k].label)
+        show(charts.kpi_trend_chart(tracked[pick]), f"kpi_{pick}")
+    st.caption(f"How is this computed: each KPI shows its latest dated value. {kpis.STATUS_RULE}")
+    st.dataframe(kpis.board_table(rows), hide_index=True, key="kpi_table")
+    st.download_button("⬇️ KPI values (CSV)", kpis.kpi_values_csv(journey), key="kpi_csv",
+                       file_name="kpi-values.csv", mime="text/csv", on_click="ignore")
+    if not ui.can_edit():
+        return
+    by_key = {r.key: r for r in rows}
+    for r in rows:  # the versions this session edits from (see ui.base_version)
+        if r.metric_id:
+            ui.base_version("metric", r.metric_id, r.version)
+    left, middle, right = st.columns(3)
+    with left.form("kpi_entry_form", clear_on_submit=True):
+        st.markdown("**Add a value by hand**")
+        key = st.selectbox("KPI", list(by_key), key="kpi_entry_metric",
+                           format_func=lambda k: by_key[k].label)
+        date = st.date_input("Date", key="kpi_entry_date")
+        value = st.number_input("Value", value=0.0, format="%.4g", key="kpi_entry_value",
+                                help="A share as a fraction: 0.25 for 25%.")
+        if st.form_submit_button("Add value", key="kpi_entry_submit"):
+            try:
+                store_values([(key, kpis.entry(journey, key, date, value))])
+            except JourneyError as e:
+                ui.show_error(e)
+    with middle.form("kpi_upload_form", clear_on_submit=True):
+        st.markdown("**Upload values (CSV)**")
+        upload = st.file_uploader("CSV file", type=["csv"], key="kpi_upload",
+                                  help="Columns: metric (key or name), date (YYYY-MM-DD), value. "
+                                       "Every row is checked first: one bad row and nothing is "
+                                       "imported.")
+        if st.form_submit_button("Import", key="kpi_upload_submit") and upload:
+            try:
+                store_values(kpis.parse_kpi_csv(upload.getvalue(), journey, upload.name))
+            except kpis.CsvRowsError as e:
+                st.error(f"{len(e.problems)} bad row(s): nothing was imported.")
+                st.dataframe([{"row": n, "problem": p} for n, p in e.problems],
+                             hide_index=True, key="kpi_upload_problems")
+            except JourneyError as e:
+                ui.show_error(e)
+    with right.form("kpi_target_form"):
+        st.markdown("**Set a target**")
+        key = st.selectbox("KPI", list(by_key), key="kpi_target_metric",
+                           format_func=lambda k: by_key[k].label)
+        target = st.number_input("Target", value=0.0, format="%.4g", key="kpi_target_value")
+        if st.form_submit_button("Save target", key="kpi_target_submit"):
+            try:
+                save_target(by_key[key], target)
+            except JourneyError as e:
+                ui.show_error(e)
+
+
+def funnel() -> None:
+    reached = formulas.funnel(levers.entrants, [getattr(levers, f"conversion_{s}")
+                                                for s in STAGES[:4]])
+    show(charts.funnel_chart(reached), "funnel")
+    st.dataframe(kpis.drop_off_table(reached), hide_index=True, key="funnel_table")
+    st.caption("How is this computed: entrants reach awareness; the people reaching the next "
+               "stage = the people at a stage × its conversion (Stages page). Lost = reached − "
+               f"go on; drop-off = lost ÷ reached. {INFO['customers'].explain}")
+
+
+st.title("📈 Metrics")
+st.caption(ui.literal(journey.name))
+# Only the open tab runs; ?metrics_tab=KPIs links straight to one.
+tabs = st.tabs(["Timeframes", "Across the workspace", "KPIs", "Funnel"], key="metrics_tab",
+               bind="query-params")
+for tab, draw in zip(tabs, (timeframes, across_the_workspace, kpi_board, funnel), strict=True):
+    if tab.open:
+        with tab:
+            draw()

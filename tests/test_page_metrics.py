@@ -1,0 +1,198 @@
+"""The Metrics page through AppTest: timeframes, the KPI board, KPI values in, the funnel."""
+
+import json
+import pathlib
+
+import pytest
+from streamlit.proto.Metric_pb2 import Metric
+from streamlit.testing.v1 import AppTest
+
+from journey import formulas, kpis
+from journey.storage import Store
+
+PAGE = pathlib.Path(__file__).resolve().parent.parent / "pages" / "5_Metrics.py"
+TABS = ("Timeframes", "Across the workspace", "KPIs", "Funnel")
+
+
+def open_page(tab: str = "Timeframes", journey: int = 1, **state) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.query_params["journey"] = str(journey)
+    at.query_params["metrics_tab"] = tab
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, object]:
+    return {m.label.replace("\\", ""): m for m in at.metric}
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def upload(at: AppTest, text: str) -> AppTest:
+    at.file_uploader(key="kpi_upload").set_value(("kpis.csv", text.encode(), "text/csv"))
+    return at.button(key="kpi_upload_submit").click().run()
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_every_tab_of_the_metrics_page_runs_without_an_exception(tab, app_env):
+    at = open_page(tab)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_only_the_open_tab_is_drawn(app_env):
+    at = open_page("Funnel")
+    assert not at.metric  # the timeframe figures and the KPI board are in other tabs
+    assert len(chart_specs(at)) == 1
+
+
+def test_the_timeframes_shown_are_the_engines_for_the_journeys_durations(app_env):
+    at = open_page()
+    journey = Store(app_env).load_journey(1)
+    outcome = formulas.whatif(formulas.levers_from_journey(journey))
+    shown = metrics(at)
+    assert shown["Buyer-journey timeframe"].value == kpis.format_days(
+        outcome.buyer_timeframe_days) == "51 days (7.3 weeks)"
+    assert shown["Customer-journey timeframe"].value == "1,876 days (5.1 years)"
+    assert shown["Customer ÷ buyer timeframe"].value == "36.8×"
+    assert shown["Buyer-journey timeframe"].help == formulas.OUTPUT_INFO[
+        "buyer_timeframe_days"].explain
+    assert len(chart_specs(at)) == 2 and len(at.get("download_button")) == 4
+    assert any("How is this computed" in c.value for c in at.caption)
+
+
+def test_the_workspace_comparison_lists_every_journey_and_then_every_persona(app_env):
+    at = open_page("Across the workspace")
+    [table] = at.dataframe
+    assert list(table.value["Journey or persona"]) == [
+        "Buying a family car", "Free trial to yearly subscription",
+        "Buying sustainable clothing online"]
+    assert list(table.value["Buyer journey (days)"]) == [51.0, 31.0, 2.75]
+    at.segmented_control(key="timeframes_by").set_value("persona").run()
+    [table] = at.dataframe
+    assert list(table.value["Persona"]) == ["Maya Hoffmann", "Daniel Okafor", "Priya Nair"]
+    assert not at.exception
+
+
+def test_the_kpi_board_shows_every_kpi_by_side_with_a_status_colour(app_env):
+    at = open_page("KPIs")
+    assert [s.value for s in at.subheader] == ["Buyer journey KPIs", "Customer journey KPIs"]
+    shown = metrics(at)
+    assert len(shown) == 10
+    leads, traffic = shown["Leads"], shown["Website traffic"]
+    assert (leads.value, leads.delta) == ("402", "on track · +0.5% vs target 400")
+    assert (traffic.value, traffic.delta) == ("24,700", "at risk · -1.2% vs target 25,000")
+    assert shown["Retention rate"].value == "71.0%"
+    colours = {m.label: Metric.MetricColor.Name(m.proto.color) for m in at.metric}
+    assert (colours["Leads"], colours["Website traffic"]) == ("GREEN", "ORANGE")
+    assert list(leads.proto.chart_data) == [328, 351, 342, 367, 389, 402]  # the trend
+    assert kpis.STATUS_RULE in leads.help
+
+
+def test_a_journey_without_a_standard_kpi_shows_it_as_no_data(app_env):
+    at = open_page("KPIs", journey=3)  # the online shop tracks no leads
+    assert metrics(at)["Leads"].delta == "no data · no values yet"
+
+
+def test_the_kpi_values_download_is_the_journeys_csv(app_env):
+    at = open_page("KPIs")
+    [button] = [b for b in at.get("download_button") if b.proto.label.startswith("⬇️ KPI")]
+    assert button.proto.label == "⬇️ KPI values (CSV)"
+    assert not at.exception
+
+
+def test_an_uploaded_kpi_file_is_stored_whole(app_env):
+    at = upload(open_page("KPIs"), "metric,date,value\nnps,2026-11-01,48\n"
+                                   "Lead-to-customer rate,2026-11-01,24%\n")
+    assert not at.exception and [s.value for s in at.success] == ["Added 2 value(s)."]
+    journey = Store(app_env).load_journey(1)
+    latest = {m.key: (m.values[-1].date, m.values[-1].value) for m in journey.metrics}
+    assert latest["nps"] == ("2026-11-01", 48.0)
+    assert latest["lead_to_customer_rate"] == ("2026-11-01", 0.24)
+    assert metrics(at)["Net Promoter Score"].value == "48"  # the board shows it at once
+
+
+def test_a_kpi_file_with_bad_rows_is_refused_whole_and_each_bad_row_is_listed(app_env):
+    at = open_page("KPIs")  # the app seeds the samples on its first run
+    before = Store(app_env).load_journey(1).metrics
+    at = upload(at, "metric,date,value\nnps,2026-11-01,48\n"
+                    "bogus,2026-11-01,1\nleads,2026-13-01,400\n")
+    assert not at.exception
+    assert [e.value for e in at.error] == ["2 bad row(s): nothing was imported."]
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert list(problems["row"]) == [3, 4]
+    assert "unknown metric 'bogus'" in problems["problem"][0]
+    assert Store(app_env).load_journey(1).metrics == before
+
+
+def test_a_kpi_the_journey_lacks_is_added_with_its_first_values(app_env):
+    at = upload(open_page("KPIs", journey=3), "metric,date,value\nleads,2026-11-01,950\n")
+    assert not at.exception
+    leads = kpis.find_metric(Store(app_env).load_journey(3), "leads")
+    assert (leads.name, leads.side, [v.value for v in leads.values]) == ("Leads", "buyer",
+                                                                         [950.0])
+
+
+def test_a_value_entered_by_hand_is_added_to_its_kpi(app_env):
+    import datetime as dt
+
+    at = open_page("KPIs")
+    at.selectbox(key="kpi_entry_metric").set_value("csat")
+    at.date_input(key="kpi_entry_date").set_value(dt.date(2026, 11, 1))
+    at.number_input(key="kpi_entry_value").set_value(4.6)
+    at.button(key="kpi_entry_submit").click().run()
+    assert not at.exception and not at.error
+    csat = kpis.find_metric(Store(app_env).load_journey(1), "csat")
+    assert (csat.values[-1].date, csat.values[-1].value) == ("2026-11-01", 4.6)
+
+
+def test_a_value_by_hand_on_a_date_that_has_one_is_refused(app_env):
+    import datetime as dt
+
+    at = open_page("KPIs")
+    at.selectbox(key="kpi_entry_metric").set_value("nps")
+    at.date_input(key="kpi_entry_date").set_value(dt.date(2026, 10, 1))
+    at.number_input(key="kpi_entry_value").set_value(40.0)
+    at.button(key="kpi_entry_submit").click().run()
+    assert [e.value for e in at.error] == ["nps already has a value on 2026-10-01"]
+
+
+def test_a_target_is_saved_and_the_status_follows_it(app_env):
+    at = open_page("KPIs")
+    at.selectbox(key="kpi_target_metric").set_value("website_traffic")
+    at.number_input(key="kpi_target_value").set_value(24000.0)
+    at.button(key="kpi_target_submit").click().run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Website traffic"].delta.startswith("on track · +2.9% vs target 24,000")
+
+
+def test_a_target_saved_over_someone_elses_edit_is_refused_and_shows_both(app_env):
+    at = open_page("KPIs")  # this session starts editing from version 1
+    store = Store(app_env)
+    traffic = kpis.find_metric(store.load_journey(1), "website_traffic")
+    store.update_metric(traffic.id, traffic.version, target=30000.0)  # someone else saves
+    at.selectbox(key="kpi_target_metric").set_value("website_traffic")
+    at.number_input(key="kpi_target_value").set_value(24000.0)
+    at.button(key="kpi_target_submit").click().run()
+    assert "changed by someone else" in at.error[0].value
+    assert kpis.find_metric(Store(app_env).load_journey(1), "website_traffic").target == 30000.0
+    at.button(key="kpi_target_submit").click().run()  # saving again, knowingly, goes through
+    assert kpis.find_metric(Store(app_env).load_journey(1), "website_traffic").target == 24000.0
+
+
+def test_presentation_mode_hides_the_kpi_editing_forms(app_env):
+    at = open_page("KPIs", presenting=True)
+    assert not at.file_uploader and not at.number_input
+    assert len(metrics(at)) == 10
+
+
+def test_the_funnel_counts_and_drop_off_follow_the_stage_conversions(app_env):
+    at = open_page("Funnel")
+    [table] = at.dataframe
+    assert list(table.value["Reached"]) == pytest.approx([12000, 4200, 1680, 1008])
+    assert list(table.value["Lost"]) == pytest.approx([7800, 2520, 672, 554.4])
+    assert list(table.value["Drop-off"]) == ["65.0%", "60.0%", "40.0%", "55.0%"]
+    [spec] = chart_specs(at)
+    assert "Funnel" in json.dumps(spec["title"])
