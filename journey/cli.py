@@ -14,7 +14,7 @@ import pathlib
 import sys
 from collections.abc import Callable, Sequence
 
-from . import __version__, exchange, formulas, samples, settings
+from . import __version__, cli_events, exchange, formulas, samples, settings
 from .model import JourneyError, ValidationError
 from .storage import Store
 
@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore-backup", cmd_restore_backup,
                 "Replace the database's contents with a backup file.")
     p.add_argument("file", help="a backup made by `python -m journey backup`")
+    cli_events.add_commands(sub, db)
     return parser
 
 

@@ -116,7 +116,69 @@ def test_any_bytes_are_read_or_refused_cleanly(fuzz_store, raw):
     attempt(fuzz_store, doc)
 
 
+# ---------------------------------------------------------------------------- KPI CSV
+
+csv_cells = st.sampled_from(["nps", "NPS", "csat", "Net Promoter Score", "leads", "clv", "",
+                             "2026-01-01", "2026-13-01", "01/02/2026", "42", "-1", "1e309",
+                             "22.6%", "nan", "abc", '"', ",", "\x00", "é"]) | st.text(max_size=12)
+csv_rows = st.lists(st.lists(csv_cells, min_size=0, max_size=5), max_size=8)
+
+
+@FUZZ
+@given(header=st.lists(st.sampled_from(["metric", "date", "value", "x", ""]), max_size=4),
+       rows=csv_rows, junk=st.binary(max_size=40))
+def test_a_kpi_csv_is_accepted_or_rejected_cleanly(fuzz_store, header, rows, junk):
+    from journey import kpis
+
+    journey = fuzz_store.load_journey(1)
+    text = "\n".join(",".join(r) for r in [header, *rows])
+    data = text.encode("utf-8", "surrogatepass") + (junk if rows and len(rows) % 3 == 0 else b"")
+    Tally.tried += 1
+    try:
+        values = kpis.parse_kpi_csv(data, journey, name="kpis.csv")
+    except ValidationError as e:
+        assert str(e)
+        Tally.rejected += 1
+        return
+    Tally.accepted += 1
+    assert all(key in {m.key for m in journey.metrics} or key in kpis.STANDARD_KPIS
+               for key, _value in values)
+
+
+# ---------------------------------------------------------------------------- event logs
+
+event_cells = st.sampled_from(["c1", "c2", "", "2026-01-01T10:00:00Z", "2026-01-01",
+                               "2026-01-01T10:00:00+02:00", "yesterday", "1700000000",
+                               "visit", "purchase", "quote", "12.5", "$3", '"', "é"])
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(event_cells, event_cells, event_cells), max_size=12),
+       header=st.sampled_from(["customer_id,timestamp,event", "customer_id,timestamp",
+                               "id;time;event", "", "customer_id,timestamp,event,extra"]))
+def test_an_event_log_is_imported_or_rejected_cleanly(fuzz_store, tmp_path_factory, rows,
+                                                      header):
+    from journey import observed
+    from journey.events import ColumnChoice, EventError, Mapping
+
+    path = tmp_path_factory.mktemp("log") / "events.csv"
+    path.write_text("\n".join([header, *(",".join(r) for r in rows)]) + "\n")
+    before = list(fuzz_store.conn.iterdump())
+    Tally.tried += 1
+    try:
+        observed.import_events(fuzz_store, 2, path,
+                               ColumnChoice("customer_id", "timestamp", "event"),
+                               Mapping({"visit": "awareness", "quote": "decision",
+                                        "purchase": "decision"}, {"purchase"}))
+    except EventError as e:
+        assert str(e)
+        assert list(fuzz_store.conn.iterdump()) == before
+        Tally.rejected += 1
+    else:
+        Tally.accepted += 1
+
+
 def test_report_how_many_inputs_were_tried():
-    print(f"\nfuzz (JSON exchange): {Tally.tried} inputs tried, {Tally.accepted} accepted, "
+    print(f"\nfuzz (JSON exchange, KPI CSV, event logs): {Tally.tried} inputs tried, {Tally.accepted} accepted, "
           f"{Tally.rejected} rejected with a message")
-    assert Tally.tried >= 450
+    assert Tally.tried >= 750

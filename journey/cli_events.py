@@ -1,0 +1,201 @@
+"""``python -m journey events``: import an event log for a journey and print its figures.
+
+``events import FILE --journey ID`` reads a CSV or Parquet log with the engine of
+:mod:`journey.events` (columns and mapping guessed unless given as options), stores it through
+:func:`journey.observed.import_events` (checked first, written in one transaction) and prints
+one line. ``events report --journey ID [--json]`` prints the figures the Observed timeframes
+page shows, from :func:`journey.observed.figures`: with ``--json`` exactly that dict.
+
+:func:`add_commands` registers both on the top-level parser of :mod:`journey.cli`; the handlers
+follow its pattern: ``handler(args, store) -> exit status``, bad input raised as a
+:class:`journey.model.JourneyError` (which ``cli.main`` prints as one line, exit status 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+from collections.abc import Callable, Sequence
+
+from . import event_mapping
+from .model import STAGES, NotFoundError, ValidationError, stage_label
+from .storage import Store
+
+DB_HELP = "Each subcommand takes --db PATH (default: $JOURNEY_DB or journey.db)."
+
+
+def add_commands(sub: argparse._SubParsersAction,
+                 db_parents: Sequence[argparse.ArgumentParser]) -> None:
+    """Add ``events import`` and ``events report`` to the top-level subcommands ``sub``."""
+    events = sub.add_parser(
+        "events", help="Import an event log for a journey, or print its observed timeframes.",
+        description="Observed timeframes from a customer event log (CSV or Parquet).",
+        epilog=DB_HELP)
+    inner = events.add_subparsers(dest="events_command", required=True, metavar="SUBCOMMAND")
+
+    p = inner.add_parser(
+        "import", parents=list(db_parents), help="Import a CSV or Parquet event log.",
+        description="Import a CSV or Parquet event log for a journey: checked whole, then "
+                    "stored in one transaction. Columns and the mapping are guessed unless "
+                    "given; progress goes to stderr.")
+    p.set_defaults(handler=cmd_events_import)
+    p.add_argument("path", metavar="FILE", help="the event log (.csv, .csv.gz, .parquet, .pq)")
+    p.add_argument("--journey", type=int, required=True, metavar="ID",
+                   help="the journey the log belongs to")
+    for role, what in (("customer", "the customer id"), ("timestamp", "the timestamp"),
+                       ("event", "the event name")):
+        p.add_argument(f"--{role}", metavar="COL", help=f"column of {what} (default: guessed)")
+    for role, what in (("value", "a value such as the order amount"),
+                       ("segment", "a segment such as the channel")):
+        p.add_argument(f"--{role}", metavar="COL",
+                       help=f"column of {what} (default: guessed; '' for none)")
+    p.add_argument("--map", action="append", default=[], metavar="EVENT=STAGE",
+                   help="map an event to a stage (" + ", ".join(STAGES) + ") or to 'ignore'; "
+                        "repeat for each event. Events not named are ignored. Without --map "
+                        "the guessed mapping is used.")
+    p.add_argument("--purchase", action="append", default=[], metavar="EVENT",
+                   help="an event that is a purchase (repeatable; default: guessed without "
+                        "--map, none with it)")
+    p.add_argument("--name", help="the name to store the log under (default: the file name)")
+
+    p = inner.add_parser(
+        "report", parents=list(db_parents), help="Print the observed-timeframe figures.",
+        description="Print an imported event log's figures beside the journey's estimates: "
+                    "the same figures the Observed timeframes page shows.")
+    p.set_defaults(handler=cmd_events_report)
+    p.add_argument("--journey", type=int, required=True, metavar="ID")
+    p.add_argument("--dataset", type=int, metavar="ID",
+                   help="which imported log (default: the journey's newest)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+# ---------------------------------------------------------------------------- import
+
+
+def cmd_events_import(args: argparse.Namespace, store: Store) -> int:
+    from . import events, observed  # DuckDB and pyarrow: loaded only by the events commands
+
+    store.journey_version(args.journey)  # an unknown journey fails before the file is read
+    path = pathlib.Path(args.path)
+    info = events.inspect(path)
+    guess = info["guess"]
+    columns = events.ColumnChoice(
+        customer=args.customer or guess.customer, timestamp=args.timestamp or guess.timestamp,
+        event=args.event or guess.event,
+        value=guess.value if args.value is None else (args.value or None),
+        segment=guess.segment if args.segment is None else (args.segment or None))
+    counts = (info["event_names"] if columns.event == guess.event
+              else events.event_counts(path, columns))
+    names = [name for name, _ in counts]
+    mapping = event_mapping.mapping_from_options(names, events.guess_mapping(names), args.map,
+                                                 args.purchase)
+    if not mapping.purchase_events:
+        raise ValidationError("no event is marked as the purchase: add --purchase EVENT (such "
+                              "as --purchase purchase) and map it with --map EVENT=decision")
+    dataset_id = observed.import_events(store, args.journey, path, columns, mapping,
+                                        name=args.name, progress=_progress_lines())
+    stored = store.get_event_dataset(dataset_id)
+    report = stored["report"]
+    print(f"imported {stored['name']} as event log {dataset_id} of journey {args.journey}: "
+          f"{stored['total_rows']:,} rows, {stored['events_rows']:,} mapped events, "
+          f"{stored['customers']:,} customers, {report['purchasers']:,} purchasers")
+    return 0
+
+
+def _progress_lines() -> Callable[[float, str], None]:
+    """Progress as lines on stderr, one per step of 5% or new kind of message."""
+    last: list = [None, None]
+
+    def progress(fraction: float, message: str) -> None:
+        step, kind = int(fraction * 20), message.split(" ")[0]
+        if [step, kind] != last:
+            last[:] = [step, kind]
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    return progress
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def cmd_events_report(args: argparse.Namespace, store: Store) -> int:
+    from . import observed
+
+    journey = store.load_journey(args.journey)
+    ids = [d["id"] for d in store.event_datasets(args.journey)]
+    if args.dataset is None:
+        if not ids:
+            raise NotFoundError(
+                f"journey {args.journey} has no imported event log; import one with "
+                f"`python -m journey events import FILE --journey {args.journey}`")
+        dataset_id = ids[0]
+    else:
+        store.get_event_dataset(args.dataset)  # NotFoundError when there is no such log
+        if args.dataset not in ids:
+            raise ValidationError(f"event log {args.dataset} belongs to another journey, "
+                                  f"not journey {args.journey}")
+        dataset_id = args.dataset
+    figures = observed.figures(store, dataset_id, journey)
+    if args.json:
+        print(json.dumps(figures, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary_lines(figures)))
+    return 0
+
+
+def _days(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.1f}"
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def summary_lines(figures: dict) -> list[str]:
+    """The figures as readable text: headline numbers, then one small table per figure."""
+    d = figures["dataset"]
+    lines = [
+        f"event log {d['id']}: {d['name']} (imported {d['created_at'][:16].replace('T', ' ')})",
+        f"{d['total_rows']:,} rows, {d['events_rows']:,} mapped events, "
+        f"{figures['customers']:,} customers, {figures['purchasers']:,} purchasers "
+        f"(conversion {_share(figures['conversion'])}, repeat purchase rate "
+        f"{_share(figures['repeat_purchase_rate'])})",
+        "",
+        f"{'timeframe (days)':<28}{'count':>8}{'mean':>10}{'median':>10}{'p90':>10}",
+    ]
+    for key, label in (("buyer_timeframe_days", "buyer journey"),
+                       ("customer_timeframe_days", "customer journey"),
+                       ("post_purchase_days", "after the purchase")):
+        s = figures[key]
+        lines.append(f"{label:<28}{s['count']:>8,}{_days(s['mean']):>10}"
+                     f"{_days(s['median']):>10}{_days(s['p90']):>10}")
+    lines += ["", f"{'funnel':<28}{'reached':>8}{'of all':>10}{'drop-off':>10}"]
+    for f in figures["funnel"]:
+        lines.append(f"{stage_label(f['stage']):<28}{f['reached']:>8,}"
+                     f"{_share(f['share_of_first']):>10}"
+                     f"{'' if f['drop_off'] is None else _share(f['drop_off']):>10}")
+    lines += ["", f"{'time between stages (days)':<28}{'count':>8}{'median':>10}{'p90':>10}"
+                  f"{'swapped':>10}"]
+    for g in figures["time_between_stages"]:
+        pair = f"{stage_label(g['from'])} → {stage_label(g['to'])}"
+        lines.append(f"{pair:<28}{g['count']:>8,}{_days(g['median']):>10}{_days(g['p90']):>10}"
+                     f"{g['out_of_order']:>10,}")
+    lines += ["", f"{'estimated vs observed (days)':<28}{'map':>8}{'observed':>10}{'ratio':>10}"]
+    for r in (figures["estimated_vs_observed"] or []) + (
+            figures["estimated_vs_observed_journeys"] or []):
+        name = stage_label(r["stage"]) if "stage" in r else f"{r['journey']} journey"
+        ratio = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}x"
+        lines.append(f"{name:<28}{_days(r['estimated_days']):>8}{_days(r['observed_days']):>10}"
+                     f"{ratio:>10}" + ("  ! differs more than 2x" if r["flag"] else ""))
+    for key, label in (("by_segment", "segment"), ("by_month", "month of first seen")):
+        if figures[key]:
+            lines += ["", f"{label:<28}{'customers':>10}{'buyers':>8}{'conv.':>8}"
+                          f"{'median buyer days':>19}"]
+            for r in figures[key]:
+                name = str(r["segment" if key == "by_segment" else "month"] or "(none)")
+                lines.append(f"{name[:27]:<28}{r['customers']:>10,}{r['purchasers']:>8,}"
+                             f"{_share(r['conversion']):>8}"
+                             f"{_days(r['buyer_timeframe_median_days']):>19}")
+    return lines
