@@ -179,6 +179,6 @@ def test_an_event_log_is_imported_or_rejected_cleanly(fuzz_store, tmp_path_facto
 
 
 def test_report_how_many_inputs_were_tried():
-    print(f"\nfuzz (JSON exchange, KPI CSV, event logs): {Tally.tried} inputs tried, {Tally.accepted} accepted, "
-          f"{Tally.rejected} rejected with a message")
+    print(f"\nfuzz (JSON exchange, KPI CSV, event logs): {Tally.tried} inputs tried, "
+          f"{Tally.accepted} accepted, {Tally.rejected} rejected with a message")
     assert Tally.tried >= 750
