@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import events
@@ -41,10 +40,6 @@ def _scaled(progress: Progress, start: float, end: float) -> Progress:
     return lambda fraction, message: progress(start + (end - start) * fraction, message)
 
 
-def _iso(column: pa.ChunkedArray | pa.Array) -> list[str | None]:
-    return pc.strftime(column, format="%Y-%m-%dT%H:%M:%SZ").to_pylist()
-
-
 def histogram(values: list[float], bins: int = HISTOGRAM_BINS) -> list[dict]:
     """Equal-width bins ``[{start, end, count}]`` over ``values`` (days), for charts."""
     if not values:
@@ -66,17 +61,15 @@ def _report(customers: pa.Table) -> dict:
 
 
 def _customer_rows(customers: pa.Table, chunk: int = 50_000) -> Iterator[list[tuple]]:
-    for batch in customers.to_batches(chunk):
-        cols = [batch.column(name) for name in batch.schema.names]
-        values = [(_iso(c) if pa.types.is_timestamp(c.type) else c.to_pylist()) for c in cols]
-        yield list(zip(*values, strict=True))
+    for batch in events.iso_timestamps(customers).to_batches(chunk):
+        yield list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
 
 
 def _event_rows(reader: pa.RecordBatchReader, total: int,
                 progress: Progress) -> Iterator[list[tuple]]:
     done = 0
     for batch in reader:
-        yield list(zip(batch.column("customer_id").to_pylist(), _iso(batch.column("ts")),
+        yield list(zip(batch.column("customer_id").to_pylist(), batch.column("ts").to_pylist(),
                        batch.column("event").to_pylist(), batch.column("value").to_pylist(),
                        batch.column("segment").to_pylist(), strict=True))
         done += batch.num_rows
@@ -108,7 +101,8 @@ def import_events(store: Store, journey_id: int, path: str | pathlib.Path,
     progress(0.4, "Computing the figures")
     figures = _report(summary.customers)
     names = events.event_counts(path, columns)
-    reader = events.events_table(path, columns, mapping, check=False, keep_unmapped=True)
+    reader = events.events_table(path, columns, mapping, check=False, keep_unmapped=True,
+                                 iso_text=True)
     stored = summary.total_rows - summary.incomplete_rows
     dataset_id = store.add_event_dataset(
         journey_id, name or pathlib.Path(path).name,

@@ -235,7 +235,7 @@ def m002_event_datasets(db: Database) -> None:
             value REAL,
             segment TEXT
         );
-        CREATE INDEX events_dataset ON events(dataset_id);
+        -- no index on events: they are written once, in bulk, and read back only to remap
         CREATE TABLE customer_summaries (
             dataset_id INTEGER NOT NULL REFERENCES event_datasets(id) ON DELETE CASCADE,
             customer_id TEXT NOT NULL,
