@@ -43,28 +43,15 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file (python bench/events.py) as well as a module
     sys.path.insert(0, str(ROOT))
 
+from bench._common import REFERENCE_PAGE  # noqa: E402
+
 DATA = ROOT / "bench" / "data"
 PAGE = ROOT / "pages" / "7_Observed_timeframes.py"
 CUSTOMERS_PER_MILLION = 155_000  # scripts/generate_events.py makes about 6.5 events each
 JOURNEY = 1  # the seeded car journey: its sample log is dataset 1, the benchmark's is the next
 TIMEOUT = 3 * 3600
 
-REFERENCE_PAGE = '''
-import sqlite3
 
-import altair as alt
-import pandas as pd
-import streamlit as st
-
-conn = sqlite3.connect({db!r})
-frame = pd.read_sql_query(
-    "SELECT j.name AS journey, sum(s.duration_days) AS days FROM journeys j "
-    "JOIN stages s ON s.journey_id = j.id GROUP BY j.id ORDER BY j.id LIMIT 20", conn)
-conn.close()
-st.title("Reference")
-st.altair_chart(alt.Chart(frame).mark_bar().encode(x="days:Q", y="journey:N"), key="chart")
-st.dataframe(frame, key="table")
-'''
 
 # Each child prints one JSON line last; the parent reads it.
 IMPORT_CHILD = '''

@@ -34,27 +34,14 @@ import textwrap
 import time
 from collections.abc import Callable
 
+from bench._common import REFERENCE_PAGE
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 JOURNEYS, MOMENTS_EACH, SCENARIOS, METRICS_EACH, VALUES_EACH = 200, 10, 100, 10, 5
 PERSONAS = 20
 MEASURED_JOURNEY = 1  # the first journey of the big workspace: it holds 10 of the scenarios
 
-REFERENCE_PAGE = '''
-import sqlite3
 
-import altair as alt
-import pandas as pd
-import streamlit as st
-
-conn = sqlite3.connect({db!r})
-frame = pd.read_sql_query(
-    "SELECT j.name AS journey, sum(s.duration_days) AS days FROM journeys j "
-    "JOIN stages s ON s.journey_id = j.id GROUP BY j.id ORDER BY j.id LIMIT 20", conn)
-conn.close()
-st.title("Reference")
-st.altair_chart(alt.Chart(frame).mark_bar().encode(x="days:Q", y="journey:N"), key="chart")
-st.dataframe(frame, key="table")
-'''
 
 
 # ---------------------------------------------------------------------------- the workspace

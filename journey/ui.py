@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from . import access, images, samples, settings
-from .model import ConflictError, JourneyError, NotFoundError
+from .model import ConflictError, Journey, JourneyError, NotFoundError
 from .storage import Store
 
 #: Larger type for a projector (static CSS written here, never user text).
@@ -325,6 +325,17 @@ def require_journey(db: Store) -> int:
                 "(➕ New journey).")
         st.stop()
     return journey_id
+
+
+def current_journey(db: Store) -> Journey:
+    """The page's journey, loaded whole; a friendly stop when there is none (or it was
+    deleted a moment ago by someone else)."""
+    journey_id = require_journey(db)
+    try:
+        return db.load_journey(journey_id)
+    except NotFoundError as error:
+        show_error(error)
+        st.stop()
 
 
 def chart_downloads(chart, name: str, key: str) -> None:

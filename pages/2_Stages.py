@@ -19,8 +19,8 @@ from journey.model import (
 
 ui.page_setup("Stages", "🪜")
 db = ui.store()
-journey_id = ui.require_journey(db)
-journey = db.load_journey(journey_id)
+journey = ui.current_journey(db)
+journey_id = journey.id
 
 st.title("Stages")
 st.caption(f"{ui.literal(journey.name)} · 🛒 buyer journey: awareness, consideration, decision "

@@ -20,8 +20,8 @@ from journey.model import (
 
 ui.page_setup("Friction and key points", "⚡")
 db = ui.store()
-journey_id = ui.require_journey(db)
-journey = db.load_journey(journey_id)
+journey = ui.current_journey(db)
+journey_id = journey.id
 channels = editing.channel_options([[t.channel for s in journey.stages for t in s.touchpoints],
                                     [m.channel for m in journey.moments]])
 

@@ -8,16 +8,11 @@ channels customers can use at which stage.
 import streamlit as st
 
 from journey import exchange, images, journey_map, ui
-from journey.model import JourneyError
 
 ui.page_setup("Journey map", "🗺️")
 db = ui.store()
-journey_id = ui.require_journey(db)
-try:
-    journey = db.load_journey(journey_id)
-except JourneyError as error:
-    ui.show_error(error)
-    st.stop()
+journey = ui.current_journey(db)
+journey_id = journey.id
 
 st.title(f"🗺️ {ui.literal(journey.name)}")
 st.caption("Customer journey map: the **buyer journey** (awareness → decision, in blue) and "

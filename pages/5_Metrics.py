@@ -7,8 +7,8 @@ from journey.model import STAGES, JourneyError
 
 ui.page_setup("Metrics", "📈")
 db = ui.store()
-journey_id = ui.require_journey(db)
-journey = db.load_journey(journey_id)
+journey = ui.current_journey(db)
+journey_id = journey.id
 levers = formulas.levers_from_journey(journey)
 durations = kpis.stage_days(journey)
 INFO = formulas.OUTPUT_INFO

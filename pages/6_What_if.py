@@ -7,8 +7,8 @@ from journey.model import STAGES, JourneyError, ValidationError
 
 ui.page_setup("What if", "🎛️")
 db = ui.store()
-journey_id = ui.require_journey(db)
-journey = db.load_journey(journey_id)
+journey = ui.current_journey(db)
+journey_id = journey.id
 baseline = formulas.levers_from_journey(journey)
 INFO = formulas.OUTPUT_INFO
 GROUPS = {

@@ -10,8 +10,8 @@ from journey.model import JourneyError
 
 ui.page_setup("Observed timeframes", "⏱️")
 db = ui.store()
-journey_id = ui.require_journey(db)
-journey = db.load_journey(journey_id)
+journey = ui.current_journey(db)
+journey_id = journey.id
 datasets = {d["id"]: d for d in db.event_datasets(journey_id)}  # newest first
 MAPPING_COLUMNS = {
     "event": st.column_config.TextColumn("Event", disabled=True),

@@ -8,16 +8,11 @@ the current stage sits.
 import streamlit as st
 
 from journey import journey_map, ui
-from journey.model import JourneyError
 
 ui.page_setup("Present", "🎬")
 db = ui.store()
-journey_id = ui.require_journey(db)
-try:
-    journey = db.load_journey(journey_id)
-except JourneyError as error:
-    ui.show_error(error)
-    st.stop()
+journey = ui.current_journey(db)
+journey_id = journey.id
 
 cards = journey_map.stage_cards(journey)
 last = len(cards) - 1
