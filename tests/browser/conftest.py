@@ -105,11 +105,41 @@ def browser():
         b.close()
 
 
+class RunTracker:
+    """Follows the app's websocket: rerun requests sent, script runs finished, last frame."""
+
+    def __init__(self, page):
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.requested = self.finished = 0
+        self.last_frame = time.monotonic()
+
+        def on_socket(ws):
+            def sent(payload):
+                if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof(
+                        "type") == "rerun_script":
+                    self.requested += 1
+                self.last_frame = time.monotonic()
+
+            def received(payload):
+                if isinstance(payload, bytes) and ForwardMsg.FromString(payload).WhichOneof(
+                        "type") == "script_finished":
+                    self.finished += 1
+                self.last_frame = time.monotonic()
+
+            ws.on("framesent", sent)
+            ws.on("framereceived", received)
+
+        page.on("websocket", on_socket)
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    pg.runs = RunTracker(pg)
     dialogs = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.dialogs = dialogs
@@ -127,23 +157,38 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def settle(page, quiet_ms: int = 400, timeout_s: float = 30) -> None:
-    """Wait until the app has finished its script run (no 'running' status for a while)."""
+def settle(page, quiet_ms: int = 300, timeout_s: float = 60) -> None:
+    """Wait until every script run the page asked for has finished and the websocket has
+    been quiet for a moment (a page without a tracker falls back to the status widget)."""
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]',
                            state="visible", timeout=timeout_s * 1000)
+    runs = getattr(page, "runs", None)
     deadline = time.monotonic() + timeout_s
-    quiet_since = None
     while time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # lets Playwright deliver the websocket events
         running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        skeleton = page.locator('[data-testid="stSkeleton"]').count() > 0
-        if running or skeleton:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
-            return
-        time.sleep(0.05)
+        if runs is not None:
+            done = runs.finished >= runs.requested > 0
+            quiet = (time.monotonic() - runs.last_frame) * 1000 >= quiet_ms
+            if done and quiet and not running:
+                return
+        elif not running:
+            page.wait_for_timeout(quiet_ms)
+            if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+                return
     raise AssertionError("the app did not settle")
+
+
+def submit(page, locator) -> None:
+    """Click something that reruns the script, and wait for that rerun to finish."""
+    runs = page.runs
+    before = runs.requested
+    locator.click()
+    deadline = time.monotonic() + 30
+    while runs.requested == before:
+        assert time.monotonic() < deadline, "the click sent no rerun"
+        page.wait_for_timeout(20)
+    settle(page)
 
 
 def open_page(page, server: Server, path: str = "", **query) -> None:

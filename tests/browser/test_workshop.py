@@ -10,7 +10,7 @@ import time
 
 from journey.storage import Store
 
-from .conftest import ARTIFACTS, open_page, settle
+from .conftest import ARTIFACTS, open_page, settle, submit
 
 XSS_NAME = "<script>window.__xss = 1</script>Eve"
 XSS_TITLE = '<img src=x onerror="window.__xss = 2">'
@@ -22,7 +22,7 @@ def fill(page, key: str, text: str) -> None:
     field.blur()  # Streamlit takes the value on blur, as when a person moves on
 
 
-def eventually(check, timeout_s: float = 20):
+def eventually(check, timeout_s: float = 60):
     """Poll ``check`` until it returns something truthy (a rerun may still be on its way)."""
     deadline = time.monotonic() + timeout_s
     while not (result := check()):
@@ -53,8 +53,7 @@ def choose(page, key: str, option: str, timeout_s: float = 20) -> None:
 
 
 def click(page, key: str) -> None:
-    page.locator(f".st-key-{key} button").first.click()
-    settle(page)
+    submit(page, page.locator(f".st-key-{key} button").first)
 
 
 def create_persona(page, server, name: str) -> None:
@@ -62,7 +61,13 @@ def create_persona(page, server, name: str) -> None:
     page.get_by_text("New persona").first.click()
     fill(page, "new_persona_name", name)
     fill(page, "new_persona_role", "Fleet manager")
+    assert page.locator(".st-key-new_persona_name input").input_value() == name
     click(page, "new_persona_save")
+    # what the person sees next: the confirmation, or an error saying why not
+    outcome = page.locator('[data-testid="stToast"], [data-testid="stAlertContentError"], '
+                           '[data-testid="stAlertContentSuccess"]').first
+    outcome.wait_for(timeout=60_000)
+    assert "Created" in outcome.inner_text(), outcome.inner_text()
 
 
 def create_journey(page, name: str, persona: str, template: str) -> int:
@@ -70,7 +75,7 @@ def create_journey(page, name: str, persona: str, template: str) -> int:
     fill(page, "new_journey_name", name)
     choose(page, "new_journey_persona", persona)
     choose(page, "new_journey_template", template)
-    page.get_by_role("button", name="Create journey").click()
+    submit(page, page.get_by_role("button", name="Create journey"))
     page.wait_for_url(re.compile(r"journey=\d+"))
     settle(page)
     return int(re.search(r"journey=(\d+)", page.url).group(1))
