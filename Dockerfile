@@ -19,4 +19,4 @@ ENV JOURNEY_DB=/data/journey.db \
 VOLUME ["/data"]
 EXPOSE 8501
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"
-CMD [".venv/bin/python", "serve.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
+CMD [".venv/bin/python", "-m", "streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]

@@ -23,7 +23,7 @@ install: $(VENV)/.runtime
 
 ## run: serve the app on journey.db (or $$JOURNEY_DB), seeded with the samples when empty
 run: $(VENV)/.runtime
-	$(PY) serve.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## test: the whole suite (unit, storage, page, CLI and browser tests)
 test: $(VENV)/.dev browser-deps

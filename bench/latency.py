@@ -11,8 +11,9 @@ DESIGN.md section 9 names two fixed costs, and the run compares server settings 
 - ``runner.postScriptGC``: a full ``gc.collect(2)`` after every script run, on the script
   thread, holding the GIL while the server wants to send the results;
 - Nagle's algorithm on the websocket: uvicorn makes its listening socket with protocol 0,
-  and asyncio only turns on ``TCP_NODELAY`` for sockets whose protocol is ``IPPROTO_TCP``,
-  so small frames wait for the client's delayed ACK.
+  and asyncio only turns on ``TCP_NODELAY`` for sockets whose protocol is ``IPPROTO_TCP``.
+  ``bench/nodelay_server.py`` forces it on, to see whether small frames wait for the
+  client's delayed ACK.
 
     python -m bench.latency [--reruns 15] [--pages Home,Stages,...]
 """
@@ -41,21 +42,19 @@ from tests.browser.conftest import (  # noqa: E402
 
 EMPTY_PAGE = 'import streamlit as st\n\nst.write("empty")\n'
 SETTINGS = {
-    "project settings (postScriptGC off, TCP_NODELAY on)": {
-        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "JOURNEY_TCP_NODELAY": "1"},
-    "postScriptGC on (Streamlit default)": {
-        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true", "JOURNEY_TCP_NODELAY": "1"},
-    "Nagle on (Streamlit default)": {
+    "project settings (postScriptGC off)": {
         "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "JOURNEY_TCP_NODELAY": "0"},
-    "Streamlit defaults (both)": {
+    "postScriptGC on (Streamlit default)": {
         "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true", "JOURNEY_TCP_NODELAY": "0"},
+    "TCP_NODELAY forced on": {
+        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "JOURNEY_TCP_NODELAY": "1"},
 }
 
 
 def project_copy() -> pathlib.Path:
     """The project with one extra, empty page (the reference), linked into a temp folder."""
     folder = pathlib.Path(tempfile.mkdtemp(prefix="journey-latency-"))
-    for name in ("app.py", "journey", "sample_data", ".streamlit", "serve.py"):
+    for name in ("app.py", "journey", "sample_data", ".streamlit"):
         if (ROOT / name).exists():
             (folder / name).symlink_to(ROOT / name)
     (folder / "pages").mkdir()
@@ -116,7 +115,8 @@ def run(settings: dict[str, str], pages: list[str], reruns: int) -> dict[str, fl
 
     folder = project_copy()
     db = folder / "bench.db"
-    server = start_server(db, folder / "server.log", extra_env=settings, cwd=folder)
+    server = start_server(db, folder / "server.log", extra_env=settings, cwd=folder,
+                          launcher=(str(ROOT / "bench" / "nodelay_server.py"),))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)

@@ -95,7 +95,8 @@ def cmd_events_import(args: argparse.Namespace, store: Store) -> int:
         raise ValidationError("no event is marked as the purchase: add --purchase EVENT (such "
                               "as --purchase purchase) and map it with --map EVENT=decision")
     dataset_id = observed.import_events(store, args.journey, path, columns, mapping,
-                                        name=args.name, progress=_progress_lines())
+                                        name=args.name, event_names=counts,
+                                        progress=_progress_lines())
     stored = store.get_event_dataset(dataset_id)
     report = stored["report"]
     print(f"imported {stored['name']} as event log {dataset_id} of journey {args.journey}: "

@@ -15,6 +15,7 @@ import pathlib
 import tempfile
 from collections.abc import Callable, Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -46,10 +47,9 @@ def histogram(values: list[float], bins: int = HISTOGRAM_BINS) -> list[dict]:
         return []
     low, high = min(values), max(values)
     width = (high - low) / bins or 1.0
-    counts = [0] * bins
-    for v in values:
-        counts[min(int((v - low) / width), bins - 1)] += 1
-    return [{"start": low + i * width, "end": low + (i + 1) * width, "count": c}
+    index = np.minimum(((np.asarray(values) - low) / width).astype(int), bins - 1)
+    counts = np.bincount(index, minlength=bins)
+    return [{"start": low + i * width, "end": low + (i + 1) * width, "count": int(c)}
             for i, c in enumerate(counts)]
 
 
@@ -87,12 +87,14 @@ def mapping_from_dict(data: dict) -> Mapping:
 
 def import_events(store: Store, journey_id: int, path: str | pathlib.Path,
                   columns: ColumnChoice, mapping: Mapping, *, name: str | None = None,
+                  event_names: list[tuple[str, int]] | None = None,
                   progress: Progress | None = None) -> int:
     """Import an event log for a journey; returns the dataset id.
 
     Everything is checked before anything is written (missing columns, unreadable
     timestamps, an empty file, a mapping without a purchase event raise EventError), and the
-    write is one transaction: a failed import leaves nothing behind.
+    write is one transaction: a failed import leaves nothing behind. ``event_names``
+    (name, count) pairs from an earlier :func:`events.inspect` save one pass over the file.
     """
     progress = progress or _quiet
     store.journey_version(journey_id)  # fails early for an unknown journey
@@ -100,7 +102,7 @@ def import_events(store: Store, journey_id: int, path: str | pathlib.Path,
     summary = events.summarise(path, columns, mapping, _scaled(progress, 0.0, 0.35))
     progress(0.4, "Computing the figures")
     figures = _report(summary.customers)
-    names = events.event_counts(path, columns)
+    names = event_names if event_names is not None else events.event_counts(path, columns)
     reader = events.events_table(path, columns, mapping, check=False, keep_unmapped=True,
                                  iso_text=True)
     stored = summary.total_rows - summary.incomplete_rows

@@ -71,7 +71,7 @@ def import_form(path, name: str, file_id: str) -> None:
     mapping = mapping_editor(event_mapping.mapping_rows(counts, guessed), "events_mapping")
     if st.button("Import", key="events_import", type="primary"):
         dataset_id = observed.import_events(db, journey_id, path, columns, mapping, name=name,
-                                            progress=progress_bar())
+                                            event_names=counts, progress=progress_bar())
         stored = db.get_event_dataset(dataset_id)
         st.session_state.pop("events_dataset", None)  # show the newest: the one just imported
         ui.flash(f"Imported {ui.literal(name)}: {stored['total_rows']:,} rows, "

@@ -52,14 +52,15 @@ class Server:
 
 
 def start_server(db: pathlib.Path, log: pathlib.Path, extra_env: dict | None = None,
-                 cwd: pathlib.Path = ROOT) -> Server:
-    """The app as ``make run`` starts it (``serve.py``, i.e. ``streamlit run app.py``) on a
-    free port of 127.0.0.1, from ``cwd``; returns once ``/_stcore/health`` answers."""
+                 cwd: pathlib.Path = ROOT, launcher: tuple[str, ...] = ("-m", "streamlit", "run",
+                                                                     "app.py")) -> Server:
+    """The app as ``make run`` starts it (``streamlit run app.py``) on a free port of
+    127.0.0.1, from ``cwd``; returns once ``/_stcore/health`` answers."""
     port = free_port()
     env = {**os.environ, "JOURNEY_DB": str(db), **(extra_env or {})}
     handle = log.open("w")
     process = subprocess.Popen(
-        [sys.executable, "serve.py", "--server.port", str(port),
+        [sys.executable, *launcher, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
