@@ -60,11 +60,6 @@ def _report(customers: pa.Table) -> dict:
     return figures
 
 
-def _customer_rows(customers: pa.Table, chunk: int = 50_000) -> Iterator[list[tuple]]:
-    for batch in events.iso_timestamps(customers).to_batches(chunk):
-        yield list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
-
-
 def _event_rows(reader: pa.RecordBatchReader, total: int,
                 progress: Progress) -> Iterator[list[tuple]]:
     done = 0
@@ -113,7 +108,7 @@ def import_events(store: Store, journey_id: int, path: str | pathlib.Path,
         stats={"total_rows": summary.total_rows, "events_rows": summary.events_rows,
                "ignored_rows": summary.ignored_rows, "customers": summary.customers.num_rows},
         events=_event_rows(reader, stored, _scaled(progress, 0.45, 0.95)),
-        customers=_customer_rows(summary.customers))
+        customers=events.rows_with_iso_timestamps(summary.customers))
     progress(1.0, f"Imported {summary.total_rows:,} rows for "
                   f"{summary.customers.num_rows:,} customers")
     return dataset_id
@@ -139,7 +134,7 @@ def remap(store: Store, dataset_id: int, mapping: Mapping, *,
         dataset_id, dataset["version"], mapping=_mapping_dict(mapping), report=figures,
         stats={"events_rows": summary.events_rows, "ignored_rows": summary.ignored_rows,
                "customers": summary.customers.num_rows},
-        customers=_customer_rows(summary.customers))
+        customers=events.rows_with_iso_timestamps(summary.customers))
     progress(1.0, "Recomputed")
 
 
