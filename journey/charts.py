@@ -25,7 +25,7 @@ import altair as alt
 
 from . import formulas
 from .kpis import SIDE_LABELS, KpiRow, TimeframeRow, format_days, format_value
-from .model import BUYER_STAGES, STAGES, MetricValue, stage_label
+from .model import BUYER_STAGES, STAGES, MetricValue, short_days, stage_label
 
 WIDTH = 640
 BUYER_COLOUR = "#3559E0"
@@ -66,17 +66,6 @@ def _durations(durations: Mapping[str, float | None]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------------- timeframes
-
-
-def _short_days(days: float) -> str:
-    """A compact duration for a bar label: "6 h", "51 d", "8.2 mo", "5.1 yr"."""
-    if days < 1:
-        return f"{days * 24:,.0f} h"
-    if days < 90:
-        return f"{days:,.1f} d".replace(".0 d", " d")
-    if days < 730:
-        return f"{days / (365.25 / 12):,.1f} mo"
-    return f"{days / 365.25:,.1f} yr"
 
 
 def timeframe_chart(durations: Mapping[str, float | None], title: str = "") -> alt.LayerChart:
@@ -192,7 +181,7 @@ def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | No
                  else f"{r.name} ({r.journeys} journey{'s' if r.journeys != 1 else ''})"),
         "buyer": r.buyer_days, "customer": r.customer_days, "ratio": r.ratio,
         "buyer_text": format_days(r.buyer_days), "customer_text": format_days(r.customer_days),
-        "buyer_short": _short_days(r.buyer_days), "customer_short": _short_days(r.customer_days),
+        "buyer_short": short_days(r.buyer_days), "customer_short": short_days(r.customer_days),
         "ratio_text": "n/a" if r.ratio is None else f"{r.ratio:,.1f}×",
         "journeys": r.journeys,
         "alpha": 0.9 if highlight is None else (1.0 if r.journey_id == highlight else 0.45),

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .charts import BUYER_COLOUR, CUSTOMER_COLOUR, LOST_COLOUR, MUTED, STAGE_COLOURS, WIDTH
 from .kpis import format_days
-from .model import STAGES, stage_label
+from .model import STAGES, short_days, stage_label
 
 __all__ = [
     "EXPLAIN",
@@ -54,20 +54,6 @@ SIDES: dict[str, tuple[str, str, str]] = {  # side: (name, definition, colour)
 def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
     return alt.TitleParams(text, subtitle=subtitle or [], anchor="start", fontSize=15,
                            subtitleColor=MUTED, subtitleFontSize=12)
-
-
-def short_days(days: float | None) -> str:
-    """A compact duration for a label: "6 h", "24 d", "4.4 mo", "1.2 yr", "n/a"."""
-    if days is None:
-        return "n/a"
-    size = abs(days)
-    if size < 1:
-        return f"{days * 24:,.0f} h"
-    if size < 90:
-        return f"{days:,.1f} d".replace(".0 d", " d")
-    if size < 730:
-        return f"{days / (365.25 / 12):,.1f} mo"
-    return f"{days / 365.25:,.1f} yr"
 
 
 def _percent(share: float | None) -> str:
