@@ -12,6 +12,7 @@ import os
 import re
 import time
 
+import altair as alt
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
@@ -336,6 +337,18 @@ def current_journey(db: Store) -> Journey:
     except NotFoundError as error:
         show_error(error)
         st.stop()
+
+
+def chart(chart, name: str, key: str) -> None:
+    """Show an Altair chart as its PNG export draws it, with PNG and SVG downloads.
+
+    Streamlit's frontend takes a chart's height as the whole height, title, axes and legend
+    included, which squashes a short chart flat; ``autosize: pad`` makes the height the
+    plot's, as vl-convert draws it.
+    """
+    st.altair_chart(chart.properties(autosize=alt.AutoSizeParams(type="pad")),
+                    key=f"chart_{key}", width="content")
+    chart_downloads(chart, name, key=f"download_{key}")
 
 
 def chart_downloads(chart, name: str, key: str) -> None:

@@ -15,9 +15,7 @@ INFO = formulas.OUTPUT_INFO
 
 
 def show(chart, name: str) -> None:
-    """A chart with its PNG and SVG downloads."""
-    st.altair_chart(chart, key=f"chart_{name}")
-    ui.chart_downloads(chart, name, key=f"download_{name}")
+    ui.chart(chart, name, key=name)
 
 
 def timeframes() -> None:

@@ -107,8 +107,7 @@ if compared:
     rows = formulas.compare(baseline, compared)
     st.dataframe(kpis.scenario_table(rows), hide_index=True, key="compare_table")
     chart = charts.scenario_change_chart(rows)
-    st.altair_chart(chart, key="chart_scenarios")
-    ui.chart_downloads(chart, "scenarios", key="download_scenarios")
+    ui.chart(chart, "scenarios", key="scenarios")
     st.download_button("⬇️ Comparison (CSV)", kpis.scenarios_csv(rows), key="compare_csv",
                        file_name="scenarios.csv", mime="text/csv", on_click="ignore")
     st.caption("How is this computed: each scenario applies its saved lever changes to the "
@@ -130,8 +129,7 @@ output = left.selectbox("Output", formulas.OUTPUT_NAMES, key="tornado_output",
 step = right.select_slider("Move each lever by", [0.05, 0.1, 0.2, 0.5], value=0.1,
                            format_func=lambda s: f"±{s:.0%}", key="tornado_step")
 chart = charts.tornado_chart(formulas.sensitivity(baseline, output, step), output, step)
-st.altair_chart(chart, key="chart_tornado")
-ui.chart_downloads(chart, f"tornado-{output}", key="download_tornado")
+ui.chart(chart, f"tornado-{output}", key="tornado")
 st.caption(f"How is this computed: every lever but the period length is moved {step:.0%} down "
            "and up from the journey's values, one at a time (shares stay within 0-100%); the "
            f"bar spans the two results, longest first. {INFO[output].explain}")

@@ -27,9 +27,7 @@ ROLES = {"customer": "Customer id", "timestamp": "Timestamp", "event": "Event na
 
 
 def show(chart, name: str) -> None:
-    """A chart with its PNG and SVG downloads."""
-    st.altair_chart(chart, key=f"chart_{name}")
-    ui.chart_downloads(chart, name, key=f"download_{name}")
+    ui.chart(chart, name, key=name)
 
 
 def cards(column_cards) -> None:

@@ -80,3 +80,15 @@ def test_picking_another_journey_in_the_sidebar_wins_over_the_url(app_env):
     assert at.query_params["journey"] in (["3"], "3")
     at.run()  # the next rerun still carries the URL: it must say 3 now, not 1
     assert at.sidebar.selectbox(key="_pick_journey_id").value == 3
+
+
+@pytest.mark.parametrize("page", ["5_Metrics.py", "6_What_if.py", "7_Observed_timeframes.py"])
+def test_charts_keep_their_plot_height_in_the_browser(page, app_env):
+    """Streamlit's frontend counts title, axes and legend in a chart's height unless the
+    spec says ``autosize: pad``; without it short charts are squashed flat (seen in chromium)."""
+    import json
+
+    at = run(ROOT / "pages" / page, journey=1)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert specs
+    assert [s.get("autosize") for s in specs] == [{"type": "pad"}] * len(specs)
