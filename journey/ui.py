@@ -1,9 +1,10 @@
 """Streamlit helpers the pages share: the only module in ``journey/`` that imports streamlit.
 
-Pages stay thin by calling these: :func:`store` opens the database once per process (its
-connections are per thread, so the cached object is safe under Streamlit's threads),
-:func:`choose_journey` is the workspace and journey picker that every page shows and that
-keeps ``?journey=ID`` in the URL, and :func:`show_error` turns a domain error into a message.
+Pages stay thin by calling these: :func:`page_setup` (page config and sign-in), :func:`store`
+(the database, opened once per process; its connections are per thread), :func:`sidebar` and
+:func:`current_journey` (navigation, the journey picker kept in ``?journey=ID``, new journeys,
+presentation mode), :func:`show_error`, :func:`literal` (user text shown as typed), the edit
+versions behind conflict checks, and :func:`chart` (a chart with its PNG/SVG downloads).
 """
 
 from __future__ import annotations
@@ -162,11 +163,8 @@ def show_error(error: Exception) -> None:
 
 
 def _query_journey_id() -> int | None:
-    raw = st.query_params.get("journey")
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
-        return None
+    raw = st.query_params.get("journey", "")
+    return int(raw) if raw.isdigit() else None
 
 
 def _persist(name: str) -> None:
@@ -318,20 +316,13 @@ def _create_journey(db: Store, workspace_id: int, name: str, persona_id: int | N
     st.rerun()
 
 
-def require_journey(db: Store) -> int:
-    """The page's journey, or a friendly stop when there is none to show."""
+def current_journey(db: Store) -> Journey:
+    """The sidebar, then the page's journey loaded whole; a friendly stop when there is none
+    (or it was deleted a moment ago by someone else)."""
     journey_id = sidebar(db)
     if journey_id is None:
-        st.info("This workspace has no journey yet: start one from the sidebar "
-                "(➕ New journey).")
+        st.info("This workspace has no journey yet: start one from the sidebar (➕ New journey).")
         st.stop()
-    return journey_id
-
-
-def current_journey(db: Store) -> Journey:
-    """The page's journey, loaded whole; a friendly stop when there is none (or it was
-    deleted a moment ago by someone else)."""
-    journey_id = require_journey(db)
     try:
         return db.load_journey(journey_id)
     except NotFoundError as error:
