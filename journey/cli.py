@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__, cli_events, exchange, formulas, samples, settings
 from .model import JourneyError, ValidationError
-from .storage import Store
+from .storage import Store, kept_note
 
 Handler = Callable[[argparse.Namespace, Store], int]
 
@@ -157,7 +157,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     print(f"imported {result['personas']} persona(s) and {len(result['journeys'])} "
           f"journey(s) into workspace {result['workspace_id']}"
           + (f"; snapshot {result['snapshot_id']} holds what was replaced"
-             if result["snapshot_id"] else ""))
+             if result["snapshot_id"] else "") + kept_note(result))
     return 0
 
 
@@ -179,7 +179,8 @@ def cmd_snapshots(args: argparse.Namespace, store: Store) -> int:
 def cmd_restore(args: argparse.Namespace, store: Store) -> int:
     result = store.restore_snapshot(args.snapshot)
     undo = (f"; undo with `restore {result['snapshot_id']}`" if result["snapshot_id"] else "")
-    print(f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}")
+    print(f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}"
+          + kept_note(result))
     return 0
 
 

@@ -296,6 +296,15 @@ def _persona(row: dict) -> Persona:
     return _pick(Persona, row)
 
 
+def kept_note(result: dict) -> str:
+    """The tail of a message about a replace-import or restore: the journeys it kept because
+    they hold event logs the file or snapshot does not have (empty when none)."""
+    if not result.get("kept"):
+        return ""
+    ids = ", ".join(map(str, result["kept"]))
+    return f"; kept journey(s) {ids}: they hold event logs the file or snapshot does not have"
+
+
 class Store:
     """The Journey Lab database. Construct it with a path; it migrates itself.
 
@@ -525,6 +534,27 @@ class Store:
             f"INSERT INTO journeys (id, workspace_id, {cols}, created_at, updated_at) "
             f"VALUES (:_id, :_ws, {marks}, :_now, :_now)",
             {**values, "_id": journey_id, "_ws": workspace_id, "_now": now}).lastrowid
+        self._insert_journey_contents(conn, journey_id, j, now)
+        return journey_id
+
+    def _replace_journey(self, conn: sqlite3.Connection, journey_id: int, j: Journey,
+                         now: str) -> None:
+        """Put ``j`` into the live journey ``journey_id`` in place: its row is updated (and its
+        version bumped) and its stages, metrics and scenarios replaced. The id stays, and so
+        does everything that hangs off the journey itself but is not in an exchange document:
+        its event logs (raw events, summaries, report, mapping)."""
+        values = {"name": j.name, "description": j.description, "persona_id": j.persona_id,
+                  **j.assumptions.as_dict()}
+        sets = "".join(f"[{k}] = :{k}, " for k in values)
+        conn.execute(f"UPDATE journeys SET {sets}version = version + 1, updated_at = :_now "
+                     "WHERE id = :_id", {**values, "_id": journey_id, "_now": now})
+        for table in ("stages", "metrics", "scenarios"):
+            conn.execute(f"DELETE FROM [{table}] WHERE journey_id = ?", [journey_id])
+        self._insert_journey_contents(conn, journey_id, j, now)
+
+    def _insert_journey_contents(self, conn: sqlite3.Connection, journey_id: int, j: Journey,
+                                 now: str) -> None:
+        """Insert a journey's stages (touchpoints, moments), metrics and scenarios."""
         stages = sorted(j.stages, key=lambda s: STAGES.index(s.stage))
         for s in stages:
             stage_id = conn.execute(
@@ -555,7 +585,6 @@ class Store:
             "VALUES (?,?,?,?,?)",
             [[journey_id, sc.name, json.dumps(sc.levers, sort_keys=True), now, now]
              for sc in j.scenarios])
-        return journey_id
 
     @staticmethod
     def _insert_touchpoints(conn: sqlite3.Connection, stage_id: int,
@@ -875,13 +904,18 @@ class Store:
 
         Without ``workspace_id`` a new workspace is made from the document. With it, the
         document's personas and journeys are added to that workspace; with ``replace`` they
-        take the place of what it held (a snapshot of it is saved first). Returns a summary
-        ``{"workspace_id", "personas", "journeys", "snapshot_id"}``. A bad document raises
-        ValidationError and changes nothing.
+        take the place of what it held (a snapshot of it is saved first): a journey of the
+        file with the name of a journey in the workspace replaces it in place, keeping its id
+        and its event logs, and a journey the file does not have is deleted unless it holds
+        event logs (those the snapshot could not bring back), which is kept. Returns a summary
+        ``{"workspace_id", "personas", "journeys", "snapshot_id", "kept"}`` (``kept``: ids of
+        the journeys kept for their event logs). A bad document raises ValidationError and
+        changes nothing.
         """
         parsed = exchange.parse_document(doc)
         now = utcnow()
         snapshot_id = None
+        kept: list[int] = []
         with self.write() as conn:
             if workspace_id is None:
                 ws = parsed.workspace
@@ -893,11 +927,69 @@ class Store:
                 if replace:
                     snapshot_id = self._snapshot_workspace(workspace_id,
                                                            "before importing over it")
-                    conn.execute("DELETE FROM journeys WHERE workspace_id = ?", [workspace_id])
-                    conn.execute("DELETE FROM personas WHERE workspace_id = ?", [workspace_id])
+                    journey_ids, kept = self._put_workspace(conn, workspace_id, parsed, now)
+                    return {"workspace_id": workspace_id, "personas": len(parsed.personas),
+                            "journeys": journey_ids, "snapshot_id": snapshot_id, "kept": kept}
             journey_ids = self._insert_parsed(conn, workspace_id, parsed, now)
         return {"workspace_id": workspace_id, "personas": len(parsed.personas),
-                "journeys": journey_ids, "snapshot_id": snapshot_id}
+                "journeys": journey_ids, "snapshot_id": snapshot_id, "kept": kept}
+
+    def _put_workspace(self, conn: sqlite3.Connection, workspace_id: int,
+                       parsed: exchange.Parsed, now: str, *,
+                       journey_ids: list[int] | None = None,
+                       persona_ids: list[int] | None = None) -> tuple[list[int], list[int]]:
+        """Make the workspace hold what ``parsed`` holds, losing nothing it cannot bring back.
+
+        Each journey of ``parsed`` is matched to a live journey of the workspace: by the id
+        given in ``journey_ids`` (a snapshot knows them), else by name. A matched journey is
+        replaced in place (same id, event logs kept); an unmatched one is inserted, under its
+        id from ``journey_ids`` when that id is free. Live journeys left unmatched are deleted,
+        except those holding event logs, which are kept. Personas are replaced (under their
+        ids from ``persona_ids`` when free). Returns (the journeys' ids, the kept ids).
+        """
+        live = self._rows("SELECT j.id, j.name, j.persona_id, "
+                          "EXISTS (SELECT 1 FROM event_datasets e WHERE e.journey_id = j.id) "
+                          "AS has_events FROM journeys j WHERE j.workspace_id = ? ORDER BY j.id",
+                          [workspace_id])
+        unmatched = {r["id"]: r for r in live}
+        matches: list[int | None] = []
+        for i, (j, _) in enumerate(parsed.journeys):
+            wanted = journey_ids[i] if journey_ids and i < len(journey_ids) else None
+            match = wanted if wanted in unmatched else None
+            if match is None and wanted is None:
+                match = next((r["id"] for r in unmatched.values() if r["name"] == j.name), None)
+            if match is not None:
+                del unmatched[match]
+            matches.append(match)
+        conn.execute("DELETE FROM personas WHERE workspace_id = ?", [workspace_id])
+        new_persona_ids = {}
+        for n, (ref, p) in enumerate(parsed.personas.items()):
+            wanted = persona_ids[n] if persona_ids and n < len(persona_ids) else None
+            if wanted is not None and self._row("SELECT id FROM personas WHERE id = ?", [wanted]):
+                wanted = None
+            new_persona_ids[ref] = self._insert_persona(conn, workspace_id, p, now, wanted)
+        out = []
+        for i, ((j, ref), match) in enumerate(zip(parsed.journeys, matches, strict=True)):
+            j.persona_id = new_persona_ids[ref] if ref else None
+            if match is not None:
+                self._replace_journey(conn, match, j, now)
+                out.append(match)
+                continue
+            wanted = journey_ids[i] if journey_ids and i < len(journey_ids) else None
+            if wanted is not None and self._row("SELECT id FROM journeys WHERE id = ?", [wanted]):
+                wanted = None
+            out.append(self._insert_journey(conn, workspace_id, j, now, journey_id=wanted))
+        kept = []
+        restored_personas = set(new_persona_ids.values())
+        for r in unmatched.values():
+            if not r["has_events"]:
+                conn.execute("DELETE FROM journeys WHERE id = ?", [r["id"]])
+                continue
+            kept.append(r["id"])
+            if r["persona_id"] in restored_personas:  # its persona came back under its id
+                conn.execute("UPDATE journeys SET persona_id = ? WHERE id = ?",
+                             [r["persona_id"], r["id"]])
+        return out, kept
 
     def _insert_parsed(self, conn: sqlite3.Connection, workspace_id: int,
                        parsed: exchange.Parsed, now: str) -> list[int]:
@@ -925,9 +1017,16 @@ class Store:
         return self._save_snapshot("journey", journey_id, j.workspace_id, j.name, reason, data)
 
     def _snapshot_workspace(self, workspace_id: int, reason: str) -> int:
+        """Snapshot a workspace: its document, and the database ids of its journeys and
+        personas in document order, so a restore puts them back under the same ids."""
         doc = self.export_workspace(workspace_id)
+        ids = {table: [r["id"] for r in self._rows(
+            f"SELECT id FROM {table} WHERE workspace_id = ? ORDER BY id", [workspace_id])]
+            for table in ("journeys", "personas")}
         return self._save_snapshot("workspace", workspace_id, workspace_id,
-                                   doc["workspace"]["name"], reason, {"document": doc})
+                                   doc["workspace"]["name"], reason,
+                                   {"document": doc, "journey_ids": ids["journeys"],
+                                    "persona_ids": ids["personas"]})
 
     def snapshot_journey(self, journey_id: int, reason: str = "saved by hand") -> int:
         """Save a snapshot of a journey now; returns its id."""
@@ -967,8 +1066,12 @@ class Store:
         """Put back what a snapshot holds, first snapshotting what it replaces.
 
         A journey comes back under its old id (so links to it work again), a persona too,
-        re-linked to the journeys that still exist; a workspace gets its old contents back.
-        Returns ``{"kind", "id", "snapshot_id"}`` where ``snapshot_id`` undoes the restore.
+        re-linked to the journeys that still exist; a workspace gets its old contents back,
+        its journeys and personas under their old ids. A restore never deletes what the
+        snapshot does not hold: a live journey is replaced in place, so its event logs stay,
+        and a journey the workspace snapshot lacks is kept if it holds event logs.
+        Returns ``{"kind", "id", "snapshot_id", "kept"}`` where ``snapshot_id`` undoes the
+        restore and ``kept`` lists the journeys kept for their event logs.
         """
         snap = self.snapshot_data(snapshot_id)
         kind, target, data = snap["kind"], snap["target_id"], snap["data"]
@@ -982,13 +1085,15 @@ class Store:
                 if exists:
                     undo = self._snapshot_journey(target, f"before restoring snapshot "
                                                           f"{snapshot_id}")
-                    conn.execute("DELETE FROM journeys WHERE id = ?", [target])
                 workspace_id = self._ensure_workspace(conn, workspace_id, parsed.workspace, now)
                 j, ref = parsed.journeys[0]
                 j.persona_id = self._reuse_or_insert_persona(conn, workspace_id, data, ref,
                                                              parsed, now)
-                self._insert_journey(conn, workspace_id, j, now, journey_id=target)
-                return {"kind": kind, "id": target, "snapshot_id": undo}
+                if exists:
+                    self._replace_journey(conn, target, j, now)
+                else:
+                    self._insert_journey(conn, workspace_id, j, now, journey_id=target)
+                return {"kind": kind, "id": target, "snapshot_id": undo, "kept": []}
             if kind == "persona":
                 persona = exchange.persona_from_dict(data["persona"])
                 workspace_id = self._ensure_workspace(
@@ -1000,14 +1105,12 @@ class Store:
                     conn.execute("UPDATE journeys SET persona_id = ?, version = version + 1, "
                                  "updated_at = ? WHERE id = ? AND persona_id IS NULL",
                                  [target, now, jid])
-                return {"kind": kind, "id": target, "snapshot_id": None}
+                return {"kind": kind, "id": target, "snapshot_id": None, "kept": []}
             # workspace
             parsed = exchange.parse_document(data["document"])
             if self._row("SELECT id FROM workspaces WHERE id = ?", [target]):
                 undo = self._snapshot_workspace(target, f"before restoring snapshot "
                                                         f"{snapshot_id}")
-                conn.execute("DELETE FROM journeys WHERE workspace_id = ?", [target])
-                conn.execute("DELETE FROM personas WHERE workspace_id = ?", [target])
                 conn.execute("UPDATE workspaces SET name = ?, description = ?, "
                              "version = version + 1, updated_at = ? WHERE id = ?",
                              [parsed.workspace.name, parsed.workspace.description, now, target])
@@ -1016,8 +1119,10 @@ class Store:
                              "updated_at) VALUES (?,?,?,?,?)",
                              [target, parsed.workspace.name, parsed.workspace.description,
                               now, now])
-            self._insert_parsed(conn, target, parsed, now)
-            return {"kind": kind, "id": target, "snapshot_id": undo}
+            _, kept = self._put_workspace(conn, target, parsed, now,
+                                          journey_ids=data.get("journey_ids"),
+                                          persona_ids=data.get("persona_ids"))
+            return {"kind": kind, "id": target, "snapshot_id": undo, "kept": kept}
 
     def _ensure_workspace(self, conn: sqlite3.Connection, workspace_id: int | None,
                           ws: Workspace, now: str) -> int:

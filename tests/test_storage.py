@@ -206,7 +206,7 @@ def test_deleting_a_journey_snapshots_it_and_restore_brings_it_back_under_its_id
     with pytest.raises(NotFoundError):
         store.load_journey(journey_id)
     result = store.restore_snapshot(snapshot_id)
-    assert result == {"kind": "journey", "id": journey_id, "snapshot_id": None}
+    assert result == {"kind": "journey", "id": journey_id, "snapshot_id": None, "kept": []}
     after = store.export_journey(journey_id)
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before
