@@ -129,6 +129,11 @@ class NotFoundError(JourneyError, LookupError):
     """A record asked for by id does not exist (any more)."""
 
 
+class StorageError(JourneyError):
+    """The database or a file cannot be used as asked: a missing folder, a file that is not a
+    database (or not a Journey Lab one), a read-only database, a full disk."""
+
+
 class ConflictError(JourneyError):
     """Someone else saved the record since it was read; nothing was written.
 

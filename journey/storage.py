@@ -19,9 +19,12 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import os
 import pathlib
 import sqlite3
+import tempfile
 import threading
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import Any
@@ -43,6 +46,7 @@ from .model import (
     Scenario,
     Snapshot,
     Stage,
+    StorageError,
     Touchpoint,
     ValidationError,
     Workspace,
@@ -58,6 +62,8 @@ from .model import (
 )
 
 BUSY_TIMEOUT_SECONDS = 10.0
+#: Any error SQLite raises (disk full, read-only, locked), for callers outside this module.
+DatabaseError = sqlite3.Error
 
 migrations = Migrations("journey-lab")
 
@@ -264,14 +270,93 @@ def utcnow() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def connect(path: str | pathlib.Path) -> sqlite3.Connection:
-    """A connection with the project's settings: WAL, foreign keys, busy timeout."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+def connect(path: str | pathlib.Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with the project's settings: WAL, foreign keys, busy timeout.
+
+    ``read_only`` opens the file with SQLite's ``mode=ro`` and writes nothing at all, not even
+    the journal mode, so a database file nobody may write can still be read. A WAL database in
+    a folder this process may not write (SQLite cannot make its shared-memory file there) is
+    opened as ``immutable``: nobody can change it then anyway.
+    """
+    if read_only:
+        uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(f"{uri}&immutable=1", uri=True,
+                                   timeout=BUSY_TIMEOUT_SECONDS)
+        conn.execute("PRAGMA query_only=ON")
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     return conn
+
+
+def check_database_path(path: str | pathlib.Path) -> pathlib.Path:
+    """``path`` as a Path if it can hold a database file; StorageError saying why not."""
+    path = pathlib.Path(path)
+    try:
+        if path.is_dir():
+            raise StorageError(f"{path}: is a folder, not a database file")
+        if path.exists() and not path.is_file():
+            raise StorageError(f"{path}: not a regular file (a device or a pipe?)")
+        if not path.exists() and not path.parent.is_dir():
+            raise StorageError(f"{path}: the folder {path.parent} does not exist")
+    except OSError as e:
+        raise StorageError(f"{path}: cannot reach the file ({e.strerror})") from None
+    return path
+
+
+def is_read_only(path: str | pathlib.Path) -> bool:
+    """True when the database file exists but this process may not write it (or its folder,
+    where SQLite keeps the write-ahead log)."""
+    path = pathlib.Path(path)
+    return path.exists() and not (os.access(path, os.W_OK)
+                                  and os.access(path.parent, os.W_OK))
+
+
+def database_error(path: str | pathlib.Path, error: sqlite3.Error) -> StorageError:
+    """A SQLite error as one line a person can act on, naming the file."""
+    text = str(error)
+    if "file is not a database" in text:
+        text = "not a SQLite database"
+    elif "disk is full" in text:
+        text = "the disk is full; nothing was written"
+    elif "readonly" in text:
+        text = "the database is read-only; nothing was written"
+    elif "unable to open" in text:
+        text = "cannot open the database file"
+    return StorageError(f"{path}: {text}")
+
+
+@contextlib.contextmanager
+def _lock_file(path: str) -> Iterator[None]:
+    """An exclusive lock on ``path`` (created, then removed again when released).
+
+    Removing a lock file others may wait on is safe only if a waiter that gets the lock checks
+    it still holds the file on disk; otherwise it takes the lock again on the new file.
+    """
+    while True:
+        handle = open(path, "a")  # noqa: SIM115 - closed below
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        handle.close()
 
 
 _PERSONA_FIELDS = ("name", "role", "age_range", "goals", "motivations", "pain_points",
@@ -313,10 +398,23 @@ class Store:
     >>> j = store.create_journey(ws.id, "Car buyer")
     """
 
-    def __init__(self, path: str | pathlib.Path):
+    def __init__(self, path: str | pathlib.Path, *, read_only: bool | None = None):
+        """Open (or create) the database at ``path`` and apply pending migrations.
+
+        ``read_only`` (default: whether this process may write the file) opens it without
+        writing anything; every write then raises StorageError. A path that cannot hold a
+        database, a file that is not one, or a read-only file that needs migrating raise
+        StorageError.
+        """
+        check_database_path(path)
         self.path = str(path)
+        self.read_only = is_read_only(path) if read_only is None else read_only
         self._local = threading.local()
-        self._migrate()
+        try:
+            self._migrate()
+        except sqlite3.Error as e:
+            self.close()
+            raise database_error(self.path, e) from None
 
     # -- connections ---------------------------------------------------------
 
@@ -325,7 +423,7 @@ class Store:
         """This thread's sqlite-utils Database (made on first use)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = Database(connect(self.path))
+            db = Database(connect(self.path, read_only=self.read_only))
             self._local.db = db
         return db
 
@@ -344,16 +442,21 @@ class Store:
         """Apply pending migrations; a file lock makes two processes take turns."""
         if not migrations.pending(self.db):
             return
-        with open(f"{self.path}.migrate-lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        if self.read_only:
+            raise StorageError(f"{self.path}: the database needs an upgrade to this release, "
+                               "but the file is read-only")
+        with _lock_file(f"{self.path}.migrate-lock"):
             migrations.apply(self.db)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``): all of it lands, or none of it.
 
-        Nested calls join the outer transaction through a savepoint.
+        Nested calls join the outer transaction through a savepoint. On a read-only database
+        it raises StorageError before anything is attempted.
         """
+        if self.read_only:
+            raise StorageError(f"{self.path}: the database is read-only; nothing was saved")
         conn = self.conn
         if conn.in_transaction:
             with self.db.atomic():
@@ -1235,41 +1338,198 @@ class Store:
 
     # -- housekeeping --------------------------------------------------------
 
-    def backup(self, destination: str | pathlib.Path) -> pathlib.Path:
-        """Copy the database to ``destination`` with SQLite's online backup (safe while in use)."""
+    def backup(self, destination: str | pathlib.Path, *, force: bool = False) -> pathlib.Path:
+        """Copy the database to ``destination`` with SQLite's online backup (safe while in use).
+
+        The copy is written beside the destination under a temporary name and then put in
+        place, so a half-written backup never exists under the real name. An existing
+        destination is refused with StorageError unless ``force`` is given.
+        """
         destination = pathlib.Path(destination)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(str(destination))
+        if destination.is_dir():
+            raise StorageError(f"{destination}: is a folder; give the backup a file name")
+        if destination.exists() and not force:
+            raise StorageError(f"{destination}: exists already; nothing was written "
+                               "(--force overwrites it)")
+        if destination.exists() and os.path.samefile(destination, self.path):
+            raise StorageError(f"{destination}: is the database itself")
         try:
-            self.conn.backup(target)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=f".{destination.name}.",
+                                            dir=destination.parent)
+            os.close(handle)
+        except OSError as e:
+            raise StorageError(f"{destination}: cannot write there ({e.strerror})") from None
+        try:
+            target = sqlite3.connect(temp)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+            if force:
+                os.replace(temp, destination)
+            else:
+                os.link(temp, destination)  # fails if someone made the file meanwhile
+        except FileExistsError:
+            raise StorageError(f"{destination}: exists already; nothing was written "
+                               "(--force overwrites it)") from None
+        except sqlite3.Error as e:
+            raise database_error(destination, e) from None
+        except OSError as e:
+            raise StorageError(f"{destination}: cannot write there ({e.strerror})") from None
         finally:
-            target.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
         return destination
 
-    def restore_backup(self, source: str | pathlib.Path) -> None:
-        """Replace this database's contents with a backup file (checked before use)."""
+    def restore_backup(self, source: str | pathlib.Path,
+                       keep: str | pathlib.Path) -> pathlib.Path:
+        """Replace this database's contents with a backup file, checked whole first.
+
+        The file is copied aside and checked there (:func:`check_backup`): a Journey Lab
+        database, every applied migration known to this release, the schema after migrating
+        equal to this release's, ``integrity_check`` (which covers CHECK and NOT NULL
+        constraints) and ``foreign_key_check`` clean. Only then is the live database copied to
+        ``keep`` (which ``restore_backup`` can bring back) and overwritten, in one step.
+        Raises StorageError naming the reason, with the live database untouched. Returns
+        ``keep``.
+        """
         source = pathlib.Path(source)
+        if source.is_dir():
+            raise StorageError(f"{source}: is a folder, not a backup file")
+        if not source.exists():
+            raise StorageError(f"{source}: no such backup file")
         if not source.is_file():
-            raise NotFoundError(f"{source}: no such backup file")
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            raise StorageError(f"{source}: not a regular file (a device or a pipe?)")
+        keep = pathlib.Path(keep)
+        if keep.exists():
+            raise StorageError(f"{keep}: exists already; nothing was restored")
         try:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            folder = tempfile.TemporaryDirectory(prefix=".restore-", dir=keep.parent)
+        except OSError as e:
+            raise StorageError(f"{keep.parent}: cannot write there ({e.strerror})") from None
+        with folder:
+            checked = check_backup(source, pathlib.Path(folder.name) / "checked.db")
             try:
-                check = src.execute("PRAGMA integrity_check").fetchone()[0]
-                src.execute("SELECT count(*) FROM workspaces").fetchone()
-            except sqlite3.DatabaseError as e:
-                raise ValidationError(f"{source}: not a Journey Lab database ({e})") from None
-            if check != "ok":
-                raise ValidationError(f"{source}: integrity check failed: {check}")
-            src.backup(self.conn)
-        finally:
-            src.close()
-        migrations.apply(self.db)
+                if self.read_only:
+                    raise StorageError(f"{self.path}: the database is read-only; nothing was "
+                                       "restored")
+                page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
+                if checked.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                    checked.execute(f"PRAGMA page_size={int(page_size)}")
+                    checked.execute("VACUUM")
+                self.backup(keep)
+                checked.backup(self.conn)
+            except sqlite3.Error as e:
+                raise database_error(self.path, e) from None
+            finally:
+                checked.close()
+        return keep
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def schema_objects(self) -> dict[str, str]:
+        """Every table, index and trigger as ``{"table journeys": normalised SQL}``."""
+        return schema_objects(self.conn)
 
     def schema(self) -> dict[str, dict[str, str]]:
         """Every table's columns and types: ``{"stages": {"id": "INTEGER", ...}}``."""
         return {t.name: {c.name: c.type for c in t.columns} for t in self.db.tables
                 if not t.name.startswith(("_", "sqlite_"))}
 
+
+
+# ---------------------------------------------------------------------------- backup checks
+
+
+def schema_objects(conn: sqlite3.Connection) -> dict[str, str]:
+    """The schema of a database as ``{"<type> <name>": SQL with whitespace collapsed}``.
+
+    The migrations table is compared by its columns only (sqlite-utils may have rebuilt it).
+    """
+    out = {}
+    for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"):
+        if name.startswith(migrations.migrations_table) or (
+                kind == "index" and "_sqlite_migrations" in (sql or "")):
+            continue
+        out[f"{kind} {name}"] = " ".join((sql or "").split())
+    columns = [r[1] for r in conn.execute(
+        f"PRAGMA table_info([{migrations.migrations_table}])")]
+    out[f"table {migrations.migrations_table}"] = ", ".join(columns)
+    return out
+
+
+def expected_schema() -> dict[str, str]:
+    """This release's schema: a blank database migrated in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrations.apply(Database(conn))
+        return schema_objects(conn)
+    finally:
+        conn.close()
+
+
+def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection:
+    """Copy ``source`` to ``copy``, check it whole and migrate it; the open, checked copy.
+
+    Raises StorageError naming the first reason it cannot be restored: not a SQLite database,
+    not a Journey Lab one, written by a newer release (an unknown migration), a failed
+    integrity or foreign-key check, or a schema that differs from this release's.
+    """
+    name = source
+    try:
+        src = sqlite3.connect(f"file:{urllib.parse.quote(str(source))}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise database_error(name, e) from None
+    conn = sqlite3.connect(copy)
+    try:
+        try:
+            src.backup(conn)
+        except sqlite3.Error as e:
+            raise database_error(name, e) from None
+        finally:
+            src.close()
+        conn.execute("PRAGMA journal_mode=DELETE")
+        db = Database(conn)
+        if not db[migrations.migrations_table].exists():
+            raise StorageError(f"{name}: not a Journey Lab database (no record of its "
+                               "migrations)")
+        applied = [r[0] for r in conn.execute(
+            f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? "
+            "ORDER BY rowid", [migrations.name])]
+        if not applied:
+            raise StorageError(f"{name}: not a Journey Lab database (no Journey Lab "
+                               "migrations recorded)")
+        known = {m.name for m in migrations._migrations}
+        unknown = [n for n in applied if n not in known]
+        if unknown:
+            raise StorageError(f"{name}: written by a newer Journey Lab (unknown migration "
+                               f"{', '.join(unknown)}); upgrade Journey Lab first")
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+        if problems != ["ok"]:
+            raise StorageError(f"{name}: integrity check failed: {'; '.join(problems)}")
+        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if orphans:
+            table, rowid, parent, _ = orphans[0]
+            raise StorageError(f"{name}: foreign key check failed: {len(orphans)} row(s), "
+                               f"e.g. {table} row {rowid} points at a missing {parent} row")
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+        expected, actual = expected_schema(), schema_objects(conn)
+        if actual != expected:
+            missing = sorted(set(expected) - set(actual))
+            extra = sorted(set(actual) - set(expected))
+            changed = sorted(k for k in set(actual) & set(expected) if actual[k] != expected[k])
+            what = (f"missing {missing[0]}" if missing else f"unexpected {extra[0]}" if extra
+                    else f"{changed[0]} differs")
+            raise StorageError(f"{name}: its schema is not this release's ({what})")
+    except sqlite3.Error as e:
+        conn.close()
+        raise database_error(name, e) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn

@@ -35,7 +35,8 @@ PRESENTATION_CSS = """
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     store = Store(path)
-    samples.seed(store)
+    if not store.read_only:  # a read-only file is served as it is, to viewers only
+        samples.seed(store)
     return store
 
 
@@ -85,7 +86,7 @@ def _read_only() -> bool:
 
 def role() -> str:
     """``"editor"`` or ``"viewer"`` for the signed-in person."""
-    if _read_only():
+    if _read_only() or store().read_only:
         return access.VIEWER
     return st.session_state.get("role", access.EDITOR)
 

@@ -12,6 +12,7 @@ from journey.model import (
     Moment,
     NotFoundError,
     Persona,
+    StorageError,
     Touchpoint,
     ValidationError,
 )
@@ -292,18 +293,20 @@ def test_an_online_backup_restores_to_the_same_contents(store, journey_id, tmp_p
     backup = store.backup(tmp_path / "backups" / "b.db")
     before = store.export_workspace(1)
     store.delete_journey(journey_id)
-    store.restore_backup(backup)
+    kept = store.restore_backup(backup, tmp_path / "backups" / "before-restore.db")
     after = store.export_workspace(1)
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before
     assert store.integrity_check() == "ok"
+    assert Store(kept).journeys() == []  # what the restore replaced, kept
 
 
 def test_restoring_from_a_file_that_is_not_a_database_is_refused(store, tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("hello")
-    with pytest.raises(ValidationError, match="not a Journey Lab database"):
-        store.restore_backup(bogus)
+    with pytest.raises(StorageError, match="not a SQLite database"):
+        store.restore_backup(bogus, tmp_path / "kept.db")
+    assert not (tmp_path / "kept.db").exists()
 
 
 def test_ids_of_deleted_rows_are_never_reused(store, journey_id):
