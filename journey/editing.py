@@ -142,6 +142,17 @@ def touchpoint_rows(stage: Stage) -> list[dict]:
     return [{"channel": t.channel, "description": t.description} for t in stage.touchpoints]
 
 
+def stage_values(stage: Stage) -> dict:
+    """A stage's editable values as :func:`stage_changes` returns them (the merge's base):
+    durations in days, the conversion as a share (none for advocacy), touchpoint dicts."""
+    values = {k: getattr(stage, k) for k in ("label", "customer_goal", "customer_actions",
+                                             "business_actions", "thoughts", "emotion",
+                                             "duration_days")}
+    if has_conversion(stage.stage):
+        values["conversion"] = stage.conversion
+    return {**values, "touchpoints": touchpoint_rows(stage)}
+
+
 def stage_changes(stage: Stage, *, label: str, customer_goal: str, customer_actions: str,
                   business_actions: str, thoughts: str, emotion: int, duration_value: float,
                   duration_unit: str, conversion: float | None,
