@@ -211,6 +211,26 @@ def moment_counts(stages: Iterable[Stage]) -> list[dict]:
     } for s in stages]
 
 
+#: Moments listed per page on the Friction and key points page.
+PAGE_SIZE = 20
+
+
+def page_of(items: list, page: int, size: int = PAGE_SIZE) -> tuple[list, int]:
+    """The items on ``page`` (counting from 1; clamped to the pages there are) and how many
+    pages there are (at least one): ``page_of(list(range(45)), 3, 20)`` -> ``([40..44], 3)``.
+    """
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, int(page)), pages)
+    return items[(page - 1) * size:page * size], pages
+
+
+def moment_values(m: Moment) -> dict:
+    """A moment's editable values as ``Store.editable_values`` names them (the merge's base)."""
+    return {"kind": m.kind, **{k: getattr(m, k) for k in (
+        "title", "description", "severity", "channel", "action", "owner", "status")},
+            "stage_id": m.stage_id}
+
+
 def moment_facts(m: Moment) -> list[str]:
     """The short facts under a moment's title: kind, stage, severity or impact, status, ..."""
     facts = [MOMENT_KIND_LABELS.get(m.kind, m.kind), stage_label(m.stage),
