@@ -43,6 +43,7 @@ from .model import (
     Moment,
     NotFoundError,
     Persona,
+    Revision,
     Scenario,
     Snapshot,
     Stage,
@@ -259,6 +260,30 @@ def m002_event_datasets(db: Database) -> None:
             value_total REAL
         );
         CREATE INDEX customer_summaries_dataset ON customer_summaries(dataset_id);
+        """
+    )
+
+
+@migrations()
+def m003_revisions(db: Database) -> None:
+    """Every save of an editable row, with who, when and each changed field's old and new
+    value, so any edit can be undone. No foreign keys: history outlives the rows it names."""
+    db.executescript(
+        """
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            target_id INTEGER NOT NULL,
+            journey_id INTEGER,
+            workspace_id INTEGER,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            restores INTEGER
+        );
+        CREATE INDEX revisions_workspace ON revisions(workspace_id, id);
+        CREATE INDEX revisions_target ON revisions(kind, target_id);
         """
     )
 
@@ -584,10 +609,12 @@ class Store:
         for k, v in changes.items():
             setattr(persona, k, v)
         validate_persona(persona)
+        new = dict(changes)
         if "channels" in changes:
             changes["channels"] = json.dumps(changes["channels"])
-        self._versioned_update("personas", persona_id, version, changes,
-                               f"Persona {persona.name!r}")
+        with self._revised("persona", persona_id, new):
+            self._versioned_update("personas", persona_id, version, changes,
+                                   f"Persona {persona.name!r}")
 
     def duplicate_persona(self, persona_id: int, name: str | None = None) -> Persona:
         p = self.get_persona(persona_id)
@@ -762,7 +789,9 @@ class Store:
             persona = self.get_persona(changes["persona_id"])
             if persona.workspace_id != j.workspace_id:
                 raise ValidationError("the persona belongs to another workspace", "persona")
-        self._versioned_update("journeys", journey_id, version, changes, f"Journey {j.name!r}")
+        with self._revised("journey", journey_id, changes):
+            self._versioned_update("journeys", journey_id, version, changes,
+                                   f"Journey {j.name!r}")
 
     def delete_journey(self, journey_id: int) -> int:
         """Delete a journey; returns the id of the snapshot that can bring it back."""
@@ -812,6 +841,10 @@ class Store:
         unknown = set(changes) - {*_STAGE_FIELDS, "touchpoints"}
         if unknown:
             raise ValidationError(f"unknown stage field(s): {', '.join(sorted(unknown))}")
+        new = {**changes, "touchpoints": [
+            {"channel": t["channel"], "description": t.get("description", "")}
+            if isinstance(t, dict) else {"channel": t.channel, "description": t.description}
+            for t in changes["touchpoints"]]} if "touchpoints" in changes else dict(changes)
         touchpoints = changes.pop("touchpoints", None)
         if touchpoints is not None:
             touchpoints = [t if isinstance(t, Touchpoint) else Touchpoint(**t)
@@ -820,7 +853,7 @@ class Store:
         for k, v in changes.items():
             setattr(stage, k, v)
         validate_stage(stage)
-        with self.write() as conn:
+        with self._revised("stage", stage_id, new), self.write() as conn:
             self._versioned_update("stages", stage_id, version, changes,
                                    f"The {stage_label(stage.stage)} stage")
             if touchpoints is not None:
@@ -867,8 +900,9 @@ class Store:
                 changes["stage_id"])
             if old.journey_id != new.journey_id:
                 raise ValidationError("a moment can only move within its journey", "stage")
-        self._versioned_update("moments", moment_id, version, changes,
-                               f"{moment.kind.title()} point {moment.title!r}")
+        with self._revised("moment", moment_id, changes):
+            self._versioned_update("moments", moment_id, version, changes,
+                                   f"{moment.kind.title()} point {moment.title!r}")
 
     def delete_moment(self, moment_id: int) -> int:
         """Delete a moment; returns the snapshot id (of its journey) that can undo it."""
@@ -914,8 +948,9 @@ class Store:
         for k, v in changes.items():
             setattr(metric, k, v)
         validate_metric(metric)
-        self._versioned_update("metrics", metric_id, version, changes,
-                               f"Metric {metric.name!r}")
+        with self._revised("metric", metric_id, changes):
+            self._versioned_update("metrics", metric_id, version, changes,
+                                   f"Metric {metric.name!r}")
 
     def add_metric_values(self, metric_id: int, values: list[MetricValue]) -> None:
         """Add dated values to a metric, all in one transaction."""
@@ -972,17 +1007,29 @@ class Store:
         if row is None:
             raise NotFoundError(f"scenario {scenario_id} does not exist")
         scenario = self._scenario(row)
+        unknown = set(changes) - {"name", "levers"}
+        if unknown:
+            raise ValidationError(f"unknown scenario field(s): {', '.join(sorted(unknown))}")
         for k, v in changes.items():
             setattr(scenario, k, v)
         validate_scenario(scenario)
+        new = dict(changes)
         if "levers" in changes:
             changes["levers"] = json.dumps(changes["levers"], sort_keys=True)
-        self._versioned_update("scenarios", scenario_id, version, changes,
-                               f"Scenario {scenario.name!r}")
+        with self._revised("scenario", scenario_id, new):
+            self._versioned_update("scenarios", scenario_id, version, changes,
+                                   f"Scenario {scenario.name!r}")
 
-    def delete_scenario(self, scenario_id: int) -> None:
+    def delete_scenario(self, scenario_id: int) -> int:
+        """Delete a scenario; returns the snapshot id (of its journey) taken first."""
+        row = self._row("SELECT * FROM scenarios WHERE id = ?", [scenario_id])
+        if row is None:
+            raise NotFoundError(f"scenario {scenario_id} does not exist")
         with self.write() as conn:
+            snapshot_id = self._snapshot_journey(row["journey_id"],
+                                                 f"before deleting scenario {row['name']!r}")
             conn.execute("DELETE FROM scenarios WHERE id = ?", [scenario_id])
+        return snapshot_id
 
     # -- exchange ------------------------------------------------------------
 
@@ -1439,6 +1486,157 @@ class Store:
         return {t.name: {c.name: c.type for c in t.columns} for t in self.db.tables
                 if not t.name.startswith(("_", "sqlite_"))}
 
+
+    # -- revisions (every save, undoable) ------------------------------------
+
+    @property
+    def author(self) -> str:
+        """Who this thread's saves are recorded as (set per page run by the app)."""
+        return getattr(self._local, "author", "")
+
+    @author.setter
+    def author(self, name: str) -> None:
+        self._local.author = str(name or "")
+
+    def editable_values(self, kind: str, row_id: int) -> tuple[int, dict]:
+        """``(version, fields)`` of an editable row, named as its update method takes them.
+
+        ``kind`` is persona, stage (with ``touchpoints`` as channel/description dicts),
+        moment (with ``stage_id``), journey, metric or scenario. Raises NotFoundError when
+        the row is gone, ValueError for another kind.
+        """
+        if kind == "persona":
+            p = self.get_persona(row_id)
+            return p.version, {k: getattr(p, k) for k in _PERSONA_FIELDS}
+        if kind == "stage":
+            s = self.get_stage(row_id)
+            values = {k: getattr(s, k) for k in _STAGE_FIELDS}
+            values["touchpoints"] = [{"channel": t.channel, "description": t.description}
+                                     for t in s.touchpoints]
+            return s.version, values
+        if kind == "moment":
+            m = self.get_moment(row_id)
+            return m.version, {**{k: getattr(m, k) for k in _MOMENT_FIELDS},
+                               "stage_id": m.stage_id}
+        table, names = {"journey": ("journeys", _JOURNEY_FIELDS),
+                        "metric": ("metrics", _METRIC_FIELDS),
+                        "scenario": ("scenarios", ("name", "levers"))}.get(kind, (None, ()))
+        if table is None:
+            raise ValueError(f"no revisions for {kind!r}")
+        row = self._row(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
+        if row is None:
+            raise NotFoundError(f"{kind} {row_id} does not exist")
+        values = {k: row[k] for k in names}
+        if kind == "scenario":
+            values["levers"] = json.loads(values["levers"])
+        return row["version"], values
+
+    @contextlib.contextmanager
+    def _revised(self, kind: str, row_id: int, new: dict) -> Iterator[None]:
+        """Run an update and record it as a revision, both in one transaction.
+
+        The old values are read inside the transaction, so they are exactly what the update
+        replaced; a field whose value did not change is left out, and a save that changed
+        nothing records no revision.
+        """
+        with self.write() as conn:
+            _, old = self.editable_values(kind, row_id)
+            yield
+            changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+            if not changes:
+                return
+            context = self._row(_REVISION_CONTEXT[kind], [row_id])
+            conn.execute(
+                "INSERT INTO revisions (kind, target_id, journey_id, workspace_id, title, "
+                "author, created_at, changes, restores) VALUES (?,?,?,?,?,?,?,?,?)",
+                [kind, row_id, context["journey_id"], context["workspace_id"],
+                 context["title"], self.author, utcnow(), json.dumps(changes, sort_keys=True),
+                 getattr(self._local, "restoring", None)])
+
+    @staticmethod
+    def _revision(row: dict) -> Revision:
+        changes = {k: tuple(v) for k, v in json.loads(row["changes"]).items()}
+        return Revision(**{**_pick_revision(row), "changes": changes})
+
+    def revisions(self, *, workspace_id: int | None = None, journey_id: int | None = None,
+                  kind: str | None = None, target_id: int | None = None,
+                  limit: int = 200) -> list[Revision]:
+        """Saves, newest first: of a workspace, a journey, or one row (``kind`` and id)."""
+        clauses, params = [], []
+        for column, value in (("workspace_id", workspace_id), ("journey_id", journey_id),
+                              ("kind", kind), ("target_id", target_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return [self._revision(r) for r in self._rows(
+            f"SELECT * FROM revisions {where} ORDER BY id DESC LIMIT ?", [*params, limit])]
+
+    def get_revision(self, revision_id: int) -> Revision:
+        row = self._row("SELECT * FROM revisions WHERE id = ?", [revision_id])
+        if row is None:
+            raise NotFoundError(f"revision {revision_id} does not exist")
+        return self._revision(row)
+
+    def restore_revision(self, revision_id: int) -> Revision:
+        """Put back the values a revision replaced, as a new revision (so it can be undone).
+
+        Only the fields that revision changed are written, on top of the row as it is now.
+        Raises NotFoundError when the row has been deleted since (restore its snapshot first)
+        and ValidationError when an old value no longer fits (a moment's stage is gone).
+        """
+        revision = self.get_revision(revision_id)
+        update = {"persona": self.update_persona, "stage": self.update_stage,
+                  "moment": self.update_moment, "journey": self.update_journey,
+                  "metric": self.update_metric, "scenario": self.update_scenario}[revision.kind]
+        old = {k: v[0] for k, v in revision.changes.items()}
+        self._local.restoring = revision_id
+        try:
+            with self.write():
+                version, _ = self.editable_values(revision.kind, revision.target_id)
+                update(revision.target_id, version, **old)
+        except NotFoundError:
+            raise NotFoundError(f"{revision.kind} {revision.title!r} was deleted since: "
+                                "restore its snapshot first") from None
+        finally:
+            self._local.restoring = None
+        return self.revisions(kind=revision.kind, target_id=revision.target_id, limit=1)[0]
+
+    def undo_last(self, author: str, *, workspace_id: int | None = None) -> Revision | None:
+        """Undo the latest save by ``author`` (in a workspace): restore what it replaced.
+
+        Returns the new revision, or None when that author has saved nothing yet.
+        """
+        where, params = "author = ?", [author]
+        if workspace_id is not None:
+            where += " AND workspace_id = ?"
+            params.append(workspace_id)
+        row = self._row(f"SELECT id FROM revisions WHERE {where} ORDER BY id DESC LIMIT 1",
+                        params)
+        return None if row is None else self.restore_revision(row["id"])
+
+
+def _pick_revision(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "kind", "target_id", "journey_id", "workspace_id",
+                                "title", "author", "created_at", "changes", "restores")}
+
+
+#: Where a revision's row sits (journey, workspace) and what it is called.
+_REVISION_CONTEXT = {
+    "persona": "SELECT NULL AS journey_id, workspace_id, name AS title FROM personas "
+               "WHERE id = ?",
+    "stage": "SELECT s.journey_id, j.workspace_id, s.stage AS title FROM stages s "
+             "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
+    "moment": "SELECT s.journey_id, j.workspace_id, m.title FROM moments m "
+              "JOIN stages s ON s.id = m.stage_id JOIN journeys j ON j.id = s.journey_id "
+              "WHERE m.id = ?",
+    "journey": "SELECT id AS journey_id, workspace_id, name AS title FROM journeys "
+               "WHERE id = ?",
+    "metric": "SELECT m.journey_id, j.workspace_id, m.name AS title FROM metrics m "
+              "JOIN journeys j ON j.id = m.journey_id WHERE m.id = ?",
+    "scenario": "SELECT s.journey_id, j.workspace_id, s.name AS title FROM scenarios s "
+                "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
+}
 
 
 # ---------------------------------------------------------------------------- backup checks

@@ -61,6 +61,10 @@ EXPECTED_SCHEMA = {
                            "entered_retention": TEXT, "entered_advocacy": TEXT,
                            "first_purchase": TEXT, "purchase_count": INT, "reached_stage": INT,
                            "segment": TEXT, "value_total": REAL},
+    # m003: every save, undoable
+    "revisions": {"id": INT, "kind": TEXT, "target_id": INT, "journey_id": INT,
+                  "workspace_id": INT, "title": TEXT, "author": TEXT, "created_at": TEXT,
+                  "changes": TEXT, "restores": INT},
 }
 
 
@@ -77,7 +81,7 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     Store(db_path).close()
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert names == ["m001_initial", "m002_event_datasets"]
+    assert names == ["m001_initial", "m002_event_datasets", "m003_revisions"]
 
 
 def test_a_database_made_by_the_first_release_opens_and_upgrades(db_path):
