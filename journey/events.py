@@ -762,9 +762,14 @@ def distribution(customers: pa.Table, which: str) -> list[float]:
 
 
 def _compare(estimated: float | None, observed: float | None) -> dict[str, Any]:
-    """Estimated beside observed: ratio = observed / estimated, flagged beyond a factor of 2."""
+    """Estimated beside observed: ratio = observed / estimated, flagged beyond a factor of 2.
+
+    The ratio is undefined (None, never flagged) when either side is missing or zero: an
+    observed median of 0 days (the purchase is the first decision event) has no finite
+    factor against the map.
+    """
     ratio = None
-    if estimated is not None and observed is not None and estimated > 0:
+    if estimated is not None and observed is not None and estimated > 0 and observed > 0:
         ratio = observed / estimated
     return {
         "estimated_days": estimated,

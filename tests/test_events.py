@@ -542,7 +542,8 @@ def test_estimates_are_set_beside_observations_and_flagged_beyond_a_factor_of_tw
                                 "observed_days": durations["decision"], "ratio": None,
                                 "flag": False}
     assert rows["retention"]["ratio"] is None and rows["retention"]["flag"] is False
-    assert rows["advocacy"]["ratio"] == 0.0 and rows["advocacy"]["flag"]
+    assert rows["advocacy"]["observed_days"] == 0.0  # a zero side: no factor, undefined
+    assert rows["advocacy"]["ratio"] is None and rows["advocacy"]["flag"] is False
     buyer = figures["estimated_vs_observed_journeys"][0]
     assert buyer["journey"] == "buyer"
     assert buyer["estimated_days"] == pytest.approx(durations["awareness"] * 3
