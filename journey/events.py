@@ -506,8 +506,9 @@ def _guess_columns(columns: dict[str, str],
 def _customer_candidates(source: _Source) -> dict[str, int]:
     """Rows each customer-like column would keep (non-empty values), by column."""
     names = [n for n in source.columns
-             if _normal(n) in CUSTOMER_COLUMNS
-             or any(c in _normal(n).split("_") for c in CUSTOMER_COLUMNS[-6:])]
+             if (_normal(n) in CUSTOMER_COLUMNS
+                 or any(c in _normal(n).split("_") for c in CUSTOMER_COLUMNS[-6:]))
+             and not {"time", "timestamp", "date", "at", "ts"} & set(_normal(n).split("_"))]
     if not names:
         return {}
     counts = ", ".join(
@@ -833,7 +834,7 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
          "8601 such as 2026-01-31T09:30:00Z, epoch seconds, or name the format with "
          "--timestamp-format)"),
         ("out_of_range", "ts_any IS NOT NULL AND ts IS NULL", columns.timestamp,
-         "are outside the years 0001..9999 or not finite", " (fix or remove those rows)"),
+         "outside the years 0001..9999 or not finite", " (fix or remove those rows)"),
         ("bad_value", "value_raw IS NOT NULL AND value IS NULL", columns.value,
          "could not be read as numbers", " (plain numbers, such as 1234.50)"),
     )
@@ -843,6 +844,8 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
             shown = "ts_raw" if key != "bad_value" else "value_raw"
             examples = _examples_with(source, base, where, shown, params)
             rows = "row" if bad == 1 else "rows"
+            if key == "out_of_range":
+                what = ("is " if bad == 1 else "are ") + what
             raise EventError(f"{source.name}: {bad:,} {rows} of column {column!r} {what}, for "
                              f"example {', '.join(examples)}{hint}")
     if counts["with_customer"] == 0:
