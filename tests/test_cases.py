@@ -5,7 +5,6 @@ Every case is imported for the trial journey (2) of a seeded database, as its RE
 do for journey 1, so the sample's own event log stays event log 1.
 """
 
-import json
 import pathlib
 
 import pytest
