@@ -47,10 +47,14 @@ def _open_store(path: str) -> Store:
     return store
 
 
+def _database() -> Store:
+    return _open_store(str(settings.database_path()))
+
+
 def store() -> Store:
     """The app's database (``$JOURNEY_DB`` or ``journey.db``), seeded with samples when new;
     this run's saves are recorded as made by :func:`author`."""
-    db = _open_store(str(settings.database_path()))
+    db = _database()
     db.author = author()
     return db
 
@@ -107,7 +111,7 @@ def _read_only() -> bool:
 
 def role() -> str:
     """``"editor"`` or ``"viewer"`` for the signed-in person."""
-    if _read_only() or store().read_only:
+    if _read_only() or _database().read_only:
         return access.VIEWER
     return st.session_state.get("role", access.EDITOR)
 
