@@ -240,7 +240,6 @@ def set_presenting(on: bool) -> None:
         st.query_params["present"] = "1"
     else:
         st.query_params.pop("present", None)
-        st.query_params.pop("slide", None)
 
 
 def _presenting_from_link() -> None:
