@@ -88,7 +88,8 @@ def edit_persona(p: Persona) -> None:
                             f"{prefix}conflict")
     left, right = st.columns(2)
     try:
-        if left.button("⧉ Duplicate", key=f"duplicate_persona_{p.id}", width="stretch"):
+        if left.button("Duplicate", key=f"duplicate_persona_{p.id}", width="stretch",
+                       icon=":material/content_copy:"):
             copy = db.duplicate_persona(p.id)
             st.session_state["personas_flash"] = f"Added {ui.literal(copy.name)}."
             st.rerun()
@@ -143,4 +144,5 @@ for i, persona in enumerate(personas):
     with columns[i % 2], st.container(border=True):
         persona_card(persona)
         if ui.can_edit():
+            ui.link("app.py", "Start a journey", ":material/add_road:", persona=persona.id)
             edit_persona(persona)
