@@ -412,3 +412,37 @@ def tornado_chart(rows: Sequence[formulas.SensitivityRow], output: str, step: fl
                 + (f" · {still} lever(s) with no effect not shown" if still else ""))
     return alt.layer(*layers, width=WIDTH, height=max(80, 28 * len(moving)), view=NO_FRAME,
                      title=_title(title or f"What moves {info.label} most", subtitle))
+
+
+# ---------------------------------------------------------------------------- projector
+
+#: Vega-Lite's text sizes that default below 16 px, set explicitly so they can be raised.
+_TEXT_DEFAULTS = {"axis": ("labelFontSize", "titleFontSize"),
+                  "legend": ("labelFontSize", "titleFontSize"),
+                  "header": ("labelFontSize", "titleFontSize"),
+                  "title": ("fontSize", "subtitleFontSize"), "text": ("fontSize",)}
+
+
+def projector_spec(spec: dict, least: int = 16) -> dict:
+    """A Vega-Lite spec (``chart.to_dict()``) with no text smaller than ``least`` pixels.
+
+    Every ``fontSize``-like property below ``least`` (axis labels and titles, legends,
+    chart titles, text marks, at any depth) is raised to it, and the config's defaults are
+    set to it too (Vega-Lite draws axis labels at 10 px and titles at 11 px by default).
+    Returns a new dict; ``spec`` is left as it was.
+    """
+
+    def raise_sizes(node):
+        if isinstance(node, dict):
+            return {k: (least if k.lower().endswith("fontsize") and isinstance(v, int | float)
+                        and v < least else raise_sizes(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [raise_sizes(v) for v in node]
+        return node
+
+    raised = raise_sizes(spec)
+    config = raised.setdefault("config", {})
+    for part, names in _TEXT_DEFAULTS.items():
+        for name in names:
+            config.setdefault(part, {}).setdefault(name, least)
+    return raised

@@ -227,9 +227,8 @@ def cmd_whatif(args: argparse.Namespace, store: Store) -> int:
     print(f"journey {args.journey}" + (f" with {', '.join(args.changes)}" if changes else ""))
     width = max(len(info.label) for info in formulas.OUTPUT_INFO.values())
     for name, value in outcome.as_dict().items():
-        info = formulas.OUTPUT_INFO[name]
-        unit = f" {info.unit}" if info.unit in ("days", "periods") else ""
-        print(f"  {info.label:<{width}}  {formulas.format_output(name, value)}{unit}")
+        label = formulas.OUTPUT_INFO[name].label
+        print(f"  {label:<{width}}  {formulas.format_output(name, value)}")
     return 0
 
 

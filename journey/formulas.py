@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from journey import formatting
 from journey.model import BUYER_STAGES, STAGES
 
 if TYPE_CHECKING:
@@ -660,10 +661,11 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
 
 
 def format_output(name: str, value: float | None) -> str:
-    """An output's value formatted for display with its format hint; "n/a" when undefined."""
+    """An output's value for display, by its unit (:func:`journey.formatting.figure`: people
+    whole, money in the currency, durations in their unit); "n/a" when undefined."""
     if name not in OUTPUT_INFO:
         raise ValueError(f"unknown output {name!r}; valid outputs: {', '.join(OUTPUT_NAMES)}")
-    return "n/a" if value is None else format(value, OUTPUT_INFO[name].format)
+    return formatting.figure(value, OUTPUT_INFO[name].unit)
 
 
 def whatif(levers: Levers) -> Outcome:

@@ -26,6 +26,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from . import formatting
 from .model import (
     BUYER_STAGES,
     MOMENT_KIND_LABELS,
@@ -627,3 +628,30 @@ def style_by_part(table: pd.DataFrame):
                 "padding: 0.5rem 0.75rem"] * len(column)
 
     return table.style.apply(colours, axis=0)
+
+
+def deck(journey: Journey) -> list[dict]:
+    """The slides of the Present deck, in order: the persona, one per stage, the timeframes
+    and a summary. Each is ``{"kind": "persona" | "stage" | "timeframes" | "summary",
+    "title": str}``; a stage slide also has ``"stage"`` (its key)."""
+    stages = [{"kind": "stage", "stage": s.stage, "title": stage_title(s)}
+              for s in ordered_stages(journey)]
+    return [{"kind": "persona", "title": "Persona"}, *stages,
+            {"kind": "timeframes", "title": "Timeframes"}, {"kind": "summary", "title": "Summary"}]
+
+
+def timeframes(journey: Journey) -> tuple[str, str]:
+    """The buyer-journey and customer-journey timeframes as text ("7.3 weeks", "5.1 years"):
+    the sums of the awareness-to-decision durations and of all five (in days)."""
+    days = {s.stage: s.duration_days or 0.0 for s in journey.stages}
+    buyer = sum(days.get(s, 0.0) for s in BUYER_STAGES)
+    return formatting.duration(buyer), formatting.duration(sum(days.values()))
+
+
+def ranked_points(journey: Journey, kind: str) -> list[dict]:
+    """The friction (``kind="friction"``) or key points of every stage, most severe (or most
+    impact) first, then in stage order; dicts as in :func:`stage_cards`, with the stage."""
+    found = [{"title": m.title, "severity": m.severity, "action": m.action,
+              "stage": stage_label(s.stage), "order": i}
+             for i, s in enumerate(ordered_stages(journey)) for m in s.moments if m.kind == kind]
+    return sorted(found, key=lambda p: (-(p["severity"] or 0), p["order"]))

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import formatting
 from .model import (
     BUYER_STAGES,
     METRIC_SIDES,
@@ -236,37 +237,22 @@ def board_table(rows: Iterable[KpiRow]) -> list[dict[str, str]]:
 
 
 def format_value(value: float | None, unit: str = "") -> str:
-    """A KPI value for display: shares as percentages, other numbers with separators.
+    """A KPI value for display, by :func:`journey.formatting.figure`: shares as percentages,
+    money in its currency, other numbers with separators.
 
     >>> format_value(0.226, "share"), format_value(19800, "visits"), format_value(4.1, "score")
     ('22.6%', '19,800', '4.1')
     """
-    if value is None:
-        return "n/a"
-    if unit == "share":
-        return f"{value:.1%}"
-    text = f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return formatting.figure(value, unit or "")
 
 
 def format_days(days: float | None) -> str:
-    """A duration in days for display, with a friendlier unit beside long ones.
+    """A duration in days for display (:func:`journey.formatting.duration`).
 
     >>> format_days(51), format_days(1876), format_days(0.25)
-    ('51 days (7.3 weeks)', '1,876 days (5.1 years)', '6 hours')
+    ('51 days', '5.1 years', '6 hours')
     """
-    if days is None:
-        return "n/a"
-    if days < 1:
-        return f"{days * 24:,.0f} hours"
-    text = f"{days:,.0f} days" if days >= 10 else f"{days:,.1f} days".replace(".0 ", " ")
-    if days >= 730:
-        return f"{text} ({days / 365.25:,.1f} years)"
-    if days >= 90:
-        return f"{text} ({days / (365.25 / 12):,.1f} months)"
-    if days >= 21:
-        return f"{text} ({days / 7:,.1f} weeks)"
-    return text
+    return formatting.duration(days)
 
 
 # ---------------------------------------------------------------------------- timeframes

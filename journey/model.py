@@ -89,16 +89,9 @@ def best_unit(days: float) -> tuple[float, str]:
 
 def short_days(days: float | None) -> str:
     """A compact duration for a label: "6 h", "24 d", "4.4 mo", "1.2 yr", "n/a"."""
-    if days is None:
-        return "n/a"
-    size = abs(days)
-    if size < 1:
-        return f"{days * 24:,.0f} h"
-    if size < 90:
-        return f"{days:,.1f} d".replace(".0 d", " d")
-    if size < 730:
-        return f"{days / (365.25 / 12):,.1f} mo"
-    return f"{days / 365.25:,.1f} yr"
+    from .formatting import duration
+
+    return duration(days, short=True)
 
 
 # ---------------------------------------------------------------------------- errors

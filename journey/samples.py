@@ -88,7 +88,26 @@ def add_sample_journey(store: Store, workspace_id: int, slug: str) -> int:
 
 
 def template(slug: str) -> Journey:
-    """The journey of sample ``slug`` as a template: stages, moments, metrics, no persona."""
+    """The journey of sample ``slug`` as a template: its stages with their touchpoints and
+    friction and key points, and its assumptions. Not its persona, and not its KPI values or
+    scenarios: those are the sample's invented figures, not the new journey's."""
     parsed = exchange.parse_document(load_sample(slug))
     journey, _persona_ref = parsed.journeys[0]
+    journey.metrics, journey.scenarios = [], []
     return journey
+
+
+def new_journey(store: Store, workspace_id: int, name: str, persona_id: int | None = None,
+                template_slug: str | None = None) -> Journey:
+    """Create a journey in a workspace, blank or from the template of sample
+    ``template_slug`` (named after it when ``name`` is blank); return it.
+
+    Raises ValidationError for a bad name or a persona of another workspace, and
+    NotFoundError for an unknown sample.
+    """
+    journey = template(template_slug) if template_slug else None
+    if journey is not None:
+        journey.name = name.strip() or journey.name
+        journey.persona_id = persona_id
+    return store.create_journey(workspace_id, name.strip(), persona_id=persona_id,
+                                journey=journey)

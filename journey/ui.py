@@ -12,6 +12,7 @@ conflicts resolved per field, deleted-while-editing kept on screen, every save u
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -24,19 +25,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import access, editing, images, merge, samples, settings
+from . import access, charts, editing, images, merge, presentation, samples, settings
 from .model import ConflictError, Journey, JourneyError, NotFoundError, ValidationError
 from .storage import Store
-
-#: Larger type for a projector (static CSS written here, never user text).
-PRESENTATION_CSS = """
-<style>
-  .stApp, .stMarkdown p, .stMarkdown li { font-size: 1.35rem; line-height: 1.5; }
-  h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
-  h3 { font-size: 1.9rem !important; }
-  [data-testid="stMetricValue"] { font-size: 2.6rem; }
-</style>
-"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -187,9 +178,21 @@ def show_error(error: Exception) -> None:
         raise error
 
 
-def _query_journey_id() -> int | None:
-    raw = st.query_params.get("journey", "")
-    return int(raw) if raw.isdigit() else None
+def query_number(name: str, *, what: str) -> int | None:
+    """The number in the link's ``name`` parameter (see :func:`presentation.link_number`);
+    None when absent. Anything else is dropped from the link with a notice naming ``what``."""
+    if not (values := st.query_params.get_all(name)):
+        return None
+    if (number := presentation.link_number(values)) is None:
+        link_notice(f"The link asks for {what} “{presentation.shown_value(values)}”, which is "
+                    "not one plain number: it was ignored.")
+        st.query_params.pop(name, None)
+    return number
+
+
+def link_notice(message: str) -> None:
+    """Tell the person that part of the link they opened was not used (shown as text)."""
+    st.warning(literal(message), icon=":material/link_off:")
 
 
 def _persist(name: str) -> None:
@@ -198,6 +201,8 @@ def _persist(name: str) -> None:
         st.query_params["journey"] = str(st.session_state[name])
     elif name == "workspace_id":
         st.query_params.pop("journey", None)
+    elif name == "presenting":
+        set_presenting(st.session_state[name])
 
 
 def choose_journey(db: Store) -> int | None:
@@ -213,8 +218,13 @@ def choose_journey(db: Store) -> int | None:
         return None
     journeys = db.journeys()
     by_id = {j["id"]: j for j in journeys}
-    wanted = _query_journey_id()
-    if wanted in by_id and wanted != st.session_state.get("journey_id"):
+    st.session_state.pop("_link_journey_missing", None)  # said by this run only
+    wanted = query_number("journey", what="journey")
+    if wanted is not None and wanted not in by_id:
+        link_notice(f"The link asks for journey {wanted}, which does not exist (it may have "
+                    "been deleted). Pick a journey in the sidebar.")
+        st.session_state["_link_journey_missing"] = True
+    elif wanted is not None and wanted != st.session_state.get("journey_id"):
         st.session_state["journey_id"] = wanted
         st.session_state["workspace_id"] = by_id[wanted]["workspace_id"]
     names = {w.id: w.name for w in workspaces}
@@ -238,7 +248,8 @@ def choose_journey(db: Store) -> int | None:
     journey_id = st.sidebar.selectbox("Journey", list(label), format_func=label.get,
                                       key="_pick_journey_id", on_change=_persist,
                                       args=("journey_id",))
-    st.query_params["journey"] = str(journey_id)
+    if not st.session_state.get("_link_journey_missing"):
+        st.query_params["journey"] = str(journey_id)
     return journey_id
 
 
@@ -247,107 +258,82 @@ def presenting() -> bool:
     return bool(st.session_state.get("presenting", False))
 
 
+def set_presenting(on: bool) -> None:
+    """Turn presentation mode on or off, in the session and in the link (``?present=1``)."""
+    st.session_state["presenting"] = bool(on)
+    if on:
+        st.query_params["present"] = "1"
+    else:
+        st.query_params.pop("present", None)
+
+
+def _presenting_from_link() -> None:
+    """``?present=1`` turns presentation mode on (``0`` off), so a reload or a shared link
+    keeps it; any other value is ignored with a notice. The link then follows the session."""
+    values = st.query_params.get_all("present")
+    if values in (["1"], ["0"]):
+        st.session_state["presenting"] = values == ["1"]
+    elif values:
+        link_notice(f"The link's presentation setting “{presentation.shown_value(values)}” is "
+                    "neither 1 (on) nor 0 (off): it was ignored.")
+    set_presenting(presenting())
+
+
 def can_edit() -> bool:
     """Whether this page should show editing controls (not for viewers, not presenting)."""
     return role() != access.VIEWER and not presenting()
 
 
-#: The navigation, in workshop order (Streamlit's own would label the home page "app").
-PAGES = [("app.py", "Home", "🏠"), ("pages/1_Personas.py", "Personas", "🧑"),
-         ("pages/2_Stages.py", "Stages", "🪜"),
-         ("pages/3_Friction_and_key_points.py", "Friction and key points", "⚡"),
-         ("pages/4_Journey_map.py", "Journey map", "🗺️"), ("pages/5_Metrics.py", "Metrics", "📊"),
-         ("pages/6_What_if.py", "What if", "🎚️"),
-         ("pages/7_Observed_timeframes.py", "Observed timeframes", "⏱️"),
-         ("pages/8_Workspace_and_history.py", "Workspace and history", "🗂️"),
-         ("pages/9_Present.py", "Present", "📽️")]
+PAGES = presentation.PAGES
+
+
+def link(page: str, label: str, icon: str, *, sidebar: bool = False, **query) -> None:
+    """A link to a page of the app (with ``query`` in its URL); left out when the page runs
+    on its own, outside the app, as in tests."""
+    with contextlib.suppress(StreamlitPageNotFoundError):
+        (st.sidebar if sidebar else st).page_link(page, label=label, icon=icon,
+                                                  query_params=query or None)
 
 
 def navigation() -> None:
-    """Links to every page. A page file run on its own (as tests do) has no app to link
-    within; Streamlit says so with StreamlitPageNotFoundError and the links are left out."""
-    try:
-        for path, label, icon in PAGES:
-            st.sidebar.page_link(path, label=label, icon=icon)
-    except StreamlitPageNotFoundError:
-        return
+    """Links to every page (left out when a page file runs on its own, as in tests)."""
+    for path, label, icon in PAGES:
+        link(path, label, icon, sidebar=True)
     st.sidebar.divider()
 
 
 def sidebar(db: Store) -> int | None:
-    """What every page shows in the sidebar; returns the chosen journey id (or None).
-
-    The page links, the workspace and journey picker, a form to start a new journey (blank
-    or from a sample template, for one of the workspace's personas) and the
-    presentation-mode toggle.
-    """
+    """What every page shows in the sidebar; returns the chosen journey id (or None): the
+    page links, the workspace and journey picker and the
+    presentation-mode toggle (which hides the sidebar and keeps itself in the link)."""
+    _presenting_from_link()
     navigation()
     journey_id = choose_journey(db)
     for message in st.session_state.pop("_flash", []):
         st.toast(literal(message), icon="✅")
     if can_edit():
         undo_last_change(db)
-        new_journey_form(db)
     st.session_state["_pick_presenting"] = presenting()
     st.sidebar.toggle("Presentation mode", key="_pick_presenting", on_change=_persist,
                       args=("presenting",),
-                      help="Large type for a projector; hides the editing controls.")
+                      help="For a projector: hides the sidebar and every editing control, "
+                           "enlarges the type; the link keeps it (?present=1).")
+    st.html(presentation.LAYOUT_CSS)
     if presenting():
-        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+        st.html(presentation.PRESENTATION_CSS)
+        st.button("Leave presentation mode", key="leave_presenting", icon=":material/close:",
+                  on_click=set_presenting, args=(False,), type="tertiary")
     return journey_id
-
-
-def new_journey_form(db: Store) -> None:
-    """Sidebar form: a new journey (blank or from a sample) or a new workspace."""
-    workspace_id = st.session_state.get("workspace_id")
-    with st.sidebar.expander("➕ New journey or workspace"):
-        if workspace_id is not None:
-            personas = {p.id: p.name for p in db.personas(workspace_id)}
-            with st.form("new_journey_form", clear_on_submit=True, border=False):
-                name = st.text_input("Journey name", key="new_journey_name",
-                                     placeholder="e.g. First-time car buyer")
-                persona_id = st.selectbox("Persona", [None, *personas], key="new_journey_persona",
-                                          format_func=lambda i: personas.get(i, "No persona"))
-                template = st.selectbox("Start from", [None, *samples.SAMPLES],
-                                        key="new_journey_template",
-                                        format_func=lambda s: samples.SAMPLES.get(s, "Blank"))
-                if st.form_submit_button("Create journey", type="primary"):
-                    _create_journey(db, workspace_id, name, persona_id, template)
-        with st.form("new_workspace_form", clear_on_submit=True, border=False):
-            ws_name = st.text_input("Workspace name", key="new_workspace_name")
-            if st.form_submit_button("Create workspace"):
-                try:
-                    ws = db.create_workspace(ws_name)
-                except JourneyError as e:
-                    show_error(e)
-                else:
-                    st.session_state["workspace_id"] = ws.id
-                    st.rerun()
-
-
-def _create_journey(db: Store, workspace_id: int, name: str, persona_id: int | None,
-                    template: str | None) -> None:
-    try:
-        journey = samples.template(template) if template else None
-        if journey is not None:
-            journey.name = name.strip() or journey.name
-            journey.persona_id = persona_id
-        created = db.create_journey(workspace_id, name.strip(), persona_id=persona_id,
-                                    journey=journey)
-    except JourneyError as e:
-        show_error(e)
-        return
-    st.session_state["journey_id"] = created.id
-    st.query_params["journey"] = str(created.id)
-    st.rerun()
 
 
 def current_journey(db: Store) -> Journey:
     """The sidebar, then the page's journey loaded whole; a friendly stop when there is none
     (or it was deleted a moment ago by someone else)."""
     journey_id = sidebar(db)
+    if st.session_state.pop("_link_journey_missing", False):
+        st.stop()  # never show another journey in its place: the call may discuss the wrong one
     if journey_id is None:
-        st.info("This workspace has no journey yet: start one from the sidebar (➕ New journey).")
+        st.info("This workspace has no journey yet: start one on the Home page (New journey).")
         st.stop()
     try:
         return db.load_journey(journey_id)
@@ -363,9 +349,18 @@ def chart(chart, name: str, key: str) -> None:
     included, which squashes a short chart flat; ``autosize: pad`` makes the height the
     plot's, as vl-convert draws it.
     """
-    st.altair_chart(chart.properties(autosize=alt.AutoSizeParams(type="pad")),
-                    key=f"chart_{key}", width="content")
+    altair(chart.properties(autosize=alt.AutoSizeParams(type="pad")), key=f"chart_{key}",
+           width="content")
     chart_downloads(chart, name, key=f"download_{key}")
+
+
+def altair(chart, key: str, width: str | int = "stretch") -> None:
+    """Show an Altair chart; in presentation mode no text in it is under 16 px."""
+    if presenting():
+        st.vega_lite_chart(charts.projector_spec(chart.to_dict(), presentation.CHART_TEXT_PX),
+                           key=key, width=width)
+    else:
+        st.altair_chart(chart, key=key, width=width)
 
 
 def chart_downloads(chart, name: str, key: str) -> None:

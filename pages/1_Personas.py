@@ -72,7 +72,8 @@ def edit_persona(p: Persona) -> None:
     ui.submit_edit(edit, saved, values)
     left, right = st.columns(2)
     try:
-        if left.button("⧉ Duplicate", key=f"duplicate_persona_{p.id}", width="stretch"):
+        if left.button("Duplicate", key=f"duplicate_persona_{p.id}", width="stretch",
+                       icon=":material/content_copy:"):
             ui.notify(f"Added {db.duplicate_persona(p.id).name}.")
             st.rerun()
         if right.button("🗑️ Delete", key=f"delete_persona_{p.id}", width="stretch"):
@@ -123,4 +124,5 @@ for i, persona in enumerate(personas):
     with columns[i % 2], st.container(border=True):
         persona_card(persona)
         if ui.can_edit():
+            ui.link("app.py", "Start a journey", ":material/add_road:", persona=persona.id)
             edit_persona(persona)

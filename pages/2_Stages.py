@@ -100,8 +100,9 @@ def edit_stage(s: Stage) -> None:
         return
     ui.submit_edit(edit, saved, mine)
 
-tabs = st.tabs([f"{'🛒' if is_buyer_stage(s.stage) else '🤝'} {stage_label(s.stage)}"
-                for s in journey.stages])
+# The open stage is kept in the link (?stage_tab=Decision), so a reload keeps it.
+tabs = st.tabs([stage_label(s.stage) for s in journey.stages], key="stage_tab",
+               bind="query-params")
 for stage, tab in zip(journey.stages, tabs, strict=True):
     with tab:
         st.badge(editing.journey_part(stage.stage),

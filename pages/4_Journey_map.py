@@ -20,7 +20,7 @@ st.caption("Customer journey map: the **buyer journey** (awareness → decision,
 
 # ------------------------------------------------------------------ emotion curve
 st.subheader("Emotion across the journey")
-st.altair_chart(journey_map.emotion_curve(journey), key="map_emotion_curve", width="stretch")
+ui.altair(journey_map.emotion_curve(journey), key="map_emotion_curve")
 st.caption("The line is the customer's emotion at each stage (−2 very negative … +2 very "
            "positive). Red ▼ friction points sit below it, green ▲ key points above it; bigger "
            "means more severe or more impact. Hover a symbol for the planned action.")
@@ -57,8 +57,7 @@ matrix = journey_map.channel_matrix(journey)
 if matrix.empty:
     st.info("No touchpoints yet: add them on the stage pages to see the channels here.")
 else:
-    st.altair_chart(journey_map.channel_matrix_chart(journey), key="channel_matrix_chart",
-                    width="stretch")
+    ui.altair(journey_map.channel_matrix_chart(journey), key="channel_matrix_chart")
     with st.expander("As a table"):
         st.dataframe(matrix, key="channel_matrix", width="stretch")
     gaps = journey_map.gap_rows(journey)

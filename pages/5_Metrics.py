@@ -22,9 +22,8 @@ def timeframes() -> None:
     outcome = formulas.whatif(levers).as_dict()
     for column, name in zip(st.columns(3), ("buyer_timeframe_days", "customer_timeframe_days",
                                             "timeframe_ratio"), strict=True):
-        shown = (kpis.format_days(outcome[name]) if INFO[name].unit == "days"
-                 else f"{formulas.format_output(name, outcome[name])}×")
-        column.metric(INFO[name].label, shown, help=INFO[name].explain, border=True)
+        column.metric(INFO[name].label, formulas.format_output(name, outcome[name]),
+                      help=INFO[name].explain, border=True)
     show(charts.timeframe_chart(durations), "timeframes")
     show(charts.timeline_chart(durations), "timeline")
     st.caption("How is this computed: each stage's typical duration comes from the Stages "

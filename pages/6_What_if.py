@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from journey import charts, formulas, kpis, ui
+from journey import charts, formatting, formulas, kpis, ui
 from journey.model import STAGES, JourneyError, ValidationError
 
 ui.page_setup("What if", "🎛️")
@@ -20,8 +20,7 @@ GROUPS = {
 }
 FORMATS = {"share": "percent", "people": "localized", "money": "localized", "days": "%.1f",
            "purchases": "%.2f"}
-LABELS = {n: i.label + {"days": " (days)", "periods": " (periods)"}.get(i.unit, "")
-          for n, i in INFO.items()}
+LABELS = {n: i.label for n, i in INFO.items()}
 DELTA_COLOURS = {"cac": "inverse", "payback_days": "inverse", "buyer_timeframe_days": "off",
                  "customer_timeframe_days": "off", "timeframe_ratio": "off"}
 state = st.session_state
@@ -61,8 +60,8 @@ def whatif_panel() -> None:
         columns[i % 3].metric(LABELS[name], formulas.format_output(name, value), border=True,
                               help=INFO[name].explain, delta=delta if change else None,
                               delta_color=DELTA_COLOURS.get(name, "normal"))
-    results.caption(f"One period = {baseline.period_days:g} days. Hover over ⓘ for how each "
-                    "figure is computed.")
+    results.caption(f"One period = {formatting.duration(baseline.period_days)}. Hover over "
+                    ":material/help: for how each figure is computed.")
     if ui.can_edit():
         with results.form("scenario_form", clear_on_submit=True, border=False):
             name = st.text_input("Scenario name", key="scenario_name", max_chars=200,

@@ -1,71 +1,114 @@
-"""Present: step through the journey one stage at a time, in large type, for a projector.
+"""Present: the journey as a deck for a projector, one 1280x720 screen per slide.
 
-Previous and Next (or the left and right arrow keys) move between the five stages; the step
-is kept in the session. Nothing here edits the journey. A small emotion curve marks where
-the current stage sits.
+The persona, one slide per stage (its figures, what the customer does and thinks, the
+friction and key points with their actions), the buyer-against-customer timeframes and a
+summary (friction points by severity, key points by impact). Previous and Next, or ←/→ and
+PageUp/PageDown wherever the focus is (but in a text field), move between slides; the slide
+is kept in the link (``?slide=N``), so a reload or a shared link opens the same one.
 """
 
 import streamlit as st
 
-from journey import journey_map, ui
+from journey import charts, journey_map, kpis, presentation, ui
 
 ui.page_setup("Present", "🎬")
 db = ui.store()
 journey = ui.current_journey(db)
-journey_id = journey.id
+persona = db.get_persona(journey.persona_id) if journey.persona_id else None
+slides = journey_map.deck(journey)
+cards = {c["stage"]: c for c in journey_map.stage_cards(journey)}
 
-cards = journey_map.stage_cards(journey)
-last = len(cards) - 1
-st.session_state["present_step"] = min(max(st.session_state.get("present_step", 0), 0), last)
+asked = ui.query_number("slide", what="slide")
+if asked is not None and not 1 <= asked <= len(slides):
+    ui.link_notice(f"The link asks for slide {asked}; this deck has slides 1 to {len(slides)}.")
+    asked = None
+if asked is not None:
+    st.session_state["present_slide"] = asked - 1
+index = min(max(st.session_state.get("present_slide", 0), 0), len(slides) - 1)
+st.session_state["present_slide"] = index
+st.query_params["slide"] = str(index + 1)
 
 
 def move(by: int) -> None:
-    """Go ``by`` stages forward (or back), never past the first or the last."""
-    st.session_state["present_step"] = min(max(st.session_state["present_step"] + by, 0), last)
+    """Go ``by`` slides forward (or back), never past the first or the last."""
+    st.session_state["present_slide"] = min(max(st.session_state["present_slide"] + by, 0),
+                                            len(slides) - 1)
+    st.query_params["slide"] = str(st.session_state["present_slide"] + 1)
 
 
-def moments(items: list[dict], measure: str) -> str:
+def points(items: list[dict], measure: str) -> str:
     """Friction or key points as a Markdown list: the title, its rating and the action."""
     return "\n".join(f"- **{ui.literal(m['title'])}** ({measure} {m['severity']}/5)"
                      + (f"  \n  → {ui.literal(m['action'])}" if m["action"] else "")
                      for m in items) or "None recorded."
 
 
-step = st.session_state["present_step"]
-card = cards[step]
-
-# ------------------------------------------------------------------ navigation
-back, where, forward = st.columns([1, 4, 1], vertical_alignment="center")
-back.button("◀ Previous", key="present_prev", on_click=move, args=(-1,), disabled=step == 0,
-            width="stretch", shortcut="Left")
-forward.button("Next ▶", key="present_next", on_click=move, args=(1,), disabled=step == last,
-               width="stretch", type="primary", shortcut="Right")
-where.markdown(" › ".join(f"**{c['label'].upper()}**" if c is card else c["label"]
-                          for c in cards), text_alignment="center")
-where.progress((step + 1) / len(cards), text=f"Stage {step + 1} of {len(cards)} · "
-               f"{card['part']} · {ui.literal(journey.name)}")
-
-# ------------------------------------------------------------------ the stage
-st.title(f"{card['number']}. {ui.literal(card['title'])}")
-feeling, takes, goes_on = st.columns(3)
-feeling.metric("Emotion", f"{card['emotion']:+d}".replace("+0", "0"), card["feeling_word"],
-               delta_arrow="off", border=True, delta_color="green" if card["emotion"] > 0
-               else "red" if card["emotion"] < 0 else "gray")
-takes.metric("Takes", card["duration_short"], help=card["duration"], border=True)
-goes_on.metric("Go on to the next stage", card["conversion"] or "—", border=True)
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.markdown(f"### :material/flag: Goal\n{ui.literal(card['goal']) or '—'}")
-    if card["thoughts"]:
-        st.markdown(f"### :material/chat_bubble: Thinking\n*“{ui.literal(card['thoughts'])}”*")
-    st.markdown(f"### :material/directions_walk: Doing\n{ui.literal(card['actions']) or '—'}")
-with right:
-    st.altair_chart(journey_map.emotion_curve(journey, highlight=card["stage"], height=190),
-                    key="present_curve", width="stretch")
+def persona_slide() -> None:
+    st.header(f":material/person: {ui.literal(persona.name) if persona else 'No persona yet'}")
+    if persona is None:
+        st.write("This journey has no persona: pick one on the Stages page or start the journey "
+                 "from a persona card.")
+        return
+    st.caption(" · ".join(ui.literal(x) for x in (persona.role, persona.age_range) if x))
+    if persona.quote:
+        st.markdown(f"*“{ui.literal(persona.quote)}”*")
+    goals, pains, channels = st.columns(3, gap="large")
+    goals.markdown(f"**Goals**  \n{ui.literal(persona.goals) or '—'}  \n\n**Motivations**  \n"
+                   f"{ui.literal(persona.motivations) or '—'}")
+    pains.markdown(f"**Pain points**  \n{ui.literal(persona.pain_points) or '—'}")
+    channels.markdown("**Channels**\n" + ("\n".join(f"- {ui.literal(c)}" for c in
+                                                     persona.channels) or "—"))
 
 
-touch, friction, key = st.columns(3, gap="large")
-touch.markdown("### :material/pin_drop: Touchpoints\n" + (
-    "\n".join(f"- {ui.literal(line)}" for line in card["touchpoints"]) or "None recorded."))
-friction.markdown(f"### :material/error: Friction points\n{moments(card['friction'], 'severity')}")
-key.markdown(f"### :material/star: Key points\n{moments(card['key'], 'impact')}")
+def stage_slide(card: dict) -> None:
+    st.header(f"{card['number']}. {ui.literal(card['title'])}")
+    st.markdown(f"**{card['part']}** · feels **{card['feeling']}** · takes "
+                f"**{card['duration']}**"
+                + (f" · **{card['conversion']}** go on" if card["conversion"] else ""))
+    doing, friction, key = st.columns(3, gap="large")
+    doing.markdown(f"**:material/flag: Goal**  \n{ui.literal(card['goal']) or '—'}\n\n"
+                   f"**:material/directions_walk: Doing**  \n{ui.literal(card['actions']) or '—'}"
+                   + (f"\n\n*“{ui.literal(card['thoughts'])}”*" if card["thoughts"] else ""))
+    friction.markdown("**:material/error: Friction points**\n\n"
+                      + points(card["friction"], "severity"))
+    key.markdown("**:material/star: Key points**\n\n" + points(card["key"], "impact"))
+    if card["touchpoints"]:
+        st.caption("Touchpoints: " + " · ".join(ui.literal(t) for t in card["touchpoints"]))
+
+
+def timeframe_slide() -> None:
+    st.header(":material/timer: Buyer journey against customer journey")
+    days = kpis.stage_days(journey)
+    buyer, customer = journey_map.timeframes(journey)
+    st.markdown(f"The **buyer journey** (awareness → decision) takes **{buyer}**; the whole "
+                f"**customer journey** takes **{customer}**.")
+    ui.altair(charts.timeframe_chart(days), key="present_timeframes")
+
+
+def summary_slide() -> None:
+    st.header(":material/summarize: Summary")
+    friction, key = st.columns(2, gap="large")
+    friction.markdown("**:material/error: Friction points, most severe first**\n\n"
+                      + points(journey_map.ranked_points(journey, "friction")[:6], "severity"))
+    key.markdown("**:material/star: Key points, most impact first**\n\n"
+                 + points(journey_map.ranked_points(journey, "key")[:6], "impact"))
+
+
+back, where, forward = st.columns([1, 5, 1], vertical_alignment="center")
+back.button("Previous", key="present_prev", icon=":material/arrow_back:", on_click=move,
+            args=(-1,), disabled=index == 0, width="stretch")
+forward.button("Next", key="present_next", icon=":material/arrow_forward:", on_click=move,
+               args=(1,), disabled=index == len(slides) - 1, width="stretch", type="primary")
+where.progress((index + 1) / len(slides), text=f"{ui.literal(journey.name)} · slide {index + 1} "
+               f"of {len(slides)}: {ui.literal(slides[index]['title'])} · ←/→ to move")
+st.html(presentation.DECK_KEYS_JS, unsafe_allow_javascript=True)
+
+slide = slides[index]
+if slide["kind"] == "persona":
+    persona_slide()
+elif slide["kind"] == "stage":
+    stage_slide(cards[slide["stage"]])
+elif slide["kind"] == "timeframes":
+    timeframe_slide()
+else:
+    summary_slide()

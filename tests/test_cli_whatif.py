@@ -62,7 +62,7 @@ def test_the_table_shows_each_output_formatted_as_on_the_page(seeded_db):
     assert lines[0] == "journey 1 with retention=0.8"
     outcome = formulas.whatif(engine(seeded_db, 1, {"retention": 0.8}))
     clv = next(line for line in lines if line.strip().startswith("CLV "))
-    assert clv.split() == ["CLV", formulas.format_output("clv", outcome.clv)] == ["CLV", "4,250"]
+    assert clv.split() == ["CLV", formulas.format_output("clv", outcome.clv)] == ["CLV", "€4,250"]
     assert any(line.split()[-2:] == ["51", "days"] for line in lines)
     assert len(lines) == 1 + len(formulas.OUTPUT_NAMES)
 

@@ -500,9 +500,12 @@ def test_slider_range_widens_to_a_round_max_of_at_least_twice_the_value():
         f.slider_range("price", 1)
 
 
-def test_format_output_uses_the_format_hint_and_shows_undefined_as_n_a():
+def test_format_output_formats_by_unit_and_shows_undefined_as_n_a(monkeypatch):
+    monkeypatch.delenv("JOURNEY_CURRENCY", raising=False)
     assert f.format_output("roi", 0.25) == "25.0%"
-    assert f.format_output("revenue", 20_000) == "20,000"
+    assert f.format_output("revenue", 20_000) == "€20,000"
+    assert f.format_output("customers", 1007.6) == "1,008"
+    assert f.format_output("buyer_timeframe_days", 42) == "6 weeks"
     assert f.format_output("cac", None) == "n/a"
 
 

@@ -104,11 +104,11 @@ def test_values_are_formatted_as_percentages_for_shares_and_with_separators_othe
     assert kpis.format_value(None) == "n/a"
 
 
-def test_days_are_shown_with_a_friendlier_unit_beside_long_durations():
-    assert kpis.format_days(7) == "7 days"
-    assert kpis.format_days(51) == "51 days (7.3 weeks)"
-    assert kpis.format_days(365) == "365 days (12.0 months)"
-    assert kpis.format_days(1876) == "1,876 days (5.1 years)"
+def test_days_are_shown_in_the_unit_that_divides_them_or_months_and_years_when_long():
+    assert kpis.format_days(7) == "1 week"
+    assert kpis.format_days(51) == "51 days"
+    assert kpis.format_days(365) == "12 months"
+    assert kpis.format_days(1876) == "5.1 years"
     assert kpis.format_days(0.25) == "6 hours"
 
 
@@ -318,8 +318,8 @@ def test_the_scenario_file_and_table_hold_the_engines_comparison():
     cac = next(line for line in lines if line[1] == "cac")
     assert cac[5:] == ["0.0", "0.0"]
     table = {row["Output"]: row for row in kpis.scenario_table(rows)}
-    assert table["Revenue per period"] == {"Output": "Revenue per period", "Baseline": "5,000",
-                                           "Dearer": "5,500", "Dearer Δ%": "+10.0%"}
+    assert table["Revenue per period"] == {"Output": "Revenue per period", "Baseline": "€5,000",
+                                           "Dearer": "€5,500", "Dearer Δ%": "+10.0%"}
 
 
 def test_a_scenario_named_like_a_fixed_column_keeps_both():

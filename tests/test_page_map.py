@@ -149,53 +149,62 @@ def test_user_text_on_the_map_is_shown_as_text_not_markup(app_env):
 # ---------------------------------------------------------------------------- presentation
 
 
-def current_stage(at: AppTest) -> str:
-    return at.title[0].value
+def current_slide(at: AppTest) -> str:
+    return at.header[0].value
 
 
-def test_the_present_page_starts_at_awareness_and_next_moves_to_consideration(app_env):
+def test_the_present_deck_opens_on_the_persona_and_next_moves_to_awareness(app_env):
     at = run(PRESENT_PAGE, journey=1)
     assert not at.exception, [e.value for e in at.exception]
-    assert current_stage(at).startswith("1. Awareness")
+    assert "Maya Hoffmann" in current_slide(at)
     assert at.button(key="present_prev").disabled
     at.button(key="present_next").click().run()
-    assert at.session_state["present_step"] == 1
-    assert current_stage(at).startswith("2. Consideration")
+    assert at.session_state["present_slide"] == 1 and at.query_params["slide"] in (["2"], "2")
+    assert current_slide(at).startswith("1. Awareness")
     at.button(key="present_prev").click().run()
-    assert current_stage(at).startswith("1. Awareness")
+    assert "Maya Hoffmann" in current_slide(at)
 
 
-def test_the_present_page_never_steps_past_either_end(app_env):
+def test_the_deck_has_persona_five_stages_timeframes_and_summary_and_stops_at_both_ends(app_env):
     at = run(PRESENT_PAGE, journey=1)
-    assert at.button(key="present_prev").disabled  # nothing before awareness
-    steps = 0
+    seen = [current_slide(at)]
     while not at.button(key="present_next").disabled:
         at.button(key="present_next").click().run()
-        steps += 1
-    assert steps == 4 and at.session_state["present_step"] == 4
-    assert current_stage(at).startswith("5. Advocacy")
-    at.session_state["present_step"] = 9  # a step left over from a longer journey
+        seen.append(current_slide(at))
+    assert [unescaped(s).split(":")[0] for s in seen[1:6]] == [
+        "1. Awareness", "2. Consideration", "3. Decision", "4. Retention", "5. Advocacy"]
+    assert "Buyer journey against customer journey" in seen[6] and "Summary" in seen[7]
+    assert len(seen) == 8 and at.session_state["present_slide"] == 7
+    at.session_state["present_slide"] = 19  # a slide left over from a longer deck
     at.run()
-    assert at.session_state["present_step"] == 4
-    at.session_state["present_step"] = -3
-    at.run()
-    assert current_stage(at).startswith("1. Awareness")
+    assert at.session_state["present_slide"] == 7
 
 
-def test_the_present_page_shows_the_stage_in_large_type_and_highlights_it_on_the_curve(
-        app_env):
-    at = run(PRESENT_PAGE, journey=1)
-    at.button(key="present_next").click().run()
-    at.button(key="present_next").click().run()
+def test_the_slide_in_the_link_opens_that_slide_and_a_bad_one_is_said(app_env):
+    at = run(PRESENT_PAGE, journey=1, slide=4)
+    assert current_slide(at).startswith("3. Decision")
+    at = run(PRESENT_PAGE, journey=1, slide=99)
+    assert "Maya Hoffmann" in current_slide(at)
+    assert "this deck has slides 1 to 8" in unescaped(at.warning[0].value)
+
+
+def test_a_stage_slide_shows_its_figures_points_and_actions(app_env):
+    at = run(PRESENT_PAGE, journey=1, slide=4)
     decision = stored(app_env, 1).stage("decision")
-    assert [m.label for m in at.metric] == ["Emotion", "Takes", "Go on to the next stage"]
-    assert at.metric[1].value == "1 week" and at.metric[2].value == "60%"
     text = unescaped(" ".join(m.value for m in at.markdown))
+    assert "takes **1 week**" in text and "**60%** go on" in text
     assert decision.customer_goal in text
-    assert all(m.title in text for m in decision.moments)
-    sizes = {row["stage"]: row["size"] for row in chart_rows(at, "feeling")}
-    assert sizes == {"awareness": 120, "consideration": 120, "decision": 420,
-                     "retention": 120, "advocacy": 120}
+    assert all(m.title in text and m.action in text for m in decision.moments)
+
+
+def test_the_summary_ranks_friction_by_severity_and_key_points_by_impact(app_env):
+    at = run(PRESENT_PAGE, journey=1, slide=8)
+    journey = stored(app_env, 1)
+    text = unescaped(" ".join(m.value for m in at.markdown))
+    worst = max((m for m in journey.moments if m.kind == "friction"), key=lambda m: m.severity)
+    assert worst.title in text
+    severities = [int(n) for n in re.findall(r"\(severity (\d)/5\)", text)]
+    assert severities == sorted(severities, reverse=True)
 
 
 def test_the_present_page_has_no_editing_controls(app_env):

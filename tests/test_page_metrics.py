@@ -55,8 +55,8 @@ def test_the_timeframes_shown_are_the_engines_for_the_journeys_durations(app_env
     outcome = formulas.whatif(formulas.levers_from_journey(journey))
     shown = metrics(at)
     assert shown["Buyer-journey timeframe"].value == kpis.format_days(
-        outcome.buyer_timeframe_days) == "51 days (7.3 weeks)"
-    assert shown["Customer-journey timeframe"].value == "1,876 days (5.1 years)"
+        outcome.buyer_timeframe_days) == "51 days"
+    assert shown["Customer-journey timeframe"].value == "5.1 years"
     assert shown["Customer ÷ buyer timeframe"].value == "36.8×"
     assert shown["Buyer-journey timeframe"].help == formulas.OUTPUT_INFO[
         "buyer_timeframe_days"].explain

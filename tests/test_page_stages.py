@@ -23,8 +23,8 @@ def stage(db_path, stage_id: int):
 def test_the_stages_page_shows_five_tabs_marked_buyer_journey_or_after_purchase(app_env):
     at = open_page()
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["🛒 Awareness", "🛒 Consideration", "🛒 Decision",
-                                          "🤝 Retention", "🤝 Advocacy"]
+    assert [t.label for t in at.tabs] == ["Awareness", "Consideration", "Decision",
+                                          "Retention", "Advocacy"]
     badges = [m.value for m in at.markdown if "badge[" in m.value]
     assert [("Buyer journey" in b, "After purchase" in b) for b in badges] == [
         (True, False)] * 3 + [(False, True)] * 2
@@ -195,3 +195,12 @@ def test_presentation_mode_shows_the_stages_read_only(app_env):
     metrics = {(m.label, m.value) for m in at.metric}
     assert {("Typical duration", "2 weeks"), ("Conversion to the next stage", "35 %"),
             ("Emotion", "😐 0")} <= metrics
+
+
+def test_the_open_stage_tab_is_taken_from_the_link(app_env):
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.query_params["journey"] = "1"
+    at.query_params["stage_tab"] = "Decision"
+    at.run()
+    assert not at.exception
+    assert at.session_state["stage_tab"] == "Decision"

@@ -12,7 +12,6 @@ from tests.conftest import plain
 
 PAGE = pathlib.Path(__file__).resolve().parent.parent / "pages" / "6_What_if.py"
 SLIDER_LEVERS = [n for n in formulas.LEVER_NAMES if n != "period_days"]
-UNITS = {"days": " (days)", "periods": " (periods)"}
 
 
 def open_page(journey: int = 1, **state) -> AppTest:
@@ -26,7 +25,7 @@ def open_page(journey: int = 1, **state) -> AppTest:
 def shown_outputs(at: AppTest) -> dict[str, str]:
     """{output name: the value the page shows}, found by each output's label."""
     by_label = {m.label: m.value for m in at.metric}
-    return {name: by_label[info.label + UNITS.get(info.unit, "")]
+    return {name: by_label[info.label]
             for name, info in formulas.OUTPUT_INFO.items()}
 
 
@@ -57,7 +56,7 @@ def test_every_slider_starts_from_the_journeys_stored_value(app_env):
 def test_the_outputs_shown_are_the_engines_for_the_journeys_levers(app_env):
     at = open_page()
     assert shown_outputs(at) == expected_outputs(baseline(app_env))
-    assert shown_outputs(at)["clv"] == "2,833"
+    assert shown_outputs(at)["clv"] == "€2,833"
     helps = {m.label: m.help for m in at.metric}
     assert helps["CLV"] == formulas.OUTPUT_INFO["clv"].explain
 
@@ -69,7 +68,7 @@ def test_moving_a_slider_changes_the_outputs_as_the_engine_says(app_env):
     assert shown_outputs(at) == expected
     assert expected["clv"] != expected_outputs(baseline(app_env))["clv"]
     deltas = {m.label: m.delta for m in at.metric}
-    assert deltas["CLV"] == "+500" and deltas["Leads"] == ""  # 3,333 - 2,833; leads unmoved
+    assert deltas["CLV"] == "+€500" and deltas["Leads"] == ""  # 3,333 - 2,833; leads unmoved
 
 
 def test_moving_several_sliders_combines_their_changes(app_env):
@@ -79,7 +78,7 @@ def test_moving_several_sliders_combines_their_changes(app_env):
     at.slider(key="lever_duration_consideration").set_value(10.0).run()
     changes = {"retention": 0.8, "conversion_decision": 0.5, "duration_consideration": 10.0}
     assert shown_outputs(at) == expected_outputs(formulas.apply(baseline(app_env), changes))
-    assert shown_outputs(at)["buyer_timeframe_days"] == "31"
+    assert shown_outputs(at)["buyer_timeframe_days"] == "31 days"
 
 
 def test_the_sliders_go_back_to_the_journeys_values(app_env):
@@ -136,7 +135,7 @@ def test_scenarios_are_compared_side_by_side_with_the_engines_figures(app_env):
                                    "Premium trims and service plans Δ%", "Loyalty programme",
                                    "Loyalty programme Δ%"]
     clv = table[table["Output"] == "CLV"].iloc[0]
-    assert (clv["Baseline"], clv["Loyalty programme"]) == ("2,833", "3,864")
+    assert (clv["Baseline"], clv["Loyalty programme"]) == ("€2,833", "€3,864")
     [scenario_chart] = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
                         if "Scenarios" in c.proto.spec]
     assert scenario_chart["layer"][0]["encoding"]["x"]["field"] == "change_pct"

@@ -37,13 +37,15 @@ def test_the_sidebar_picker_follows_the_journey_in_the_url(app_env):
     assert at.query_params["journey"] == ["2"] or at.query_params["journey"] == "2"
 
 
-def test_a_journey_is_created_from_a_sample_template_for_a_chosen_persona(app_env):
+def test_a_journey_is_created_on_home_from_a_template_and_its_stages_page_opens(app_env):
     at = run(ROOT / "app.py")
-    at.sidebar.text_input(key="new_journey_name").input("Workshop: Acme cars")
-    at.sidebar.selectbox(key="new_journey_persona").set_value(1)
-    at.sidebar.selectbox(key="new_journey_template").set_value("car-buying")
-    at.sidebar.button[0].click().run()
+    at.text_input(key="new_journey_name").input("Workshop: Acme cars")
+    at.selectbox(key="new_journey_persona").set_value(1)
+    at.selectbox(key="new_journey_template").set_value("car-buying")
+    at.button(key="FormSubmitter:new_journey_form-Create journey").click().run()
     assert not at.exception
+    assert at.title[0].value.startswith("Stages") or "Stages" in at.title[0].value
+    assert at.success[0].value == "Journey “Workshop: Acme cars” created: fill in its stages."
     from journey.storage import Store
 
     store = Store(app_env)
@@ -51,6 +53,7 @@ def test_a_journey_is_created_from_a_sample_template_for_a_chosen_persona(app_en
     journey = store.load_journey(row["id"])
     assert row["persona_id"] == 1 and row["friction_points"] >= 4
     assert journey.stage("decision").customer_goal  # filled from the template
+    assert journey.metrics == [] and journey.scenarios == []  # not the sample's invented figures
     assert at.sidebar.selectbox(key="_pick_journey_id").value == row["id"]
 
 

@@ -1,0 +1,105 @@
+"""Presentation mode and links, without Streamlit: the page styles, the deck's keyboard
+script and the strict reading of numbers in a link.
+
+The styles and the script are static text written here (never user text). :mod:`journey.ui`
+puts them on the page; the deck's slides are built by :func:`journey.journey_map.deck`.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Every page (static CSS): metric values, labels and deltas wrap instead of being cut with an
+#: ellipsis, so no figure is hidden at 1280x720.
+LAYOUT_CSS = """
+<style>
+  [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p,
+  [data-testid="stMetricDelta"] > div, [data-testid="stMetricLabel"] > div {
+    white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; overflow-wrap: anywhere;
+  }
+  [data-testid="stMetricValue"] { font-size: clamp(1.35rem, 2.1vw, 2.25rem); }
+  [data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
+</style>
+"""
+
+#: Presentation mode (static CSS): no sidebar, large type, less padding so that a slide fits
+#: a 1280x720 projector.
+PRESENTATION_CSS = """
+<style>
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stExpandSidebarButton"] { display: none !important; }
+  .stMainBlockContainer, [data-testid="stMainBlockContainer"] {
+    padding-top: 2.6rem !important; padding-bottom: 1rem !important;
+  }
+  .stApp, .stMarkdown p, .stMarkdown li { font-size: 1.3rem; line-height: 1.45; }
+  h1 { font-size: 2.6rem !important; } h2 { font-size: 2.1rem !important; }
+  h3 { font-size: 1.65rem !important; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.6rem, 2.6vw, 2.6rem); }
+  [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+</style>
+"""
+
+#: The navigation, in workshop order (Streamlit's own would label the home page "app"), with
+#: Material icons: emoji and symbols such as ⧉ show as empty boxes without an emoji font.
+PAGES = [("app.py", "Home", ":material/home:"),
+         ("pages/1_Personas.py", "Personas", ":material/person:"),
+         ("pages/2_Stages.py", "Stages", ":material/stairs:"),
+         ("pages/3_Friction_and_key_points.py", "Friction and key points", ":material/bolt:"),
+         ("pages/4_Journey_map.py", "Journey map", ":material/map:"),
+         ("pages/5_Metrics.py", "Metrics", ":material/monitoring:"),
+         ("pages/6_What_if.py", "What if", ":material/tune:"),
+         ("pages/7_Observed_timeframes.py", "Observed timeframes", ":material/timer:"),
+         ("pages/8_Workspace_and_history.py", "Workspace and history", ":material/history:"),
+         ("pages/9_Present.py", "Present", ":material/co_present:")]
+
+#: The smallest chart text in presentation mode, in pixels.
+CHART_TEXT_PX = 16
+
+#: The deck's keys (static script): ←/→ and PageUp/PageDown press the deck's Previous and
+#: Next buttons wherever the focus is (also on a toggle just switched, where Streamlit's own
+#: shortcuts do not fire), except while typing in a text field.
+DECK_KEYS_JS = """
+<script>
+if (!window.journeyDeckKeys) {
+  window.journeyDeckKeys = true;
+  const NOT_TYPING = ["checkbox", "radio", "button", "range", "submit", "reset", "color", "file"];
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target && (target.isContentEditable || target.tagName === "TEXTAREA"
+      || target.tagName === "SELECT"
+      || (target.tagName === "INPUT" && !NOT_TYPING.includes(target.type)));
+    const where = {ArrowLeft: "prev", PageUp: "prev", ArrowRight: "next", PageDown: "next"};
+    if (typing || event.altKey || event.ctrlKey || event.metaKey || !where[event.key]) return;
+    const button = document.querySelector(`.st-key-present_${where[event.key]} button`);
+    if (!button) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (!button.disabled) button.click();
+  }, true);
+}
+</script>
+"""
+
+#: A number in a link: ASCII digits only (``str.isdigit`` also accepts "²" and "١", which
+#: ``int`` refuses or reads as another number), at most 18 of them (below 2**63).
+_LINK_NUMBER = re.compile(r"[0-9]{1,18}")
+SHOWN_CHARS = 24  # of a rejected link value, in a notice
+
+
+def link_number(values: list[str]) -> int | None:
+    """The number a link parameter holds (its values, as ``st.query_params.get_all``
+    gives them), or None unless it is exactly one plain number of 1 to 18 ASCII digits.
+
+    >>> link_number(["12"]), link_number(["²"]), link_number(["1", "2"]), link_number(["-1"])
+    (12, None, None, None)
+    """
+    if len(values) == 1 and _LINK_NUMBER.fullmatch(values[0]):
+        return int(values[0])
+    return None
+
+
+def shown_value(values: list[str]) -> str:
+    """A rejected link value as a notice quotes it: short, repeated values joined."""
+    text = " and ".join(values)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
