@@ -14,7 +14,7 @@ import pathlib
 import sys
 from collections.abc import Callable, Sequence
 
-from . import __version__, cli_events, exchange, formulas, samples, settings
+from . import __version__, cli_events, cli_report, exchange, formulas, samples, settings
 from .model import JourneyError, ValidationError
 from .storage import Store
 
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "Replace the database's contents with a backup file.")
     p.add_argument("file", help="a backup made by `python -m journey backup`")
     cli_events.add_commands(sub, db)
+    cli_report.add_commands(sub, db)
     return parser
 
 

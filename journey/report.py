@@ -180,10 +180,9 @@ def timeframes(journey: Journey, observed: Mapping[str, Any] | None) -> list[dic
 def data_quality_line(observed: Mapping[str, Any] | None) -> str:
     """How the event log behind the observed figures was read, in one sentence ("" without).
 
-    >>> data_quality_line({"dataset": {"name": "log.csv", "total_rows": 1000,
-    ...     "events_rows": 900, "ignored_rows": 80, "customers": 120,
-    ...     "created_at": "2026-11-02T10:00:00+00:00"}, "purchasers": 30})
-    'Event log log.csv, imported 2026-11-02: 1,000 rows read; 900 mapped events used, 80 ignored, 20 dropped (no customer, time or event name); 120 customers, 30 purchasers.'
+    For example: "Event log log.csv, imported 2026-11-02: 1,000 rows read; 900 mapped events
+    used, 80 ignored, 20 dropped (no customer, time or event name); 120 customers, 30
+    purchasers." Dropped = rows read − used − ignored.
     """
     if not observed:
         return ""
