@@ -268,13 +268,14 @@ def _svg(chart) -> Markup:
     """A chart as inline SVG markup, drawn offline by vl-convert.
 
     The chart's text is set in :data:`CHART_FONT`, the font vl-convert measures it with and
-    the PDF draws it with, so labels fit their room. The SVG is generated (its text is stage
-    names and figures, escaped as XML by the renderer); the namespace declarations are
-    dropped as inline SVG in HTML needs none, so the document holds no URL at all.
+    the PDF draws it with, so labels fit their room. ARIA labels are off: they would repeat
+    the tooltips (moment titles and actions) inside the SVG, where the report already shows
+    them as escaped text; what remains is stage names and figures. The namespace declarations
+    are dropped as inline SVG in HTML needs none, so the document holds no URL at all.
     """
     chart = chart.copy(deep=False)
     config = chart.config if isinstance(chart.config, alt.Config) else alt.Config()
-    chart.config = alt.Config(**{**config.to_dict(), "font": CHART_FONT})
+    chart.config = alt.Config(**{**config.to_dict(), "font": CHART_FONT, "aria": False})
     svg = images.to_svg(chart)
     svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg, count=2)
     return Markup(svg)
