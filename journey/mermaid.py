@@ -22,7 +22,8 @@ The mapping (:func:`to_mermaid`, :func:`from_mermaid`):
 Importing reads a section as the stage it names ("Awareness", "Recognition", "Decision -
 Signing"...); sections that name none take the remaining stages in order. What cannot be
 placed (a sixth section, tasks before the first section, more than one actor) is listed in
-the import's messages. A stage's emotion is the mean of its tasks' scores − 3, rounded.
+the import's messages. A stage's emotion is the mean of its tasks' scores − 3 (rounded half
+up).
 Friction and key points come in with severity or impact 3 (Mermaid has no place for it).
 
 Mermaid's grammar (``journey.jison`` in mermaid-js) forbids ``:``, ``#`` and ``;`` in
@@ -36,6 +37,7 @@ and rules, in order, to any text.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -238,11 +240,12 @@ def _number(value: float) -> str:
 # ---------------------------------------------------------------------------- export
 
 
-def _escape(text: str, escapes: dict[str, str] = ESCAPES) -> str:
+def _escape(text: str, escapes: dict[str, str] = ESCAPES, *, first: bool = True) -> str:
+    """Text as a name the grammar reads back unchanged (``first``: it starts the name)."""
     text = " ".join(str(text).split())  # one line, single spaces
     for plain, look_alike in escapes.items():
         text = text.replace(plain, look_alike)
-    if _KEYWORD_START.match(text):
+    if first and _KEYWORD_START.match(text):
         text = ZERO_WIDTH_SPACE + text
     return text
 
@@ -260,10 +263,11 @@ def emotion_to_score(emotion: int | float | None) -> int:
 
 
 def score_to_emotion(scores: list[float]) -> int:
-    """The emotion (−2..+2) of a section: the mean of its tasks' scores − 3, rounded."""
+    """The emotion (−2..+2) of a section: the mean of its tasks' scores − 3, rounded half up
+    and kept within −2..+2 (scores 5 and 4: mean 4.5 -> 5 -> +2)."""
     if not scores:
         return 0
-    emotion = round(sum(scores) / len(scores)) - SCORE_OFFSET
+    emotion = math.floor(sum(scores) / len(scores) + 0.5) - SCORE_OFFSET
     return min(max(emotion, -2), 2)
 
 
@@ -282,7 +286,8 @@ def stage_tasks(stage: Stage) -> list[str]:
     names = [_escape(part) for line in (stage.customer_actions or "").splitlines()
              for part in line.split(";") if part.strip()]
     for kind, prefix in (("friction", FRICTION_PREFIX), ("key", KEY_PREFIX)):
-        names += [prefix + _escape(m.title) for m in stage.moments if m.kind == kind]
+        names += [prefix + _escape(m.title, first=False) for m in stage.moments
+                  if m.kind == kind]
     return names
 
 
@@ -290,7 +295,7 @@ def to_mermaid(journey: Journey, persona: str | None = None) -> str:
     """The journey as Mermaid ``journey`` text (see the module docstring for the mapping)."""
     actor = _escape(persona, ACTOR_ESCAPES) if persona and persona.strip() else ""
     data = f": {{score}}: {actor}" if actor else ": {score}"
-    lines = ["journey", f"    title {_escape(journey.name) or DEFAULT_NAME}"]
+    lines = ["journey", f"    title {_escape(journey.name, first=False) or DEFAULT_NAME}"]
     have = {s.stage: s for s in journey.stages}
     for key in STAGES:
         stage = have.get(key) or Stage(stage=key)
@@ -371,7 +376,8 @@ def _stage_from(stage: str, section: Section | None) -> Stage:
         name = _unescape(task.name)
         for kind, prefix in (("friction", FRICTION_PREFIX), ("key", KEY_PREFIX)):
             if name.lower().startswith(prefix.lower()):
-                result.moments.append(Moment(kind=kind, title=name[len(prefix):].strip(),
+                title = name[len(prefix):].strip().removeprefix(ZERO_WIDTH_SPACE)
+                result.moments.append(Moment(kind=kind, title=title,
                                              severity=DEFAULT_SEVERITY, stage=stage))
                 break
         else:
