@@ -99,9 +99,7 @@ def _read(path: str) -> str:
 
 
 def cmd_mermaid_export(args: argparse.Namespace, store: Store) -> int:
-    journey = store.load_journey(args.journey)
-    persona = store.get_persona(journey.persona_id).name if journey.persona_id else None
-    text = mermaid.to_mermaid(journey, persona)
+    text = mermaid.export(store, args.journey)
     if args.output:
         try:
             pathlib.Path(args.output).write_text(text, encoding="utf-8")

@@ -63,6 +63,9 @@ KEY_PREFIX = "Key point - "
 SECTION_SEPARATOR = " - "
 DEFAULT_SEVERITY = 3
 DEFAULT_NAME = "Imported journey"
+BUTTON_HELP = ("The journey as a Mermaid `journey` diagram to paste into GitHub, GitLab or "
+               "docs: stages as sections, actions and friction and key points as tasks, the "
+               "emotion as the 1-5 score. `python -m journey mermaid import FILE` reads one back.")
 
 #: Characters the grammar gives a meaning to, and the look-alikes export writes instead.
 ESCAPES: dict[str, str] = {":": "\ua789", "#": "\uff03", ";": "\uff1b", "%%": "\uff05\uff05"}
@@ -432,3 +435,10 @@ def store_imported(store: Store, workspace_id: int, imported: Imported) -> int:
     created = store.create_journey(workspace_id, imported.journey.name, persona_id=persona_id,
                                    journey=imported.journey)
     return created.id
+
+
+def export(store: Store, journey_id: int) -> str:
+    """A stored journey as Mermaid text, its persona as the actor (page and command line)."""
+    journey = store.load_journey(journey_id)
+    persona = store.get_persona(journey.persona_id).name if journey.persona_id else None
+    return to_mermaid(journey, persona)

@@ -63,6 +63,11 @@ CHART_WIDTH = 600
 #: The charts' font: metric-compatible with Arial, shipped by Debian's fonts-liberation.
 CHART_FONT = "Liberation Sans"
 
+BUTTON_HELP = ("The handout of this journey: persona, the map with full text and actions, "
+               "emotion curve, buyer vs customer journey timeframes, friction and key points "
+               "with owners and actions, KPIs, scenarios. The HTML is one file that works "
+               "offline; `python -m journey report` writes the same.")
+
 RANKING_RULE = {
     "friction": "Ranked by votes, then severity (5 is the most severe).",
     "key": "Ranked by votes, then impact (5 is the most impact).",

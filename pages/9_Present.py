@@ -7,7 +7,7 @@ the current stage sits.
 
 import streamlit as st
 
-from journey import journey_map, ui
+from journey import journey_map, report, ui
 
 ui.page_setup("Present", "🎬")
 db = ui.store()
@@ -69,3 +69,7 @@ touch.markdown("### :material/pin_drop: Touchpoints\n" + (
     "\n".join(f"- {ui.literal(line)}" for line in card["touchpoints"]) or "None recorded."))
 friction.markdown(f"### :material/error: Friction points\n{moments(card['friction'], 'severity')}")
 key.markdown(f"### :material/star: Key points\n{moments(card['key'], 'impact')}")
+st.download_button("⬇️ Workshop report (PDF)", key="present_report", on_click="ignore",
+                   data=lambda: report.build(db, journey_id=journey_id, fmt="pdf"),
+                   file_name=report.file_name(journey.name, "pdf"), mime=report.MIME["pdf"],
+                   help=report.BUTTON_HELP)
