@@ -26,6 +26,7 @@ The design is three steps, each testable alone:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import pathlib
@@ -34,7 +35,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import altair as alt
 import jinja2
 from markupsafe import Markup
 
@@ -278,12 +278,16 @@ def _svg(chart) -> Markup:
     them as escaped text; what remains is stage names and figures. The namespace declarations
     are dropped as inline SVG in HTML needs none, so the document holds no URL at all.
     """
-    chart = chart.copy(deep=False)
-    config = chart.config if isinstance(chart.config, alt.Config) else alt.Config()
-    chart.config = alt.Config(**{**config.to_dict(), "font": CHART_FONT, "aria": False})
-    svg = images.to_svg(chart)
-    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg, count=2)
-    return Markup(svg)
+    spec = chart.to_dict(validate=False)  # the builders' charts are valid: tested there
+    spec["config"] = {**spec.get("config", {}), "font": CHART_FONT, "aria": False}
+    return Markup(_svg_of_spec(json.dumps(spec, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=512)
+def _svg_of_spec(spec: str) -> str:
+    """SVG of a Vega-Lite spec (JSON text), remembered: a repeated download draws nothing."""
+    svg = images.vegalite_to_svg(json.loads(spec))
+    return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg, count=2)
 
 
 def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[str, Any]:
