@@ -80,7 +80,7 @@ class JourneyReport:
 
     ``observed`` is the newest event log's figures beside the map's estimates
     (:func:`journey.observed.figures`), or None when the journey has no event log.
-    ``votes`` maps a moment id to its dot votes (empty when nobody voted).
+    ``votes`` maps a moment id to its dots in the journey's latest vote (empty without one).
     """
 
     journey: Journey
@@ -104,8 +104,10 @@ def gather(store: Store, journey_id: int) -> JourneyReport:
         from . import observed  # DuckDB and pyarrow: loaded only when there is a log
 
         observed_figures = observed.figures(store, datasets[0]["id"], journey)
+    vote = store.latest_vote(journey_id)
     return JourneyReport(journey=journey, workspace=workspace, persona=persona,
-                         observed=observed_figures)
+                         observed=observed_figures,
+                         votes=store.vote_tallies(vote["id"]) if vote else {})
 
 
 def gather_workspace(store: Store, workspace_id: int) -> tuple[str, list[JourneyReport]]:

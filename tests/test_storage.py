@@ -60,6 +60,11 @@ EXPECTED_SCHEMA = {
                            "entered_retention": TEXT, "entered_advocacy": TEXT,
                            "first_purchase": TEXT, "purchase_count": INT, "reached_stage": INT,
                            "segment": TEXT, "value_total": REAL},
+    # m006: dot voting
+    "votes": {"id": INT, "journey_id": INT, "dots": INT, "status": TEXT, "hidden": INT,
+              "viewers_may_vote": INT, "version": INT, "created_at": TEXT, "updated_at": TEXT},
+    "vote_dots": {"id": INT, "vote_id": INT, "moment_id": INT, "participant": TEXT,
+                  "created_at": TEXT},
 }
 
 
@@ -76,7 +81,7 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     Store(db_path).close()
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert names == ["m001_initial", "m002_event_datasets"]
+    assert names == ["m001_initial", "m002_event_datasets", "m006_votes"]
 
 
 def test_a_database_made_by_the_first_release_opens_and_upgrades(db_path):
