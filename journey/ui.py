@@ -235,7 +235,7 @@ PAGES = [("app.py", "Home", "🏠"), ("pages/1_Personas.py", "Personas", "🧑")
          ("pages/6_What_if.py", "What if", "🎚️"),
          ("pages/7_Observed_timeframes.py", "Observed timeframes", "⏱️"),
          ("pages/8_Workspace_and_history.py", "Workspace and history", "🗂️"),
-         ("pages/9_Present.py", "Present", "📽️")]
+         ("pages/9_Present.py", "Present", "📽️"), ("pages/10_Dot_voting.py", "Dot voting", "🔴")]
 
 
 def navigation() -> None:
