@@ -1,5 +1,6 @@
 # Journey Lab in a container. The build runs `make install`, the same target `make test`
-# (and so CI) builds on a fresh clone, so CI's fresh install covers every step here.
+# (and so CI) builds on a fresh clone, so CI's fresh install covers every step here; it also
+# installs the PDF report's system libraries (scripts/install-system-deps.sh).
 FROM python:3.11-slim
 
 RUN apt-get update \
@@ -8,6 +9,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY requirements.txt Makefile ./
+COPY scripts/install-system-deps.sh scripts/
 RUN make install
 COPY . .
 

@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: install run test test-fast lint format bench browser-deps clean
+.PHONY: install run test test-fast lint format bench browser-deps system-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,19 +19,23 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 ## install: the runtime environment only (what `run`, `test` and the Dockerfile build on)
-install: $(VENV)/.runtime
+install: $(VENV)/.runtime system-deps
 
 ## run: serve the app on journey.db (or $$JOURNEY_DB), seeded with the samples when empty
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime system-deps
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## test: the whole suite (unit, storage, page, CLI and browser tests)
-test: $(VENV)/.dev browser-deps
+test: $(VENV)/.dev system-deps browser-deps
 	$(PY) -m pytest
 
 ## test-fast: everything but the browser tests
-test-fast: $(VENV)/.dev
+test-fast: $(VENV)/.dev system-deps
 	$(PY) -m pytest -m "not browser"
+
+## system-deps: the Debian libraries and fonts of the PDF report (installed when root, else explained)
+system-deps:
+	@bash scripts/install-system-deps.sh
 
 ## browser-deps: Debian's chromium for the browser tests (installed when root, else explained)
 browser-deps:

@@ -14,7 +14,7 @@ import pathlib
 import sys
 from collections.abc import Callable, Sequence
 
-from . import __version__, cli_events, exchange, formulas, samples, settings
+from . import __version__, cli_events, cli_report, exchange, formulas, samples, settings
 from .model import JourneyError, StorageError, ValidationError
 from .storage import DatabaseError, Store, database_error, kept_note
 
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "the replaced contents are kept in the backup folder).")
     p.add_argument("file", help="a backup made by `python -m journey backup`")
     cli_events.add_commands(sub, db)
+    cli_report.add_commands(sub, db)
     return parser
 
 

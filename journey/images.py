@@ -8,7 +8,12 @@ import vl_convert as vlc
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as SVG text."""
-    return vlc.vegalite_to_svg(chart.to_dict(), vl_version=_vl_version())
+    return vegalite_to_svg(chart.to_dict())
+
+
+def vegalite_to_svg(spec: dict) -> str:
+    """A Vega-Lite spec (a chart's ``to_dict()``) as SVG text, in Altair's Vega-Lite version."""
+    return vlc.vegalite_to_svg(spec, vl_version=_vl_version())
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

@@ -51,7 +51,8 @@ PAGES = [("app.py", "Home", ":material/home:"),
          ("pages/6_What_if.py", "What if", ":material/tune:"),
          ("pages/7_Observed_timeframes.py", "Observed timeframes", ":material/timer:"),
          ("pages/8_Workspace_and_history.py", "Workspace and history", ":material/history:"),
-         ("pages/9_Present.py", "Present", ":material/co_present:")]
+         ("pages/9_Present.py", "Present", ":material/co_present:"),
+         ("pages/10_Dot_voting.py", "Dot voting", ":material/how_to_vote:")]
 
 #: The smallest chart text in presentation mode, in pixels.
 CHART_TEXT_PX = 16

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
-from . import exchange
+from . import exchange, voting
 from .model import (
     ASSUMPTION_FIELDS,
     STAGES,
@@ -284,6 +284,35 @@ def m003_revisions(db: Database) -> None:
         );
         CREATE INDEX revisions_workspace ON revisions(workspace_id, id);
         CREATE INDEX revisions_target ON revisions(kind, target_id);
+        """
+    )
+
+
+@migrations()
+def m006_votes(db: Database) -> None:
+    """Dot voting: a journey's votes (the latest is its result) and the dots spent in them."""
+    db.executescript(
+        """
+        CREATE TABLE votes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
+            dots INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            hidden INTEGER NOT NULL DEFAULT 0,
+            viewers_may_vote INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX votes_journey ON votes(journey_id);
+        CREATE TABLE vote_dots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            vote_id INTEGER NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
+            moment_id INTEGER NOT NULL REFERENCES moments(id) ON DELETE CASCADE,
+            participant TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX vote_dots_vote ON vote_dots(vote_id, participant);
         """
     )
 
@@ -1614,6 +1643,103 @@ class Store:
         row = self._row(f"SELECT id FROM revisions WHERE {where} ORDER BY id DESC LIMIT 1",
                         params)
         return None if row is None else self.restore_revision(row["id"])
+
+    # -- dot votes (m006) ----------------------------------------------------
+
+    def open_vote(self, journey_id: int, dots: int, *, viewers_may_vote: bool = False) -> int:
+        """Open a new dot vote on the journey (closing any open one); returns its id."""
+        voting.check_dots(dots)
+        now = utcnow()
+        with self.write() as conn:
+            self.journey_version(journey_id)
+            conn.execute("UPDATE votes SET status = 'closed', version = version + 1, "
+                         "updated_at = ? WHERE journey_id = ? AND status = 'open'",
+                         [now, journey_id])
+            return conn.execute(
+                "INSERT INTO votes (journey_id, dots, viewers_may_vote, created_at, updated_at)"
+                " VALUES (?,?,?,?,?)", [journey_id, dots, int(viewers_may_vote), now, now]
+            ).lastrowid
+
+    def latest_vote(self, journey_id: int) -> dict | None:
+        """The journey's newest vote (open or closed), or None: its result counts."""
+        return self._row("SELECT * FROM votes WHERE journey_id = ? ORDER BY id DESC LIMIT 1",
+                         [journey_id])
+
+    def _vote(self, vote_id: int) -> dict:
+        row = self._row("SELECT * FROM votes WHERE id = ?", [vote_id])
+        if row is None:
+            raise NotFoundError(f"vote {vote_id} does not exist")
+        return row
+
+    def update_vote(self, vote_id: int, version: int, **changes: Any) -> None:
+        """Close or reopen a vote, hide or show its tallies, let viewers vote (versioned)."""
+        unknown = set(changes) - {"status", "hidden", "viewers_may_vote"}
+        if unknown:
+            raise ValidationError(f"unknown vote field(s): {', '.join(sorted(unknown))}")
+        if changes.get("status", "open") not in voting.STATUSES:
+            raise ValidationError(f"a vote is {' or '.join(voting.STATUSES)}", "status")
+        changes = {k: int(v) if k != "status" else v for k, v in changes.items()}
+        self._vote(vote_id)
+        self._versioned_update("votes", vote_id, version, changes, "The vote")
+
+    def reset_vote(self, vote_id: int) -> int:
+        """Take back every dot of a vote; returns how many were removed."""
+        with self.write() as conn:
+            self._vote(vote_id)
+            conn.execute("UPDATE votes SET version = version + 1, updated_at = ? WHERE id = ?",
+                         [utcnow(), vote_id])
+            return conn.execute("DELETE FROM vote_dots WHERE vote_id = ?", [vote_id]).rowcount
+
+    def cast_dot(self, vote_id: int, moment_id: int, participant: str) -> int:
+        """Spend one of the participant's dots on a friction or key point; returns the dots
+        left. Checked and written in one transaction (:func:`journey.voting.check_spend`),
+        so concurrent sessions can neither lose a dot nor overspend."""
+        participant = voting.participant_name(participant)
+        with self.write() as conn:
+            vote = self._vote(vote_id)
+            if self._row("SELECT m.id FROM moments m JOIN stages s ON m.stage_id = s.id "
+                         "WHERE m.id = ? AND s.journey_id = ?",
+                         [moment_id, vote["journey_id"]]) is None:
+                raise NotFoundError(f"point {moment_id} is not in this journey (deleted?)")
+            used = conn.execute("SELECT count(*) FROM vote_dots WHERE vote_id = ? AND "
+                                "participant = ?", [vote_id, participant]).fetchone()[0]
+            voting.check_spend(vote, used)
+            conn.execute("INSERT INTO vote_dots (vote_id, moment_id, participant, created_at) "
+                         "VALUES (?,?,?,?)", [vote_id, moment_id, participant, utcnow()])
+        return voting.dots_left(vote, used + 1)
+
+    def take_back_dot(self, vote_id: int, moment_id: int, participant: str) -> int:
+        """Take one of the participant's dots back from a point; returns the dots left."""
+        participant = voting.participant_name(participant)
+        with self.write() as conn:
+            vote = self._vote(vote_id)
+            mine = conn.execute("SELECT id FROM vote_dots WHERE vote_id = ? AND moment_id = ? "
+                                "AND participant = ? ORDER BY id DESC",
+                                [vote_id, moment_id, participant]).fetchall()
+            voting.check_take_back(vote, len(mine))
+            conn.execute("DELETE FROM vote_dots WHERE id = ?", [mine[0][0]])
+            used = conn.execute("SELECT count(*) FROM vote_dots WHERE vote_id = ? AND "
+                                "participant = ?", [vote_id, participant]).fetchone()[0]
+        return voting.dots_left(vote, used)
+
+    def vote_tallies(self, vote_id: int) -> dict[int, int]:
+        """Dots per moment id in a vote (points without dots left out)."""
+        return {r["moment_id"]: r["dots"] for r in self._rows(
+            "SELECT moment_id, count(*) AS dots FROM vote_dots WHERE vote_id = ? "
+            "GROUP BY moment_id", [vote_id])}
+
+    def vote_dots_of(self, vote_id: int, participant: str) -> dict[int, int]:
+        """One participant's dots per moment id in a vote."""
+        return {r["moment_id"]: r["dots"] for r in self._rows(
+            "SELECT moment_id, count(*) AS dots FROM vote_dots WHERE vote_id = ? AND "
+            "participant = ? GROUP BY moment_id", [vote_id, participant])}
+
+    def vote_participants(self, vote_id: int) -> int:
+        """How many people have spent at least one dot in a vote."""
+        return self._row("SELECT count(DISTINCT participant) AS n FROM vote_dots "
+                         "WHERE vote_id = ?", [vote_id])["n"]
+
+
 
 
 def _pick_revision(row: dict) -> dict:

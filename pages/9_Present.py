@@ -9,7 +9,7 @@ is kept in the link (``?slide=N``), so a reload or a shared link opens the same 
 
 import streamlit as st
 
-from journey import charts, journey_map, kpis, presentation, ui
+from journey import charts, journey_map, kpis, presentation, report, ui
 
 ui.page_setup("Present", "🎬")
 db = ui.store()
@@ -112,3 +112,9 @@ elif slide["kind"] == "timeframes":
     timeframe_slide()
 else:
     summary_slide()
+
+st.download_button("Workshop report (PDF)", key="present_report", on_click="ignore",
+                   icon=":material/download:",
+                   data=lambda: report.build(db, journey_id=journey.id, fmt="pdf"),
+                   file_name=report.file_name(journey.name, "pdf"), mime=report.MIME["pdf"],
+                   help=report.BUTTON_HELP)

@@ -33,7 +33,8 @@ def test_a_deleted_journey_comes_back_from_its_snapshot(app_env):
     at.button(key=f"restore_{snapshot_id}").click().run()
     assert not at.exception
     assert [j["id"] for j in store.journeys()] == [1, 2, 3]
-    assert [t.value for t in at.toast] == [ui.literal(f"Restored journey 2 from snapshot #{snapshot_id}.")]
+    restored = f"Restored journey 2 from snapshot #{snapshot_id}."
+    assert [t.value for t in at.toast] == [ui.literal(restored)]
 
 
 def test_a_snapshot_can_be_taken_by_hand(app_env):

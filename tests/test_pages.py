@@ -47,7 +47,8 @@ def test_a_journey_is_created_on_home_from_a_template_and_its_stages_page_opens(
     assert at.title[0].value.startswith("Stages") or "Stages" in at.title[0].value
     from journey.ui import literal
 
-    assert at.toast[0].value == literal("Journey “Workshop: Acme cars” created: fill in its stages.")
+    created = "Journey “Workshop: Acme cars” created: fill in its stages."
+    assert at.toast[0].value == literal(created)
     from journey.storage import Store
 
     store = Store(app_env)

@@ -65,6 +65,11 @@ EXPECTED_SCHEMA = {
     "revisions": {"id": INT, "kind": TEXT, "target_id": INT, "journey_id": INT,
                   "workspace_id": INT, "title": TEXT, "author": TEXT, "created_at": TEXT,
                   "changes": TEXT, "restores": INT},
+    # m006: dot voting
+    "votes": {"id": INT, "journey_id": INT, "dots": INT, "status": TEXT, "hidden": INT,
+              "viewers_may_vote": INT, "version": INT, "created_at": TEXT, "updated_at": TEXT},
+    "vote_dots": {"id": INT, "vote_id": INT, "moment_id": INT, "participant": TEXT,
+                  "created_at": TEXT},
 }
 
 
@@ -81,7 +86,7 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     Store(db_path).close()
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert names == ["m001_initial", "m002_event_datasets", "m003_revisions"]
+    assert names == ["m001_initial", "m002_event_datasets", "m003_revisions", "m006_votes"]
 
 
 def test_a_database_made_by_the_first_release_opens_and_upgrades(db_path):

@@ -1,0 +1,429 @@
+"""The workshop report: one journey (or a whole workspace) as a handout, in PDF or HTML.
+
+After a mapping session the facilitator sends one file: the persona, the map with its full
+text and actions, the emotion curve, buyer-journey against customer-journey timeframes
+(estimated on the map, and observed when the journey has an event log), the friction points
+(most votes, then most severe) and key points (most votes, then most impact) with owner,
+status and action, the KPIs against their targets, the saved scenarios side by side, and the
+date and revision of what it shows.
+
+The design is three steps, each testable alone:
+
+1. :func:`gather` reads what a report needs from the store (no SQL here: only
+   :class:`~journey.storage.Store` methods) into a :class:`JourneyReport`;
+2. :func:`journey_context` turns it into plain display values (pure; the figures come from
+   :mod:`journey.formulas`, :mod:`journey.kpis` and :mod:`journey.events`, never computed
+   twice) and :func:`render_html` fills the Jinja2 template ``templates/report.html.j2``
+   with autoescaping on, so every text people typed is escaped. Charts are inline SVG drawn
+   offline by vl-convert: the HTML is one self-contained file with no external reference and
+   no script;
+3. :func:`html_to_pdf` lays that HTML out with WeasyPrint on A4 or US Letter paper; a stage
+   is never split across pages (``break-inside: avoid``) and all text stays selectable.
+
+>>> data = build(store, journey_id=1, fmt="pdf", paper="a4")  # bytes of a PDF
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import pathlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import charts, exchange, formulas, images, journey_map, kpis
+from .model import (
+    MOMENT_KIND_LABELS,
+    STAGES,
+    Journey,
+    Persona,
+    ValidationError,
+    stage_label,
+)
+from .storage import Store
+
+TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
+
+#: Paper sizes for the PDF: the CSS ``@page size`` of each.
+PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
+FORMATS: tuple[str, ...] = ("pdf", "html")
+MIME: dict[str, str] = {"pdf": "application/pdf", "html": "text/html"}
+
+#: Scenarios per comparison table: more columns would not fit the width of a page.
+SCENARIOS_PER_TABLE = 3
+#: Width of the charts in the report, in pixels (the page is about 700 CSS pixels wide).
+CHART_WIDTH = 600
+#: The charts' font: metric-compatible with Arial, shipped by Debian's fonts-liberation.
+CHART_FONT = "Liberation Sans"
+
+BUTTON_HELP = ("The handout of this journey: persona, the map with full text and actions, "
+               "emotion curve, buyer vs customer journey timeframes, friction and key points "
+               "with owners and actions, KPIs, scenarios. The HTML is one file that works "
+               "offline; `python -m journey report` writes the same.")
+
+RANKING_RULE = {
+    "friction": "Ranked by votes, then severity (5 is the most severe).",
+    "key": "Ranked by votes, then impact (5 is the most impact).",
+}
+
+
+@dataclass
+class JourneyReport:
+    """What one journey's report shows, read from the store by :func:`gather`.
+
+    ``observed`` is the newest event log's figures beside the map's estimates
+    (:func:`journey.observed.figures`), or None when the journey has no event log.
+    ``votes`` maps a moment id to its dots in the journey's latest vote (empty without one).
+    """
+
+    journey: Journey
+    workspace: str
+    persona: Persona | None = None
+    observed: dict | None = None
+    votes: dict[int, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def gather(store: Store, journey_id: int) -> JourneyReport:
+    """Everything one journey's report needs; NotFoundError for an unknown journey."""
+    journey = store.load_journey(journey_id)
+    persona = store.get_persona(journey.persona_id) if journey.persona_id else None
+    workspace = store.get_workspace(journey.workspace_id).name
+    observed_figures = None
+    datasets = store.event_datasets(journey_id)
+    if datasets:
+        from . import observed  # DuckDB and pyarrow: loaded only when there is a log
+
+        observed_figures = observed.figures(store, datasets[0]["id"], journey)
+    vote = store.latest_vote(journey_id)
+    return JourneyReport(journey=journey, workspace=workspace, persona=persona,
+                         observed=observed_figures,
+                         votes=store.vote_tallies(vote["id"]) if vote else {})
+
+
+def gather_workspace(store: Store, workspace_id: int) -> tuple[str, list[JourneyReport]]:
+    """The workspace's name and a :class:`JourneyReport` per journey, in id order."""
+    name = store.get_workspace(workspace_id).name
+    return name, [gather(store, j["id"]) for j in store.journeys(workspace_id)]
+
+
+# ---------------------------------------------------------------------------- display values
+
+
+def revision(journey: Journey) -> dict[str, Any]:
+    """Which state of the journey a report shows.
+
+    ``version`` is the journey row's edit counter; ``last_changed`` the newest ``updated_at``
+    of the journey and everything it holds (stages, moments, metrics, scenarios);
+    ``fingerprint`` the first 10 hex digits of the SHA-256 of its exchange-format JSON, so
+    two reports with the same fingerprint show the same content.
+    """
+    stamps = [journey.updated_at, *(s.updated_at for s in journey.stages),
+              *(m.updated_at for m in journey.moments),
+              *(m.updated_at for m in journey.metrics),
+              *(s.updated_at for s in journey.scenarios)]
+    content = json.dumps(exchange.journey_to_dict(journey, None), sort_keys=True,
+                         ensure_ascii=False)
+    return {"version": journey.version,
+            "last_changed": max((s for s in stamps if s), default=""),
+            "fingerprint": hashlib.sha256(content.encode()).hexdigest()[:10]}
+
+
+def ranked_moments(journey: Journey, kind: str,
+                   votes: Mapping[int, int] | None = None) -> list[dict[str, Any]]:
+    """The journey's friction (``kind="friction"``) or key points, most important first.
+
+    Sorted by votes (most first), then severity or impact (highest first), then stage order
+    and title. Each row: ``rank``, ``title``, ``stage`` (label), ``severity``, ``votes``,
+    ``description``, ``channel``, ``action``, ``owner``, ``status``.
+    """
+    votes = votes or {}
+    found = [m for s in journey_map.ordered_stages(journey) for m in s.moments if m.kind == kind]
+    found.sort(key=lambda m: (-votes.get(m.id, 0), -m.severity, STAGES.index(m.stage),
+                              m.title.casefold()))
+    return [{"rank": i, "title": m.title, "stage": stage_label(m.stage),
+             "severity": m.severity, "votes": votes.get(m.id, 0),
+             "description": m.description, "channel": m.channel, "action": m.action,
+             "owner": m.owner, "status": m.status} for i, m in enumerate(found, start=1)]
+
+
+def timeframes(journey: Journey, observed: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Buyer journey and customer journey: estimated days, and observed when there is a log.
+
+    Estimated: the sums of the map's stage durations (:func:`journey.formulas.buyer_timeframe`
+    and :func:`~journey.formulas.customer_timeframe`). Observed: the median over purchasers
+    of first purchase − first seen and of last seen − first seen, with mean, p90 and count
+    (:func:`journey.events.report`). Each row holds the figures in days and as text.
+    """
+    days = kpis.stage_days(journey)
+    estimated = {"buyer": formulas.buyer_timeframe(days),
+                 "customer": formulas.customer_timeframe(days)}
+    rows = []
+    for side, label, stages in (("buyer", "Buyer journey", "awareness → decision"),
+                                ("customer", "Customer journey", "awareness → advocacy")):
+        stats = (observed or {}).get(f"{side}_timeframe_days") or {}
+        median = stats.get("median")
+        rows.append({
+            "side": side, "label": label, "stages": stages,
+            "estimated_days": estimated[side], "estimated": kpis.format_days(estimated[side]),
+            "observed_days": median,
+            "observed": kpis.format_days(median) if observed else "",
+            "observed_detail": (f"mean {kpis.format_days(stats.get('mean'))}, p90 "
+                                f"{kpis.format_days(stats.get('p90'))}, "
+                                f"{stats.get('count') or 0:,} purchasers") if observed else "",
+        })
+    return rows
+
+
+def data_quality_line(observed: Mapping[str, Any] | None) -> str:
+    """How the event log behind the observed figures was read, in one sentence ("" without).
+
+    For example: "Event log log.csv, imported 2026-11-02: 1,000 rows read; 900 mapped events
+    used, 80 ignored, 20 dropped (no customer, time or event name); 120 customers, 30
+    purchasers." Dropped = rows read − used − ignored.
+    """
+    if not observed:
+        return ""
+    d = observed.get("dataset") or {}
+    total, used, ignored = d.get("total_rows", 0), d.get("events_rows", 0), d.get(
+        "ignored_rows", 0)
+    dropped = max(total - used - ignored, 0)
+    line = (f"Event log {d.get('name', '')}, imported {str(d.get('created_at', ''))[:10]}: "
+            f"{total:,} rows read; {used:,} mapped events used, {ignored:,} ignored")
+    if dropped:
+        line += f", {dropped:,} dropped (no customer, time or event name)"
+    return (line + f"; {d.get('customers', 0):,} customers, "
+            f"{observed.get('purchasers', 0):,} purchasers.")
+
+
+def kpi_rows(journey: Journey) -> tuple[list[dict[str, str]], list[str]]:
+    """The KPIs the journey tracks against their targets, and the standard ones it does not.
+
+    Rows: ``label``, ``side``, ``target``, ``latest``, ``date``, ``status`` and ``detail``
+    (:func:`journey.kpis.status_text`); status by :func:`journey.kpis.status`.
+    """
+    board = kpis.kpi_board(journey)
+    rows = [{"label": r.label, "side": kpis.SIDE_LABELS.get(r.side, r.side),
+             "target": kpis.format_value(r.target, r.unit),
+             "latest": kpis.format_value(r.actual, r.unit), "date": r.date or "",
+             "status": r.status, "detail": kpis.status_text(r)}
+            for r in board if r.metric_id is not None]
+    untracked = [r.label for r in board if r.metric_id is None]
+    return rows, untracked
+
+
+def scenario_tables(journey: Journey, per_table: int = SCENARIOS_PER_TABLE,
+                    ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The saved scenarios side by side against the journey's own values.
+
+    Returns tables of at most ``per_table`` scenarios each (``{"columns": [...], "rows":
+    [[...]]}``, from :func:`journey.formulas.compare` through
+    :func:`journey.kpis.scenario_table`) and a note per scenario that could not be computed
+    (a lever that no longer exists).
+    """
+    baseline = formulas.levers_from_journey(journey)
+    compared, skipped = {}, []
+    for scenario in journey.scenarios:
+        try:
+            levers = formulas.apply(baseline, scenario.levers)
+            formulas.whatif(levers)
+        except ValueError as e:
+            skipped.append(f"Scenario {scenario.name} skipped: {e}")
+            continue
+        compared[scenario.name] = levers
+    names = list(compared)
+    tables = []
+    for start in range(0, len(names), per_table):
+        chunk = {n: compared[n] for n in names[start:start + per_table]}
+        table = kpis.scenario_table(formulas.compare(baseline, chunk))
+        columns = list(table[0]) if table else []
+        tables.append({"columns": columns, "rows": [[row.get(c, "") for c in columns]
+                                                    for row in table]})
+    return tables, skipped
+
+
+def _levers_text(levers: Mapping[str, float]) -> str:
+    parts = []
+    for name, value in sorted(levers.items()):
+        info = formulas.LEVER_INFO.get(name)
+        label = info.label if info else name
+        parts.append(f"{label} = {value:.0%}" if info and info.unit == "share"
+                     else f"{label} = {value:,g}")
+    return "; ".join(parts)
+
+
+def persona_rows(persona: Persona | None) -> list[tuple[str, str]]:
+    """The persona's filled-in fields as (label, text) pairs, in a fixed order."""
+    if persona is None:
+        return []
+    fields = [("Role", persona.role), ("Age", persona.age_range), ("Goals", persona.goals),
+              ("Motivations", persona.motivations), ("Pain points", persona.pain_points),
+              ("Preferred channels", ", ".join(persona.channels)), ("Notes", persona.notes)]
+    return [(label, text) for label, text in fields if text and text.strip()]
+
+
+def _svg(chart) -> Markup:
+    """A chart as inline SVG markup, drawn offline by vl-convert.
+
+    The chart's text is set in :data:`CHART_FONT`, the font vl-convert measures it with and
+    the PDF draws it with, so labels fit their room. ARIA labels are off: they would repeat
+    the tooltips (moment titles and actions) inside the SVG, where the report already shows
+    them as escaped text; what remains is stage names and figures. The namespace declarations
+    are dropped as inline SVG in HTML needs none, so the document holds no URL at all.
+    """
+    spec = chart.to_dict(validate=False)  # the builders' charts are valid: tested there
+    spec["config"] = {**spec.get("config", {}), "font": CHART_FONT, "aria": False}
+    return Markup(_svg_of_spec(json.dumps(spec, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=512)
+def _svg_of_spec(spec: str) -> str:
+    """SVG of a Vega-Lite spec (JSON text), remembered: a repeated download draws nothing."""
+    svg = images.vegalite_to_svg(json.loads(spec))
+    return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg, count=2)
+
+
+def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[str, Any]:
+    """The display values of one journey's report (what the template shows), all plain."""
+    journey = report.journey
+    kpi_table, untracked = kpi_rows(journey)
+    tables, skipped = scenario_tables(journey)
+    days = kpis.stage_days(journey)
+    context = {
+        "id": journey.id,
+        "name": journey.name,
+        "description": journey.description,
+        "workspace": report.workspace,
+        "revision": revision(journey),
+        "persona": report.persona,
+        "persona_rows": persona_rows(report.persona),
+        "cards": journey_map.stage_cards(journey),
+        "timeframes": timeframes(journey, report.observed),
+        "timeframe_ratio": formulas.timeframe_ratio(formulas.buyer_timeframe(days),
+                                                    formulas.customer_timeframe(days)),
+        "observed": report.observed is not None,
+        "comparison": _comparison(report.observed),
+        "data_quality": data_quality_line(report.observed),
+        "friction": ranked_moments(journey, "friction", report.votes),
+        "key": ranked_moments(journey, "key", report.votes),
+        "ranking_rule": RANKING_RULE,
+        "kind_labels": MOMENT_KIND_LABELS,
+        "kpis": kpi_table,
+        "kpis_untracked": untracked,
+        "status_rule": kpis.STATUS_RULE,
+        "scenarios": [{"name": s.name, "levers": _levers_text(s.levers)}
+                      for s in journey.scenarios],
+        "scenario_tables": tables,
+        "scenarios_skipped": skipped,
+        "emotion_svg": None,
+        "timeframe_svg": None,
+    }
+    if with_charts:
+        context["emotion_svg"] = _svg(journey_map.emotion_curve(journey, width=CHART_WIDTH,
+                                                                height=230))
+        context["timeframe_svg"] = _svg(charts.timeframe_chart(days))
+    return context
+
+
+def _comparison(observed: Mapping[str, Any] | None) -> list[dict[str, str]]:
+    """Estimated beside observed per stage and journey, as text (empty without a log)."""
+    if not observed:
+        return []
+    from .event_charts import comparison_rows, ratio_text
+
+    rows = []
+    for r in comparison_rows(observed):
+        ratio = r["observed ÷ estimated"]
+        rows.append({"name": r[""], "estimated": kpis.format_days(r["estimated (days)"]),
+                     "observed": kpis.format_days(r["observed (days)"]),
+                     "ratio": ratio_text(ratio) if ratio else "n/a",
+                     "flag": "differs more than 2×" if r["differs > 2×"] else ""})
+    return rows
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True)
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def render_html(reports: Sequence[JourneyReport], *, title: str, paper: str = "a4",
+                workspace: str | None = None, now: dt.datetime | None = None,
+                with_charts: bool = True) -> str:
+    """The report as one self-contained HTML document (inline CSS and SVG, no script).
+
+    ``workspace`` (a name) adds a contents list for a workspace report. ``paper`` ("a4" or
+    "letter") sets the page size used when the HTML is printed or turned into a PDF.
+    """
+    global _ENV
+    if paper not in PAPERS:
+        raise ValidationError(f"unknown paper {paper!r}; expected one of {', '.join(PAPERS)}")
+    _ENV = _ENV or _environment()
+    now = now or dt.datetime.now(dt.UTC)
+    return _ENV.get_template("report.html.j2").render(
+        title=title, workspace=workspace, paper=PAPERS[paper],
+        generated=now.strftime("%Y-%m-%d %H:%M UTC"),
+        journeys=[journey_context(r, with_charts=with_charts) for r in reports],
+        css=Markup(_ENV.loader.get_source(_ENV, "report.css")[0].replace(
+            "PAPER_SIZE", PAPERS[paper])),
+        stage_count=len(STAGES))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay the report's HTML out as a PDF with WeasyPrint (text stays text: selectable)."""
+    import weasyprint  # pango and friends: loaded only when a PDF is asked for
+
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+
+
+def build(store: Store, *, journey_id: int | None = None, workspace_id: int | None = None,
+          fmt: str = "pdf", paper: str = "a4", now: dt.datetime | None = None) -> bytes:
+    """The report of one journey or of every journey of a workspace, as PDF or HTML bytes.
+
+    Exactly one of ``journey_id`` and ``workspace_id``; ``fmt`` is "pdf" or "html" and
+    ``paper`` "a4" or "letter". Raises ValidationError for a bad choice, NotFoundError for
+    an unknown id.
+    """
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if (journey_id is None) == (workspace_id is None):
+        raise ValidationError("a report is of one journey or of one workspace: give one")
+    if journey_id is not None:
+        reports = [gather(store, journey_id)]
+        title, workspace = reports[0].journey.name, None
+    else:
+        workspace, reports = gather_workspace(store, workspace_id)
+        title = workspace
+    html = render_html(reports, title=title, paper=paper, workspace=workspace, now=now)
+    return html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+
+
+def file_name(title: str, fmt: str) -> str:
+    """A download name for a report: ``report-buying-a-family-car.pdf``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (title or "").lower()).strip("-")[:60] or "journey"
+    return f"report-{slug}.{fmt}"
+
+
+def format_for(path: str | pathlib.Path) -> str:
+    """"pdf" or "html" from a file name's suffix; ValidationError for anything else."""
+    suffix = pathlib.Path(path).suffix.lower().lstrip(".")
+    suffix = "html" if suffix == "htm" else suffix
+    if suffix not in FORMATS:
+        raise ValidationError(f"{path}: the report is written as .pdf or .html, not "
+                              f"{('.' + suffix) if suffix else 'a file without a suffix'}")
+    return suffix
