@@ -49,12 +49,13 @@ st.download_button(
          "with `python -m journey import FILE`.")
 paper = st.segmented_control("Report paper", list(report.PAPERS), default="a4", key="map_paper",
                              format_func=report.PAPERS.get) or "a4"
-for fmt, label in (("pdf", "⬇️ Workshop report (PDF)"), ("html", "⬇️ Workshop report (HTML)")):
+for fmt, label in (("pdf", "Workshop report (PDF)"), ("html", "Workshop report (HTML)")):
     st.download_button(label, data=lambda fmt=fmt: report.build(db, journey_id=journey_id, fmt=fmt,
                                                                 paper=paper),
                        file_name=report.file_name(journey.name, fmt), mime=report.MIME[fmt],
-                       key=f"map_report_{fmt}", on_click="ignore", help=report.BUTTON_HELP)
-st.download_button("⬇️ Mermaid journey diagram", data=lambda: mermaid.export(db, journey_id),
+                       key=f"map_report_{fmt}", on_click="ignore", help=report.BUTTON_HELP,
+                       icon=":material/download:")
+st.download_button("Mermaid journey diagram", icon=":material/download:", data=lambda: mermaid.export(db, journey_id),
                    file_name=f"{journey_map.file_stem(journey)}.mmd", mime="text/plain",
                    key="map_mermaid", on_click="ignore", help=mermaid.BUTTON_HELP)
 

@@ -28,6 +28,9 @@ def run_and_kill(db_path: pathlib.Path, journey_id: int, n: int, after: float) -
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
+    started = time.monotonic()  # the clock starts at the first reported edit, not at the
+    while not lines and proc.poll() is None and time.monotonic() - started < 60:  # imports
+        time.sleep(0.01)
     time.sleep(after)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

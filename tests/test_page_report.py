@@ -23,8 +23,8 @@ def buttons(page: str, **query) -> dict:
 
 def test_the_map_page_offers_the_report_as_pdf_and_html_and_the_mermaid_text(app_env):
     found = buttons("4_Journey_map.py", journey=1)
-    wanted = ["⬇️ Workshop report (PDF)", "⬇️ Workshop report (HTML)",
-              "⬇️ Mermaid journey diagram"]
+    wanted = ["Workshop report (PDF)", "Workshop report (HTML)",
+              "Mermaid journey diagram"]
 
     assert set(wanted) <= set(found)
     assert all(found[label].deferred_file_id and not found[label].url for label in wanted)
@@ -32,6 +32,6 @@ def test_the_map_page_offers_the_report_as_pdf_and_html_and_the_mermaid_text(app
 
 def test_the_present_page_offers_the_report_built_only_when_clicked(app_env):
     found = buttons("9_Present.py", journey=1)
-    button = found["⬇️ Workshop report (PDF)"]
+    button = found["Workshop report (PDF)"]
 
     assert button.deferred_file_id and not button.url
