@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import pathlib
 import sys
 from collections.abc import Callable, Sequence
@@ -201,14 +200,10 @@ def _lever_changes(pairs: Sequence[str]) -> dict[str, float]:
             value = float(text)
         except ValueError:
             raise ValidationError(f"--set {pair!r}: {text.strip()!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ValidationError(f"--set {pair!r}: {text.strip()!r} is not a finite number")
-        info = formulas.LEVER_INFO[name]
-        high = info.max if info.unit == "share" else math.inf
-        if not info.min <= value <= high:
-            span = f"{info.min:g}..{high:g}" if info.unit == "share" else f"at least {info.min:g}"
-            raise ValidationError(f"--set {pair!r}: {name} must be {span}")
-        changes[name] = value
+        try:
+            changes[name] = formulas.check_lever(name, value)
+        except ValueError as e:
+            raise ValidationError(f"--set {pair!r}: {e}") from None
     return changes
 
 
@@ -222,7 +217,7 @@ def cmd_whatif(args: argparse.Namespace, store: Store) -> int:
         raise ValidationError(f"journey {args.journey}: {e}") from None
     if args.json:
         print(json.dumps({"journey": args.journey, "levers": levers.as_dict(),
-                          "outputs": outcome.as_dict()}, indent=2))
+                          "outputs": outcome.as_dict()}, indent=2, allow_nan=False))
         return 0
     print(f"journey {args.journey}" + (f" with {', '.join(args.changes)}" if changes else ""))
     width = max(len(info.label) for info in formulas.OUTPUT_INFO.values())

@@ -32,7 +32,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from journey.model import BUYER_STAGES, STAGES
+from journey.model import (
+    BUYER_STAGES,
+    MAX_DAYS,
+    MAX_MONEY,
+    MAX_PEOPLE,
+    MAX_PURCHASES,
+    STAGES,
+)
 
 if TYPE_CHECKING:
     from journey.model import Journey
@@ -434,12 +441,18 @@ def levers_from_journey(journey: Journey) -> Levers:
         "period_days",
     ):
         values[name] = float(getattr(a, name))
+    # a database from before the limits may hold more than a lever takes: clamp it
+    values = {k: min(max(v, LEVER_INFO[k].min), LEVER_INFO[k].limit) for k, v in values.items()}
     return Levers(**values)
 
 
 @dataclass(frozen=True)
 class LeverInfo:
-    """How to present a lever: its label, unit and a slider's default range."""
+    """How to present a lever: its label, unit and a slider's default range.
+
+    ``max`` is where a slider ends by default; :attr:`limit` is the largest value the lever
+    may take anywhere (page, command line, import), from the model's limits.
+    """
 
     label: str
     unit: str  # people, share, days, money or purchases
@@ -447,6 +460,15 @@ class LeverInfo:
     max: float
     step: float
     help: str = ""
+
+    @property
+    def limit(self) -> float:
+        return LEVER_LIMITS[self.unit]
+
+
+#: The hard upper limit of a lever, by unit (the same limits the model validates).
+LEVER_LIMITS: dict[str, float] = {"share": 1.0, "people": MAX_PEOPLE, "money": MAX_MONEY,
+                                  "purchases": MAX_PURCHASES, "days": MAX_DAYS}
 
 
 LEVER_INFO: dict[str, LeverInfo] = {
@@ -515,10 +537,20 @@ def slider_range(name: str, value: float) -> tuple[float, float, float]:
         return info.min, info.max, info.step
     high, step = info.max, info.step
     if value is not None and math.isfinite(value) and 2 * value > high:
-        high = _nice_ceiling(2 * value)
+        high = min(_nice_ceiling(2 * min(value, info.limit)), info.limit)
         if info.unit in ("people", "money"):
             step = max(step, _nice_ceiling(high / 1000))
     return info.min, high, step
+
+
+def check_lever(name: str, value: float) -> float:
+    """``value`` if it is a finite number within the lever's range, else ValueError saying so."""
+    info = LEVER_INFO[_check_lever(name)]
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: {value!r} is not a finite number")
+    if not info.min <= value <= info.limit:
+        raise ValueError(f"{name} must be {info.min:g}..{info.limit:g}")
+    return value
 
 
 def apply(levers: Levers, changes: Mapping[str, float]) -> Levers:
@@ -684,7 +716,7 @@ def whatif(levers: Levers) -> Outcome:
     durations = [getattr(v, f"duration_{s}") for s in STAGES]
     buyer_days = buyer_timeframe(durations)
     customer_days = customer_timeframe(durations)
-    return Outcome(
+    return _finite(Outcome(
         leads=reached[1],
         customers=new_customers,
         revenue=period_revenue,
@@ -703,7 +735,13 @@ def whatif(levers: Levers) -> Outcome:
         buyer_timeframe_days=buyer_days,
         customer_timeframe_days=customer_days,
         timeframe_ratio=timeframe_ratio(buyer_days, customer_days),
-    )
+    ))
+
+
+def _finite(outcome: Outcome) -> Outcome:
+    """The outcome with any NaN or infinite figure made None (undefined), as promised above."""
+    return Outcome(**{k: None if v is not None and not math.isfinite(v) else v
+                      for k, v in outcome.as_dict().items()})
 
 
 # ---------------------------------------------------------------------------- sensitivity

@@ -72,9 +72,11 @@ def test_the_table_shows_each_output_formatted_as_on_the_page(seeded_db):
     ("retention", "expected LEVER=VALUE"),
     ("retention=high", "'high' is not a number"),
     ("retention=1.5", "retention must be 0..1"),
-    ("spend=-5", "spend must be at least 0"),
-    ("entrants=inf", "'inf' is not a finite number"),
-    ("period_days=0", "period_days must be at least 1"),
+    ("spend=-5", "spend must be 0..1e+12"),
+    ("entrants=inf", "entrants: inf is not a finite number"),
+    ("period_days=0", "period_days must be 1..36525"),
+    ("entrants=1e308", "entrants must be 0..1e+12"),
+    ("duration_awareness=1e6", "duration_awareness must be 0..36525"),
 ])
 def test_a_bad_lever_exits_with_status_2_and_says_what_is_wrong(seeded_db, change, message):
     result = cli("whatif", "--journey", "1", "--set", change, "--json", db=seeded_db)
