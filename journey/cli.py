@@ -84,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--journey", type=int, metavar="ID", required=True,
                    help="the journey whose stages and assumptions are the starting levers")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", dest="changes",
-                   help="change one lever (repeatable), e.g. --set retention=0.8; levers: "
-                        + ", ".join(formulas.LEVER_NAMES))
+                   help="change one lever (repeatable), e.g. --set retention=0.8 (--set spend= "
+                        "means no spend entered); levers: " + ", ".join(formulas.LEVER_NAMES))
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command("backup", cmd_backup, "Copy the database with SQLite's online backup "
@@ -185,7 +185,7 @@ def cmd_restore(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def _lever_changes(pairs: Sequence[str]) -> dict[str, float]:
+def _lever_changes(pairs: Sequence[str]) -> dict[str, float | None]:
     """``["retention=0.8"]`` -> ``{"retention": 0.8}``, checked against each lever's range."""
     changes = {}
     for pair in pairs:
@@ -196,6 +196,9 @@ def _lever_changes(pairs: Sequence[str]) -> dict[str, float]:
         if name not in formulas.LEVER_INFO:
             raise ValidationError(f"--set {pair!r}: unknown lever {name!r}; valid levers: "
                                   f"{', '.join(formulas.LEVER_NAMES)}")
+        if name == "spend" and not text.strip():  # --set spend= : not entered
+            changes[name] = None
+            continue
         try:
             value = float(text)
         except ValueError:

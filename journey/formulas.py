@@ -281,19 +281,25 @@ def clv_discounted(
     return m + later if include_first_purchase else later
 
 
-def cac(spend: float, new_customers: float) -> float | None:
+def cac(spend: float | None, new_customers: float) -> float | None:
     """Customer acquisition cost: spend / new customers.
 
-    None when there are no new customers, and None when the spend is 0: a spend of 0 means none
-    was entered, and a CAC of 0 would make LTV:CAC infinite and payback instant.
+    None when there are no new customers, and None when no spend was entered (``None``). A
+    spend of 0 is a CAC of 0 (customers who cost nothing to acquire); LTV:CAC is then
+    undefined and the payback immediate (0).
     """
-    if not spend:
+    if spend is None:
         return None
     return _ratio(spend, new_customers)
 
 
-def roi(margin_revenue: float, spend: float) -> float | None:
-    """Return on investment: (margin revenue - spend) / spend, as a share; None when spend is 0."""
+def roi(margin_revenue: float, spend: float | None) -> float | None:
+    """Return on investment: (margin revenue - spend) / spend, as a share.
+
+    None when no spend was entered and when it is 0 (a return on nothing invested).
+    """
+    if spend is None:
+        return None
     return _ratio(margin_revenue - spend, spend)
 
 
@@ -405,10 +411,10 @@ class Levers:
     margin: float = 0.3
     retention: float = 0.0
     discount_rate: float = 0.1
-    spend: float = 0.0
+    spend: float | None = None  # None: not entered
     period_days: float = 365.0
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | None]:
         """The levers as ``{name: value}``, in declaration order."""
         return dataclasses.asdict(self)
 
@@ -440,9 +446,11 @@ def levers_from_journey(journey: Journey) -> Levers:
         "spend",
         "period_days",
     ):
-        values[name] = float(getattr(a, name))
+        value = getattr(a, name)
+        values[name] = None if value is None else float(value)
     # a database from before the limits may hold more than a lever takes: clamp it
-    values = {k: min(max(v, LEVER_INFO[k].min), LEVER_INFO[k].limit) for k, v in values.items()}
+    values = {k: v if v is None else min(max(v, LEVER_INFO[k].min), LEVER_INFO[k].limit)
+              for k, v in values.items()}
     return Levers(**values)
 
 
@@ -554,10 +562,16 @@ def check_lever(name: str, value: float) -> float:
 
 
 def apply(levers: Levers, changes: Mapping[str, float]) -> Levers:
-    """A copy of ``levers`` with ``changes`` applied; ValueError naming an unknown lever."""
-    for name in changes:
+    """A copy of ``levers`` with ``changes`` applied; ValueError naming an unknown lever.
+
+    ``spend`` may be changed to None (not entered); every other lever takes a number.
+    """
+    for name, value in changes.items():
         _check_lever(name)
-    return dataclasses.replace(levers, **{k: float(v) for k, v in changes.items()})
+        if value is None and name != "spend":
+            raise ValueError(f"{name} needs a number")
+    return dataclasses.replace(levers, **{k: None if v is None else float(v)
+                                          for k, v in changes.items()})
 
 
 @dataclass(frozen=True)
@@ -627,14 +641,15 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
         "CAC",
         "money",
         ",.2f",
-        "Customer acquisition cost = acquisition spend ÷ new customers "
-        "(undefined when either is 0).",
+        "Customer acquisition cost = acquisition spend ÷ new customers (undefined without "
+        "new customers or when no spend is entered; a spend of 0 gives a CAC of 0).",
     ),
     "roi": OutputInfo(
         "ROI",
         "share",
         ".1%",
-        "(Margin per period − acquisition spend) ÷ acquisition spend (undefined when spend is 0).",
+        "(Margin per period − acquisition spend) ÷ acquisition spend (undefined when no "
+        "spend is entered or it is 0).",
     ),
     "expected_lifetime_periods": OutputInfo(
         "Expected lifetime",
@@ -661,13 +676,14 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
         "LTV:CAC",
         "ratio",
         ",.1f",
-        "CLV (undiscounted) ÷ CAC.",
+        "CLV (undiscounted) ÷ CAC (undefined when the CAC is 0 or undefined).",
     ),
     "payback_days": OutputInfo(
         "CAC payback",
         "days",
         ",.0f",
-        "CAC ÷ (order value × purchases per period × margin) periods × days per period.",
+        "CAC ÷ (order value × purchases per period × margin) periods × days per period "
+        "(0 when the spend is 0, undefined when no spend is entered).",
     ),
     "buyer_timeframe_days": OutputInfo(
         "Buyer-journey timeframe",
@@ -780,6 +796,8 @@ def sensitivity(levers: Levers, output: str, step: float = 0.1) -> list[Sensitiv
     rows = []
     for name in SENSITIVITY_LEVERS:
         value = getattr(levers, name)
+        if value is None:  # not entered (spend): nothing to move
+            continue
         low, high = value * (1 - step), value * (1 + step)
         if LEVER_INFO[name].unit == "share":
             low, high = min(max(low, 0.0), 1.0), min(max(high, 0.0), 1.0)

@@ -292,7 +292,7 @@ class Assumptions:
     margin: float = 0.3  # gross margin, 0..1
     retention: float = 0.0  # share of customers kept from one period to the next, 0..1
     discount_rate: float = 0.1  # per period, 0..1
-    spend: float = 0.0  # acquisition spend per period
+    spend: float | None = None  # acquisition spend per period; None: not entered
     period_days: float = 365.0  # one period, in days
 
     def as_dict(self) -> dict[str, float]:
@@ -418,7 +418,7 @@ def validate_assumptions(a: Assumptions) -> None:
     check_number(a.margin, "margin", low=0, high=1)
     check_number(a.retention, "retention", low=0, high=1)
     check_number(a.discount_rate, "discount_rate", low=0, high=1)
-    check_number(a.spend, "spend", low=0, high=MAX_MONEY)
+    check_number(a.spend, "spend", low=0, high=MAX_MONEY, optional=True)
     check_number(a.period_days, "period_days", low=1, high=MAX_DAYS)
 
 

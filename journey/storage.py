@@ -263,6 +263,24 @@ def m002_event_datasets(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_spend_not_entered(db: Database) -> None:
+    """Acquisition spend may be NULL: "not entered" (CAC, ROI undefined) differs from 0.
+
+    SQLite cannot drop a NOT NULL with ALTER TABLE; removing the constraint from the stored
+    CREATE TABLE text is the documented way for a change that leaves every row as it is
+    (sqlite.org/lang_altertable.html, "making other kinds of table schema changes"). Until
+    now a spend of 0 meant none was entered, so those rows become NULL.
+    """
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema=ON")
+    db.execute("UPDATE sqlite_master SET sql = replace(sql, 'spend REAL NOT NULL DEFAULT 0', "
+               "'spend REAL') WHERE type = 'table' AND name = 'journeys'")
+    db.execute(f"PRAGMA schema_version={version + 1}")
+    db.execute("PRAGMA writable_schema=OFF")
+    db.execute("UPDATE journeys SET spend = NULL WHERE spend = 0")
+
+
 # ---------------------------------------------------------------------------- helpers
 
 

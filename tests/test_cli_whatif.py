@@ -47,7 +47,14 @@ def test_several_levers_can_be_set_and_undefined_outputs_are_null(seeded_db):
     levers = engine(seeded_db, 2, {"spend": 0, "order_value": 10000,
                                    "conversion_decision": 0.5})
     assert out["outputs"] == formulas.whatif(levers).as_dict()
-    assert out["outputs"]["cac"] is None and out["outputs"]["roi"] is None
+    assert out["outputs"]["cac"] == 0 and out["outputs"]["roi"] is None
+
+
+def test_spend_can_be_set_to_not_entered_and_then_cac_is_null(seeded_db):
+    out = json.loads(cli("whatif", "--journey", "2", "--set", "spend=", "--json",
+                         db=seeded_db).stdout)
+    assert out["levers"]["spend"] is None
+    assert out["outputs"]["cac"] is None and out["outputs"]["payback_days"] is None
 
 
 def test_without_changes_the_outputs_are_the_journeys_own(seeded_db):
