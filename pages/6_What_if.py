@@ -26,6 +26,7 @@ DELTA_COLOURS = {"cac": "inverse", "payback_days": "inverse", "buyer_timeframe_d
                  "customer_timeframe_days": "off", "timeframe_ratio": "off"}
 state = st.session_state
 
+
 def back_to_the_journey() -> None:
     for name, value in baseline.as_dict().items():
         state[f"lever_{name}"] = 0.0 if value is None else value
