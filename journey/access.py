@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 EDITOR = "editor"
@@ -56,20 +57,36 @@ def parse_list(raw: str | None) -> set[str]:
     return {part.strip().lower() for part in (raw or "").split(",") if part.strip()}
 
 
+class TooManyAttempts(Exception):
+    """A sign-in attempt refused unchecked: too many from this client are in flight."""
+
+
 @dataclass
 class Throttle:
-    """Slows down guessing: after ``free`` failures each attempt waits twice as long.
+    """Slows down guessing, however many sessions guess at once.
 
-    Failures are counted per client key and for the whole process; the longer wait wins.
-    ``clock`` and ``sleep`` are injectable for tests.
+    Each attempt first reserves a time slot (:meth:`reserve`), before anything sleeps, so
+    parallel sessions from one client queue behind each other instead of all waiting the same
+    delay side by side. After ``free`` failures, consecutive attempts of a client are at least
+    ``base_delay x 2^(n - free)`` seconds apart (n: its recent failures plus the attempts
+    still in flight, so a burst is counted at once), at most ``max_delay``. An attempt whose
+    slot would be more than ``max_delay`` away is refused at once without checking the
+    password, which caps the attempts in flight. The whole process is throttled the same way
+    with every fifth failure, so new clients do not reset it.
+
+    The wait is measured from the client's last attempt, not added to it: whoever comes after
+    a pause (the right password after someone else's failures) waits only what is left of the
+    spacing, not the full delay again. ``clock`` is injectable for tests.
     """
 
     free: int = 3
     base_delay: float = 1.0
     max_delay: float = 30.0
     window: float = 15 * 60.0
-    clock: callable = time.monotonic
+    clock: Callable[[], float] = time.monotonic
     _failures: dict[str, list[float]] = field(default_factory=dict)
+    _in_flight: dict[str, list[float]] = field(default_factory=dict)
+    _next_slot: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _recent(self, key: str) -> int:
@@ -78,20 +95,72 @@ class Throttle:
         self._failures[key] = times
         return len(times)
 
-    def delay(self, client: str) -> float:
-        """Seconds to wait before checking the next attempt from ``client``."""
-        with self._lock:
-            count = max(self._recent(client), self._recent("*") // 5)
+    def _pending(self, key: str) -> list[float]:
+        """Attempts reserved but not yet reported (forgotten after 2 x max_delay + 60 s)."""
+        now = self.clock()
+        pending = [t for t in self._in_flight.get(key, []) if now - t < 2 * self.max_delay + 60]
+        self._in_flight[key] = pending
+        return pending
+
+    def _spacing(self, count: int) -> float:
         if count < self.free:
             return 0.0
         return min(self.max_delay, self.base_delay * 2 ** (count - self.free))
 
-    def failed(self, client: str) -> None:
+    def reserve(self, client: str) -> float | None:
+        """Count an attempt from ``client`` now; the seconds it must wait before the password
+        is checked, or None when it is refused without a check (too many in flight)."""
         with self._lock:
             now = self.clock()
+            keys = {client: 1, "*": 5}
+            starts = {k: max(now, self._next_slot.get(k, now)) for k in keys}
+            start = max(starts.values())
+            if start - now > self.max_delay:
+                return None
+            for key, per in keys.items():
+                pending = self._pending(key)
+                count = (self._recent(key) + len(pending) + 1) // per
+                self._next_slot[key] = start + self._spacing(count)
+                pending.append(now)
+            return start - now
+
+    def attempt(self, client: str, check: Callable[[], str | None],
+                sleep: Callable[[float], None] = time.sleep) -> str | None:
+        """One sign-in attempt: reserve a slot, wait for it, run ``check`` (the role the
+        password opens, or None) and report the outcome. Raises TooManyAttempts, without
+        running ``check``, when too many attempts from this client are already in flight."""
+        wait = self.reserve(client)
+        if wait is None:
+            raise TooManyAttempts("Too many sign-in attempts right now. Wait half a minute "
+                                  "and try again.")
+        sleep(wait)
+        role = check()
+        (self.failed if role is None else self.succeeded)(client)
+        return role
+
+    def _resolved(self, client: str) -> None:
+        for key in (client, "*"):
+            pending = self._pending(key)
+            if pending:
+                pending.pop(0)
+
+    def delay(self, client: str) -> float:
+        """Seconds the next attempt from ``client`` would wait now (without reserving it)."""
+        with self._lock:
+            now = self.clock()
+            return max(0.0, *(self._next_slot.get(k, now) - now for k in (client, "*")))
+
+    def failed(self, client: str) -> None:
+        """Report that the reserved attempt from ``client`` had a wrong password."""
+        with self._lock:
+            now = self.clock()
+            self._resolved(client)
             self._failures.setdefault(client, []).append(now)
             self._failures.setdefault("*", []).append(now)
 
     def succeeded(self, client: str) -> None:
+        """Report a right password: the client's own failures are forgotten."""
         with self._lock:
+            self._resolved(client)
             self._failures.pop(client, None)
+            self._next_slot.pop(client, None)

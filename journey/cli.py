@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import pathlib
 import sys
 from collections.abc import Callable, Sequence
@@ -85,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--journey", type=int, metavar="ID", required=True,
                    help="the journey whose stages and assumptions are the starting levers")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", dest="changes",
-                   help="change one lever (repeatable), e.g. --set retention=0.8; levers: "
-                        + ", ".join(formulas.LEVER_NAMES))
+                   help="change one lever (repeatable), e.g. --set retention=0.8 (--set spend= "
+                        "means no spend entered); levers: " + ", ".join(formulas.LEVER_NAMES))
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command("backup", cmd_backup, "Copy the database with SQLite's online backup "
@@ -187,7 +186,7 @@ def cmd_restore(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def _lever_changes(pairs: Sequence[str]) -> dict[str, float]:
+def _lever_changes(pairs: Sequence[str]) -> dict[str, float | None]:
     """``["retention=0.8"]`` -> ``{"retention": 0.8}``, checked against each lever's range."""
     changes = {}
     for pair in pairs:
@@ -198,18 +197,17 @@ def _lever_changes(pairs: Sequence[str]) -> dict[str, float]:
         if name not in formulas.LEVER_INFO:
             raise ValidationError(f"--set {pair!r}: unknown lever {name!r}; valid levers: "
                                   f"{', '.join(formulas.LEVER_NAMES)}")
+        if name == "spend" and not text.strip():  # --set spend= : not entered
+            changes[name] = None
+            continue
         try:
             value = float(text)
         except ValueError:
             raise ValidationError(f"--set {pair!r}: {text.strip()!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ValidationError(f"--set {pair!r}: {text.strip()!r} is not a finite number")
-        info = formulas.LEVER_INFO[name]
-        high = info.max if info.unit == "share" else math.inf
-        if not info.min <= value <= high:
-            span = f"{info.min:g}..{high:g}" if info.unit == "share" else f"at least {info.min:g}"
-            raise ValidationError(f"--set {pair!r}: {name} must be {span}")
-        changes[name] = value
+        try:
+            changes[name] = formulas.check_lever(name, value)
+        except ValueError as e:
+            raise ValidationError(f"--set {pair!r}: {e}") from None
     return changes
 
 
@@ -223,7 +221,7 @@ def cmd_whatif(args: argparse.Namespace, store: Store) -> int:
         raise ValidationError(f"journey {args.journey}: {e}") from None
     if args.json:
         print(json.dumps({"journey": args.journey, "levers": levers.as_dict(),
-                          "outputs": outcome.as_dict()}, indent=2))
+                          "outputs": outcome.as_dict()}, indent=2, allow_nan=False))
         return 0
     print(f"journey {args.journey}" + (f" with {', '.join(args.changes)}" if changes else ""))
     width = max(len(info.label) for info in formulas.OUTPUT_INFO.values())

@@ -16,9 +16,7 @@ but for ``exported_at``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import pathlib
 import stat
@@ -28,6 +26,7 @@ from typing import Any
 
 import jsonschema
 
+from . import csvsafe
 from .model import (
     ASSUMPTION_FIELDS,
     STAGES,
@@ -154,13 +153,125 @@ def load_document(source: str | pathlib.Path | bytes, *, name: str | None = None
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise ValidationError(_too_big(name, len(raw)))
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        doc = json.loads(text, object_pairs_hook=_Object, parse_int=_parse_int,
+                         parse_constant=_Constant)
     except UnicodeDecodeError:
         raise ValidationError(f"{name}: not UTF-8 text") from None
     except json.JSONDecodeError as e:
         raise ValidationError(f"{name}: not valid JSON: {e.msg} at line {e.lineno}, "
                               f"column {e.colno}") from None
+    except RecursionError:
+        line, column = _too_deep_at(text)
+        raise ValidationError(f"{name}: nested more than {MAX_DEPTH} levels deep at line "
+                              f"{line}, column {column}") from None
+    try:
+        check_values(doc)
+    except ValidationError as e:
+        raise in_file(e, name) from None
     return doc
+
+
+def in_file(error: ValidationError, name: str) -> ValidationError:
+    """``error`` with the file's name in front (once), for messages about an uploaded file."""
+    if str(error).startswith(f"{name}: "):
+        return error
+    return ValidationError(error.message, f"{name}: {error.path}" if error.path else name)
+
+
+# ---------------------------------------------------------------------------- raw JSON values
+# What json.loads accepts but a document may not hold: objects with a key twice, integers
+# beyond SQLite's 64 bits (or with thousands of digits, which Python refuses to convert),
+# NaN and Infinity, lone surrogates (not text, SQLite cannot store them) and deep nesting.
+
+MAX_DEPTH = 64
+INT64 = (-(2**63), 2**63 - 1)
+
+
+class _Object(dict):
+    """A JSON object that remembers the first key it held twice."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]):
+        super().__init__(pairs)
+        self.duplicate = None
+        if len(self) != len(pairs):
+            seen: set[str] = set()
+            self.duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))
+
+
+class _BigInt(str):
+    """An integer literal too long to convert (kept as its text, refused by check_values)."""
+
+
+class _Constant(str):
+    """``NaN``, ``Infinity`` or ``-Infinity``: JavaScript, not JSON numbers."""
+
+
+def _parse_int(text: str) -> int | _BigInt:
+    return _BigInt(text) if len(text) > 30 else int(text)
+
+
+def check_values(doc: Any) -> None:
+    """Refuse what JSON allows but a document may not hold, naming the field's path.
+
+    Walks the document without recursion: nesting deeper than :data:`MAX_DEPTH`, an object
+    with a key twice, an integer outside SQLite's 64-bit range, ``NaN``/``Infinity``, or text
+    with a lone surrogate raise ValidationError.
+    """
+    stack: list[tuple[Any, tuple, int]] = [(doc, (), 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValidationError(f"nested more than {MAX_DEPTH} levels deep",
+                                  _path(where[:3]) + "…")
+        if isinstance(value, _BigInt):
+            raise ValidationError(f"the integer with {len(value.lstrip('-')):,} digits is too "
+                                  "large (at most 64 bits)", _path(where))
+        if isinstance(value, _Constant):
+            raise ValidationError(f"{value} is not a number JSON allows", _path(where))
+        if isinstance(value, int) and not isinstance(value, bool) and not (
+                INT64[0] <= value <= INT64[1]):
+            raise ValidationError(f"the integer {str(value)[:12]}… is too large (at most "
+                                  "64 bits)", _path(where))
+        if isinstance(value, str):
+            _check_text(value, where)
+        elif isinstance(value, dict):
+            if getattr(value, "duplicate", None) is not None:
+                raise ValidationError(f"the key {value.duplicate!r} appears twice",
+                                      _path(where))
+            for key, item in value.items():
+                _check_text(key, where)
+                stack.append((item, (*where, key), depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, (*where, i), depth + 1) for i, item in enumerate(value))
+
+
+def _too_deep_at(text: str) -> tuple[int, int]:
+    """Line and column of the first bracket that opens level ``MAX_DEPTH + 1`` (1-based)."""
+    depth, in_string, escaped = 0, False, False
+    for i, char in enumerate(text):
+        if in_string:
+            escaped, in_string = (not escaped and char == "\\"), in_string and (
+                escaped or char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, i) + 1
+                return line, i - (text.rfind("\n", 0, i) + 1) + 1
+        elif char in "]}":
+            depth -= 1
+    return 1, 1
+
+
+def _check_text(text: str, where: tuple) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        bad = text[e.start]
+        raise ValidationError(f"text with a lone surrogate (\\u{ord(bad):04x}) is not valid "
+                              "text", _path(where)) from None
 
 
 def _too_big(name: str, size: int) -> str:
@@ -170,6 +281,7 @@ def _too_big(name: str, size: int) -> str:
 
 def parse_document(doc: Any) -> Parsed:
     """Check a whole document and turn it into dataclasses, or raise ValidationError."""
+    check_values(doc)
     if not isinstance(doc, dict):
         raise ValidationError(f"expected a JSON object at the top, got {_kind(doc)}")
     if doc.get("format") != FORMAT:
@@ -308,11 +420,7 @@ def _kind(value: Any) -> str:
 
 
 def _csv(header: list[str], rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return csvsafe.to_csv(header, rows)
 
 
 def stages_csv(j: Journey) -> str:

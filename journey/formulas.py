@@ -33,7 +33,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journey import formatting
-from journey.model import BUYER_STAGES, STAGES
+from journey.model import (
+    BUYER_STAGES,
+    MAX_DAYS,
+    MAX_MONEY,
+    MAX_PEOPLE,
+    MAX_PURCHASES,
+    STAGES,
+)
 
 if TYPE_CHECKING:
     from journey.model import Journey
@@ -275,19 +282,25 @@ def clv_discounted(
     return m + later if include_first_purchase else later
 
 
-def cac(spend: float, new_customers: float) -> float | None:
+def cac(spend: float | None, new_customers: float) -> float | None:
     """Customer acquisition cost: spend / new customers.
 
-    None when there are no new customers, and None when the spend is 0: a spend of 0 means none
-    was entered, and a CAC of 0 would make LTV:CAC infinite and payback instant.
+    None when there are no new customers, and None when no spend was entered (``None``). A
+    spend of 0 is a CAC of 0 (customers who cost nothing to acquire); LTV:CAC is then
+    undefined and the payback immediate (0).
     """
-    if not spend:
+    if spend is None:
         return None
     return _ratio(spend, new_customers)
 
 
-def roi(margin_revenue: float, spend: float) -> float | None:
-    """Return on investment: (margin revenue - spend) / spend, as a share; None when spend is 0."""
+def roi(margin_revenue: float, spend: float | None) -> float | None:
+    """Return on investment: (margin revenue - spend) / spend, as a share.
+
+    None when no spend was entered and when it is 0 (a return on nothing invested).
+    """
+    if spend is None:
+        return None
     return _ratio(margin_revenue - spend, spend)
 
 
@@ -399,10 +412,10 @@ class Levers:
     margin: float = 0.3
     retention: float = 0.0
     discount_rate: float = 0.1
-    spend: float = 0.0
+    spend: float | None = None  # None: not entered
     period_days: float = 365.0
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | None]:
         """The levers as ``{name: value}``, in declaration order."""
         return dataclasses.asdict(self)
 
@@ -434,13 +447,21 @@ def levers_from_journey(journey: Journey) -> Levers:
         "spend",
         "period_days",
     ):
-        values[name] = float(getattr(a, name))
+        value = getattr(a, name)
+        values[name] = None if value is None else float(value)
+    # a database from before the limits may hold more than a lever takes: clamp it
+    values = {k: v if v is None else min(max(v, LEVER_INFO[k].min), LEVER_INFO[k].limit)
+              for k, v in values.items()}
     return Levers(**values)
 
 
 @dataclass(frozen=True)
 class LeverInfo:
-    """How to present a lever: its label, unit and a slider's default range."""
+    """How to present a lever: its label, unit and a slider's default range.
+
+    ``max`` is where a slider ends by default; :attr:`limit` is the largest value the lever
+    may take anywhere (page, command line, import), from the model's limits.
+    """
 
     label: str
     unit: str  # people, share, days, money or purchases
@@ -448,6 +469,15 @@ class LeverInfo:
     max: float
     step: float
     help: str = ""
+
+    @property
+    def limit(self) -> float:
+        return LEVER_LIMITS[self.unit]
+
+
+#: The hard upper limit of a lever, by unit (the same limits the model validates).
+LEVER_LIMITS: dict[str, float] = {"share": 1.0, "people": MAX_PEOPLE, "money": MAX_MONEY,
+                                  "purchases": MAX_PURCHASES, "days": MAX_DAYS}
 
 
 LEVER_INFO: dict[str, LeverInfo] = {
@@ -516,17 +546,33 @@ def slider_range(name: str, value: float) -> tuple[float, float, float]:
         return info.min, info.max, info.step
     high, step = info.max, info.step
     if value is not None and math.isfinite(value) and 2 * value > high:
-        high = _nice_ceiling(2 * value)
+        high = min(_nice_ceiling(2 * min(value, info.limit)), info.limit)
         if info.unit in ("people", "money"):
             step = max(step, _nice_ceiling(high / 1000))
     return info.min, high, step
 
 
+def check_lever(name: str, value: float) -> float:
+    """``value`` if it is a finite number within the lever's range, else ValueError saying so."""
+    info = LEVER_INFO[_check_lever(name)]
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: {value!r} is not a finite number")
+    if not info.min <= value <= info.limit:
+        raise ValueError(f"{name} must be {info.min:g}..{info.limit:g}")
+    return value
+
+
 def apply(levers: Levers, changes: Mapping[str, float]) -> Levers:
-    """A copy of ``levers`` with ``changes`` applied; ValueError naming an unknown lever."""
-    for name in changes:
+    """A copy of ``levers`` with ``changes`` applied; ValueError naming an unknown lever.
+
+    ``spend`` may be changed to None (not entered); every other lever takes a number.
+    """
+    for name, value in changes.items():
         _check_lever(name)
-    return dataclasses.replace(levers, **{k: float(v) for k, v in changes.items()})
+        if value is None and name != "spend":
+            raise ValueError(f"{name} needs a number")
+    return dataclasses.replace(levers, **{k: None if v is None else float(v)
+                                          for k, v in changes.items()})
 
 
 @dataclass(frozen=True)
@@ -596,14 +642,15 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
         "CAC",
         "money",
         ",.2f",
-        "Customer acquisition cost = acquisition spend ÷ new customers "
-        "(undefined when either is 0).",
+        "Customer acquisition cost = acquisition spend ÷ new customers (undefined without "
+        "new customers or when no spend is entered; a spend of 0 gives a CAC of 0).",
     ),
     "roi": OutputInfo(
         "ROI",
         "share",
         ".1%",
-        "(Margin per period − acquisition spend) ÷ acquisition spend (undefined when spend is 0).",
+        "(Margin per period − acquisition spend) ÷ acquisition spend (undefined when no "
+        "spend is entered or it is 0).",
     ),
     "expected_lifetime_periods": OutputInfo(
         "Expected lifetime",
@@ -630,13 +677,14 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
         "LTV:CAC",
         "ratio",
         ",.1f",
-        "CLV (undiscounted) ÷ CAC.",
+        "CLV (undiscounted) ÷ CAC (undefined when the CAC is 0 or undefined).",
     ),
     "payback_days": OutputInfo(
         "CAC payback",
         "days",
         ",.0f",
-        "CAC ÷ (order value × purchases per period × margin) periods × days per period.",
+        "CAC ÷ (order value × purchases per period × margin) periods × days per period "
+        "(0 when the spend is 0, undefined when no spend is entered).",
     ),
     "buyer_timeframe_days": OutputInfo(
         "Buyer-journey timeframe",
@@ -686,7 +734,7 @@ def whatif(levers: Levers) -> Outcome:
     durations = [getattr(v, f"duration_{s}") for s in STAGES]
     buyer_days = buyer_timeframe(durations)
     customer_days = customer_timeframe(durations)
-    return Outcome(
+    return _finite(Outcome(
         leads=reached[1],
         customers=new_customers,
         revenue=period_revenue,
@@ -705,7 +753,13 @@ def whatif(levers: Levers) -> Outcome:
         buyer_timeframe_days=buyer_days,
         customer_timeframe_days=customer_days,
         timeframe_ratio=timeframe_ratio(buyer_days, customer_days),
-    )
+    ))
+
+
+def _finite(outcome: Outcome) -> Outcome:
+    """The outcome with any NaN or infinite figure made None (undefined), as promised above."""
+    return Outcome(**{k: None if v is not None and not math.isfinite(v) else v
+                      for k, v in outcome.as_dict().items()})
 
 
 # ---------------------------------------------------------------------------- sensitivity
@@ -744,6 +798,8 @@ def sensitivity(levers: Levers, output: str, step: float = 0.1) -> list[Sensitiv
     rows = []
     for name in SENSITIVITY_LEVERS:
         value = getattr(levers, name)
+        if value is None:  # not entered (spend): nothing to move
+            continue
         low, high = value * (1 - step), value * (1 + step)
         if LEVER_INFO[name].unit == "share":
             low, high = min(max(low, 0.0), 1.0), min(max(high, 0.0), 1.0)

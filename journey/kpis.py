@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import formatting
+from . import csvsafe, formatting
 from .model import (
     BUYER_STAGES,
     METRIC_SIDES,
@@ -517,11 +517,7 @@ def group_values(values: Iterable[tuple[str, MetricValue]]) -> dict[str, list[Me
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return out.getvalue()
+    return csvsafe.to_csv(header, rows, lineterminator="\n")
 
 
 def kpi_values_csv(journey: Journey) -> str:

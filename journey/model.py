@@ -47,6 +47,13 @@ DURATION_UNITS: dict[str, float] = {
 
 MAX_TEXT = 10_000  # characters in one free-text field
 MAX_NAME = 200  # characters in a name or title
+#: The largest values the economic inputs and durations may take (the what-if levers' limits
+#: too): far beyond any real journey, small enough that every figure computed from them stays
+#: finite (a float overflows near 1.8e308).
+MAX_PEOPLE = 1e12  # entrants per period
+MAX_MONEY = 1e12  # order value, acquisition spend per period
+MAX_PURCHASES = 1e6  # purchases per customer per period
+MAX_DAYS = 36_525.0  # a stage's duration, one period: 100 years
 
 
 def stage_label(stage: str) -> str:
@@ -278,7 +285,7 @@ class Assumptions:
     margin: float = 0.3  # gross margin, 0..1
     retention: float = 0.0  # share of customers kept from one period to the next, 0..1
     discount_rate: float = 0.1  # per period, 0..1
-    spend: float = 0.0  # acquisition spend per period
+    spend: float | None = None  # acquisition spend per period; None: not entered
     period_days: float = 365.0  # one period, in days
 
     def as_dict(self) -> dict[str, float]:
@@ -398,14 +405,14 @@ def validate_persona(p: Persona) -> None:
 
 
 def validate_assumptions(a: Assumptions) -> None:
-    check_number(a.entrants, "entrants", low=0)
-    check_number(a.order_value, "order_value", low=0)
-    check_number(a.purchases_per_period, "purchases_per_period", low=0)
+    check_number(a.entrants, "entrants", low=0, high=MAX_PEOPLE)
+    check_number(a.order_value, "order_value", low=0, high=MAX_MONEY)
+    check_number(a.purchases_per_period, "purchases_per_period", low=0, high=MAX_PURCHASES)
     check_number(a.margin, "margin", low=0, high=1)
     check_number(a.retention, "retention", low=0, high=1)
     check_number(a.discount_rate, "discount_rate", low=0, high=1)
-    check_number(a.spend, "spend", low=0)
-    check_number(a.period_days, "period_days", low=1)
+    check_number(a.spend, "spend", low=0, high=MAX_MONEY, optional=True)
+    check_number(a.period_days, "period_days", low=1, high=MAX_DAYS)
 
 
 def validate_touchpoint(t: Touchpoint) -> None:
@@ -434,7 +441,7 @@ def validate_stage_fields(s: Stage) -> None:
     for name in ("customer_goal", "customer_actions", "business_actions", "thoughts"):
         check_text(getattr(s, name), name)
     check_number(s.emotion, "emotion", low=-2, high=2, integer=True)
-    check_number(s.duration_days, "duration_days", low=0)
+    check_number(s.duration_days, "duration_days", low=0, high=MAX_DAYS)
     check_number(s.conversion, "conversion", low=0, high=1, optional=True)
 
 
@@ -464,7 +471,7 @@ def validate_scenario(s: Scenario) -> None:
         raise ValidationError("expected an object of lever: value", "levers")
     for k, v in s.levers.items():
         check_text(k, "levers", required=True, limit=MAX_NAME)
-        check_number(v, f"levers.{k}")
+        check_number(v, f"levers.{k}", low=0, high=max(MAX_PEOPLE, MAX_MONEY))
 
 
 def validate_journey(j: Journey) -> None:

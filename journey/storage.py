@@ -289,6 +289,24 @@ def m003_revisions(db: Database) -> None:
 
 
 @migrations()
+def m004_spend_not_entered(db: Database) -> None:
+    """Acquisition spend may be NULL: "not entered" (CAC, ROI undefined) differs from 0.
+
+    SQLite cannot drop a NOT NULL with ALTER TABLE; removing the constraint from the stored
+    CREATE TABLE text is the documented way for a change that leaves every row as it is
+    (sqlite.org/lang_altertable.html, "making other kinds of table schema changes"). Until
+    now a spend of 0 meant none was entered, so those rows become NULL.
+    """
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema=ON")
+    db.execute("UPDATE sqlite_master SET sql = replace(sql, 'spend REAL NOT NULL DEFAULT 0', "
+               "'spend REAL') WHERE type = 'table' AND name = 'journeys'")
+    db.execute(f"PRAGMA schema_version={version + 1}")
+    db.execute("PRAGMA writable_schema=OFF")
+    db.execute("UPDATE journeys SET spend = NULL WHERE spend = 0")
+
+
+@migrations()
 def m006_votes(db: Database) -> None:
     """Dot voting: a journey's votes (the latest is its result) and the dots spent in them."""
     db.executescript(
@@ -385,7 +403,10 @@ def database_error(path: str | pathlib.Path, error: sqlite3.Error) -> StorageErr
         text = "the database is read-only; nothing was written"
     elif "unable to open" in text:
         text = "cannot open the database file"
-    return StorageError(f"{path}: {text}")
+    elif "Could not decode" in text:
+        text = "it holds text that is not valid UTF-8 (a damaged file?)"
+    text = " ".join(text.split())
+    return StorageError(f"{path}: {text if len(text) <= 160 else text[:160] + '…'}")
 
 
 @contextlib.contextmanager
@@ -1832,7 +1853,8 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
         if unknown:
             raise StorageError(f"{name}: written by a newer Journey Lab (unknown migration "
                                f"{', '.join(unknown)}); upgrade Journey Lab first")
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+        problems = [line for r in conn.execute("PRAGMA integrity_check(3)")
+                    for line in r[0].splitlines() if line and not line.startswith("***")]
         if problems != ["ok"]:
             raise StorageError(f"{name}: integrity check failed: {'; '.join(problems)}")
         orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -1850,10 +1872,45 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
             what = (f"missing {missing[0]}" if missing else f"unexpected {extra[0]}" if extra
                     else f"{changed[0]} differs")
             raise StorageError(f"{name}: its schema is not this release's ({what})")
+        _check_values(conn, name)
     except sqlite3.Error as e:
         conn.close()
         raise database_error(name, e) from None
+    except UnicodeDecodeError:
+        conn.close()
+        raise StorageError(f"{name}: its schema holds text that is not valid UTF-8 (a damaged "
+                           "file?)") from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+#: The storage classes a column of each declared type may hold (NULL is checked by NOT NULL).
+_TYPES = {"TEXT": ("text",), "INTEGER": ("integer",), "REAL": ("real", "integer")}
+
+
+def _check_values(conn: sqlite3.Connection, name: str | pathlib.Path) -> None:
+    """Every value has its column's type and all text is valid UTF-8 (a damaged file can
+    pass the integrity check and still hold bytes no page could read); StorageError if not."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        columns = conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+        wrong = " OR ".join(
+            f"(typeof([{c[1]}]) NOT IN ('null', {', '.join(map(repr, _TYPES[c[2]]))}))"
+            for c in columns if c[2] in _TYPES)
+        if wrong:
+            row = conn.execute(f"SELECT rowid FROM [{table}] WHERE {wrong} LIMIT 1").fetchone()
+            if row:
+                raise StorageError(f"{name}: {table} row {row[0]} holds a value of the wrong "
+                                   "type")
+        texts = [c[1] for c in columns if c[2] == "TEXT"]
+        if not texts:
+            continue
+        cursor = conn.execute(f"SELECT {', '.join(f'[{c}]' for c in texts)} FROM [{table}]")
+        try:
+            while cursor.fetchmany(10_000):
+                pass
+        except sqlite3.OperationalError:
+            raise StorageError(f"{name}: {table} holds text that is not valid UTF-8") from None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,15 +137,15 @@ def _password_form(editor_pw: str | None, viewer_pw: str | None) -> None:
     if not submitted:
         return
     client = getattr(st.context, "ip_address", None) or "unknown"
-    delay = _THROTTLE.delay(client)
-    if delay:
-        time.sleep(delay)
-    granted = access.role_for_password(given, editor_pw, viewer_pw)
+    try:  # counted before any wait, so parallel sessions queue instead of guessing side by side
+        granted = _THROTTLE.attempt(
+            client, lambda: access.role_for_password(given, editor_pw, viewer_pw))
+    except access.TooManyAttempts as e:
+        st.error(str(e))
+        return
     if granted is None:
-        _THROTTLE.failed(client)
         st.error("That password is not right. Repeated failures slow further attempts down.")
         return
-    _THROTTLE.succeeded(client)
     st.session_state["role"] = granted
     st.rerun()
 

@@ -55,7 +55,8 @@ for fmt, label in (("pdf", "Workshop report (PDF)"), ("html", "Workshop report (
                        file_name=report.file_name(journey.name, fmt), mime=report.MIME[fmt],
                        key=f"map_report_{fmt}", on_click="ignore", help=report.BUTTON_HELP,
                        icon=":material/download:")
-st.download_button("Mermaid journey diagram", icon=":material/download:", data=lambda: mermaid.export(db, journey_id),
+st.download_button("Mermaid journey diagram", icon=":material/download:",
+                   data=lambda: mermaid.export(db, journey_id),
                    file_name=f"{journey_map.file_stem(journey)}.mmd", mime="text/plain",
                    key="map_mermaid", on_click="ignore", help=mermaid.BUTTON_HELP)
 

@@ -25,16 +25,17 @@ DELTA_COLOURS = {"cac": "inverse", "payback_days": "inverse", "buyer_timeframe_d
                  "customer_timeframe_days": "off", "timeframe_ratio": "off"}
 state = st.session_state
 
-# The sliders start from the journey's stored values, and again whenever those change.
-if state.get("_whatif_base") != (journey_id, baseline):
-    state["_whatif_base"] = (journey_id, baseline)
-    for name, value in baseline.as_dict().items():
-        state[f"lever_{name}"] = value
-
 
 def back_to_the_journey() -> None:
     for name, value in baseline.as_dict().items():
-        state[f"lever_{name}"] = value
+        state[f"lever_{name}"] = 0.0 if value is None else value
+    state["lever_spend_entered"] = baseline.spend is not None  # "not entered" is not 0
+
+
+# The sliders start from the journey's stored values, and again whenever those change.
+if state.get("_whatif_base") != (journey_id, baseline):
+    state["_whatif_base"] = (journey_id, baseline)
+    back_to_the_journey()
 
 
 @st.fragment
@@ -44,6 +45,11 @@ def whatif_panel() -> None:
     for tab, names in zip(controls.tabs(list(GROUPS)), GROUPS.values(), strict=True):
         for name in names:
             info = formulas.LEVER_INFO[name]
+            if name == "spend" and not tab.toggle(
+                    "Acquisition spend entered", key="lever_spend_entered",
+                    help="Off: no spend entered, so CAC, ROI, LTV:CAC and payback are "
+                         "undefined. On with 0: a CAC of 0, ROI and LTV:CAC undefined."):
+                continue
             low, high, step = formulas.slider_range(name, getattr(baseline, name))
             tab.slider(info.label, float(low), float(high), step=float(step),
                        format=FORMATS[info.unit], key=f"lever_{name}", help=info.help or None,
@@ -51,7 +57,9 @@ def whatif_panel() -> None:
     controls.button("↺ Back to the journey's values", key="whatif_reset",
                     on_click=back_to_the_journey)
     levers = formulas.apply(baseline, {n: state[f"lever_{n}"] for g in GROUPS.values()
-                                       for n in g})
+                                       for n in g if n != "spend"})
+    levers = formulas.apply(levers, {"spend": state["lever_spend"]
+                                     if state["lever_spend_entered"] else None})
     outcome, before = formulas.whatif(levers).as_dict(), formulas.whatif(baseline).as_dict()
     columns = results.columns(3)
     for i, (name, value) in enumerate(outcome.items()):
@@ -67,8 +75,8 @@ def whatif_panel() -> None:
             name = st.text_input("Scenario name", key="scenario_name", max_chars=200,
                                  placeholder="e.g. Loyalty programme")
             if st.form_submit_button("💾 Save scenario", key="scenario_save"):
-                changes = {k: v for k, v in levers.as_dict().items()
-                           if v != getattr(baseline, k)}
+                changes = {k: v for k, v in levers.as_dict().items()  # numbers only
+                           if v != getattr(baseline, k) and v is not None}
                 try:
                     if not changes:
                         raise ValidationError("Move at least one lever first: this scenario "

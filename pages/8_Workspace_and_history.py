@@ -3,7 +3,7 @@
 import streamlit as st
 
 from journey import exchange, ui
-from journey.model import JourneyError
+from journey.model import JourneyError, ValidationError
 from journey.storage import kept_note
 
 ui.page_setup("Workspace and history", icon="🗂️")
@@ -54,6 +54,8 @@ if ui.can_edit():
             result = db.import_document(
                 doc, workspace_id=None if mode.startswith("into a new") else workspace_id,
                 replace=mode.startswith("over"))
+        except ValidationError as e:
+            ui.show_error(exchange.in_file(e, upload.name))
         except JourneyError as e:
             ui.show_error(e)
         else:

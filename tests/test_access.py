@@ -1,6 +1,7 @@
 """Sign-in: the pure rules, and every page gated before anything is shown."""
 
 import pathlib
+import tomllib
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -33,32 +34,128 @@ def test_oidc_users_listed_as_viewers_only_read():
     assert access.role_for_email(None, viewers) is None
 
 
+class FakeTime:
+    """A clock that moves only when someone sleeps (or a test moves it)."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def wrong(_=None) -> None:
+    return None
+
+
 def test_repeated_failures_slow_down_further_attempts():
-    now = [1000.0]
-    throttle = access.Throttle(free=3, base_delay=1.0, max_delay=8.0, clock=lambda: now[0])
-    delays = []
+    t = FakeTime()
+    throttle = access.Throttle(free=3, base_delay=1.0, max_delay=8.0, clock=t.clock)
+    waits = []
     for _ in range(7):
-        delays.append(throttle.delay("10.0.0.1"))
-        throttle.failed("10.0.0.1")
-    assert delays == [0.0, 0.0, 0.0, 1.0, 2.0, 4.0, 8.0]
+        start = t.now
+        throttle.attempt("10.0.0.1", wrong, sleep=t.sleep)
+        waits.append(t.now - start)
+    assert waits == [0.0, 0.0, 0.0, 1.0, 2.0, 4.0, 8.0]
     assert throttle.delay("10.0.0.2") == 0.0  # another client is not punished yet
-    now[0] += 16 * 60  # failures older than the window are forgotten
-    assert throttle.delay("10.0.0.1") == 0.0
+
+
+def test_failures_older_than_the_window_are_forgotten():
+    t = FakeTime()
+    throttle = access.Throttle(free=1, clock=t.clock)
+    for _ in range(4):
+        throttle.attempt("a", wrong, sleep=t.sleep)
+    t.now += 16 * 60
+    assert throttle.reserve("a") == 0.0
 
 
 def test_many_failures_across_clients_slow_everyone_down():
-    throttle = access.Throttle(free=3, clock=lambda: 0.0)
+    t = FakeTime()
+    throttle = access.Throttle(free=3, clock=t.clock)
     for n in range(20):
-        throttle.failed(f"client-{n}")
+        throttle.attempt(f"client-{n}", wrong, sleep=t.sleep)
     assert throttle.delay("fresh-client") == 2.0  # 20 // 5 = 4 failures counted
 
 
 def test_a_success_clears_the_client_s_failures():
-    throttle = access.Throttle(free=1, clock=lambda: 0.0)
-    throttle.failed("a")
+    t = FakeTime()
+    throttle = access.Throttle(free=1, clock=t.clock)
+    throttle.attempt("a", wrong, sleep=t.sleep)
     assert throttle.delay("a") == 1.0
-    throttle.succeeded("a")
+    t.now += 1.0
+    assert throttle.attempt("a", lambda: access.EDITOR, sleep=t.sleep) == access.EDITOR
     assert throttle.delay("a") == 0.0
+
+
+def guesses_in(seconds: float, sessions: int) -> int:
+    """How many wrong passwords ``sessions`` parallel sessions of one client get checked in
+    ``seconds``: each submits again as soon as its last attempt is answered (0.5 s later)."""
+    import heapq
+
+    t = FakeTime(0.0)
+    throttle = access.Throttle(clock=t.clock)
+    checked = 0
+    queue = [(0.0, n, "submit") for n in range(sessions)]
+    while queue:
+        when, n, step = heapq.heappop(queue)
+        if when > seconds:
+            break
+        t.now = when
+        if step == "submit":
+            wait = throttle.reserve("10.0.0.9")  # the session's thread now sleeps this long
+            if wait is None:
+                heapq.heappush(queue, (when + 0.5, n, "submit"))  # refused at once
+            else:
+                heapq.heappush(queue, (when + wait, n, "check"))
+        else:
+            checked += 1
+            throttle.failed("10.0.0.9")
+            heapq.heappush(queue, (when + 0.5, n, "submit"))
+    return checked
+
+
+def test_parallel_sessions_guess_no_faster_than_one_session():
+    """Case adv-throttle-parallel: 20 sessions got 40 guesses in about 100 s."""
+    one = guesses_in(100, sessions=1)
+    assert one <= 12
+    assert guesses_in(100, sessions=20) <= one + 1
+    assert guesses_in(100, sessions=100) <= one + 1
+
+
+def test_attempts_beyond_the_queue_are_refused_without_checking_the_password():
+    t = FakeTime()
+    throttle = access.Throttle(clock=t.clock)
+    checks = []
+    for _ in range(3):
+        throttle.attempt("a", lambda: checks.append(1), sleep=t.sleep)
+    waits = [throttle.reserve("a") for _ in range(20)]  # a burst from parallel sessions
+    admitted = [w for w in waits if w is not None]
+    assert admitted == sorted(admitted) and max(admitted) <= throttle.max_delay
+    assert len(admitted) <= 5
+    with pytest.raises(access.TooManyAttempts):
+        throttle.attempt("a", lambda: checks.append(1), sleep=t.sleep)
+    assert len(checks) == 3
+
+
+def test_the_right_password_after_a_pause_does_not_pay_for_someone_else_s_failures():
+    """Case adv-throttle-parallel: after 7 failures from one address (behind a proxy everyone
+    shares it) the right password took 17.9 s."""
+    t = FakeTime()
+    throttle = access.Throttle(clock=t.clock)
+    for _ in range(7):
+        throttle.attempt("10.0.0.1", wrong, sleep=t.sleep)
+    t.now += 20.0  # the guesser stopped; a colleague signs in a little later
+    start = t.now
+    assert throttle.attempt("10.0.0.1", lambda: access.EDITOR, sleep=t.sleep) == access.EDITOR
+    assert t.now - start == 0.0
+
+
+def test_tracebacks_are_not_shown_in_the_browser():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
 
 
 def shown_text(at: AppTest) -> str:

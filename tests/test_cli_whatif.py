@@ -47,7 +47,14 @@ def test_several_levers_can_be_set_and_undefined_outputs_are_null(seeded_db):
     levers = engine(seeded_db, 2, {"spend": 0, "order_value": 10000,
                                    "conversion_decision": 0.5})
     assert out["outputs"] == formulas.whatif(levers).as_dict()
-    assert out["outputs"]["cac"] is None and out["outputs"]["roi"] is None
+    assert out["outputs"]["cac"] == 0 and out["outputs"]["roi"] is None
+
+
+def test_spend_can_be_set_to_not_entered_and_then_cac_is_null(seeded_db):
+    out = json.loads(cli("whatif", "--journey", "2", "--set", "spend=", "--json",
+                         db=seeded_db).stdout)
+    assert out["levers"]["spend"] is None
+    assert out["outputs"]["cac"] is None and out["outputs"]["payback_days"] is None
 
 
 def test_without_changes_the_outputs_are_the_journeys_own(seeded_db):
@@ -72,9 +79,11 @@ def test_the_table_shows_each_output_formatted_as_on_the_page(seeded_db):
     ("retention", "expected LEVER=VALUE"),
     ("retention=high", "'high' is not a number"),
     ("retention=1.5", "retention must be 0..1"),
-    ("spend=-5", "spend must be at least 0"),
-    ("entrants=inf", "'inf' is not a finite number"),
-    ("period_days=0", "period_days must be at least 1"),
+    ("spend=-5", "spend must be 0..1e+12"),
+    ("entrants=inf", "entrants: inf is not a finite number"),
+    ("period_days=0", "period_days must be 1..36525"),
+    ("entrants=1e308", "entrants must be 0..1e+12"),
+    ("duration_awareness=1e6", "duration_awareness must be 0..36525"),
 ])
 def test_a_bad_lever_exits_with_status_2_and_says_what_is_wrong(seeded_db, change, message):
     result = cli("whatif", "--journey", "1", "--set", change, "--json", db=seeded_db)

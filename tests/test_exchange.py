@@ -93,7 +93,7 @@ BAD_FILES = {
                           "journeys[0].stages[1].duration_days: -3 is below 0"),
     "not a number": (lambda d: exchange.dumps(d).replace('"duration_days": 0.0',
                                                          '"duration_days": NaN', 1).encode(),
-                     "journeys[0].stages[0].duration_days: nan is not a finite number"),
+                     "journeys[0].stages[0].duration_days: NaN is not a number JSON allows"),
     "unknown stage": (mutate(lambda d: j0(d)["stages"][2].update(stage="purchase")),
                       "journeys[0].stages[2].stage: 'purchase' is not one of awareness"),
     "duplicate stage": (mutate(lambda d: j0(d)["stages"][4].update(stage="decision")),

@@ -258,9 +258,13 @@ def test_cac_is_spend_over_new_customers():
     assert f.cac(4000, 50) == pytest.approx(80)
 
 
-def test_cac_without_customers_or_without_spend_is_undefined():
+def test_cac_without_customers_or_without_spend_entered_is_undefined():
     assert f.cac(4000, 0) is None
-    assert f.cac(0, 50) is None
+    assert f.cac(None, 50) is None
+
+
+def test_a_spend_of_zero_is_a_cac_of_zero():
+    assert f.cac(0, 50) == 0
 
 
 def test_roi_is_margin_revenue_less_spend_over_spend():
@@ -271,6 +275,7 @@ def test_roi_is_margin_revenue_less_spend_over_spend():
 
 def test_roi_without_spend_is_undefined():
     assert f.roi(5000, 0) is None
+    assert f.roi(5000, None) is None
 
 
 def test_ltv_to_cac_divides_clv_by_cac():
@@ -388,8 +393,8 @@ def test_whatif_without_customers_leaves_cac_ltv_to_cac_and_payback_undefined():
     assert outcome.roi == pytest.approx(-1)
 
 
-def test_whatif_without_spend_leaves_cac_and_roi_undefined():
-    outcome = f.whatif(f.apply(LEVERS, {"spend": 0}))
+def test_whatif_without_spend_entered_leaves_cac_roi_ltv_to_cac_and_payback_undefined():
+    outcome = f.whatif(f.apply(LEVERS, {"spend": None}))
     assert (outcome.cac, outcome.roi, outcome.ltv_to_cac, outcome.payback_days) == (
         None,
         None,
@@ -397,6 +402,14 @@ def test_whatif_without_spend_leaves_cac_and_roi_undefined():
         None,
     )
     assert outcome.clv == pytest.approx(200)
+
+
+def test_whatif_with_a_spend_of_zero_has_cac_and_payback_zero_and_roi_and_ltv_to_cac_undefined():
+    # CAC = 0 / 50 = 0; payback = 0 / 100 periods = 0 days; ROI = (5000 - 0) / 0 and
+    # LTV:CAC = 200 / 0 have no value
+    outcome = f.whatif(f.apply(LEVERS, {"spend": 0}))
+    assert (outcome.cac, outcome.payback_days) == (0, 0)
+    assert (outcome.roi, outcome.ltv_to_cac) == (None, None)
 
 
 def test_whatif_on_default_levers_raises_nothing():
@@ -535,7 +548,8 @@ def test_sensitivity_ranks_the_lever_that_moves_the_output_most_first():
 
 def test_sensitivity_gives_levers_that_do_not_touch_the_output_zero_swing():
     rows = f.sensitivity(CLV_LEVERS, "clv")
-    assert len(rows) == len(f.LEVER_INFO) - 1  # every lever but period_days
+    # every lever but period_days, and spend, which is not entered here
+    assert len(rows) == len(f.LEVER_INFO) - 2
     assert "period_days" not in {r.lever for r in rows}
     assert all(r.swing == 0 for r in rows[4:])
 
@@ -559,8 +573,8 @@ def test_sensitivity_clamps_shares_to_one():
 
 
 def test_sensitivity_leaves_out_levers_where_the_output_is_undefined():
-    # without spend there is no CAC, whichever lever moves (spend 0 x 1.1 is still 0)
-    assert f.sensitivity(f.apply(LEVERS, {"spend": 0}), "cac") == []
+    # without spend entered there is no CAC, whichever lever moves
+    assert f.sensitivity(f.apply(LEVERS, {"spend": None}), "cac") == []
 
 
 def test_sensitivity_refuses_an_unknown_output_or_a_bad_step():
@@ -590,8 +604,8 @@ def test_compare_lists_every_output_of_every_scenario_against_the_baseline():
 
 
 def test_compare_change_pct_is_undefined_against_a_zero_or_missing_baseline():
-    baseline = f.apply(LEVERS, {"retention": 0.0, "spend": 0})
-    scenario = f.apply(LEVERS, {"retention": 0.5, "spend": 0})
+    baseline = f.apply(LEVERS, {"retention": 0.0, "spend": None})
+    scenario = f.apply(LEVERS, {"retention": 0.5, "spend": None})
     by_output = {r["output"]: r for r in f.compare(baseline, {"keep more": scenario})}
     # discounted CLV 0 -> 83.33: a change, but no percentage of 0
     clv = by_output["clv_discounted"]

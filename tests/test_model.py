@@ -57,7 +57,8 @@ def test_the_friendliest_unit_is_chosen_for_display():
 @pytest.mark.parametrize(("changes", "message"), [
     ({"emotion": 7}, "emotion: 7 is outside -2..2"),
     ({"emotion": 1.5}, "emotion: 1.5 is not a whole number"),
-    ({"duration_days": -1}, "duration_days: -1 is below 0"),
+    ({"duration_days": -1}, "duration_days: -1 is outside 0..36525"),
+    ({"duration_days": 1e307}, "duration_days: 1e+307 is outside 0..36525"),
     ({"conversion": 1.2}, "conversion: 1.2 is outside 0..1"),
     ({"conversion": float("nan")}, "conversion: nan is not a finite number"),
     ({"thoughts": 5}, "thoughts: expected text, got int"),

@@ -207,3 +207,19 @@ def test_every_sample_journey_opens_in_the_what_if_page(journey, app_env):
     at = open_page(journey)
     assert not at.exception
     assert shown_outputs(at) == expected_outputs(baseline(app_env, journey))
+
+
+def test_spend_not_entered_and_spend_zero_are_different_on_the_page(app_env):
+    open_page()  # seeds the database
+    store = Store(app_env)
+    journey = store.load_journey(1)
+    store.update_journey(1, journey.version, spend=None)
+    at = open_page()
+    assert at.toggle(key="lever_spend_entered").value is False
+    assert not [s for s in at.slider if s.key == "lever_spend"]
+    assert shown_outputs(at)["cac"] == "n/a" and shown_outputs(at)["payback_days"] == "n/a"
+    at.toggle(key="lever_spend_entered").set_value(True).run()
+    assert at.slider(key="lever_spend").value == 0.0
+    shown = shown_outputs(at)
+    assert (shown["cac"], shown["payback_days"]) == ("0.00", "0")
+    assert (shown["roi"], shown["ltv_to_cac"]) == ("n/a", "n/a")

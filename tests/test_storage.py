@@ -86,7 +86,31 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     Store(db_path).close()
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert names == ["m001_initial", "m002_event_datasets", "m003_revisions", "m006_votes"]
+    assert names == ["m001_initial", "m002_event_datasets", "m003_revisions",
+                     "m004_spend_not_entered", "m006_votes"]
+
+
+def test_migration_4_makes_spend_optional_and_a_spend_of_0_from_before_means_not_entered(
+        db_path):
+    from sqlite_utils import Database
+
+    from journey.storage import migrations
+
+    old = Database(db_path)
+    migrations.apply(old, stop_before="m004_spend_not_entered")
+    ws = old["workspaces"].insert({"name": "Old", "created_at": "x", "updated_at": "x"}).last_pk
+    for name, spend in (("none entered", 0.0), ("some", 500.0)):
+        old["journeys"].insert({"workspace_id": ws, "name": name, "spend": spend,
+                                "created_at": "x", "updated_at": "x"})
+    old.conn.commit()
+    old.close()
+    store = Store(db_path)
+    assert [store.load_journey(j["id"]).assumptions.spend for j in store.journeys()] == [
+        None, 500.0]
+    assert store.integrity_check() == "ok"
+    j = store.create_journey(ws, "zero spend")
+    store.update_journey(j.id, j.version, spend=0.0)
+    assert store.load_journey(j.id).assumptions.spend == 0.0
 
 
 def test_a_database_made_by_the_first_release_opens_and_upgrades(db_path):
