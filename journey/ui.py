@@ -279,7 +279,7 @@ def sidebar(db: Store) -> int | None:
     navigation()
     journey_id = choose_journey(db)
     for message in st.session_state.pop("_flash", []):
-        st.toast(literal(message), icon="✅")
+        st.success(message, icon="✅")
     if can_edit():
         undo_last_change(db)
         new_journey_form(db)
@@ -385,11 +385,14 @@ def literal(text: str) -> str:
 
 
 def notify(message: str) -> None:
-    """The one "done" notice: shown once (as a toast, literally) after the rerun that follows."""
-    st.session_state.setdefault("_flash", []).append(str(message))
+    """The one "done" notice: plain text (names people typed included), shown literally once,
+    after the rerun that follows the change."""
+    flash(literal(message))
 
 
-flash = notify
+def flash(markdown: str) -> None:
+    """A notice already written as Markdown (user text in it through :func:`literal`)."""
+    st.session_state.setdefault("_flash", []).append(markdown)
 
 
 # ---------------------------------------------------------------------------- edits

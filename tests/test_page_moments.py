@@ -60,7 +60,7 @@ def test_a_friction_point_and_a_key_point_are_added_with_stage_kind_and_action(a
     at.text_input(key="new_moment_owner").input("Sales lead")
     at.button(key="new_moment_save").click().run()
     assert not at.exception
-    assert [plain(t.value) for t in at.toast] == ["Added Delivery date keeps moving."]
+    assert [plain(s.value) for s in at.success] == ["Added Delivery date keeps moving."]
     assert at.text_input(key="new_moment_title").value == ""  # ready for the next one
     assert at.selectbox(key="new_moment_stage").value == "decision"  # kept
 
@@ -115,7 +115,7 @@ def test_editing_a_moments_status_saves_it(app_env):
     assert not at.exception
     moment = Store(app_env).get_moment(4)
     assert (moment.status, moment.stage, moment.version) == ("done", "decision", 2)
-    assert [plain(t.value) for t in at.toast] == ["Saved Test drives only on weekdays."]
+    assert [plain(s.value) for s in at.success] == ["Saved Test drives only on weekdays."]
 
 
 def test_an_edit_merges_with_someone_elses_save_of_another_field(app_env):
@@ -207,7 +207,7 @@ def test_deleting_a_moment_then_undo_puts_it_back(app_env):
     assert not at.exception
     assert "Trade-in valuation feels like haggling" not in [m.title for m in moments(app_env)]
     assert len(headings(at)) == 12
-    assert [plain(t.value) for t in at.toast] == [
+    assert [plain(s.value) for s in at.success] == [
         "Deleted Trade-in valuation feels like haggling: undo it in the sidebar."]
     assert Store(app_env).snapshots(journey_id=JOURNEY)  # the snapshot taken before deleting
     at.button(key="moment_undo_button").click().run()

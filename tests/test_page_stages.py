@@ -44,7 +44,7 @@ def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
     at.number_input(key="stage_2_conversion").set_value(40)
     at.button(key="stage_2_save").click().run()
     assert not at.exception
-    assert [plain(t.value) for t in at.toast] == ["Saved the Consideration stage."]
+    assert [plain(s.value) for s in at.success] == ["Saved the Consideration stage."]
     saved = stage(app_env, CONSIDERATION)
     assert (saved.customer_goal, saved.emotion, saved.duration_days, saved.conversion,
             saved.version) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
@@ -122,7 +122,7 @@ def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_though
     saved = stage(app_env, CONSIDERATION)
     assert (saved.thoughts, saved.duration_days, saved.version) == (
         "A: will the pram fit?", 35.0, 3)
-    assert [plain(t.value) for t in session_b.toast] == ["Saved the Consideration stage."]
+    assert [plain(s.value) for s in session_b.success] == ["Saved the Consideration stage."]
 
 
 def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_stores_it(app_env):
