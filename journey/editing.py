@@ -327,9 +327,13 @@ def typed_rows(values: dict[str, Any]) -> list[dict]:
             for f, v in values.items() if v not in (None, "", [], {})]
 
 
+def revision_title(r: Revision) -> str:
+    """What a save changed, in words: "stage Awareness", "persona Maya Hoffmann"."""
+    title = stage_label(r.title) if r.kind == "stage" else r.title
+    return f"{KIND_LABELS.get(r.kind, r.kind)} {title}"
+
+
 def revision_heading(r: Revision) -> str:
     """One line naming a save: "#12 · 2026-11-29 16:40 · ana · stage Awareness (restores #9)"."""
-    title = stage_label(r.title) if r.kind == "stage" else r.title
     return (f"#{r.id} · {r.created_at.replace('T', ' ')[:16]} · {r.author or 'someone'} · "
-            f"{KIND_LABELS.get(r.kind, r.kind)} {title}"
-            + (f" (restores #{r.restores})" if r.restores else ""))
+            f"{revision_title(r)}" + (f" (restores #{r.restores})" if r.restores else ""))

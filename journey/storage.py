@@ -1289,11 +1289,12 @@ class Store:
 
     def revisions(self, *, workspace_id: int | None = None, journey_id: int | None = None,
                   kind: str | None = None, target_id: int | None = None,
-                  limit: int = 200) -> list[Revision]:
-        """Saves, newest first: of a workspace, a journey, or one row (``kind`` and id)."""
+                  author: str | None = None, limit: int = 200) -> list[Revision]:
+        """Saves, newest first: of a workspace, a journey, one row (``kind`` and id) or one
+        author."""
         clauses, params = [], []
         for column, value in (("workspace_id", workspace_id), ("journey_id", journey_id),
-                              ("kind", kind), ("target_id", target_id)):
+                              ("kind", kind), ("target_id", target_id), ("author", author)):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
@@ -1332,16 +1333,19 @@ class Store:
         return self.revisions(kind=revision.kind, target_id=revision.target_id, limit=1)[0]
 
     def undo_last(self, author: str, *, workspace_id: int | None = None) -> Revision | None:
-        """Undo the latest save by ``author`` (in a workspace): restore what it replaced.
+        """Undo the latest save by ``author`` (in a workspace) not undone yet: restore what
+        it replaced. Called again, it undoes the save before that one.
 
-        Returns the new revision, or None when that author has saved nothing yet.
+        Returns the new revision, or None when that author has nothing left to undo.
         """
-        where, params = "author = ?", [author]
+        where, params = "r.author = ?", [author]
         if workspace_id is not None:
-            where += " AND workspace_id = ?"
+            where += " AND r.workspace_id = ?"
             params.append(workspace_id)
-        row = self._row(f"SELECT id FROM revisions WHERE {where} ORDER BY id DESC LIMIT 1",
-                        params)
+        row = self._row(
+            f"SELECT r.id FROM revisions r WHERE {where} AND r.restores IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM revisions u WHERE u.restores = r.id) ORDER BY r.id DESC LIMIT 1",
+            params)
         return None if row is None else self.restore_revision(row["id"])
 
 

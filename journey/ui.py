@@ -629,7 +629,8 @@ def undo_last_change(db: Store) -> None:
     """The sidebar's "undo my last change": restores what this session's latest save
     replaced (itself a save, so it can be undone again)."""
     workspace_id = st.session_state.get("workspace_id")
-    if workspace_id is None or not db.revisions(workspace_id=workspace_id, limit=1):
+    if workspace_id is None or not db.revisions(workspace_id=workspace_id, author=author(),
+                                                limit=1):
         return
     if st.sidebar.button("↩️ Undo my last change", key="undo_last_change", width="stretch"):
         try:
@@ -638,10 +639,6 @@ def undo_last_change(db: Store) -> None:
             with st.sidebar:
                 show_error(e)
             return
-        if revision is None:
-            st.sidebar.info("You have not changed anything yet in this session.")
-            return
         fields = ", ".join(editing.field_label(f) for f in revision.changes)
-        notify(f"Undone: {fields} of {editing.KIND_LABELS[revision.kind]} "
-               f"{editing.show_value('title', revision.title)}.")
+        notify(f"Undone: {fields} of {editing.revision_title(revision)}.")
         st.rerun()

@@ -65,6 +65,17 @@ def test_undo_my_last_change_restores_only_my_latest_save(store, journey_id):
     assert store.undo_last("nobody") is None
 
 
+def test_undo_pressed_again_walks_back_through_my_saves_and_then_stops(store, journey_id):
+    stage = store.load_journey(journey_id).stage("awareness")
+    store.author = "me"
+    for version, thought in enumerate(["one", "two", "three"], start=1):
+        store.update_stage(stage.id, version, thoughts=thought)
+    thoughts = []
+    while store.undo_last("me") is not None:
+        thoughts.append(store.get_stage(stage.id).thoughts)
+    assert thoughts == ["two", "one", ""]
+
+
 def test_every_versioned_kind_is_recorded_and_restorable(store, journey_id):
     j = store.load_journey(journey_id)
     ws = j.workspace_id
