@@ -439,6 +439,11 @@ def open_edit(edit: Edit, version: int, values: dict) -> None:
         edit.what, edit.prefix, edit.keys)
 
 
+def edit_base(edit: Edit) -> dict:
+    """The values the form opened with (remembered by :func:`open_edit`)."""
+    return st.session_state[edit.state][1]
+
+
 def submit_edit(edit: Edit, submitted: bool, mine: dict) -> None:
     """After drawing the form: save it when submitted, and show a conflict still open."""
     if submitted:

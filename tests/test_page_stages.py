@@ -125,6 +125,19 @@ def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_though
     assert [plain(s.value) for s in session_b.success] == ["Saved the Consideration stage."]
 
 
+def test_a_conversion_saved_by_someone_else_survives_my_save_of_the_rounded_form(app_env):
+    open_page()
+    store = Store(app_env)
+    store.update_stage(3, 1, conversion=0.123456789)  # shown rounded: 12.345679 %
+    at = open_page()
+    store.update_stage(3, 2, conversion=0.5)  # someone else, meanwhile
+    at.text_area(key="stage_3_thoughts").input("Only my thought")
+    at.button(key="stage_3_save").click().run()
+    assert not at.exception and not at.error
+    saved = stage(app_env, 3)
+    assert (saved.thoughts, saved.conversion) == ("Only my thought", 0.5)
+
+
 def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_stores_it(app_env):
     session_a, session_b = open_page(), open_page()
     session_b.text_area(key="stage_1_customer_goal").input("B: know which cars fit")
