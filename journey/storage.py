@@ -261,7 +261,8 @@ def m002_event_datasets(db: Database) -> None:
 @migrations()
 def m003_revisions(db: Database) -> None:
     """Every save of an editable row, with who, when and each changed field's old and new
-    value, so any edit can be undone. No foreign keys: history outlives the rows it names."""
+    value, so any edit can be undone. No foreign keys: history outlives the rows it names.
+    A deleted event log is kept (``deleted_at``) until the next delete, so it can be undone."""
     db.executescript(
         """
         CREATE TABLE revisions (
@@ -278,6 +279,7 @@ def m003_revisions(db: Database) -> None:
         );
         CREATE INDEX revisions_workspace ON revisions(workspace_id, id);
         CREATE INDEX revisions_target ON revisions(kind, target_id);
+        ALTER TABLE event_datasets ADD COLUMN deleted_at TEXT;
         """
     )
 
@@ -1141,11 +1143,13 @@ class Store:
         return [self._dataset(r) for r in self._rows(
             "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
             "events_rows, ignored_rows, customers, version, created_at, updated_at "
-            "FROM event_datasets WHERE journey_id = ? ORDER BY id DESC", [journey_id])]
+            "FROM event_datasets WHERE journey_id = ? AND deleted_at IS NULL ORDER BY id DESC",
+            [journey_id])]
 
     def get_event_dataset(self, dataset_id: int) -> dict:
         """One event log's settings, counts and stored report."""
-        row = self._row("SELECT * FROM event_datasets WHERE id = ?", [dataset_id])
+        row = self._row("SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL",
+                        [dataset_id])
         if row is None:
             raise NotFoundError(f"event dataset {dataset_id} does not exist")
         return self._dataset(row)
@@ -1171,9 +1175,24 @@ class Store:
         return self._rows("SELECT * FROM customer_summaries WHERE dataset_id = ? "
                           "ORDER BY customer_id", [dataset_id])
 
-    def delete_event_dataset(self, dataset_id: int) -> None:
+    def delete_event_dataset(self, dataset_id: int) -> int:
+        """Delete an event log so that it can be undone: it is kept, hidden, until the next
+        delete in its journey (then removed for good). Returns the id to restore."""
+        dataset = self.get_event_dataset(dataset_id)
         with self.write() as conn:
-            conn.execute("DELETE FROM event_datasets WHERE id = ?", [dataset_id])
+            conn.execute("DELETE FROM event_datasets WHERE journey_id = ? AND deleted_at IS NOT "
+                         "NULL", [dataset["journey_id"]])
+            conn.execute("UPDATE event_datasets SET deleted_at = ? WHERE id = ?",
+                         [utcnow(), dataset_id])
+        return dataset_id
+
+    def restore_event_dataset(self, dataset_id: int) -> None:
+        """Undo :meth:`delete_event_dataset` (while it is still kept)."""
+        with self.write() as conn:
+            if not conn.execute("UPDATE event_datasets SET deleted_at = NULL WHERE id = ? AND "
+                                "deleted_at IS NOT NULL", [dataset_id]).rowcount:
+                raise NotFoundError("that event log is gone for good: another one was "
+                                    "deleted after it")
 
     # -- housekeeping --------------------------------------------------------
 

@@ -229,4 +229,4 @@ def test_a_log_is_deleted_only_once_confirmed(db):
     at.button(key="events_delete").click().run()
     assert not at.exception
     assert db.event_datasets(CAR) == []
-    assert [i.value for i in at.info] == ["No event log imported for this journey yet."]
+    assert [i.value for i in at.main.info] == ["No event log imported for this journey yet."]
