@@ -10,7 +10,9 @@ Writes go through :meth:`Store.write`, one ``BEGIN IMMEDIATE`` transaction per c
 multi-row change lands whole or not at all. Editable rows carry a ``version``: an update names
 the version it edited and a stale one raises :class:`~journey.model.ConflictError`, writing
 nothing. Destructive actions (delete, import over, restore) first save a snapshot of what they
-are about to destroy, and :meth:`Store.restore_snapshot` brings it back.
+are about to destroy, and :meth:`Store.restore_snapshot` brings it back. Every successful update
+of an editable row is also a revision (who, when, each field's old and new value), written in
+the same transaction; :meth:`Store.restore_revision` and :meth:`Store.undo_last` undo one.
 """
 
 from __future__ import annotations
