@@ -18,6 +18,7 @@ from .model import (
     MOMENT_KIND_LABELS,
     STAGES,
     Moment,
+    Revision,
     Stage,
     ValidationError,
     best_unit,
@@ -324,3 +325,15 @@ def typed_rows(values: dict[str, Any]) -> list[dict]:
     """What someone typed into a form whose row is gone, to show and copy: field, value."""
     return [{"Field": field_label(f), "What you typed": show_value(f, v)}
             for f, v in values.items() if v not in (None, "", [], {})]
+
+
+def revision_title(r: Revision) -> str:
+    """What a save changed, in words: "stage Awareness", "persona Maya Hoffmann"."""
+    title = stage_label(r.title) if r.kind == "stage" else r.title
+    return f"{KIND_LABELS.get(r.kind, r.kind)} {title}"
+
+
+def revision_heading(r: Revision) -> str:
+    """One line naming a save: "#12 · 2026-11-29 16:40 · ana · stage Awareness (restores #9)"."""
+    return (f"#{r.id} · {r.created_at.replace('T', ' ')[:16]} · {r.author or 'someone'} · "
+            f"{revision_title(r)}" + (f" (restores #{r.restores})" if r.restores else ""))

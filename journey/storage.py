@@ -10,7 +10,9 @@ Writes go through :meth:`Store.write`, one ``BEGIN IMMEDIATE`` transaction per c
 multi-row change lands whole or not at all. Editable rows carry a ``version``: an update names
 the version it edited and a stale one raises :class:`~journey.model.ConflictError`, writing
 nothing. Destructive actions (delete, import over, restore) first save a snapshot of what they
-are about to destroy, and :meth:`Store.restore_snapshot` brings it back.
+are about to destroy, and :meth:`Store.restore_snapshot` brings it back. Every successful update
+of an editable row is also a revision (who, when, each field's old and new value), written in
+the same transaction; :meth:`Store.restore_revision` and :meth:`Store.undo_last` undo one.
 """
 
 from __future__ import annotations
@@ -267,7 +269,8 @@ def m002_event_datasets(db: Database) -> None:
 @migrations()
 def m003_revisions(db: Database) -> None:
     """Every save of an editable row, with who, when and each changed field's old and new
-    value, so any edit can be undone. No foreign keys: history outlives the rows it names."""
+    value, so any edit can be undone. No foreign keys: history outlives the rows it names.
+    A deleted event log is kept (``deleted_at``) until the next delete, so it can be undone."""
     db.executescript(
         """
         CREATE TABLE revisions (
@@ -284,6 +287,7 @@ def m003_revisions(db: Database) -> None:
         );
         CREATE INDEX revisions_workspace ON revisions(workspace_id, id);
         CREATE INDEX revisions_target ON revisions(kind, target_id);
+        ALTER TABLE event_datasets ADD COLUMN deleted_at TEXT;
         """
     )
 
@@ -1399,11 +1403,13 @@ class Store:
         return [self._dataset(r) for r in self._rows(
             "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
             "events_rows, ignored_rows, customers, version, created_at, updated_at "
-            "FROM event_datasets WHERE journey_id = ? ORDER BY id DESC", [journey_id])]
+            "FROM event_datasets WHERE journey_id = ? AND deleted_at IS NULL ORDER BY id DESC",
+            [journey_id])]
 
     def get_event_dataset(self, dataset_id: int) -> dict:
         """One event log's settings, counts and stored report."""
-        row = self._row("SELECT * FROM event_datasets WHERE id = ?", [dataset_id])
+        row = self._row("SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL",
+                        [dataset_id])
         if row is None:
             raise NotFoundError(f"event dataset {dataset_id} does not exist")
         return self._dataset(row)
@@ -1429,9 +1435,24 @@ class Store:
         return self._rows("SELECT * FROM customer_summaries WHERE dataset_id = ? "
                           "ORDER BY customer_id", [dataset_id])
 
-    def delete_event_dataset(self, dataset_id: int) -> None:
+    def delete_event_dataset(self, dataset_id: int) -> int:
+        """Delete an event log so that it can be undone: it is kept, hidden, until the next
+        delete in its journey (then removed for good). Returns the id to restore."""
+        dataset = self.get_event_dataset(dataset_id)
         with self.write() as conn:
-            conn.execute("DELETE FROM event_datasets WHERE id = ?", [dataset_id])
+            conn.execute("DELETE FROM event_datasets WHERE journey_id = ? AND deleted_at IS NOT "
+                         "NULL", [dataset["journey_id"]])
+            conn.execute("UPDATE event_datasets SET deleted_at = ? WHERE id = ?",
+                         [utcnow(), dataset_id])
+        return dataset_id
+
+    def restore_event_dataset(self, dataset_id: int) -> None:
+        """Undo :meth:`delete_event_dataset` (while it is still kept)."""
+        with self.write() as conn:
+            if not conn.execute("UPDATE event_datasets SET deleted_at = NULL WHERE id = ? AND "
+                                "deleted_at IS NOT NULL", [dataset_id]).rowcount:
+                raise NotFoundError("that event log is gone for good: another one was "
+                                    "deleted after it")
 
     # -- housekeeping --------------------------------------------------------
 
@@ -1610,11 +1631,12 @@ class Store:
 
     def revisions(self, *, workspace_id: int | None = None, journey_id: int | None = None,
                   kind: str | None = None, target_id: int | None = None,
-                  limit: int = 200) -> list[Revision]:
-        """Saves, newest first: of a workspace, a journey, or one row (``kind`` and id)."""
+                  author: str | None = None, limit: int = 200) -> list[Revision]:
+        """Saves, newest first: of a workspace, a journey, one row (``kind`` and id) or one
+        author."""
         clauses, params = [], []
         for column, value in (("workspace_id", workspace_id), ("journey_id", journey_id),
-                              ("kind", kind), ("target_id", target_id)):
+                              ("kind", kind), ("target_id", target_id), ("author", author)):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
@@ -1653,16 +1675,19 @@ class Store:
         return self.revisions(kind=revision.kind, target_id=revision.target_id, limit=1)[0]
 
     def undo_last(self, author: str, *, workspace_id: int | None = None) -> Revision | None:
-        """Undo the latest save by ``author`` (in a workspace): restore what it replaced.
+        """Undo the latest save by ``author`` (in a workspace) not undone yet: restore what
+        it replaced. Called again, it undoes the save before that one.
 
-        Returns the new revision, or None when that author has saved nothing yet.
+        Returns the new revision, or None when that author has nothing left to undo.
         """
-        where, params = "author = ?", [author]
+        where, params = "r.author = ?", [author]
         if workspace_id is not None:
-            where += " AND workspace_id = ?"
+            where += " AND r.workspace_id = ?"
             params.append(workspace_id)
-        row = self._row(f"SELECT id FROM revisions WHERE {where} ORDER BY id DESC LIMIT 1",
-                        params)
+        row = self._row(
+            f"SELECT r.id FROM revisions r WHERE {where} AND r.restores IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM revisions u WHERE u.restores = r.id) ORDER BY r.id DESC LIMIT 1",
+            params)
         return None if row is None else self.restore_revision(row["id"])
 
     # -- dot votes (m006) ----------------------------------------------------

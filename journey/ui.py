@@ -309,7 +309,7 @@ def sidebar(db: Store) -> int | None:
     navigation()
     journey_id = choose_journey(db)
     for message in st.session_state.pop("_flash", []):
-        st.toast(literal(message), icon="✅")
+        st.success(message, icon="✅")
     if can_edit():
         undo_last_change(db)
     st.session_state["_pick_presenting"] = presenting()
@@ -384,11 +384,14 @@ def literal(text: str) -> str:
 
 
 def notify(message: str) -> None:
-    """The one "done" notice: shown once (as a toast, literally) after the rerun that follows."""
-    st.session_state.setdefault("_flash", []).append(str(message))
+    """The one "done" notice: plain text (names people typed included), shown literally once,
+    after the rerun that follows the change."""
+    flash(literal(message))
 
 
-flash = notify
+def flash(markdown: str) -> None:
+    """A notice already written as Markdown (user text in it through :func:`literal`)."""
+    st.session_state.setdefault("_flash", []).append(markdown)
 
 
 # ---------------------------------------------------------------------------- edits
@@ -433,6 +436,11 @@ def open_edit(edit: Edit, version: int, values: dict) -> None:
         st.session_state[edit.state] = (version, values)
     st.session_state.setdefault("_open_edits", {})[(edit.kind, edit.row_id)] = (
         edit.what, edit.prefix, edit.keys)
+
+
+def edit_base(edit: Edit) -> dict:
+    """The values the form opened with (remembered by :func:`open_edit`)."""
+    return st.session_state[edit.state][1]
 
 
 def submit_edit(edit: Edit, submitted: bool, mine: dict) -> None:
@@ -625,7 +633,8 @@ def undo_last_change(db: Store) -> None:
     """The sidebar's "undo my last change": restores what this session's latest save
     replaced (itself a save, so it can be undone again)."""
     workspace_id = st.session_state.get("workspace_id")
-    if workspace_id is None or not db.revisions(workspace_id=workspace_id, limit=1):
+    if workspace_id is None or not db.revisions(workspace_id=workspace_id, author=author(),
+                                                limit=1):
         return
     if st.sidebar.button("↩️ Undo my last change", key="undo_last_change", width="stretch"):
         try:
@@ -634,10 +643,6 @@ def undo_last_change(db: Store) -> None:
             with st.sidebar:
                 show_error(e)
             return
-        if revision is None:
-            st.sidebar.info("You have not changed anything yet in this session.")
-            return
         fields = ", ".join(editing.field_label(f) for f in revision.changes)
-        notify(f"Undone: {fields} of {editing.KIND_LABELS[revision.kind]} "
-               f"{editing.show_value('title', revision.title)}.")
+        notify(f"Undone: {fields} of {editing.revision_title(revision)}.")
         st.rerun()

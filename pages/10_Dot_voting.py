@@ -29,7 +29,7 @@ def act(change, *args, done: str = "", **kwargs) -> None:
         ui.show_error(error)
         return
     if done:
-        ui.flash(done)
+        ui.notify(done)
     st.rerun()
 
 

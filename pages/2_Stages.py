@@ -1,5 +1,7 @@
 """Stages: the five stages of the chosen journey, one tab each, filled in through a form."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -90,9 +92,12 @@ def edit_stage(s: Stage) -> None:
         ) if editing.has_conversion(s.stage) else None
         saved = st.form_submit_button(f"Save {stage_label(s.stage)}", type="primary",
                                       key=f"{prefix}save")
+    opened = ui.edit_base(edit)  # an untouched number keeps the value the form opened with
     try:
         mine = editing.stage_changes(
-            s, label=label, **texts, emotion=emotion, duration_value=duration,
+            replace(s, duration_days=opened["duration_days"],
+                    conversion=opened.get("conversion")),
+            label=label, **texts, emotion=emotion, duration_value=duration,
             duration_unit=duration_unit, conversion=conversion,
             touchpoints=touchpoints.to_dict("records"))
     except JourneyError as e:  # an unknown unit

@@ -76,22 +76,26 @@ FIELDS = ("kind", "stage", "title", "description", "action", "severity", "channe
 
 
 def edit_moment(m: Moment) -> None:
-    """The edit form of one moment (merged with saves made meanwhile), and its delete button."""
-    prefix = f"moment_{m.id}_"
-    edit = ui.Edit("moment", m.id, f"The {MOMENT_KIND_LABELS[m.kind].lower()} {m.title!r}",
-                   prefix, lambda version, changes: db.update_moment(m.id, version, **changes),
-                   keys=tuple(prefix + f for f in FIELDS), done=f"Saved {m.title}.",
-                   shown={"stage_id": lambda i: stage_names.get(i, "(another journey)")})
-    ui.open_edit(edit, m.version, editing.moment_values(m))
+    """The edit form of one moment (merged with saves made meanwhile), drawn only while its
+    expander is open (a long list stays light), and its delete button."""
     edit_column, delete = st.columns([6, 1])
-    with (edit_column.expander("✏️ Edit", key=f"edit_moment_{m.id}"),
-          st.form(f"{prefix}form", border=False)):
-        kind = st.segmented_control("Kind", MOMENT_KINDS, default=m.kind, required=True,
-                                    format_func=MOMENT_KIND_LABELS.get, key=f"{prefix}kind")
-        values, edit.slots["title"] = moment_fields(prefix, m)
-        saved = st.form_submit_button("Save", type="primary", key=f"{prefix}save")
-    stage_id = journey.stage(values.pop("stage")).id
-    ui.submit_edit(edit, saved, {"kind": kind, **values, "stage_id": stage_id})
+    expander = edit_column.expander("✏️ Edit", key=f"edit_moment_{m.id}", on_change="rerun")
+    if expander.open:
+        prefix = f"moment_{m.id}_"
+        edit = ui.Edit("moment", m.id, f"The {MOMENT_KIND_LABELS[m.kind].lower()} {m.title!r}",
+                       prefix, lambda version, changes: db.update_moment(m.id, version,
+                                                                        **changes),
+                       keys=tuple(prefix + f for f in FIELDS), done=f"Saved {m.title}.",
+                       shown={"stage_id": lambda i: stage_names.get(i, "(another journey)")})
+        ui.open_edit(edit, m.version, editing.moment_values(m))
+        with expander, st.form(f"{prefix}form", border=False):
+            kind = st.segmented_control("Kind", MOMENT_KINDS, default=m.kind, required=True,
+                                        format_func=MOMENT_KIND_LABELS.get, key=f"{prefix}kind")
+            values, edit.slots["title"] = moment_fields(prefix, m)
+            saved = st.form_submit_button("Save", type="primary", key=f"{prefix}save")
+        stage_id = journey.stage(values.pop("stage")).id
+        with expander:
+            ui.submit_edit(edit, saved, {"kind": kind, **values, "stage_id": stage_id})
     if delete.button("🗑️ Delete", key=f"delete_moment_{m.id}", width="stretch"):
         try:
             db.delete_moment(m.id)  # saves a snapshot of the journey first

@@ -148,9 +148,16 @@ if ui.can_edit() and dataset_id is not None:
                            f"{stored['total_rows']:,} events",
                            key=f"events_delete_confirm_{dataset_id}")
         if st.button("Delete this event log", key="events_delete", disabled=not sure):
-            db.delete_event_dataset(dataset_id)
-            ui.flash(f"Deleted {ui.literal(stored['name'])}.")
+            st.session_state["events_undo"] = (db.delete_event_dataset(dataset_id),
+                                               stored["name"])
+            ui.notify(f"Deleted {stored['name']}: undo it in the sidebar.")
             st.rerun()
+if ui.can_edit() and (undo := st.session_state.get("events_undo")):
+    def undo_delete() -> str:
+        db.restore_event_dataset(st.session_state.pop("events_undo")[0])
+        return f"Restored {undo[1]}."
+    ui.undo_in_sidebar("events_undo_button", f"Deleted {undo[1]}. It is kept until the next "
+                       "delete.", undo_delete)
 if ui.can_edit():
     with st.expander("⬆️ Import an event log", expanded=not datasets):
         upload = st.file_uploader(

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from journey import exchange, ui
-from journey.model import JourneyError, ValidationError
+from journey import editing, exchange, ui
+from journey.model import JourneyError, ValidationError, stage_label
 from journey.storage import kept_note
 
 ui.page_setup("Workspace and history", icon="🗂️")
@@ -64,11 +64,38 @@ if ui.can_edit():
                        f"{len(result['journeys'])} journey(s)" + kept_note(result) + ".")
 
 st.header("History", divider="gray")
+st.subheader("Edits")
+st.write("Every save is kept: who, when, and each field before and after. Restoring a save "
+         "puts back what it replaced (only those fields), and is itself a save you can undo.")
+only_journey = journey_id is not None and st.toggle("This journey only", key="history_journey")
+revisions = db.revisions(workspace_id=workspace_id, limit=50,
+                         journey_id=journey_id if only_journey else None)
+stage_names = {} if journey_id is None else {
+    s.id: stage_label(s.stage) for s in db.load_journey(journey_id).stages}
+if not revisions:
+    st.info("No edits saved yet.")
+for revision in revisions:
+    with st.container(border=True, key=f"revision_{revision.id}"):
+        text, action = st.columns([4, 1])
+        text.text(editing.revision_heading(revision))
+        text.dataframe(editing.change_rows(revision.changes, {
+            "stage_id": lambda i: stage_names.get(i, f"stage {i}")}), hide_index=True,
+            key=f"revision_{revision.id}_changes")
+        if ui.can_edit() and action.button("Restore", key=f"restore_revision_{revision.id}"):
+            try:
+                db.restore_revision(revision.id)
+            except JourneyError as e:
+                ui.show_error(e)
+            else:
+                ui.notify(f"Put back what save #{revision.id} replaced.")
+                st.rerun()
+
+st.subheader("Snapshots")
 st.write("A snapshot is saved before anything destructive (deleting, importing over, "
          "restoring). Restoring one snapshots what it replaces first, so it can be undone too.")
 snapshots = db.snapshots(workspace_id=workspace_id)
 if ui.can_edit() and st.button("📸 Snapshot this workspace now", key="snapshot_now"):
-    ui.flash(f"Snapshot #{db.snapshot_workspace(workspace_id, 'saved by hand')} saved.")
+    ui.notify(f"Snapshot #{db.snapshot_workspace(workspace_id, 'saved by hand')} saved.")
     st.rerun()
 if not snapshots:
     st.info("No snapshots yet.")
@@ -86,6 +113,6 @@ for snap in snapshots[:50]:
             else:
                 if result["kind"] == "journey":
                     st.session_state["journey_id"] = result["id"]
-                ui.flash(f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}"
-                         + kept_note(result) + ".")
+                ui.notify(f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}"
+                          + kept_note(result) + ".")
                 st.rerun()

@@ -175,3 +175,51 @@ def test_an_error_without_a_path_is_its_message():
     error = ValidationError("unknown unit 'fortnights'")
     assert editing.field_of(error) == ""
     assert editing.error_message(error) == "unknown unit 'fortnights'"
+
+
+def test_values_are_shown_as_the_forms_show_them_with_units_never_as_stored():
+    assert editing.show_value("duration_days", 21.0) == "3 weeks"
+    assert editing.show_value("duration_days", 0.25) == "6 hours"
+    assert editing.show_value("conversion", 0.4) == "40 %"
+    assert editing.show_value("emotion", -1) == "🙁 -1"
+    assert editing.show_value("severity", 4) == "4/5"
+    assert editing.show_value("channels", ["Web", "Email"]) == "Web, Email"
+    assert editing.show_value("touchpoints", [{"channel": "Web", "description": "ads"},
+                                              {"channel": "Phone", "description": ""}]) == (
+        "Web: ads; Phone")
+    assert editing.show_value("target", 24000.0) == "24,000"
+    assert editing.show_value("thoughts", "") == "(empty)"
+
+
+def test_a_revision_reads_as_labelled_fields_before_and_after():
+    rows = editing.change_rows({"duration_days": (14.0, 21.0), "stage_id": (3, 4)},
+                               {"stage_id": {3: "Decision", 4: "Retention"}.get})
+    assert rows == [{"Field": "Typical duration", "Before": "2 weeks", "After": "3 weeks"},
+                    {"Field": "Stage", "Before": "Decision", "After": "Retention"}]
+
+
+def test_pages_of_twenty_and_a_page_past_the_end_shows_the_last():
+    items = list(range(45))
+    assert editing.page_of(items, 1) == (list(range(20)), 3)
+    assert editing.page_of(items, 3) == ([40, 41, 42, 43, 44], 3)
+    assert editing.page_of(items, 9) == ([40, 41, 42, 43, 44], 3)
+    assert editing.page_of([], 1) == ([], 1)
+
+
+def test_a_stages_values_are_what_its_form_saves_and_advocacy_has_no_conversion():
+    stage = Stage(stage="advocacy", thoughts="t", duration_days=30.0,
+                  touchpoints=[Touchpoint("Web", "ads")])
+    values = editing.stage_values(stage)
+    assert "conversion" not in values
+    assert values["touchpoints"] == [{"channel": "Web", "description": "ads"}]
+    assert values["duration_days"] == 30.0 and values["thoughts"] == "t"
+
+
+def test_a_revision_heading_names_when_who_and_what():
+    from journey.model import Revision
+
+    revision = Revision(id=12, kind="stage", target_id=1, journey_id=1, workspace_id=1,
+                        title="awareness", author="ana", created_at="2026-11-29T16:40:05+00:00",
+                        changes={}, restores=9)
+    assert editing.revision_heading(revision) == (
+        "#12 · 2026-11-29 16:40 · ana · stage Awareness (restores #9)")

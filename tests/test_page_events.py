@@ -12,9 +12,10 @@ import pathlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from journey import cli, cli_events, event_charts, events, observed, samples, ui
+from journey import cli, cli_events, event_charts, events, observed, samples
 from journey.events import ColumnChoice
 from journey.storage import Store
+from tests.conftest import plain
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "7_Observed_timeframes.py")
@@ -165,7 +166,7 @@ def test_an_uploaded_log_is_imported_with_the_guessed_columns_and_shown(db):
     assert at.selectbox(key="events_dataset").value == dataset["id"]
     assert shown_cards(at) == expected_cards(
         observed.figures(db, dataset["id"], db.load_journey(TRIAL)))
-    assert at.toast[0].value.startswith("Imported car")
+    assert plain(at.success[0].value).startswith("Imported car")
 
 
 def test_the_mapping_edited_in_the_table_is_the_one_imported(db):
@@ -194,9 +195,9 @@ def test_a_file_with_unreadable_timestamps_is_refused_with_examples_and_nothing_
     before = dump(db)
     at.button(key="events_import").click().run()
     assert not at.exception
-    assert at.error[0].value.startswith(ui.literal(
+    assert plain(at.error[0].value).startswith(
         "bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for example "
-        "'yesterday'"))
+        "'yesterday'")
     assert dump(db) == before
 
 
@@ -205,7 +206,7 @@ def test_a_file_with_unreadable_timestamps_is_refused_with_examples_and_nothing_
 def test_an_empty_upload_is_refused_at_once(db, name, data):
     at = upload(open_page(TRIAL), name, data)
     assert not at.exception
-    assert at.error[0].value == ui.literal("empty.csv is empty: it has no rows of events")
+    assert plain(at.error[0].value) == "empty.csv is empty: it has no rows of events"
     assert not [b for b in at.button if b.key == "events_import"]
 
 
@@ -228,4 +229,4 @@ def test_a_log_is_deleted_only_once_confirmed(db):
     at.button(key="events_delete").click().run()
     assert not at.exception
     assert db.event_datasets(CAR) == []
-    assert [i.value for i in at.info] == ["No event log imported for this journey yet."]
+    assert [i.value for i in at.main.info] == ["No event log imported for this journey yet."]

@@ -107,7 +107,7 @@ def test_the_kpi_values_download_is_the_journeys_csv(app_env):
 def test_an_uploaded_kpi_file_is_stored_whole(app_env):
     at = upload(open_page("KPIs"), "metric,date,value\nnps,2026-11-01,48\n"
                                    "Lead-to-customer rate,2026-11-01,24%\n")
-    assert not at.exception and [plain(t.value) for t in at.toast] == ["Added 2 value(s)."]
+    assert not at.exception and [plain(s.value) for s in at.success] == ["Added 2 value(s)."]
     journey = Store(app_env).load_journey(1)
     latest = {m.key: (m.values[-1].date, m.values[-1].value) for m in journey.metrics}
     assert latest["nps"] == ("2026-11-01", 48.0)
@@ -184,7 +184,7 @@ def test_a_target_saved_over_someone_elses_edit_is_a_conflict_shown_with_both_va
     assert kpis.find_metric(Store(app_env).load_journey(1), "website_traffic").target == 30000.0
     at.button(key="kpi_target_conflict_keep").click().run()  # keep mine, knowingly
     assert not at.exception and not at.error
-    assert [plain(t.value) for t in at.toast] == ["Target of Website traffic saved."]
+    assert [plain(s.value) for s in at.success] == ["Target of Website traffic saved."]
     assert kpis.find_metric(Store(app_env).load_journey(1), "website_traffic").target == 24000.0
 
 

@@ -17,8 +17,12 @@ PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages"
 JOURNEY = 1
 
 
-def open_page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+def open_page(*editing: int) -> AppTest:
+    """The page, with the edit forms of the moments ``editing`` open (drawn only when open)."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for moment_id in editing:
+        at.session_state[f"edit_moment_{moment_id}"] = True
+    return at.run()
 
 
 def headings(at: AppTest) -> list[str]:
@@ -60,7 +64,7 @@ def test_a_friction_point_and_a_key_point_are_added_with_stage_kind_and_action(a
     at.text_input(key="new_moment_owner").input("Sales lead")
     at.button(key="new_moment_save").click().run()
     assert not at.exception
-    assert [plain(t.value) for t in at.toast] == ["Added Delivery date keeps moving."]
+    assert [plain(s.value) for s in at.success] == ["Added Delivery date keeps moving."]
     assert at.text_input(key="new_moment_title").value == ""  # ready for the next one
     assert at.selectbox(key="new_moment_stage").value == "decision"  # kept
 
@@ -108,18 +112,18 @@ def test_the_kind_filter_shows_only_that_kind(app_env):
 
 
 def test_editing_a_moments_status_saves_it(app_env):
-    at = open_page()
+    at = open_page(4)
     at.selectbox(key="moment_4_status").set_value("done")
     at.selectbox(key="moment_4_stage").set_value("decision")
     at.button(key="moment_4_save").click().run()
     assert not at.exception
     moment = Store(app_env).get_moment(4)
     assert (moment.status, moment.stage, moment.version) == ("done", "decision", 2)
-    assert [plain(t.value) for t in at.toast] == ["Saved Test drives only on weekdays."]
+    assert [plain(s.value) for s in at.success] == ["Saved Test drives only on weekdays."]
 
 
 def test_an_edit_merges_with_someone_elses_save_of_another_field(app_env):
-    at = open_page()
+    at = open_page(4)
     Store(app_env).update_moment(4, 1, owner="Sales lead")
     at.selectbox(key="moment_4_status").set_value("done")
     at.button(key="moment_4_save").click().run()
@@ -129,7 +133,7 @@ def test_an_edit_merges_with_someone_elses_save_of_another_field(app_env):
 
 
 def test_a_field_both_changed_is_a_conflict_with_the_stage_by_name_resolved_per_field(app_env):
-    at = open_page()
+    at = open_page(4)
     store = Store(app_env)
     store.update_moment(4, 1, status="in progress", stage_id=3)  # someone else: to Decision
     at.selectbox(key="moment_4_status").set_value("done")
@@ -151,7 +155,7 @@ def test_a_field_both_changed_is_a_conflict_with_the_stage_by_name_resolved_per_
 
 
 def test_a_point_deleted_while_edited_says_so_keeps_the_text_and_saves_as_new(app_env):
-    at = open_page()
+    at = open_page(1)
     at.text_area(key="moment_1_action").input("Typed, not lost")
     Store(app_env).delete_moment(1)  # someone else presses Delete meanwhile
     at.button(key="moment_1_save").click().run()
@@ -185,6 +189,12 @@ def test_a_second_click_on_add_adds_no_duplicate_and_the_form_clears(app_env):
     assert titles.count("Delivery date keeps moving") == 1
 
 
+def test_an_edit_form_is_drawn_only_while_its_expander_is_open(app_env):
+    at = open_page(4)
+    forms = [f.proto.form.form_id for f in at.get("form")]
+    assert [f for f in forms if f.startswith("moment_")] == ["moment_4_form"]
+
+
 def test_a_long_list_is_shown_twenty_points_a_page(app_env):
     open_page()
     store = Store(app_env)
@@ -207,7 +217,7 @@ def test_deleting_a_moment_then_undo_puts_it_back(app_env):
     assert not at.exception
     assert "Trade-in valuation feels like haggling" not in [m.title for m in moments(app_env)]
     assert len(headings(at)) == 12
-    assert [plain(t.value) for t in at.toast] == [
+    assert [plain(s.value) for s in at.success] == [
         "Deleted Trade-in valuation feels like haggling: undo it in the sidebar."]
     assert Store(app_env).snapshots(journey_id=JOURNEY)  # the snapshot taken before deleting
     at.button(key="moment_undo_button").click().run()
@@ -252,4 +262,5 @@ def test_markup_typed_as_a_moment_title_is_stored_verbatim_and_shown_as_text(app
     assert any(ui.literal(stored.action) in m.value for m in at.markdown)
     assert [h.proto.body for h in at.get("html")] == [presentation.LAYOUT_CSS.strip()]
     assert not [m for m in at.markdown if m.proto.allow_html and "alert" in m.value]
-    assert at.text_input(key=f"moment_{stored.id}_title").value == title
+    at.session_state[f"edit_moment_{stored.id}"] = True  # open its edit form
+    assert at.run().text_input(key=f"moment_{stored.id}_title").value == title

@@ -52,7 +52,7 @@ def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
         "Just tell me the price.")
     assert "Sam Lee" in [s.value for s in at.subheader]
     assert "Night nurse · age 40\\-49" in [c.value for c in at.caption]
-    assert [plain(t.value) for t in at.toast] == ["Created Sam Lee."]
+    assert [plain(s.value) for s in at.success] == ["Created Sam Lee."]
     assert at.text_input(key="new_persona_name").value == ""  # the form is ready for the next
     assert "Carrier pigeon" in at.multiselect(key="persona_1_channels").options
 
@@ -77,7 +77,7 @@ def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
     maya = Store(app_env).get_persona(1)
     assert (maya.role, maya.channels, maya.version) == ("Head teacher", ["Web", "Email"], 2)
     assert "Head teacher · age 30\\-39" in [c.value for c in at.caption]
-    assert [plain(t.value) for t in at.toast] == ["Saved Maya Hoffmann."]
+    assert [plain(s.value) for s in at.success] == ["Saved Maya Hoffmann."]
     # a second edit in the same session starts from the saved version: no false conflict
     at.text_input(key="persona_1_role").input("Deputy head")
     at.button(key="persona_1_save").click().run()
@@ -117,7 +117,7 @@ def test_keep_all_of_mine_writes_only_the_fields_i_changed(app_env):
     assert not at.exception and not at.error
     maya = Store(app_env).get_persona(1)
     assert (maya.role, maya.quote) == ("Mine", "Their quote")
-    assert [plain(t.value) for t in at.toast] == ["Saved Maya Hoffmann."]
+    assert [plain(s.value) for s in at.success] == ["Saved Maya Hoffmann."]
 
 
 def test_a_persona_deleted_while_edited_keeps_the_typed_values_and_saves_as_new(app_env):
@@ -157,7 +157,7 @@ def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
     at.sidebar.button(key="undo_last_change").click().run()
     assert not at.exception
     assert Store(app_env).get_persona(1).role.startswith("Primary-school teacher")
-    assert [plain(t.value) for t in at.toast] == ["Undone: Role of persona Maya Hoffmann."]
+    assert [plain(s.value) for s in at.success] == ["Undone: Role of persona Maya Hoffmann."]
 
 
 def test_a_persona_whose_channels_are_spelled_unusually_still_opens_for_editing(app_env):
@@ -185,7 +185,8 @@ def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
     assert Store(app_env).journeys()[1]["persona_id"] is None
     assert "Daniel Okafor" not in [s.value for s in at.subheader]
     assert any(plain(i.value).startswith("Deleted Daniel Okafor.") for i in at.sidebar.info)
-    assert [plain(t.value) for t in at.toast] == ["Deleted Daniel Okafor: undo it in the sidebar."]
+    assert [plain(s.value) for s in at.success] == [
+        "Deleted Daniel Okafor: undo it in the sidebar."]
     at.button(key="persona_undo_button").click().run()
     assert not at.exception
     store = Store(app_env)

@@ -44,7 +44,7 @@ def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
     at.number_input(key="stage_2_conversion").set_value(40)
     at.button(key="stage_2_save").click().run()
     assert not at.exception
-    assert [plain(t.value) for t in at.toast] == ["Saved the Consideration stage."]
+    assert [plain(s.value) for s in at.success] == ["Saved the Consideration stage."]
     saved = stage(app_env, CONSIDERATION)
     assert (saved.customer_goal, saved.emotion, saved.duration_days, saved.conversion,
             saved.version) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
@@ -122,7 +122,20 @@ def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_though
     saved = stage(app_env, CONSIDERATION)
     assert (saved.thoughts, saved.duration_days, saved.version) == (
         "A: will the pram fit?", 35.0, 3)
-    assert [plain(t.value) for t in session_b.toast] == ["Saved the Consideration stage."]
+    assert [plain(s.value) for s in session_b.success] == ["Saved the Consideration stage."]
+
+
+def test_a_conversion_saved_by_someone_else_survives_my_save_of_the_rounded_form(app_env):
+    open_page()
+    store = Store(app_env)
+    store.update_stage(3, 1, conversion=0.123456789)  # shown rounded: 12.345679 %
+    at = open_page()
+    store.update_stage(3, 2, conversion=0.5)  # someone else, meanwhile
+    at.text_area(key="stage_3_thoughts").input("Only my thought")
+    at.button(key="stage_3_save").click().run()
+    assert not at.exception and not at.error
+    saved = stage(app_env, 3)
+    assert (saved.thoughts, saved.conversion) == ("Only my thought", 0.5)
 
 
 def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_stores_it(app_env):

@@ -105,7 +105,7 @@ def test_a_saved_scenario_keeps_only_the_levers_that_moved(app_env):
     at.text_input(key="scenario_name").input("Loyalty push")
     at.button(key="scenario_save").click().run()
     assert not at.exception and not at.error
-    assert [plain(t.value) for t in at.toast] == ["Scenario 'Loyalty push' saved."]
+    assert [plain(s.value) for s in at.success] == ["Scenario 'Loyalty push' saved."]
     saved = {s.name: s.levers for s in Store(app_env).scenarios(1)}
     assert saved["Loyalty push"] == {"retention": 0.8, "spend": 450000.0}
     assert "Loyalty push" in at.multiselect(key="compare_scenarios").value
@@ -174,7 +174,7 @@ def test_a_scenario_can_be_deleted_after_a_snapshot_and_the_delete_undone(app_en
     assert not at.exception
     [back] = [s for s in Store(app_env).scenarios(1) if s.name == "Loyalty programme"]
     assert back.levers == before.levers
-    assert [plain(t.value) for t in at.toast] == ["Restored scenario 'Loyalty programme'."]
+    assert [plain(s.value) for s in at.success] == ["Restored scenario 'Loyalty programme'."]
 
 
 def tornado_levers(at: AppTest) -> list[str]:

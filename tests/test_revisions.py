@@ -65,6 +65,17 @@ def test_undo_my_last_change_restores_only_my_latest_save(store, journey_id):
     assert store.undo_last("nobody") is None
 
 
+def test_undo_pressed_again_walks_back_through_my_saves_and_then_stops(store, journey_id):
+    stage = store.load_journey(journey_id).stage("awareness")
+    store.author = "me"
+    for version, thought in enumerate(["one", "two", "three"], start=1):
+        store.update_stage(stage.id, version, thoughts=thought)
+    thoughts = []
+    while store.undo_last("me") is not None:
+        thoughts.append(store.get_stage(stage.id).thoughts)
+    assert thoughts == ["two", "one", ""]
+
+
 def test_every_versioned_kind_is_recorded_and_restorable(store, journey_id):
     j = store.load_journey(journey_id)
     ws = j.workspace_id
@@ -114,3 +125,30 @@ def test_an_unknown_scenario_field_is_refused(store, journey_id):
     scenario = store.save_scenario(journey_id, "Loyal", {"retention": 0.5})
     with pytest.raises(ValidationError, match="unknown scenario field"):
         store.update_scenario(scenario.id, 1, journey_id=3)
+
+
+def test_a_deleted_event_log_is_kept_hidden_until_the_next_delete_so_it_can_be_undone(seeded):
+    [log] = seeded.event_datasets(1)
+    events = sum(len(chunk) for chunk in seeded.raw_events(log["id"]))
+    seeded.delete_event_dataset(log["id"])
+    assert seeded.event_datasets(1) == []
+    with pytest.raises(NotFoundError):
+        seeded.get_event_dataset(log["id"])
+    seeded.restore_event_dataset(log["id"])
+    assert [d["id"] for d in seeded.event_datasets(1)] == [log["id"]]
+    assert sum(len(chunk) for chunk in seeded.raw_events(log["id"])) == events
+
+
+def test_the_next_delete_removes_the_kept_event_log_for_good(seeded):
+    [log] = seeded.event_datasets(1)
+    copy = seeded.add_event_dataset(
+        1, "copy", columns=log["columns"], mapping=log["mapping"], event_names=[],
+        stats={k: log[k] for k in ("total_rows", "events_rows", "ignored_rows", "customers")},
+        report={}, events=[], customers=[])
+    seeded.delete_event_dataset(log["id"])
+    seeded.delete_event_dataset(copy)
+    assert list(seeded.raw_events(log["id"])) == []
+    with pytest.raises(NotFoundError, match="gone for good"):
+        seeded.restore_event_dataset(log["id"])
+    seeded.restore_event_dataset(copy)
+    assert [d["name"] for d in seeded.event_datasets(1)] == ["copy"]

@@ -52,7 +52,8 @@ EXPECTED_SCHEMA = {
     "event_datasets": {"id": INT, "journey_id": INT, "name": TEXT, "columns": TEXT,
                        "mapping": TEXT, "event_names": TEXT, "total_rows": INT,
                        "events_rows": INT, "ignored_rows": INT, "customers": INT, "report": TEXT,
-                       "version": INT, "created_at": TEXT, "updated_at": TEXT},
+                       "version": INT, "created_at": TEXT, "updated_at": TEXT,
+                       "deleted_at": TEXT},  # m003: kept for undo until the next delete
     "events": {"dataset_id": INT, "customer_id": TEXT, "ts": TEXT, "event": TEXT,
                "value": REAL, "segment": TEXT},
     "customer_summaries": {"dataset_id": INT, "customer_id": TEXT, "first_seen": TEXT,
