@@ -221,5 +221,5 @@ def test_spend_not_entered_and_spend_zero_are_different_on_the_page(app_env):
     at.toggle(key="lever_spend_entered").set_value(True).run()
     assert at.slider(key="lever_spend").value == 0.0
     shown = shown_outputs(at)
-    assert (shown["cac"], shown["payback_days"]) == ("0.00", "0")
+    assert (shown["cac"], shown["payback_days"]) == ("€0.00", "0 days")
     assert (shown["roi"], shown["ltv_to_cac"]) == ("n/a", "n/a")
