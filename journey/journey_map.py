@@ -212,7 +212,8 @@ def _curve_layers(points: list[dict], markers: list[dict], x_scale: alt.Scale,
     x = alt.X("x:Q", scale=x_scale, axis=x_axis, title=None)
     y = alt.Y("emotion:Q", scale=y_scale, axis=y_axis, title=None)
     base = alt.Chart(_frame(points))
-    line = base.mark_line(color=LINE_COLOUR, strokeWidth=3, interpolate="monotone").encode(x, y)
+    line = base.mark_line(
+        tooltip=None, color=LINE_COLOUR, strokeWidth=3, interpolate="monotone").encode(x, y)
     dots = base.mark_point(filled=True, color=LINE_COLOUR, opacity=1).encode(
         x, y,
         size=alt.Size("size:Q", scale=None, legend=None),
@@ -282,20 +283,21 @@ def emotion_curve(journey: Journey, *, highlight: str | None = None, height: int
                       labelFontSize=10 if compact else 11, title=None if compact else "Emotion",
                       labelExpr="datum.value > 0 ? '+' + datum.value : '' + datum.value")
     bands = alt.Chart(_frame(_bands(0, 1)))
-    shade = bands.mark_rect(opacity=0.8).encode(
+    shade = bands.mark_rect(tooltip=None, opacity=0.8).encode(
         alt.X("x:Q", scale=x_scale, axis=x_axis, title=None), x2=alt.X2("x2:Q"),
         color=_part_colour())
-    names = bands.mark_text(baseline="top", fontSize=11 if compact else 13, fontWeight="bold",
+    names = bands.mark_text(
+        tooltip=None, baseline="top", fontSize=11 if compact else 13, fontWeight="bold",
                             dy=4 if compact else 6).encode(
         alt.X("mid:Q", scale=x_scale, axis=x_axis), y=alt.YValue(0), text=alt.Text("part:N"),
         color=_part_ink())
     purchase = alt.Chart(_frame([{"x": len(BUYER_STAGES), "text": "purchase"}]))
-    rule = purchase.mark_rule(strokeDash=[6, 4], color="#7f8c8d").encode(
+    rule = purchase.mark_rule(tooltip=None, strokeDash=[6, 4], color="#7f8c8d").encode(
         alt.X("x:Q", scale=x_scale, axis=x_axis))
     layers = [shade, rule] if compact else [shade, rule, names]
     if highlight in STAGES:
         at = STAGES.index(highlight)
-        layers.append(alt.Chart(_frame([{"x": at + 0.04, "x2": at + 0.96}])).mark_rect(
+        layers.append(alt.Chart(_frame([{"x": at + 0.04, "x2": at + 0.96}])).mark_rect(tooltip=None,
             fill="#f7dc6f", opacity=0.35, stroke="#b7950b", strokeWidth=1.5, cornerRadius=4
         ).encode(alt.X("x:Q", scale=x_scale, axis=x_axis), x2=alt.X2("x2:Q")))
     layers += _curve_layers(points, markers, x_scale, x_axis, y_axis)
@@ -378,13 +380,14 @@ def _lanes_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     y_scale = alt.Scale(domain=[0, top], nice=False, zero=False, reverse=True)
     x, y = (alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None))
     grid = alt.Chart(_frame(cells))
-    boxes = grid.mark_rect(cornerRadius=3).encode(x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"),
+    boxes = grid.mark_rect(
+        tooltip=None, cornerRadius=3).encode(x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"),
                                                   color=_part_colour())
-    texts = grid.mark_text(align="left", baseline="top", lineBreak="\n", fontSize=11,
+    texts = grid.mark_text(tooltip=None, align="left", baseline="top", lineBreak="\n", fontSize=11,
                            lineHeight=LINE_HEIGHT, dx=CELL_PAD - 2, dy=CELL_PAD - 2).encode(
         x, y, text=alt.Text("text:N"),
         color=alt.Color("colour:N", scale=None, legend=None))
-    heads = alt.Chart(_frame(labels)).mark_text(
+    heads = alt.Chart(_frame(labels)).mark_text(tooltip=None,
         align="left", baseline="top", lineBreak="\n", fontSize=12, fontWeight="bold",
         color="#2c3e50", lineHeight=LINE_HEIGHT).encode(x, y, text=alt.Text("text:N"))
     return alt.layer(boxes, texts, heads).properties(width=width, height=top)
@@ -407,16 +410,17 @@ def _header_chart(stages: list[Stage], width: int) -> alt.LayerChart:
                                         " · ".join(f for f in facts if f)])})
     x, y = alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None)
     band = alt.Chart(_frame(bands))
-    band_rect = band.mark_rect(cornerRadius=3).encode(
+    band_rect = band.mark_rect(tooltip=None, cornerRadius=3).encode(
         x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_ink())
-    band_text = band.mark_text(fontSize=13, fontWeight="bold", color="white",
+    band_text = band.mark_text(tooltip=None, fontSize=13, fontWeight="bold", color="white",
                                baseline="middle").encode(
         alt.X("mid:Q", scale=x_scale, axis=None), y=alt.YDatum(13, scale=y_scale),
         text=alt.Text("part:N"))
     head = alt.Chart(_frame(heads))
-    names = head.mark_text(align="left", baseline="top", fontSize=15, fontWeight="bold").encode(
+    names = head.mark_text(
+        tooltip=None, align="left", baseline="top", fontSize=15, fontWeight="bold").encode(
         x, y=alt.YDatum(34, scale=y_scale), text=alt.Text("name:N"), color=_part_ink())
-    subs = head.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
+    subs = head.mark_text(tooltip=None, align="left", baseline="top", fontSize=11, lineBreak="\n",
                           lineHeight=LINE_HEIGHT, color="#4d5656").encode(
         x, y=alt.YDatum(54, scale=y_scale), text=alt.Text("sub:N"))
     return alt.layer(band_rect, band_text, names, subs).properties(width=width, height=96)
@@ -426,27 +430,30 @@ def _map_curve_chart(journey: Journey, width: int) -> alt.LayerChart:
     """The emotion curve, aligned with the map's stage columns."""
     x_scale = _pixel_scale(width)
     points, markers = _emotion_data(journey, LABEL_WIDTH, STAGE_WIDTH)
-    shade = alt.Chart(_frame(_bands(LABEL_WIDTH, STAGE_WIDTH))).mark_rect(
+    shade = alt.Chart(_frame(_bands(LABEL_WIDTH, STAGE_WIDTH))).mark_rect(tooltip=None,
         opacity=0.55).encode(alt.X("x:Q", scale=x_scale, axis=None), x2=alt.X2("x2:Q"),
                              color=_part_colour())
     guide = [{"emotion": e, "x": LABEL_WIDTH, "x2": width, "text": emotion_text(e)}
              for e in EMOTION_WORDS]
     y_scale = alt.Scale(domain=EMOTION_DOMAIN, nice=False)
     guides = alt.Chart(_frame(guide))
-    rules = guides.mark_rule(strokeDash=[2, 3], color="#b2babb").encode(
+    rules = guides.mark_rule(tooltip=None, strokeDash=[2, 3], color="#b2babb").encode(
         alt.X("x:Q", scale=x_scale, axis=None), x2=alt.X2("x2:Q"),
         y=alt.Y("emotion:Q", scale=y_scale, axis=None))
-    words = guides.mark_text(align="right", baseline="middle", fontSize=10, color="#626567",
+    words = guides.mark_text(
+        tooltip=None, align="right", baseline="middle", fontSize=10, color="#626567",
                              dx=-6).encode(alt.X("x:Q", scale=x_scale, axis=None),
                                            alt.Y("emotion:Q", scale=y_scale, axis=None),
                                            text=alt.Text("text:N"))
-    title = alt.Chart(_frame([{"x": 10, "text": "Emotion"}])).mark_text(
+    title = alt.Chart(_frame([{"x": 10, "text": "Emotion"}])).mark_text(tooltip=None,
         align="left", baseline="top", fontSize=12, fontWeight="bold", color="#2c3e50").encode(
         alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(4), text=alt.Text("text:N"))
     purchase = alt.Chart(_frame([{"x": _x(len(BUYER_STAGES)), "text": "purchase"}]))
-    cut = purchase.mark_rule(strokeDash=[6, 4], color="#7f8c8d", strokeWidth=1.5).encode(
+    cut = purchase.mark_rule(
+        tooltip=None, strokeDash=[6, 4], color="#7f8c8d", strokeWidth=1.5).encode(
         alt.X("x:Q", scale=x_scale, axis=None))
-    cut_label = purchase.mark_text(align="right", baseline="bottom", dx=-5, dy=-4, fontSize=11,
+    cut_label = purchase.mark_text(
+        tooltip=None, align="right", baseline="bottom", dx=-5, dy=-4, fontSize=11,
                                    fontStyle="italic", color="#626567").encode(
         alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(CURVE_HEIGHT), text=alt.Text("text:N"))
     layers = _curve_layers(points, markers, x_scale, None, None)
@@ -463,10 +470,10 @@ def _legend_chart(width: int) -> alt.LayerChart:
             for i, (shape, colour, text) in enumerate(items)]
     x = alt.X("x:Q", scale=_pixel_scale(width), axis=None)
     base = alt.Chart(_frame(rows))
-    marks = base.mark_point(filled=True, size=140, opacity=1).encode(
+    marks = base.mark_point(tooltip=None, filled=True, size=140, opacity=1).encode(
         x, y=alt.YValue(11), shape=alt.Shape("shape:N", scale=None, legend=None),
         color=alt.Color("colour:N", scale=None, legend=None))
-    words = base.mark_text(align="left", baseline="middle", fontSize=11, dx=12,
+    words = base.mark_text(tooltip=None, align="left", baseline="middle", fontSize=11, dx=12,
                            color="#4d5656").encode(x, y=alt.YValue(11), text=alt.Text("text:N"))
     return alt.layer(marks, words).properties(width=width, height=22)
 
@@ -572,7 +579,7 @@ def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
             alt.value("#f2f3f4")),
         tooltip=[alt.Tooltip("channel:N", title="Channel"), alt.Tooltip("stage:N", title="Stage"),
                  alt.Tooltip("count:Q", title="Touchpoints and moments")])
-    text = base.mark_text(fontSize=12).encode(
+    text = base.mark_text(tooltip=None, fontSize=12).encode(
         text=alt.condition("datum.count > 0", alt.Text("count:Q"), alt.value("—")),
         color=alt.condition(f"datum.count * 2 > {top}", alt.value("white"),
                             alt.value("#34495e")))
