@@ -42,6 +42,7 @@ STAGE_COLOURS: dict[str, str] = {
 MAX_TREND_POINTS = 1_000  # more values than this are shown as monthly means
 MAX_COMPARISON_ROWS = 40  # rows in one comparison chart: more would not be legible
 MAX_TORNADO_BARS = 12
+PANEL_WIDTH = 160  # of each comparison panel: three and the names fit 1280 wide with the sidebar
 
 
 def _stage_scale() -> alt.Scale:
@@ -197,8 +198,9 @@ def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | No
     opacity = alt.Opacity("alpha:Q", scale=None, legend=None)  # a dict-free condition
 
     def panel(field: str, text: str, colour: str, heading: str, axis: bool) -> alt.LayerChart:
-        y = alt.Y("name:N", sort=names, title=None,
-                  axis=alt.Axis(labelLimit=260) if axis else None)
+        y = alt.Y("name:N", sort=names, title=None,  # the journey above its persona
+                  axis=alt.Axis(labelLimit=220, labelExpr="split(datum.label, ' · ')")
+                  if axis else None)
         top = max((row[field] for row in data if row[field] is not None), default=0.0)
         room = top * 1.33 if top > 0 else 1.0  # the longest bar takes 3/4: room for its label
         bars = alt.Chart().mark_bar(color=colour, height=14).encode(
@@ -206,7 +208,7 @@ def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | No
             opacity=opacity, tooltip=tooltip)
         labels = alt.Chart().mark_text(align="left", dx=4, fontSize=10, color="#111827").encode(
             x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
-        return alt.layer(bars, labels, width=220, height=max(60, 22 * len(data)))
+        return alt.layer(bars, labels, width=PANEL_WIDTH, height=max(60, 32 * len(data)))
 
     shown = "" if len(rows) <= MAX_COMPARISON_ROWS else (
         f" · {len(ordered)} of {len(rows):,} shown, the longest customer journeys first")
