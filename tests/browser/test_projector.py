@@ -72,6 +72,12 @@ BOTTOM_JS = """() => Math.max(0, ...[...document.querySelectorAll(
   .map((e) => e.getBoundingClientRect().bottom))"""
 
 
+def sidebar_is(page, *, shown: bool) -> None:
+    """Wait (a few seconds at most) until the sidebar is shown or hidden."""
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible" if shown else "hidden",
+                                                       timeout=5_000)
+
+
 def url(server, path: str, **query) -> str:
     return f"{server.url}/{path}?{urllib.parse.urlencode(query)}"
 
@@ -107,8 +113,7 @@ def test_no_figure_is_cut_and_nothing_is_clipped_on_any_page(screen, server, pre
         screen.screenshot(path=str(ARTIFACTS / f"projector-{width}x{height}-{mode}-{name}.png"))
         if problems := screen.evaluate(PROBLEMS_JS):
             found[name] = problems
-        sidebar = screen.locator('[data-testid="stSidebar"]')
-        assert sidebar.is_visible() != presenting, name
+        sidebar_is(screen, shown=not presenting)
     assert found == {}
 
 
@@ -118,7 +123,7 @@ def test_each_slide_of_the_deck_fits_the_screen_with_the_sidebar_hidden(screen, 
     for journey in (1, 2, 3) if width == 1280 else (1,):  # the car journey says the most
         for slide in range(1, DECK_SLIDES + 1):
             look(screen, server, "Present", {"journey": journey, "present": 1, "slide": slide})
-            assert not screen.locator('[data-testid="stSidebar"]').is_visible()
+            sidebar_is(screen, shown=False)
             if journey == 1:
                 screen.screenshot(path=str(ARTIFACTS / f"deck-{width}x{height}-{slide}.png"))
             if (bottom := screen.evaluate(BOTTOM_JS)) > height:
@@ -162,11 +167,11 @@ def test_the_arrow_keys_work_right_after_the_toggle_and_a_reload_keeps_the_slide
     settle(page)
     assert slide_in_url(page) == 2 and "present=1" in page.url
     assert page.locator('[data-testid="stMain"] h2').first.inner_text() == heading
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    sidebar_is(page, shown=False)
     page.get_by_role("button", name="Leave presentation mode").click()
     settle(page)
     assert "present=1" not in page.url
-    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    sidebar_is(page, shown=True)
 
 
 def test_a_reload_keeps_the_stage_and_metrics_tabs(page, server):
