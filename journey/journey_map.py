@@ -529,14 +529,17 @@ def channel_matrix(journey: Journey) -> pd.DataFrame:
 
 
 def channel_gaps(journey: Journey) -> list[tuple[str, list[str]]]:
-    """Channels used at some stages but not at others: ``[(channel, [missing stage keys])]``.
+    """Channels with a gap: ``[(channel, [stage keys of its gaps])]``.
 
-    Customers expect to keep using a channel they started with; a gap is where they cannot.
+    A gap is a stage where a channel is not used although it is used at an earlier stage and
+    at a later one: customers who started on the channel and come back to it later cannot use
+    it there. A channel used only at the start (or only at the end) of the journey has no gap.
     """
     names, counts = _channel_uses(journey)
     gaps = []
     for key, name in names.items():
-        missing = [s for s in STAGES if (key, s) not in counts]
+        used = [i for i, s in enumerate(STAGES) if (key, s) in counts]
+        missing = [s for s in STAGES[used[0] + 1:used[-1]] if (key, s) not in counts]
         if missing:
             gaps.append((name, missing))
     return gaps
@@ -554,13 +557,17 @@ def gap_rows(journey: Journey) -> list[dict[str, str]]:
 
 
 def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
-    """A heatmap of :func:`channel_matrix`: darker cells for more use, "—" marks a gap.
+    """A heatmap of :func:`channel_matrix`: darker cells for more use, "gap" marks a gap
+    (:func:`channel_gaps`).
 
     Buyer-journey stage names are blue, after-purchase ones amber, as on the map.
     """
     matrix = channel_matrix(journey)
     top = int(matrix.to_numpy().max()) if matrix.size else 0
-    cells = [{"channel": channel, "stage": stage, "count": int(count)}
+    gaps = {(channel, stage_label(s)) for channel, missing in channel_gaps(journey)
+            for s in missing}
+    cells = [{"channel": channel, "stage": stage, "count": int(count),
+              "label": str(count) if count else "gap" if (channel, stage) in gaps else ""}
              for channel, row in matrix.iterrows() for stage, count in row.items()]
     order = [stage_label(s) for s in STAGES]
     buyers = [stage_label(s) for s in BUYER_STAGES]
@@ -580,7 +587,7 @@ def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
         tooltip=[alt.Tooltip("channel:N", title="Channel"), alt.Tooltip("stage:N", title="Stage"),
                  alt.Tooltip("count:Q", title="Touchpoints and moments")])
     text = base.mark_text(tooltip=None, fontSize=12).encode(
-        text=alt.condition("datum.count > 0", alt.Text("count:Q"), alt.value("—")),
+        text=alt.Text("label:N"),
         color=alt.condition(f"datum.count * 2 > {top}", alt.value("white"),
                             alt.value("#34495e")))
     return alt.layer(rect, text).properties(

@@ -51,8 +51,9 @@ st.download_button(
 # ------------------------------------------------------------------ channels
 st.subheader("Channels by stage")
 st.caption("How many touchpoints and friction or key points use each channel at each stage "
-           "(names compared ignoring case). A dash is a gap: customers who used the channel "
-           "earlier or later cannot use it there.")
+           "(names compared ignoring case). A gap is a stage where a channel is not used "
+           "although it is used before it and after it: customers who come back to the "
+           "channel cannot use it there.")
 matrix = journey_map.channel_matrix(journey)
 if matrix.empty:
     st.info("No touchpoints yet: add them on the stage pages to see the channels here.")

@@ -12,7 +12,7 @@ The hand-built journey (see :func:`car_journey`):
     advocacy         +2     —                              key "Referral" 3 Community
 
     channels (trimmed, case ignored): Web 2/0/1/0/0, Social 2/0/0/0/0, Dealership 0/0/1/0/0,
-    Community 0/0/0/0/1 -> every channel has gaps; Web misses consideration in the middle.
+    Community 0/0/0/0/1 -> only Web has a gap: it misses consideration, between two uses.
 """
 
 import altair as alt
@@ -224,11 +224,17 @@ def test_the_channel_matrix_counts_touchpoints_and_moments_ignoring_case_and_spa
 
 
 def test_a_channel_used_before_and_after_a_stage_but_not_at_it_is_a_gap():
-    gaps = dict(jm.channel_gaps(car_journey()))
-    assert gaps["Web"] == ["consideration", "retention", "advocacy"]
-    assert gaps["Community"] == ["awareness", "consideration", "decision", "retention"]
-    assert jm.gap_rows(car_journey())[0] == {"Channel": "Web", "Used at": "Awareness, Decision",
-                                             "Missing at": "Consideration, Retention, Advocacy"}
+    assert jm.channel_gaps(car_journey()) == [("Web", ["consideration"])]
+    assert jm.gap_rows(car_journey()) == [{"Channel": "Web", "Used at": "Awareness, Decision",
+                                           "Missing at": "Consideration"}]
+
+
+def test_a_channel_used_only_early_or_only_late_has_no_gap():
+    journey = empty_journey()
+    journey.stages[0].touchpoints = [Touchpoint("Social")]  # awareness only
+    journey.stages[4].touchpoints = [Touchpoint("Community")]  # advocacy only
+    journey.stages[1].touchpoints = journey.stages[3].touchpoints = [Touchpoint("Phone")]
+    assert jm.channel_gaps(journey) == [("Phone", ["decision"])]
 
 
 def test_a_channel_used_at_every_stage_has_no_gap():
@@ -249,7 +255,9 @@ def test_an_empty_journey_has_no_channels_and_its_heatmap_still_draws():
 def test_the_channel_heatmap_has_a_cell_per_channel_and_stage():
     cells = rows_with(jm.channel_matrix_chart(car_journey()), "count")
     assert len(cells) == 4 * 5
-    assert {"channel": "Web", "stage": "Decision", "count": 1} in cells
+    assert {"channel": "Web", "stage": "Decision", "count": 1, "label": "1"} in cells
+    assert {"channel": "Web", "stage": "Consideration", "count": 0, "label": "gap"} in cells
+    assert {"channel": "Web", "stage": "Retention", "count": 0, "label": ""} in cells
 
 
 # ---------------------------------------------------------------------------- presentation
