@@ -13,8 +13,8 @@ stage header, the emotion curve and the lanes, and it exports the same as it sho
 
 >>> map_table(journey).loc["Touchpoints", ("Buyer journey", "Awareness")]
 '• Web: Search results and the comparison guide'
->>> channel_gaps(journey)  # Web is used at awareness and decision only
-[('Web', ['consideration', 'retention', 'advocacy'])]
+>>> channel_gaps(journey)  # Web is used at awareness and decision, not in between
+[('Web', ['consideration'])]
 >>> images.to_png(map_chart(journey))  # the whole map, for a handout
 """
 
@@ -139,7 +139,9 @@ def _touchpoint_lines(stage: Stage) -> list[str]:
 
 
 def _moment_lines(stage: Stage, kind: str) -> list[str]:
-    return [f"{m.title} ({m.severity})" for m in stage.moments if m.kind == kind]
+    """A friction or key point per line: its title, rating and the action that answers it."""
+    return [f"{m.title} ({m.severity})" + (f" → {m.action.strip()}" if m.action.strip() else "")
+            for m in stage.moments if m.kind == kind]
 
 
 def lane_lines(stage: Stage) -> dict[str, list[str]]:
@@ -320,13 +322,19 @@ FONT = "Helvetica, Arial, sans-serif"
 
 
 def wrap_cell(lines: list[str], width: int = CHARS_PER_LINE,
-              max_lines: int = LINES_PER_CELL, bullet: bool = False) -> list[str]:
-    """Wrap a cell's lines to ``width`` characters and keep at most ``max_lines``.
+              max_lines: int | None = LINES_PER_CELL, bullet: bool = False) -> list[str]:
+    """Wrap a cell's lines to ``width`` characters and keep at most ``max_lines`` (None: all
+    of them, as the map handout does).
 
     Text that does not fit ends in "…". With ``bullet`` each item (a touchpoint, a moment)
     starts with "• " and gets an equal share of the lines, so every item stays visible; when
     there are more items than lines, the last line says how many more there are.
     """
+    if max_lines is None:
+        return [line for item in (lines if bullet else [" ".join(lines)])
+                for line in textwrap.wrap(" ".join(item.split()), width=width,
+                                          initial_indent="• " if bullet else "",
+                                          subsequent_indent="   " if bullet else "")]
     if not bullet:
         return _clip(textwrap.wrap(" ".join(" ".join(lines).split()), width=width), width,
                      max_lines)
@@ -365,7 +373,7 @@ def _lanes_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     lines = [lane_lines(s) for s in stages]
     for lane, label in LANES.items():
         bullet = lane in LIST_LANES
-        wrapped = [wrap_cell(c[lane], bullet=bullet) for c in lines]
+        wrapped = [wrap_cell(c[lane], bullet=bullet, max_lines=None) for c in lines]
         heading = [part for line in label.replace(" (", "\n(").split("\n")
                    for part in textwrap.wrap(line, 22)]
         height = max(len(heading), *map(len, wrapped)) * LINE_HEIGHT + 2 * CELL_PAD
@@ -478,21 +486,27 @@ def _legend_chart(width: int) -> alt.LayerChart:
     return alt.layer(marks, words).properties(width=width, height=22)
 
 
-def map_chart(journey: Journey) -> alt.VConcatChart:
+def map_chart(journey: Journey, persona: str = "") -> alt.VConcatChart:
     """The whole journey map as one chart, for the page and for PNG/SVG handouts.
 
-    Top to bottom: the journey's parts and stage headings (with durations and conversion),
-    the emotion curve with friction and key points, a legend, then the lanes as a grid of text
-    cells. Buyer-journey columns are blue, after-purchase columns amber; each cell is wrapped
-    to :data:`CHARS_PER_LINE` characters and cut after :data:`LINES_PER_CELL` lines ("…").
+    The title names the journey, the subtitle the ``persona`` (a name) and the two
+    timeframes. Top to bottom: the journey's parts and stage headings (with durations and
+    conversion), the emotion curve with friction and key points, a legend, then the lanes as
+    a grid of text cells, friction and key points with their actions. Buyer-journey columns
+    are blue, after-purchase columns amber; each cell is wrapped to :data:`CHARS_PER_LINE`
+    characters and keeps all of its text (a cell grows; nothing ends in "…").
     """
+    buyer, customer = timeframes(journey)
+    subtitle = " · ".join(part for part in (
+        "Customer journey map", f"persona: {persona}" if persona else "",
+        f"buyer journey {buyer}", f"customer journey {customer}") if part)
     stages = ordered_stages(journey)
     width = LABEL_WIDTH + len(STAGES) * STAGE_WIDTH
     return alt.vconcat(
         _header_chart(stages, width), _map_curve_chart(journey, width), _legend_chart(width),
         _lanes_chart(stages, width), spacing=6,
     ).properties(
-        title=alt.Title(journey.name or "Customer journey", subtitle="Customer journey map",
+        title=alt.Title(journey.name or "Customer journey", subtitle=subtitle,
                         anchor="start", fontSize=20, subtitleFontSize=13, offset=12,
                         subtitleColor="#626567"),
         padding={"left": 16, "top": 16, "right": 16, "bottom": 16},

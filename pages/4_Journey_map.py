@@ -27,7 +27,8 @@ st.caption("The line is the customer's emotion at each stage (−2 very negative
 
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
-chart = journey_map.map_chart(journey)
+persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
+chart = journey_map.map_chart(journey, persona)
 lanes_tab, picture_tab = st.tabs(["Lanes", "Picture (as exported)"], key="map_view",
                                  on_change="rerun")
 with lanes_tab:

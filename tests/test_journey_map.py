@@ -84,9 +84,9 @@ def test_the_map_table_cells_hold_the_text_of_each_lane():
         "• Web: Comparison guide\n• Social", "", "• WEB: E-signature\n• Dealership: Signing",
         "", ""]
     assert table.loc["Friction points (severity 1–5)"].tolist() == [
-        "• Ads miss families (2)", "", "• Paperwork (5)", "", ""]
+        "• Ads miss families (2) → New creative", "", "• Paperwork (5)", "", ""]
     assert table.loc["Key points (impact 1–5)"].tolist() == [
-        "• Neutral guide (4)", "", "", "", "• Referral (3)"]
+        "• Neutral guide (4)", "", "", "", "• Referral (3) → A free service for both"]
     assert table.loc["Business actions"].tolist() == ["Search ads and a comparison guide", "",
                                                       "", "", ""]
 
@@ -169,18 +169,29 @@ def test_the_map_chart_lanes_are_cells_coloured_by_part_and_aligned_with_the_cur
     assert [p["x"] for p in points] == [(c["x"] + c["x2"]) / 2 for c in touch]
 
 
-def test_the_map_chart_cuts_long_cells_to_a_few_wrapped_lines():
+def test_the_map_handout_keeps_all_of_a_long_cell_wrapped_never_cut():
     journey = car_journey()
     journey.stages[0].customer_actions = "Reads reviews and compares prices. " * 20
     journey.stages[1].touchpoints = [Touchpoint(f"Channel {i}") for i in range(9)]
     cells = rows_with(jm.map_chart(journey), "lane")
     [actions] = [c["text"].split("\n") for c in cells
                  if c["lane"] == "Customer actions" and c["stage"] == "Awareness"]
-    assert len(actions) == jm.LINES_PER_CELL and actions[-1].endswith("…")
-    assert max(map(len, actions)) <= jm.CHARS_PER_LINE
+    assert " ".join(actions) == journey.stages[0].customer_actions.strip()
+    assert max(map(len, actions)) <= jm.CHARS_PER_LINE and "…" not in "".join(actions)
     [touch] = [c["text"].split("\n") for c in cells
                if c["lane"] == "Touchpoints" and c["stage"] == "Consideration"]
-    assert touch == [f"• Channel {i}" for i in range(5)] + ["+ 4 more"]
+    assert touch == [f"• Channel {i}" for i in range(9)]
+
+
+def test_the_map_handout_shows_the_actions_the_persona_and_both_timeframes():
+    chart = jm.map_chart(car_journey(), "Pat")
+    cells = rows_with(chart, "lane")
+    [friction] = [c["text"] for c in cells
+                  if c["lane"].startswith("Friction") and c["stage"] == "Awareness"]
+    assert " ".join(friction.split()) == "• Ads miss families (2) → New creative"
+    subtitle = chart.to_dict()["title"]["subtitle"]
+    assert subtitle == ("Customer journey map · persona: Pat · buyer journey 3 weeks · "
+                        "customer journey 4.1 years")
 
 
 def test_wrap_cell_gives_each_listed_item_an_equal_share_of_the_lines():
