@@ -34,7 +34,6 @@ from .model import (
     Journey,
     Moment,
     Stage,
-    best_unit,
     is_buyer_stage,
     stage_label,
 )
@@ -103,20 +102,10 @@ def emotion_text(score: int | float | None) -> str:
 
 
 def duration_text(days: float | None, *, short: bool = False) -> str:
-    """A duration in days as people say it, through :func:`~journey.model.best_unit`.
-
-    ``2 weeks``; ``1,460 days (about 4 years)`` when no unit divides it evenly (``short``:
-    just ``about 4 years``); ``not set`` for zero.
-    """
-    if not days:
-        return "not set"
-    value, unit = best_unit(days)
-    exact = f"{value:,g} {unit[:-1] if value == 1 else unit}"
-    if unit not in ("days", "hours") or days < 60:
-        return exact
-    rough, rough_unit = (days / 365.25, "year") if days >= 360 else (days / 30.4375, "month")
-    about = f"about {round(rough):,} {rough_unit}{'' if round(rough) == 1 else 's'}"
-    return about if short else f"{exact} ({about})"
+    """A duration in days as people say it (:func:`journey.formatting.duration`): ``2 weeks``,
+    ``4 years`` for 1,460 days; ``not set`` for zero. ``short`` is kept for callers: the
+    text is already short."""
+    return formatting.duration(days) if days else "not set"
 
 
 def file_stem(journey: Journey) -> str:

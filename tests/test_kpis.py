@@ -107,7 +107,7 @@ def test_values_are_formatted_as_percentages_for_shares_and_with_separators_othe
 def test_days_are_shown_in_the_unit_that_divides_them_or_months_and_years_when_long():
     assert kpis.format_days(7) == "1 week"
     assert kpis.format_days(51) == "51 days"
-    assert kpis.format_days(365) == "12 months"
+    assert kpis.format_days(365) == "1 year"
     assert kpis.format_days(1876) == "5.1 years"
     assert kpis.format_days(0.25) == "6 hours"
 
