@@ -160,8 +160,8 @@ def test_timeframe_rows_by_persona_average_the_journeys_of_each_persona():
 
 def test_the_drop_off_table_counts_the_people_lost_at_each_step():
     rows = kpis.drop_off_table(formulas.funnel(1000, [0.5, 0.4, 0.25, 0.6]))
-    assert rows[0] == {"From": "Awareness", "To": "Consideration", "Reached": 1000.0,
-                       "Go on": 500.0, "Lost": 500.0, "Drop-off": "50.0%"}
+    assert rows[0] == {"From": "Awareness", "To": "Consideration", "Reached": "1,000",
+                       "Go on": "500", "Lost": "500", "Drop-off": "50.0%"}
     assert [r["Drop-off"] for r in rows] == ["50.0%", "60.0%", "75.0%", "40.0%"]
     assert kpis.drop_off_table([0, 0, 0, 0, 0])[0]["Drop-off"] == "n/a"
 
