@@ -54,7 +54,7 @@ def new_journey_form() -> None:
                 ui.show_error(e)
             else:
                 st.session_state["journey_id"] = created.id
-                ui.flash(f"Journey “{created.name}” created: fill in its stages.")
+                ui.notify(f"Journey “{created.name}” created: fill in its stages.")
                 st.switch_page("pages/2_Stages.py", query_params={"journey": created.id})
 
 

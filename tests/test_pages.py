@@ -5,6 +5,8 @@ import pathlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from journey import ui
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
 
@@ -45,7 +47,8 @@ def test_a_journey_is_created_on_home_from_a_template_and_its_stages_page_opens(
     at.button(key="FormSubmitter:new_journey_form-Create journey").click().run()
     assert not at.exception
     assert at.title[0].value.startswith("Stages") or "Stages" in at.title[0].value
-    assert at.success[0].value == "Journey “Workshop: Acme cars” created: fill in its stages."
+    assert [t.value for t in at.toast] == [
+        ui.literal("Journey “Workshop: Acme cars” created: fill in its stages.")]
     from journey.storage import Store
 
     store = Store(app_env)
