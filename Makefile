@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-PORT   ?= 8501
+# The port: `make run PORT=8600`, or STREAMLIT_SERVER_PORT from the environment, else 8501.
+PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
 .PHONY: install run test test-fast lint format bench browser-deps system-deps clean
 

@@ -42,6 +42,7 @@ STAGE_COLOURS: dict[str, str] = {
 MAX_TREND_POINTS = 1_000  # more values than this are shown as monthly means
 MAX_COMPARISON_ROWS = 40  # rows in one comparison chart: more would not be legible
 MAX_TORNADO_BARS = 12
+PANEL_WIDTH = 160  # of each comparison panel: three and the names fit 1280 wide with the sidebar
 
 
 def _stage_scale() -> alt.Scale:
@@ -87,7 +88,7 @@ def timeframe_chart(durations: Mapping[str, float | None], title: str = "") -> a
             start += days[stage]
         totals.append({"side": SIDE_LABELS[side], "end": start, "label": format_days(start)})
     y = alt.Y("side:N", title=None, sort=list(SIDE_LABELS.values()),
-              axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"))
+              axis=alt.Axis(labelFontSize=13, labelFontWeight="bold", labelLimit=400))
     bars = alt.Chart(_values(rows)).mark_bar(height=34, stroke="white", strokeWidth=1).encode(
         x=alt.X("start:Q", title="days"),
         x2=alt.X2("end"),
@@ -98,7 +99,7 @@ def timeframe_chart(durations: Mapping[str, float | None], title: str = "") -> a
         tooltip=[alt.Tooltip("side:N", title="Journey"), alt.Tooltip("stage:N", title="Stage"),
                  alt.Tooltip("duration:N", title="Duration")],
     )
-    labels = alt.Chart(_values(totals)).mark_text(
+    labels = alt.Chart(_values(totals)).mark_text(tooltip=None,
         align="left", dx=6, fontSize=12, fontWeight="bold", color="#111827"
     ).encode(x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
     buyer, customer = totals[0]["end"], totals[1]["end"]
@@ -128,7 +129,7 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
         row["label_at"] = max(row["end"], purchase) if row["end"] <= purchase else row["end"]
     y = alt.Y("stage:N", sort=[stage_label(s) for s in STAGES], title=None,
               axis=alt.Axis(labelFontSize=12))
-    band = alt.Chart(_values([{"start": 0.0, "end": purchase}])).mark_rect(
+    band = alt.Chart(_values([{"start": 0.0, "end": purchase}])).mark_rect(tooltip=None,
         color=BUYER_COLOUR, opacity=0.08).encode(x=alt.X("start:Q"), x2=alt.X2("end"))
     bars = alt.Chart(_values(rows)).mark_bar(height=22, cornerRadius=2).encode(
         x=alt.X("start:Q", title="days since first contact"),
@@ -143,13 +144,15 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
                  alt.Tooltip("end:Q", title="Ends on day", format=",.1f"),
                  alt.Tooltip("duration:N", title="Duration")],
     )
-    labels = alt.Chart(_values(rows)).mark_text(align="left", dx=5, fontSize=11,
+    labels = alt.Chart(_values(rows)).mark_text(tooltip=None, align="left", dx=5, fontSize=11,
                                                 color="#111827").encode(
         x=alt.X("label_at:Q"), y=y, text=alt.Text("duration:N"))
     rule = alt.Chart(_values([{"day": purchase, "text": f"purchase · day {purchase:,.0f}"}]))
-    purchase_rule = rule.mark_rule(color=BUYER_COLOUR, strokeDash=[4, 3], strokeWidth=2).encode(
+    purchase_rule = rule.mark_rule(
+        tooltip=None, color=BUYER_COLOUR, strokeDash=[4, 3], strokeWidth=2).encode(
         x=alt.X("day:Q"))
-    purchase_text = rule.mark_text(align="left", baseline="bottom", dx=4, y=198, fontSize=11,
+    purchase_text = rule.mark_text(
+        tooltip=None, align="left", baseline="bottom", dx=4, y=198, fontSize=11,
                                    fontWeight="bold", color=BUYER_COLOUR).encode(
         x=alt.X("day:Q"), text=alt.Text("text:N"))
     return alt.layer(
@@ -195,8 +198,9 @@ def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | No
     opacity = alt.Opacity("alpha:Q", scale=None, legend=None)  # a dict-free condition
 
     def panel(field: str, text: str, colour: str, heading: str, axis: bool) -> alt.LayerChart:
-        y = alt.Y("name:N", sort=names, title=None,
-                  axis=alt.Axis(labelLimit=260) if axis else None)
+        y = alt.Y("name:N", sort=names, title=None,  # the journey above its persona
+                  axis=alt.Axis(labelLimit=220, labelExpr="split(datum.label, ' · ')")
+                  if axis else None)
         top = max((row[field] for row in data if row[field] is not None), default=0.0)
         room = top * 1.33 if top > 0 else 1.0  # the longest bar takes 3/4: room for its label
         bars = alt.Chart().mark_bar(color=colour, height=14).encode(
@@ -204,7 +208,7 @@ def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | No
             opacity=opacity, tooltip=tooltip)
         labels = alt.Chart().mark_text(align="left", dx=4, fontSize=10, color="#111827").encode(
             x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
-        return alt.layer(bars, labels, width=220, height=max(60, 22 * len(data)))
+        return alt.layer(bars, labels, width=PANEL_WIDTH, height=max(60, 32 * len(data)))
 
     shown = "" if len(rows) <= MAX_COMPARISON_ROWS else (
         f" · {len(ordered)} of {len(rows):,} shown, the longest customer journeys first")
@@ -255,7 +259,7 @@ def funnel_chart(reached: Sequence[float], title: str = "") -> alt.LayerChart:
         tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("part:N", title=""),
                  alt.Tooltip("people:Q", title="People", format=",.0f")],
     )
-    text = alt.Chart(_values(labels)).mark_text(
+    text = alt.Chart(_values(labels)).mark_text(tooltip=None,
         align="left", dx=5, fontSize=11, color="#111827").encode(
         x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
     return alt.layer(bars, text, width=WIDTH, height=220, view=NO_FRAME,
@@ -303,9 +307,10 @@ def kpi_trend_chart(row: KpiRow, title: str = "") -> alt.LayerChart:
                   x=x, y=y, tooltip=tooltip)]
     if target is not None:
         rule = _values([{"value": target, "text": f"target {format_value(target, unit)}"}])
-        layers.append(alt.Chart(rule).mark_rule(color=CUSTOMER_COLOUR, strokeDash=[6, 4],
+        layers.append(alt.Chart(rule).mark_rule(
+            tooltip=None, color=CUSTOMER_COLOUR, strokeDash=[6, 4],
                                                 strokeWidth=2).encode(y=alt.Y("value:Q")))
-        layers.append(alt.Chart(rule).mark_text(
+        layers.append(alt.Chart(rule).mark_text(tooltip=None,
             align="right", baseline="bottom", dy=-3, x=WIDTH, fontSize=11, color=CUSTOMER_COLOUR,
             fontWeight="bold").encode(y=alt.Y("value:Q"), text=alt.Text("text:N")))
     return alt.layer(*layers, width=WIDTH, height=240, view=NO_FRAME,
@@ -351,11 +356,12 @@ def scenario_change_chart(rows: Sequence[Mapping], outputs: Sequence[str] | None
                  alt.Tooltip("text:N", title="Change")],
     )
     texts = [alt.Chart(_values([r for r in data if (r["change_pct"] >= 0) == up])).mark_text(
-                 align="left" if up else "right", dx=4 if up else -4, fontSize=10,
+                 tooltip=None, align="left" if up else "right", dx=4 if up else -4, fontSize=10,
                  color="#374151").encode(
                  x=alt.X("change_pct:Q"), y=y, yOffset=offset, text=alt.Text("text:N"))
              for up in (True, False)]
-    zero = alt.Chart(_values([{"x": 0}])).mark_rule(color="#111827").encode(x=alt.X("x:Q"))
+    zero = alt.Chart(_values([{"x": 0}])).mark_rule(
+        tooltip=None, color="#111827").encode(x=alt.X("x:Q"))
     subtitle = ["Change of each output in % of the baseline's value"]
     if unchanged:
         subtitle.append(f"Unchanged or undefined: {', '.join(unchanged)}")
@@ -400,11 +406,11 @@ def tornado_chart(rows: Sequence[formulas.SensitivityRow], output: str, step: fl
     )
     layers = [bars] + [
         alt.Chart(_values([r for r in data if (r["value"] >= r["base"]) == right])).mark_text(
-            align="left" if right else "right", dx=4 if right else -4, fontSize=10,
+            tooltip=None, align="left" if right else "right", dx=4 if right else -4, fontSize=10,
             color="#374151").encode(x=alt.X("value:Q"), y=y, text=alt.Text("text:N"))
         for right in (True, False)]
     if base is not None:
-        layers.append(alt.Chart(_values([{"base": base}])).mark_rule(
+        layers.append(alt.Chart(_values([{"base": base}])).mark_rule(tooltip=None,
             color="#111827", strokeWidth=1.5).encode(x=alt.X("base:Q")))
     still = len([r for r in rows if r.swing == 0])
     subtitle = (f"{info.label} with each lever moved {step:.0%} down and up, one at a time; "

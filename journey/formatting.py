@@ -82,9 +82,9 @@ def ratio(value: float | None) -> str:
 def duration(days: float | None, *, short: bool = False) -> str:
     """A duration given in days, in the unit that divides it evenly (what people entered:
     28 -> ``"4 weeks"``, 0.25 -> ``"6 hours"``, 30 -> ``"30 days"``), else, from 60 days on,
-    the nearest of months or years to one decimal (51 -> ``"51 days"``, 1,876 ->
-    ``"5.1 years"``, not 268 weeks). ``short``: the compact chart label (``"6 h"``,
-    ``"24 d"``, ``"4.4 mo"``).
+    months (90 -> ``"3 months"``) or, from 360 days on, years, to one decimal (51 ->
+    ``"51 days"``, 1,876 -> ``"5.1 years"``, not 268 weeks). ``short``: the compact chart
+    label (``"6 h"``, ``"24 d"``, ``"4.4 mo"``).
     """
     if _undefined(days):
         return NOT_AVAILABLE
@@ -94,7 +94,7 @@ def duration(days: float | None, *, short: bool = False) -> str:
         return "0 days"
     value, unit = _entered_unit(days)
     if (unit == "days" and abs(days) >= 60) or (unit == "weeks" and abs(value) >= 100):
-        unit = "years" if abs(days) >= 730 else "months"
+        unit = "years" if abs(days) >= 360 else "months"
         value = days / _DAYS[unit]
     text = _trim(f"{value:,.1f}")
     return f"{text} {unit[:-1] if text == '1' else unit}"

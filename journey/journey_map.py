@@ -13,8 +13,8 @@ stage header, the emotion curve and the lanes, and it exports the same as it sho
 
 >>> map_table(journey).loc["Touchpoints", ("Buyer journey", "Awareness")]
 '• Web: Search results and the comparison guide'
->>> channel_gaps(journey)  # Web is used at awareness and decision only
-[('Web', ['consideration', 'retention', 'advocacy'])]
+>>> channel_gaps(journey)  # Web is used at awareness and decision, not in between
+[('Web', ['consideration'])]
 >>> images.to_png(map_chart(journey))  # the whole map, for a handout
 """
 
@@ -34,7 +34,6 @@ from .model import (
     Journey,
     Moment,
     Stage,
-    best_unit,
     is_buyer_stage,
     stage_label,
 )
@@ -103,20 +102,10 @@ def emotion_text(score: int | float | None) -> str:
 
 
 def duration_text(days: float | None, *, short: bool = False) -> str:
-    """A duration in days as people say it, through :func:`~journey.model.best_unit`.
-
-    ``2 weeks``; ``1,460 days (about 4 years)`` when no unit divides it evenly (``short``:
-    just ``about 4 years``); ``not set`` for zero.
-    """
-    if not days:
-        return "not set"
-    value, unit = best_unit(days)
-    exact = f"{value:,g} {unit[:-1] if value == 1 else unit}"
-    if unit not in ("days", "hours") or days < 60:
-        return exact
-    rough, rough_unit = (days / 365.25, "year") if days >= 360 else (days / 30.4375, "month")
-    about = f"about {round(rough):,} {rough_unit}{'' if round(rough) == 1 else 's'}"
-    return about if short else f"{exact} ({about})"
+    """A duration in days as people say it (:func:`journey.formatting.duration`): ``2 weeks``,
+    ``4 years`` for 1,460 days; ``not set`` for zero. ``short`` is kept for callers: the
+    text is already short."""
+    return formatting.duration(days) if days else "not set"
 
 
 def file_stem(journey: Journey) -> str:
@@ -139,7 +128,9 @@ def _touchpoint_lines(stage: Stage) -> list[str]:
 
 
 def _moment_lines(stage: Stage, kind: str) -> list[str]:
-    return [f"{m.title} ({m.severity})" for m in stage.moments if m.kind == kind]
+    """A friction or key point per line: its title, rating and the action that answers it."""
+    return [f"{m.title} ({m.severity})" + (f" → {m.action.strip()}" if m.action.strip() else "")
+            for m in stage.moments if m.kind == kind]
 
 
 def lane_lines(stage: Stage) -> dict[str, list[str]]:
@@ -212,7 +203,8 @@ def _curve_layers(points: list[dict], markers: list[dict], x_scale: alt.Scale,
     x = alt.X("x:Q", scale=x_scale, axis=x_axis, title=None)
     y = alt.Y("emotion:Q", scale=y_scale, axis=y_axis, title=None)
     base = alt.Chart(_frame(points))
-    line = base.mark_line(color=LINE_COLOUR, strokeWidth=3, interpolate="monotone").encode(x, y)
+    line = base.mark_line(
+        tooltip=None, color=LINE_COLOUR, strokeWidth=3, interpolate="monotone").encode(x, y)
     dots = base.mark_point(filled=True, color=LINE_COLOUR, opacity=1).encode(
         x, y,
         size=alt.Size("size:Q", scale=None, legend=None),
@@ -282,20 +274,21 @@ def emotion_curve(journey: Journey, *, highlight: str | None = None, height: int
                       labelFontSize=10 if compact else 11, title=None if compact else "Emotion",
                       labelExpr="datum.value > 0 ? '+' + datum.value : '' + datum.value")
     bands = alt.Chart(_frame(_bands(0, 1)))
-    shade = bands.mark_rect(opacity=0.8).encode(
+    shade = bands.mark_rect(tooltip=None, opacity=0.8).encode(
         alt.X("x:Q", scale=x_scale, axis=x_axis, title=None), x2=alt.X2("x2:Q"),
         color=_part_colour())
-    names = bands.mark_text(baseline="top", fontSize=11 if compact else 13, fontWeight="bold",
+    names = bands.mark_text(
+        tooltip=None, baseline="top", fontSize=11 if compact else 13, fontWeight="bold",
                             dy=4 if compact else 6).encode(
         alt.X("mid:Q", scale=x_scale, axis=x_axis), y=alt.YValue(0), text=alt.Text("part:N"),
         color=_part_ink())
     purchase = alt.Chart(_frame([{"x": len(BUYER_STAGES), "text": "purchase"}]))
-    rule = purchase.mark_rule(strokeDash=[6, 4], color="#7f8c8d").encode(
+    rule = purchase.mark_rule(tooltip=None, strokeDash=[6, 4], color="#7f8c8d").encode(
         alt.X("x:Q", scale=x_scale, axis=x_axis))
     layers = [shade, rule] if compact else [shade, rule, names]
     if highlight in STAGES:
         at = STAGES.index(highlight)
-        layers.append(alt.Chart(_frame([{"x": at + 0.04, "x2": at + 0.96}])).mark_rect(
+        layers.append(alt.Chart(_frame([{"x": at + 0.04, "x2": at + 0.96}])).mark_rect(tooltip=None,
             fill="#f7dc6f", opacity=0.35, stroke="#b7950b", strokeWidth=1.5, cornerRadius=4
         ).encode(alt.X("x:Q", scale=x_scale, axis=x_axis), x2=alt.X2("x2:Q")))
     layers += _curve_layers(points, markers, x_scale, x_axis, y_axis)
@@ -318,13 +311,19 @@ FONT = "Helvetica, Arial, sans-serif"
 
 
 def wrap_cell(lines: list[str], width: int = CHARS_PER_LINE,
-              max_lines: int = LINES_PER_CELL, bullet: bool = False) -> list[str]:
-    """Wrap a cell's lines to ``width`` characters and keep at most ``max_lines``.
+              max_lines: int | None = LINES_PER_CELL, bullet: bool = False) -> list[str]:
+    """Wrap a cell's lines to ``width`` characters and keep at most ``max_lines`` (None: all
+    of them, as the map handout does).
 
     Text that does not fit ends in "…". With ``bullet`` each item (a touchpoint, a moment)
     starts with "• " and gets an equal share of the lines, so every item stays visible; when
     there are more items than lines, the last line says how many more there are.
     """
+    if max_lines is None:
+        return [line for item in (lines if bullet else [" ".join(lines)])
+                for line in textwrap.wrap(" ".join(item.split()), width=width,
+                                          initial_indent="• " if bullet else "",
+                                          subsequent_indent="   " if bullet else "")]
     if not bullet:
         return _clip(textwrap.wrap(" ".join(" ".join(lines).split()), width=width), width,
                      max_lines)
@@ -363,7 +362,7 @@ def _lanes_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     lines = [lane_lines(s) for s in stages]
     for lane, label in LANES.items():
         bullet = lane in LIST_LANES
-        wrapped = [wrap_cell(c[lane], bullet=bullet) for c in lines]
+        wrapped = [wrap_cell(c[lane], bullet=bullet, max_lines=None) for c in lines]
         heading = [part for line in label.replace(" (", "\n(").split("\n")
                    for part in textwrap.wrap(line, 22)]
         height = max(len(heading), *map(len, wrapped)) * LINE_HEIGHT + 2 * CELL_PAD
@@ -378,13 +377,14 @@ def _lanes_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     y_scale = alt.Scale(domain=[0, top], nice=False, zero=False, reverse=True)
     x, y = (alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None))
     grid = alt.Chart(_frame(cells))
-    boxes = grid.mark_rect(cornerRadius=3).encode(x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"),
+    boxes = grid.mark_rect(
+        tooltip=None, cornerRadius=3).encode(x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"),
                                                   color=_part_colour())
-    texts = grid.mark_text(align="left", baseline="top", lineBreak="\n", fontSize=11,
+    texts = grid.mark_text(tooltip=None, align="left", baseline="top", lineBreak="\n", fontSize=11,
                            lineHeight=LINE_HEIGHT, dx=CELL_PAD - 2, dy=CELL_PAD - 2).encode(
         x, y, text=alt.Text("text:N"),
         color=alt.Color("colour:N", scale=None, legend=None))
-    heads = alt.Chart(_frame(labels)).mark_text(
+    heads = alt.Chart(_frame(labels)).mark_text(tooltip=None,
         align="left", baseline="top", lineBreak="\n", fontSize=12, fontWeight="bold",
         color="#2c3e50", lineHeight=LINE_HEIGHT).encode(x, y, text=alt.Text("text:N"))
     return alt.layer(boxes, texts, heads).properties(width=width, height=top)
@@ -407,16 +407,17 @@ def _header_chart(stages: list[Stage], width: int) -> alt.LayerChart:
                                         " · ".join(f for f in facts if f)])})
     x, y = alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None)
     band = alt.Chart(_frame(bands))
-    band_rect = band.mark_rect(cornerRadius=3).encode(
+    band_rect = band.mark_rect(tooltip=None, cornerRadius=3).encode(
         x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_ink())
-    band_text = band.mark_text(fontSize=13, fontWeight="bold", color="white",
+    band_text = band.mark_text(tooltip=None, fontSize=13, fontWeight="bold", color="white",
                                baseline="middle").encode(
         alt.X("mid:Q", scale=x_scale, axis=None), y=alt.YDatum(13, scale=y_scale),
         text=alt.Text("part:N"))
     head = alt.Chart(_frame(heads))
-    names = head.mark_text(align="left", baseline="top", fontSize=15, fontWeight="bold").encode(
+    names = head.mark_text(
+        tooltip=None, align="left", baseline="top", fontSize=15, fontWeight="bold").encode(
         x, y=alt.YDatum(34, scale=y_scale), text=alt.Text("name:N"), color=_part_ink())
-    subs = head.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
+    subs = head.mark_text(tooltip=None, align="left", baseline="top", fontSize=11, lineBreak="\n",
                           lineHeight=LINE_HEIGHT, color="#4d5656").encode(
         x, y=alt.YDatum(54, scale=y_scale), text=alt.Text("sub:N"))
     return alt.layer(band_rect, band_text, names, subs).properties(width=width, height=96)
@@ -426,27 +427,30 @@ def _map_curve_chart(journey: Journey, width: int) -> alt.LayerChart:
     """The emotion curve, aligned with the map's stage columns."""
     x_scale = _pixel_scale(width)
     points, markers = _emotion_data(journey, LABEL_WIDTH, STAGE_WIDTH)
-    shade = alt.Chart(_frame(_bands(LABEL_WIDTH, STAGE_WIDTH))).mark_rect(
+    shade = alt.Chart(_frame(_bands(LABEL_WIDTH, STAGE_WIDTH))).mark_rect(tooltip=None,
         opacity=0.55).encode(alt.X("x:Q", scale=x_scale, axis=None), x2=alt.X2("x2:Q"),
                              color=_part_colour())
     guide = [{"emotion": e, "x": LABEL_WIDTH, "x2": width, "text": emotion_text(e)}
              for e in EMOTION_WORDS]
     y_scale = alt.Scale(domain=EMOTION_DOMAIN, nice=False)
     guides = alt.Chart(_frame(guide))
-    rules = guides.mark_rule(strokeDash=[2, 3], color="#b2babb").encode(
+    rules = guides.mark_rule(tooltip=None, strokeDash=[2, 3], color="#b2babb").encode(
         alt.X("x:Q", scale=x_scale, axis=None), x2=alt.X2("x2:Q"),
         y=alt.Y("emotion:Q", scale=y_scale, axis=None))
-    words = guides.mark_text(align="right", baseline="middle", fontSize=10, color="#626567",
+    words = guides.mark_text(
+        tooltip=None, align="right", baseline="middle", fontSize=10, color="#626567",
                              dx=-6).encode(alt.X("x:Q", scale=x_scale, axis=None),
                                            alt.Y("emotion:Q", scale=y_scale, axis=None),
                                            text=alt.Text("text:N"))
-    title = alt.Chart(_frame([{"x": 10, "text": "Emotion"}])).mark_text(
+    title = alt.Chart(_frame([{"x": 10, "text": "Emotion"}])).mark_text(tooltip=None,
         align="left", baseline="top", fontSize=12, fontWeight="bold", color="#2c3e50").encode(
         alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(4), text=alt.Text("text:N"))
     purchase = alt.Chart(_frame([{"x": _x(len(BUYER_STAGES)), "text": "purchase"}]))
-    cut = purchase.mark_rule(strokeDash=[6, 4], color="#7f8c8d", strokeWidth=1.5).encode(
+    cut = purchase.mark_rule(
+        tooltip=None, strokeDash=[6, 4], color="#7f8c8d", strokeWidth=1.5).encode(
         alt.X("x:Q", scale=x_scale, axis=None))
-    cut_label = purchase.mark_text(align="right", baseline="bottom", dx=-5, dy=-4, fontSize=11,
+    cut_label = purchase.mark_text(
+        tooltip=None, align="right", baseline="bottom", dx=-5, dy=-4, fontSize=11,
                                    fontStyle="italic", color="#626567").encode(
         alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(CURVE_HEIGHT), text=alt.Text("text:N"))
     layers = _curve_layers(points, markers, x_scale, None, None)
@@ -463,29 +467,35 @@ def _legend_chart(width: int) -> alt.LayerChart:
             for i, (shape, colour, text) in enumerate(items)]
     x = alt.X("x:Q", scale=_pixel_scale(width), axis=None)
     base = alt.Chart(_frame(rows))
-    marks = base.mark_point(filled=True, size=140, opacity=1).encode(
+    marks = base.mark_point(tooltip=None, filled=True, size=140, opacity=1).encode(
         x, y=alt.YValue(11), shape=alt.Shape("shape:N", scale=None, legend=None),
         color=alt.Color("colour:N", scale=None, legend=None))
-    words = base.mark_text(align="left", baseline="middle", fontSize=11, dx=12,
+    words = base.mark_text(tooltip=None, align="left", baseline="middle", fontSize=11, dx=12,
                            color="#4d5656").encode(x, y=alt.YValue(11), text=alt.Text("text:N"))
     return alt.layer(marks, words).properties(width=width, height=22)
 
 
-def map_chart(journey: Journey) -> alt.VConcatChart:
+def map_chart(journey: Journey, persona: str = "") -> alt.VConcatChart:
     """The whole journey map as one chart, for the page and for PNG/SVG handouts.
 
-    Top to bottom: the journey's parts and stage headings (with durations and conversion),
-    the emotion curve with friction and key points, a legend, then the lanes as a grid of text
-    cells. Buyer-journey columns are blue, after-purchase columns amber; each cell is wrapped
-    to :data:`CHARS_PER_LINE` characters and cut after :data:`LINES_PER_CELL` lines ("…").
+    The title names the journey, the subtitle the ``persona`` (a name) and the two
+    timeframes. Top to bottom: the journey's parts and stage headings (with durations and
+    conversion), the emotion curve with friction and key points, a legend, then the lanes as
+    a grid of text cells, friction and key points with their actions. Buyer-journey columns
+    are blue, after-purchase columns amber; each cell is wrapped to :data:`CHARS_PER_LINE`
+    characters and keeps all of its text (a cell grows; nothing ends in "…").
     """
+    buyer, customer = timeframes(journey)
+    subtitle = " · ".join(part for part in (
+        "Customer journey map", f"persona: {persona}" if persona else "",
+        f"buyer journey {buyer}", f"customer journey {customer}") if part)
     stages = ordered_stages(journey)
     width = LABEL_WIDTH + len(STAGES) * STAGE_WIDTH
     return alt.vconcat(
         _header_chart(stages, width), _map_curve_chart(journey, width), _legend_chart(width),
         _lanes_chart(stages, width), spacing=6,
     ).properties(
-        title=alt.Title(journey.name or "Customer journey", subtitle="Customer journey map",
+        title=alt.Title(journey.name or "Customer journey", subtitle=subtitle,
                         anchor="start", fontSize=20, subtitleFontSize=13, offset=12,
                         subtitleColor="#626567"),
         padding={"left": 16, "top": 16, "right": 16, "bottom": 16},
@@ -522,14 +532,17 @@ def channel_matrix(journey: Journey) -> pd.DataFrame:
 
 
 def channel_gaps(journey: Journey) -> list[tuple[str, list[str]]]:
-    """Channels used at some stages but not at others: ``[(channel, [missing stage keys])]``.
+    """Channels with a gap: ``[(channel, [stage keys of its gaps])]``.
 
-    Customers expect to keep using a channel they started with; a gap is where they cannot.
+    A gap is a stage where a channel is not used although it is used at an earlier stage and
+    at a later one: customers who started on the channel and come back to it later cannot use
+    it there. A channel used only at the start (or only at the end) of the journey has no gap.
     """
     names, counts = _channel_uses(journey)
     gaps = []
     for key, name in names.items():
-        missing = [s for s in STAGES if (key, s) not in counts]
+        used = [i for i, s in enumerate(STAGES) if (key, s) in counts]
+        missing = [s for s in STAGES[used[0] + 1:used[-1]] if (key, s) not in counts]
         if missing:
             gaps.append((name, missing))
     return gaps
@@ -547,13 +560,17 @@ def gap_rows(journey: Journey) -> list[dict[str, str]]:
 
 
 def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
-    """A heatmap of :func:`channel_matrix`: darker cells for more use, "—" marks a gap.
+    """A heatmap of :func:`channel_matrix`: darker cells for more use, "gap" marks a gap
+    (:func:`channel_gaps`).
 
     Buyer-journey stage names are blue, after-purchase ones amber, as on the map.
     """
     matrix = channel_matrix(journey)
     top = int(matrix.to_numpy().max()) if matrix.size else 0
-    cells = [{"channel": channel, "stage": stage, "count": int(count)}
+    gaps = {(channel, stage_label(s)) for channel, missing in channel_gaps(journey)
+            for s in missing}
+    cells = [{"channel": channel, "stage": stage, "count": int(count),
+              "label": str(count) if count else "gap" if (channel, stage) in gaps else ""}
              for channel, row in matrix.iterrows() for stage, count in row.items()]
     order = [stage_label(s) for s in STAGES]
     buyers = [stage_label(s) for s in BUYER_STAGES]
@@ -572,8 +589,8 @@ def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
             alt.value("#f2f3f4")),
         tooltip=[alt.Tooltip("channel:N", title="Channel"), alt.Tooltip("stage:N", title="Stage"),
                  alt.Tooltip("count:Q", title="Touchpoints and moments")])
-    text = base.mark_text(fontSize=12).encode(
-        text=alt.condition("datum.count > 0", alt.Text("count:Q"), alt.value("—")),
+    text = base.mark_text(tooltip=None, fontSize=12).encode(
+        text=alt.Text("label:N"),
         color=alt.condition(f"datum.count * 2 > {top}", alt.value("white"),
                             alt.value("#34495e")))
     return alt.layer(rect, text).properties(

@@ -310,11 +310,12 @@ def timeframe_rows(journeys: Iterable[Mapping], durations: Mapping[int, Mapping[
 
 
 def timeframe_table(rows: Iterable[TimeframeRow]) -> list[dict]:
-    """The comparison as a table, one row per journey or persona, for display."""
+    """The comparison as a table, one row per journey or persona, for display: durations
+    and the ratio as text from :mod:`journey.formatting` ("7.3 weeks", "36.8×")."""
     return [{"Journey or persona": r.name, "Persona": r.persona, "Journeys": r.journeys,
-             "Buyer journey (days)": round(r.buyer_days, 2),
-             "Customer journey (days)": round(r.customer_days, 2),
-             "Customer ÷ buyer": None if r.ratio is None else round(r.ratio, 2)} for r in rows]
+             "Buyer journey": formatting.duration(r.buyer_days),
+             "Customer journey": formatting.duration(r.customer_days),
+             "Customer ÷ buyer": formatting.ratio(r.ratio)} for r in rows]
 
 
 def drop_off_table(reached: Sequence[float]) -> list[dict]:
@@ -323,8 +324,8 @@ def drop_off_table(reached: Sequence[float]) -> list[dict]:
     from .model import stage_label
 
     return [{"From": stage_label(d.stage), "To": stage_label(d.next_stage),
-             "Reached": round(d.reached, 1), "Go on": round(d.next_reached, 1),
-             "Lost": round(d.lost, 1), "Drop-off": "n/a" if d.share is None else f"{d.share:.1%}"}
+             "Reached": formatting.people(d.reached), "Go on": formatting.people(d.next_reached),
+             "Lost": formatting.people(d.lost), "Drop-off": formatting.percent(d.share)}
             for d in drop_off(reached)]
 
 

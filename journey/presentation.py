@@ -13,13 +13,14 @@ import re
 #: ellipsis, so no figure is hidden at 1280x720.
 LAYOUT_CSS = """
 <style>
-  [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p,
-  [data-testid="stMetricDelta"] > div, [data-testid="stMetricLabel"] > div {
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+  [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
     white-space: normal !important; overflow: visible !important;
-    text-overflow: clip !important; overflow-wrap: anywhere;
+    text-overflow: clip !important; overflow-wrap: anywhere; height: auto !important;
   }
-  [data-testid="stMetricValue"] { font-size: clamp(1.35rem, 2.1vw, 2.25rem); }
-  [data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
+  [data-testid="stMetricDelta"] { max-width: 100%; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.2rem, 1.8vw, 2.25rem); line-height: 1.2; }
 </style>
 """
 
@@ -28,15 +29,25 @@ LAYOUT_CSS = """
 PRESENTATION_CSS = """
 <style>
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-  [data-testid="stExpandSidebarButton"] { display: none !important; }
+  [data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
   .stMainBlockContainer, [data-testid="stMainBlockContainer"] {
-    padding-top: 2.6rem !important; padding-bottom: 1rem !important;
+    padding-top: 1rem !important; padding-bottom: 1rem !important;
   }
   .stApp, .stMarkdown p, .stMarkdown li { font-size: 1.3rem; line-height: 1.45; }
   h1 { font-size: 2.6rem !important; } h2 { font-size: 2.1rem !important; }
   h3 { font-size: 1.65rem !important; }
-  [data-testid="stMetricValue"] { font-size: clamp(1.6rem, 2.6vw, 2.6rem); }
-  [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.2vw, 2.6rem); }
+  [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+</style>
+"""
+
+#: The Present deck (static CSS): a slide's text a little smaller than other pages' in
+#: presentation mode, still 18 px or more, so a stage with its points fits 1280x720.
+DECK_CSS = """
+<style>
+  .stMarkdown p, .stMarkdown li { font-size: 1.15rem !important; line-height: 1.35 !important; }
+  .stMarkdown li { margin-bottom: 0.2rem; }
+  h2 { font-size: 1.9rem !important; padding-top: 0.4rem !important; }
 </style>
 """
 

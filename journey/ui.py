@@ -348,13 +348,14 @@ def chart(chart, name: str, key: str) -> None:
     included, which squashes a short chart flat; ``autosize: pad`` makes the height the
     plot's, as vl-convert draws it.
     """
-    altair(chart.properties(autosize=alt.AutoSizeParams(type="pad")), key=f"chart_{key}",
-           width="content")
+    altair(chart, key=f"chart_{key}", width="content", pad=True)
     chart_downloads(chart, name, key=f"download_{key}")
 
 
-def altair(chart, key: str, width: str | int = "stretch") -> None:
-    """Show an Altair chart; in presentation mode no text in it is under 16 px."""
+def altair(chart, key: str, width: str | int = "stretch", *, pad: bool = False) -> None:
+    """Show an Altair chart; in presentation mode no text in it is under 16 px. ``pad``: the
+    height is the plot's, as exported (see :func:`chart`)."""
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="pad")) if pad else chart
     if presenting():
         st.vega_lite_chart(charts.projector_spec(chart.to_dict(), presentation.CHART_TEXT_PX),
                            key=key, width=width)

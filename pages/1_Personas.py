@@ -11,7 +11,7 @@ db = ui.store()
 ui.sidebar(db)
 workspace_id = st.session_state.get("workspace_id")
 if workspace_id is None:
-    st.info("No workspace yet: create one from the sidebar.")
+    st.info("No workspace yet: create one on the Home page (New workspace).")
     st.stop()
 personas = db.personas(workspace_id)
 channels = editing.channel_options(p.channels for p in personas)

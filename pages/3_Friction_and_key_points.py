@@ -126,9 +126,9 @@ if ui.can_edit():
                     {**values, "kind": new_kind})).title + "."),
                 slots={"title": title_slot}, keep=("new_moment_stage",))
 
-left, middle, right = st.columns([5, 3, 3])
-stages = left.pills("Stage", STAGES, format_func=stage_label, selection_mode="multi",
-                    key="filter_stage")
+stages = st.pills("Stage", STAGES, format_func=stage_label, selection_mode="multi",
+                  key="filter_stage")  # a row of its own: five pills do not fit beside the rest
+middle, right = st.columns(2)
 kinds = middle.pills("Kind", MOMENT_KINDS, format_func=MOMENT_KIND_LABELS.get,
                      selection_mode="multi", key="filter_kind")
 statuses = right.pills("Status", MOMENT_STATUSES, selection_mode="multi", key="filter_status")

@@ -27,7 +27,8 @@ st.caption("The line is the customer's emotion at each stage (−2 very negative
 
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
-chart = journey_map.map_chart(journey)
+persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
+chart = journey_map.map_chart(journey, persona)
 lanes_tab, picture_tab = st.tabs(["Lanes", "Picture (as exported)"], key="map_view",
                                  on_change="rerun")
 with lanes_tab:
@@ -63,8 +64,9 @@ st.download_button("Mermaid journey diagram", icon=":material/download:",
 # ------------------------------------------------------------------ channels
 st.subheader("Channels by stage")
 st.caption("How many touchpoints and friction or key points use each channel at each stage "
-           "(names compared ignoring case). A dash is a gap: customers who used the channel "
-           "earlier or later cannot use it there.")
+           "(names compared ignoring case). A gap is a stage where a channel is not used "
+           "although it is used before it and after it: customers who come back to the "
+           "channel cannot use it there.")
 matrix = journey_map.channel_matrix(journey)
 if matrix.empty:
     st.info("No touchpoints yet: add them on the stage pages to see the channels here.")

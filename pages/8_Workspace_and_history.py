@@ -13,7 +13,7 @@ workspace_id = st.session_state.get("workspace_id")
 
 st.title("🗂️ Workspace and history")
 if workspace_id is None:
-    st.info("No workspace yet: create one from the sidebar.")
+    st.info("No workspace yet: create one on the Home page (New workspace).")
     st.stop()
 workspace = db.get_workspace(workspace_id)
 st.caption("Workspace: " + ui.literal(workspace.name))

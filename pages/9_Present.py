@@ -17,6 +17,7 @@ journey = ui.current_journey(db)
 persona = db.get_persona(journey.persona_id) if journey.persona_id else None
 slides = journey_map.deck(journey)
 cards = {c["stage"]: c for c in journey_map.stage_cards(journey)}
+SUMMARY_POINTS = 4  # per side: more would not fit one 1280x720 screen
 
 asked = ui.query_number("slide", what="slide")
 if asked is not None and not 1 <= asked <= len(slides):
@@ -82,16 +83,20 @@ def timeframe_slide() -> None:
     buyer, customer = journey_map.timeframes(journey)
     st.markdown(f"The **buyer journey** (awareness → decision) takes **{buyer}**; the whole "
                 f"**customer journey** takes **{customer}**.")
-    ui.altair(charts.timeframe_chart(days), key="present_timeframes")
+    ui.altair(charts.timeframe_chart(days), key="present_timeframes", width="content", pad=True)
 
 
 def summary_slide() -> None:
     st.header(":material/summarize: Summary")
-    friction, key = st.columns(2, gap="large")
-    friction.markdown("**:material/error: Friction points, most severe first**\n\n"
-                      + points(journey_map.ranked_points(journey, "friction")[:6], "severity"))
-    key.markdown("**:material/star: Key points, most impact first**\n\n"
-                 + points(journey_map.ranked_points(journey, "key")[:6], "impact"))
+    for column, kind, heading, measure in zip(
+            st.columns(2, gap="large"), ("friction", "key"), (
+                ":material/error: Friction points, most severe first",
+                ":material/star: Key points, most impact first"), ("severity", "impact"),
+            strict=True):
+        ranked = journey_map.ranked_points(journey, kind)
+        column.markdown(f"**{heading}**\n\n{points(ranked[:SUMMARY_POINTS], measure)}")
+        if len(ranked) > SUMMARY_POINTS:
+            column.caption(f"and {len(ranked) - SUMMARY_POINTS} more on the stage slides")
 
 
 back, where, forward = st.columns([1, 5, 1], vertical_alignment="center")
@@ -102,6 +107,7 @@ forward.button("Next", key="present_next", icon=":material/arrow_forward:", on_c
 where.progress((index + 1) / len(slides), text=f"{ui.literal(journey.name)} · slide {index + 1} "
                f"of {len(slides)}: {ui.literal(slides[index]['title'])} · ←/→ to move")
 st.html(presentation.DECK_KEYS_JS, unsafe_allow_javascript=True)
+st.html(presentation.DECK_CSS)
 
 slide = slides[index]
 if slide["kind"] == "persona":

@@ -23,7 +23,7 @@ def test_money_uses_the_configured_currency_whole_above_a_hundred(monkeypatch):
 
 @pytest.mark.parametrize(("days", "text"), [
     (28, "4 weeks"), (7, "1 week"), (0.25, "6 hours"), (30, "30 days"), (51, "51 days"),
-    (365.25, "1 year"), (365, "12 months"), (1876, "5.1 years"), (42, "6 weeks"),
+    (365.25, "1 year"), (365, "1 year"), (90, "3 months"), (1876, "5.1 years"), (42, "6 weeks"),
     (91.3125, "3 months"), (0, "0 days"), (None, "n/a")])
 def test_a_duration_is_in_the_unit_that_divides_it_else_the_nearest_long_unit(days, text):
     assert fmt.duration(days) == text

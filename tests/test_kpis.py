@@ -107,7 +107,7 @@ def test_values_are_formatted_as_percentages_for_shares_and_with_separators_othe
 def test_days_are_shown_in_the_unit_that_divides_them_or_months_and_years_when_long():
     assert kpis.format_days(7) == "1 week"
     assert kpis.format_days(51) == "51 days"
-    assert kpis.format_days(365) == "12 months"
+    assert kpis.format_days(365) == "1 year"
     assert kpis.format_days(1876) == "5.1 years"
     assert kpis.format_days(0.25) == "6 hours"
 
@@ -160,8 +160,8 @@ def test_timeframe_rows_by_persona_average_the_journeys_of_each_persona():
 
 def test_the_drop_off_table_counts_the_people_lost_at_each_step():
     rows = kpis.drop_off_table(formulas.funnel(1000, [0.5, 0.4, 0.25, 0.6]))
-    assert rows[0] == {"From": "Awareness", "To": "Consideration", "Reached": 1000.0,
-                       "Go on": 500.0, "Lost": 500.0, "Drop-off": "50.0%"}
+    assert rows[0] == {"From": "Awareness", "To": "Consideration", "Reached": "1,000",
+                       "Go on": "500", "Lost": "500", "Drop-off": "50.0%"}
     assert [r["Drop-off"] for r in rows] == ["50.0%", "60.0%", "75.0%", "40.0%"]
     assert kpis.drop_off_table([0, 0, 0, 0, 0])[0]["Drop-off"] == "n/a"
 

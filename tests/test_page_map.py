@@ -102,8 +102,11 @@ def test_the_channel_matrix_lists_every_channel_of_the_sample(app_env):
 def test_the_channel_gaps_say_where_a_channel_is_missing(app_env):
     at = run(MAP_PAGE, journey=1)
     gaps = at.dataframe[-1].value
-    web = gaps[gaps["Channel"] == "Web"].iloc[0]
-    assert web["Missing at"] == "Retention, Advocacy"
+    assert gaps["Channel"].tolist() == ["Social", "Review sites", "Community"]
+    reviews = gaps[gaps["Channel"] == "Review sites"].iloc[0]
+    assert (reviews["Used at"], reviews["Missing at"]) == (
+        "Awareness, Consideration, Advocacy", "Decision, Retention")
+    assert "Web" not in gaps["Channel"].tolist()  # used up to the purchase only: no gap
 
 
 def test_the_map_offers_png_svg_and_json_downloads(app_env):

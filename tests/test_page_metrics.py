@@ -70,7 +70,7 @@ def test_the_workspace_comparison_lists_every_journey_and_then_every_persona(app
     assert list(table.value["Journey or persona"]) == [
         "Buying a family car", "Free trial to yearly subscription",
         "Buying sustainable clothing online"]
-    assert list(table.value["Buyer journey (days)"]) == [51.0, 31.0, 2.75]
+    assert list(table.value["Buyer journey"]) == ["51 days", "31 days", "2.8 days"]
     at.segmented_control(key="timeframes_by").set_value("persona").run()
     [table] = at.dataframe
     assert list(table.value["Persona"]) == ["Maya Hoffmann", "Daniel Okafor", "Priya Nair"]
@@ -197,8 +197,8 @@ def test_presentation_mode_hides_the_kpi_editing_forms(app_env):
 def test_the_funnel_counts_and_drop_off_follow_the_stage_conversions(app_env):
     at = open_page("Funnel")
     [table] = at.dataframe
-    assert list(table.value["Reached"]) == pytest.approx([12000, 4200, 1680, 1008])
-    assert list(table.value["Lost"]) == pytest.approx([7800, 2520, 672, 554.4])
+    assert list(table.value["Reached"]) == ["12,000", "4,200", "1,680", "1,008"]
+    assert list(table.value["Lost"]) == ["7,800", "2,520", "672", "554"]
     assert list(table.value["Drop-off"]) == ["65.0%", "60.0%", "40.0%", "55.0%"]
     [spec] = chart_specs(at)
     assert "Funnel" in json.dumps(spec["title"])

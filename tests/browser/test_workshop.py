@@ -18,6 +18,7 @@ XSS_TITLE = '<img src=x onerror="window.__xss = 2">'
 
 def fill(page, key: str, text: str) -> None:
     field = page.locator(f".st-key-{key} input, .st-key-{key} textarea").first
+    act(page)
     field.fill(text)
     field.blur()  # Streamlit takes the value on blur, as when a person moves on
 
@@ -36,6 +37,7 @@ def choose(page, key: str, option: str, timeout_s: float = 20) -> None:
     it and pressing Enter, as a keyboard user would. The option may arrive with a rerun
     that is still on its way: try again until the box shows it."""
     box = page.locator(f".st-key-{key} [role='combobox']").first
+    act(page, 3)  # a person clicks the box, types the start of the option and presses Enter
     deadline = time.monotonic() + timeout_s
     while True:
         box.click()
@@ -53,11 +55,13 @@ def choose(page, key: str, option: str, timeout_s: float = 20) -> None:
 
 
 def click(page, key: str) -> None:
+    act(page)
     submit(page, page.locator(f".st-key-{key} button").first)
 
 
 def create_persona(page, server, name: str) -> None:
     open_page(page, server, "Personas")
+    act(page, 2)  # the sidebar link, the "New persona" expander
     page.get_by_text("New persona").first.click()
     fill(page, "new_persona_name", name)
     fill(page, "new_persona_role", "Fleet manager")
@@ -70,15 +74,27 @@ def create_persona(page, server, name: str) -> None:
     assert "Created" in outcome.inner_text(), outcome.inner_text()
 
 
-def create_journey(page, name: str, persona: str, template: str) -> int:
-    page.get_by_text("New journey or workspace").click()
+def create_journey(page, server, name: str, persona: str, template: str) -> int:
+    """On the Personas page: the persona card's "Start a journey" opens Home with the persona
+    picked; creating the journey opens its Stages page."""
+    [persona_id] = [p.id for p in eventually(persona_named(server, persona))]
+    act(page)
+    page.locator(f'a[href*="persona={persona_id}"]').click()
+    page.locator(".st-key-new_journey_name input").wait_for()
+    settle(page)
     fill(page, "new_journey_name", name)
-    choose(page, "new_journey_persona", persona)
     choose(page, "new_journey_template", template)
+    assert page.locator(".st-key-new_journey_persona [role='combobox']").input_value() == persona
+    act(page)
     submit(page, page.get_by_role("button", name="Create journey"))
-    page.wait_for_url(re.compile(r"journey=\d+"))
+    page.wait_for_url(re.compile(r"Stages\?journey=\d+"))
     settle(page)
     return int(re.search(r"journey=(\d+)", page.url).group(1))
+
+
+def act(page, n: int = 1) -> None:
+    """Count ``n`` browser actions a person makes (a click, a typed field, a key)."""
+    page.actions = getattr(page, "actions", 0) + n
 
 
 def persona_named(server, name):
@@ -90,7 +106,7 @@ def test_a_facilitator_maps_a_journey_and_the_work_survives_a_reload(page, serve
     create_persona(page, server, "Wanda Workshop")
     eventually(persona_named(server, "Wanda Workshop"))
     page.get_by_text("Wanda Workshop").first.wait_for()
-    journey_id = create_journey(page, "Acme cars workshop", "Wanda Workshop", "Car buying")
+    journey_id = create_journey(page, server, "Acme cars workshop", "Wanda Workshop", "Car buying")
     store = Store(server.db)
     journey = store.load_journey(journey_id)
     assert store.get_persona(journey.persona_id).name == "Wanda Workshop"
@@ -126,7 +142,7 @@ def test_html_and_script_typed_by_a_user_are_shown_as_text_never_run(page, serve
     create_persona(page, server, XSS_NAME)
     eventually(persona_named(server, XSS_NAME))
     page.get_by_text(XSS_NAME).first.wait_for()  # the literal text, tags and all
-    journey_id = create_journey(page, "XSS check", XSS_NAME, "Blank")
+    journey_id = create_journey(page, server, "XSS check", XSS_NAME, "Blank")
     open_page(page, server, "Friction_and_key_points", journey=journey_id)
     page.get_by_text("Add a friction point or key point").click()
     fill(page, "new_moment_title", XSS_TITLE)
@@ -140,3 +156,58 @@ def test_html_and_script_typed_by_a_user_are_shown_as_text_never_run(page, serve
     open_page(page, server, "Friction_and_key_points", journey=journey_id)
     page.get_by_text(XSS_TITLE).first.wait_for()
     assert page.dialogs == []
+
+
+def go(page, label: str) -> None:
+    """Click a page in the sidebar navigation and wait for it."""
+    act(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
+                 has_text=label).first.click()
+    page.wait_for_timeout(300)
+    settle(page)
+
+
+def test_the_facilitator_flow_takes_at_most_30_actions_and_stage_to_map_at_most_12(page, server):
+    """Persona, a journey from the car template, one stage, a friction and a key point, the
+    map, then present: every click, typed field and key press is counted."""
+    page.actions = 0
+    create_persona(page, server, "Fiona Flow")
+    journey_id = create_journey(page, server, "Flow workshop", "Fiona Flow", "Car buying")
+    store = Store(server.db)
+    awareness = store.load_journey(journey_id).stage("awareness").id
+    before_stage = page.actions
+
+    fill(page, f"stage_{awareness}_customer_goal", "Compare three family cars by Friday")
+    click(page, f"stage_{awareness}_save")
+    go(page, "Friction and key points")
+    act(page)
+    page.get_by_text("Add a friction point or key point").click()
+    fill(page, "new_moment_title", "Nobody answers the chat")
+    fill(page, "new_moment_action", "Staff the chat until 8 pm")
+    click(page, "new_moment_save")
+    act(page)
+    page.locator(".st-key-add_kind button", has_text="Key point").first.click()
+    settle(page)
+    fill(page, "new_moment_title", "Video walk-round")
+    fill(page, "new_moment_action", "Send a personal video of the car")
+    click(page, "new_moment_save")
+    go(page, "Journey map")
+    for text in ("Nobody answers the chat", "Video walk-round", "Compare three family cars"):
+        page.get_by_text(text).first.wait_for()
+    stage_to_map = page.actions - before_stage
+
+    go(page, "Present")
+    act(page)
+    submit(page, page.locator(".st-key-_pick_presenting label").first)
+    act(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"slide=2"))
+    settle(page)
+    page.get_by_text("Nobody answers the chat").first.wait_for()
+    moments = store.load_journey(journey_id).moments
+    assert {(m.kind, m.title) for m in moments} >= {("friction", "Nobody answers the chat"),
+                                                   ("key", "Video walk-round")}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "facilitator-flow-actions.txt").write_text(
+        f"whole flow: {page.actions} actions; stage + points + map: {stage_to_map}\n")
+    assert page.actions <= 30 and stage_to_map <= 12, (page.actions, stage_to_map)

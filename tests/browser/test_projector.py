@@ -1,0 +1,190 @@
+"""The reference screen is a 1280x720 projector (and a 1920x1080 one): every page and tab,
+with presentation mode off and on, shows every figure whole, and the Present deck fits one
+screen per slide and follows the keyboard.
+
+Each page is photographed into test-artifacts/ (``projector-<size>-<mode>-<page>.png``) for
+a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+
+from .conftest import ARTIFACTS, settle, submit
+
+SIZES = [(1280, 720), (1920, 1080)]
+#: Every page, and every tab kept in a link (path, query, a name for the screenshot).
+VIEWS = [("", {}, "home"), ("Personas", {}, "personas"), ("Stages", {}, "stages"),
+         ("Friction_and_key_points", {}, "moments"), ("Journey_map", {}, "map"),
+         *[("Metrics", {"metrics_tab": tab}, f"metrics-{tab.split()[0].lower()}")
+           for tab in ("Timeframes", "Across the workspace", "KPIs", "Funnel")],
+         ("What_if", {}, "what-if"), ("Observed_timeframes", {}, "observed"),
+         ("Workspace_and_history", {}, "workspace"), ("Present", {}, "present")]
+DECK_SLIDES = 8
+
+#: What is cut or clipped on the page, as sentences (empty when nothing is).
+PROBLEMS_JS = """() => {
+  const problems = [];
+  const shown = (el) => el instanceof HTMLElement && el.offsetParent !== null;
+  const name = (el) => (el.dataset.testid || el.tagName) + ' "' +
+    el.textContent.trim().slice(0, 40) + '"';
+  const parts = '[data-testid=stMetric], [data-testid=stMetricValue], ' +
+    '[data-testid=stMetricLabel], [data-testid=stMetricDelta]';
+  for (const el of document.querySelectorAll(parts)) {
+    if (!shown(el)) continue;
+    for (const inner of [el, ...el.querySelectorAll('*')]) {
+      if (shown(inner) && inner.clientWidth > 0 && inner.scrollWidth > inner.clientWidth + 1) {
+        problems.push(`${name(inner)} is cut: ${inner.scrollWidth} > ${inner.clientWidth}`);
+      }
+    }
+  }
+  for (const card of document.querySelectorAll('[data-testid=stMetric]')) {
+    const box = card.getBoundingClientRect();
+    for (const el of card.querySelectorAll('p, [data-testid=stMetricValue] > div')) {
+      if (shown(el) && el.getBoundingClientRect().right > box.right + 1) {
+        problems.push(`${name(el)} sticks out of its card`);
+      }
+    }
+  }
+  const main = document.querySelector('[data-testid=stMain]');
+  if (main.scrollWidth > main.clientWidth + 1) {
+    problems.push(`the page scrolls sideways: ${main.scrollWidth} > ${main.clientWidth}`);
+  }
+  const block = document.querySelector('[data-testid=stMainBlockContainer]');
+  const right = block.getBoundingClientRect().right;
+  const wide = '[data-testid=stVegaLiteChart], [data-testid=stDataFrame], ' +
+    '[data-testid=stTable], [data-testid=stHorizontalBlock], [data-testid=stImage]';
+  for (const el of block.querySelectorAll(wide)) {
+    if (shown(el) && el.getBoundingClientRect().right > right + 1) {
+      problems.push(`${name(el)} is clipped at the right edge`);
+    }
+  }
+  return problems;
+}"""
+
+#: The bottom of the lowest thing drawn in the main area, in pixels from the top.
+BOTTOM_JS = """() => Math.max(0, ...[...document.querySelectorAll(
+  '[data-testid=stMain] [data-testid=stElementContainer]')]
+  .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height > 0)
+  .map((e) => e.getBoundingClientRect().bottom))"""
+
+
+def sidebar_is(page, *, shown: bool) -> None:
+    """Wait (a few seconds at most) until the sidebar is shown or hidden."""
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible" if shown else "hidden",
+                                                       timeout=5_000)
+
+
+def url(server, path: str, **query) -> str:
+    return f"{server.url}/{path}?{urllib.parse.urlencode(query)}"
+
+
+def look(page, server, path: str, query: dict) -> None:
+    page.goto(url(server, path, **query))
+    settle(page)
+    page.wait_for_timeout(300)  # charts draw after the script run has finished
+
+
+@pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def screen(browser, request):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    from .conftest import RunTracker
+
+    pg.runs = RunTracker(pg)
+    pg.size = (width, height)
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["editing", "presenting"])
+def test_no_figure_is_cut_and_nothing_is_clipped_on_any_page(screen, server, presenting):
+    width, height = screen.size
+    mode = "presenting" if presenting else "editing"
+    ARTIFACTS.mkdir(exist_ok=True)
+    found = {}
+    for path, query, name in VIEWS:
+        look(screen, server, path, {"journey": 1, "present": int(presenting), **query})
+        screen.screenshot(path=str(ARTIFACTS / f"projector-{width}x{height}-{mode}-{name}.png"))
+        if problems := screen.evaluate(PROBLEMS_JS):
+            found[name] = problems
+        sidebar_is(screen, shown=not presenting)
+    assert found == {}
+
+
+def test_each_slide_of_the_deck_fits_the_screen_with_the_sidebar_hidden(screen, server):
+    width, height = screen.size
+    tall = {}
+    for journey in (1, 2, 3) if width == 1280 else (1,):  # the car journey says the most
+        for slide in range(1, DECK_SLIDES + 1):
+            look(screen, server, "Present", {"journey": journey, "present": 1, "slide": slide})
+            sidebar_is(screen, shown=False)
+            if journey == 1:
+                screen.screenshot(path=str(ARTIFACTS / f"deck-{width}x{height}-{slide}.png"))
+            if (bottom := screen.evaluate(BOTTOM_JS)) > height:
+                tall[(journey, slide)] = round(bottom)
+            if problems := screen.evaluate(PROBLEMS_JS):
+                tall[(journey, slide, "cut")] = problems
+    assert tall == {}
+
+
+def slide_in_url(page) -> int:
+    return int(re.search(r"slide=(\d+)", page.url).group(1))
+
+
+def press(page, key: str) -> None:
+    """Press a key that moves the deck, and wait for the rerun it asks for."""
+    before = page.runs.requested
+    page.keyboard.press(key)
+    page.wait_for_function("() => true")
+    for _ in range(200):
+        if page.runs.requested > before:
+            break
+        page.wait_for_timeout(25)
+    settle(page)
+
+
+def test_the_arrow_keys_work_right_after_the_toggle_and_a_reload_keeps_the_slide(page, server):
+    page.goto(url(server, "Present", journey=1, slide=2))
+    settle(page)
+    toggle = page.locator('.st-key-_pick_presenting input, .st-key-_pick_presenting label').first
+    submit(page, toggle)  # the focus stays on the (now hidden) toggle
+    assert "present=1" in page.url
+    press(page, "ArrowRight")
+    assert slide_in_url(page) == 3
+    press(page, "PageDown")
+    press(page, "ArrowLeft")
+    assert slide_in_url(page) == 3
+    press(page, "PageUp")
+    assert slide_in_url(page) == 2
+    heading = page.locator('[data-testid="stMain"] h2').first.inner_text()
+    page.reload()
+    settle(page)
+    assert slide_in_url(page) == 2 and "present=1" in page.url
+    assert page.locator('[data-testid="stMain"] h2').first.inner_text() == heading
+    sidebar_is(page, shown=False)
+    page.get_by_role("button", name="Leave presentation mode").click()
+    settle(page)
+    assert "present=1" not in page.url
+    sidebar_is(page, shown=True)
+
+
+def test_a_reload_keeps_the_stage_and_metrics_tabs(page, server):
+    page.goto(url(server, "Stages", journey=1))
+    settle(page)
+    submit(page, page.get_by_role("tab", name="Decision"))
+    assert "stage_tab=Decision" in page.url
+    page.reload()
+    settle(page)
+    assert page.get_by_role("tab", name="Decision").get_attribute("aria-selected") == "true"
+    page.goto(url(server, "Metrics", journey=1))
+    settle(page)
+    submit(page, page.get_by_role("tab", name="Funnel"))
+    page.reload()
+    settle(page)
+    assert page.get_by_role("tab", name="Funnel").get_attribute("aria-selected") == "true"
