@@ -68,7 +68,8 @@ def chart_floor(repeats: int = 5) -> float:
     return statistics.median(timed(lambda: images.to_svg(chart))[0] for _ in range(repeats))
 
 
-def build_steps(store, journey_ids: list[int], title: str, workspace: str | None) -> dict:
+def build_steps(store, journey_ids: list[int], title: str, workspace: str | None,
+                say=lambda text: None) -> dict:
     """Each step of a report of these journeys, timed, with the HTML it made."""
     from journey import report
 
@@ -76,6 +77,8 @@ def build_steps(store, journey_ids: list[int], title: str, workspace: str | None
     gather, reports = timed(lambda: [report.gather(store, i) for i in journey_ids])
     charts, _ = timed(lambda: [report.journey_context(r) for r in reports])
     render, html = timed(lambda: report.render_html(reports, title=title, workspace=workspace))
+    say(f"  (HTML of {len(journey_ids)} journeys built in {gather + charts + render:.2f} s: "
+        f"reading {gather:.2f} s, charts {charts:.2f} s, template {render:.2f} s; now the PDF)")
     layout, write, pages, size = pdf_pages(html)
     return {"journeys": len(journey_ids), "gather": gather, "charts": charts,
             "html": gather + charts + render, "render": render, "layout": layout,
@@ -107,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"One journey: HTML {one['html']:.2f} s (charts {one['charts']:.2f} s), PDF "
               f"{one['pdf']:.2f} s for {one['pages']} pages ({one['bytes'] / 1024:,.0f} KiB)",
               flush=True)
-        every = build_steps(store, ids, workspace.name, workspace.name)
+        every = build_steps(store, ids, workspace.name, workspace.name,
+                            say=lambda text: print(text, flush=True))
         plain_layout, plain_write, plain_pages, _ = pdf_pages(unstyled(every["html_text"]))
         store.close()
 
