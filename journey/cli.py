@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__, cli_events, cli_report, exchange, formulas, samples, settings
-from .model import JourneyError, ValidationError
-from .storage import Store
+from .model import JourneyError, StorageError, ValidationError
+from .storage import DatabaseError, Store, database_error, kept_note
 
 Handler = Callable[[argparse.Namespace, Store], int]
 
@@ -92,9 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("backup", cmd_backup, "Copy the database with SQLite's online backup "
                                       "(safe while the app is running).")
     p.add_argument("file", nargs="?", help="destination (default: backups/journey-<time>.db)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
     p = command("restore-backup", cmd_restore_backup,
-                "Replace the database's contents with a backup file.")
+                "Replace the database's contents with a backup file (checked whole first; "
+                "the replaced contents are kept in the backup folder).")
     p.add_argument("file", help="a backup made by `python -m journey backup`")
     cli_events.add_commands(sub, db)
     cli_report.add_commands(sub, db)
@@ -158,7 +160,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     print(f"imported {result['personas']} persona(s) and {len(result['journeys'])} "
           f"journey(s) into workspace {result['workspace_id']}"
           + (f"; snapshot {result['snapshot_id']} holds what was replaced"
-             if result["snapshot_id"] else ""))
+             if result["snapshot_id"] else "") + kept_note(result))
     return 0
 
 
@@ -180,7 +182,8 @@ def cmd_snapshots(args: argparse.Namespace, store: Store) -> int:
 def cmd_restore(args: argparse.Namespace, store: Store) -> int:
     result = store.restore_snapshot(args.snapshot)
     undo = (f"; undo with `restore {result['snapshot_id']}`" if result["snapshot_id"] else "")
-    print(f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}")
+    print(f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}"
+          + kept_note(result))
     return 0
 
 
@@ -233,20 +236,24 @@ def cmd_whatif(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_backup(args: argparse.Namespace, store: Store) -> int:
     destination = args.file or settings.default_backup_path()
-    path = store.backup(destination)
+    path = store.backup(destination, force=args.force)
     print(f"backup written: {path}")
     return 0
 
 
 def cmd_restore_backup(args: argparse.Namespace, store: Store) -> int:
-    store.restore_backup(args.file)
-    print(f"restored {store.path} from {args.file}")
+    kept = store.restore_backup(args.file, settings.default_backup_path("before-restore"))
+    print(f"restored {store.path} from {args.file}; what it held is kept in {kept} "
+          f"(`restore-backup {kept}` brings it back)")
     return 0
 
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        pathlib.Path(output).write_text(text, encoding="utf-8")
+        try:
+            pathlib.Path(output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise StorageError(f"{output}: cannot write the file ({e.strerror})") from None
         print(f"written: {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -259,6 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     path = args.db or settings.database_path()
+    store = None
     try:
         store = Store(path)
         return args.handler(args, store)
@@ -269,6 +277,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except DatabaseError as e:  # the database itself: disk full, read-only, locked
+        print(f"error: {database_error(path, e)}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a file named on the command line
+        print(f"error: {e.filename or path}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    finally:
+        if store is not None:
+            store.close()
 
 
 if __name__ == "__main__":

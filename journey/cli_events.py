@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import event_mapping
+from .events import quality_lines
 from .model import STAGES, NotFoundError, ValidationError, stage_label
 from .storage import Store
 
@@ -51,6 +52,27 @@ def add_commands(sub: argparse._SubParsersAction,
                        ("segment", "a segment such as the channel")):
         p.add_argument(f"--{role}", metavar="COL",
                        help=f"column of {what} (default: guessed; '' for none)")
+    p.add_argument("--insert-id", metavar="COL",
+                   help="column of the vendor's insert id (Mixpanel $insert_id): rows that share "
+                        "it, the customer, event and time are one event (default: guessed; '' "
+                        "for none)")
+    p.add_argument("--fallback-customer", metavar="COL",
+                   help="column whose id stands in where the customer id is empty (such as an "
+                        "anonymous or device id)")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="the file's text encoding, such as cp1252 (default: detected)")
+    p.add_argument("--timestamp-format", metavar="FORMAT",
+                   help="how the timestamps are written: epoch_s, epoch_ms, epoch_us, "
+                        "epoch_ns, iso8601, yyyymmdd, yyyymmddhhmmss, or a strftime pattern "
+                        "such as '%%d/%%m/%%Y %%H:%%M' (default: told from the values)")
+    p.add_argument("--timezone", metavar="ZONE",
+                   help="IANA zone of timestamps without an offset (default: UTC)")
+    p.add_argument("--plausible-from", metavar="DATE", default="2000-01-01",
+                   help="events before this date are left out and counted (default: "
+                        "2000-01-01; '' keeps them)")
+    p.add_argument("--plausible-to", metavar="DATE", default="tomorrow",
+                   help="events after this date are left out and counted (default: tomorrow; "
+                        "'' keeps them)")
     p.add_argument("--map", action="append", default=[], metavar="EVENT=STAGE",
                    help="map an event to a stage (" + ", ".join(STAGES) + ") or to 'ignore'; "
                         "repeat for each event. Events not named are ignored. Without --map "
@@ -79,29 +101,48 @@ def cmd_events_import(args: argparse.Namespace, store: Store) -> int:
 
     store.journey_version(args.journey)  # an unknown journey fails before the file is read
     path = pathlib.Path(args.path)
-    info = events.inspect(path)
+    options = events.ReadOptions(
+        encoding=args.encoding, timestamp_format=args.timestamp_format, timezone=args.timezone,
+        plausible_from=args.plausible_from or None, plausible_to=args.plausible_to or None)
+    info = events.inspect(path, options=options)
     guess = info["guess"]
     columns = events.ColumnChoice(
         customer=args.customer or guess.customer, timestamp=args.timestamp or guess.timestamp,
         event=args.event or guess.event,
         value=guess.value if args.value is None else (args.value or None),
-        segment=guess.segment if args.segment is None else (args.segment or None))
+        segment=guess.segment if args.segment is None else (args.segment or None),
+        insert_id=guess.insert_id if args.insert_id is None else (args.insert_id or None),
+        fallback_customer=args.fallback_customer or None)
     counts = (info["event_names"] if columns.event == guess.event
-              else events.event_counts(path, columns))
+              else events.event_counts(path, columns, options=options))
     names = [name for name, _ in counts]
     mapping = event_mapping.mapping_from_options(names, events.guess_mapping(names), args.map,
                                                  args.purchase)
     if not mapping.purchase_events:
         raise ValidationError("no event is marked as the purchase: add --purchase EVENT (such "
                               "as --purchase purchase) and map it with --map EVENT=decision")
+    if mapping.guessed:
+        print("mapping guessed (confirm it with --map EVENT=STAGE and --purchase EVENT):",
+              file=sys.stderr)
+        for name in names:
+            stage = mapping.stages.get(name) or "ignore"
+            mark = " (purchase)" if name in mapping.purchase_events else ""
+            print(f"  --map {name}={stage}{mark}", file=sys.stderr)
+    candidates = info["customer_candidates"]
+    if len(candidates) > 1:
+        print("customer id candidates (rows each would keep): " + ", ".join(
+            f"{n} {c:,}" for n, c in candidates.items()) + f"; using {columns.customer}",
+            file=sys.stderr)
     dataset_id = observed.import_events(store, args.journey, path, columns, mapping,
                                         name=args.name, event_names=counts,
-                                        progress=_progress_lines())
+                                        progress=_progress_lines(), options=options)
     stored = store.get_event_dataset(dataset_id)
     report = stored["report"]
     print(f"imported {stored['name']} as event log {dataset_id} of journey {args.journey}: "
           f"{stored['total_rows']:,} rows, {stored['events_rows']:,} mapped events, "
           f"{stored['customers']:,} customers, {report['purchasers']:,} purchasers")
+    for line in events.quality_lines(report.get("quality") or {}):
+        print(f"quality: {line}")
     return 0
 
 
@@ -163,6 +204,7 @@ def summary_lines(figures: dict) -> list[str]:
         f"{figures['customers']:,} customers, {figures['purchasers']:,} purchasers "
         f"(conversion {_share(figures['conversion'])}, repeat purchase rate "
         f"{_share(figures['repeat_purchase_rate'])})",
+        *[f"quality: {line}" for line in quality_lines(figures.get("quality") or {})],
         "",
         f"{'timeframe (days)':<28}{'count':>8}{'mean':>10}{'median':>10}{'p90':>10}",
     ]

@@ -51,8 +51,18 @@ FIELD_LABELS: dict[str, str] = {
     "touchpoints": "Touchpoints and channels",
     "kind": "Kind", "title": "Title", "description": "Description", "severity": "Severity",
     "channel": "Channel", "action": "Action", "owner": "Owner", "status": "Status",
-    "stage": "Stage",
+    "stage": "Stage", "stage_id": "Stage",
+    "persona_id": "Persona", "entrants": "Entrants",
+    "order_value": "Order value", "purchases_per_period": "Purchases per period",
+    "margin": "Margin", "retention": "Retention", "discount_rate": "Discount rate",
+    "spend": "Spend", "period_days": "One period",
+    "key": "Key", "side": "Side", "unit": "Unit", "target": "Target", "direction": "Better",
+    "levers": "Levers",
 }
+
+#: What each kind of editable row is called in messages ("This friction point was ...").
+KIND_LABELS: dict[str, str] = {"persona": "persona", "stage": "stage", "moment": "point",
+                               "journey": "journey", "metric": "KPI", "scenario": "scenario"}
 
 
 # ---------------------------------------------------------------------------- text and lists
@@ -132,6 +142,17 @@ def touchpoint_rows(stage: Stage) -> list[dict]:
     return [{"channel": t.channel, "description": t.description} for t in stage.touchpoints]
 
 
+def stage_values(stage: Stage) -> dict:
+    """A stage's editable values as :func:`stage_changes` returns them (the merge's base):
+    durations in days, the conversion as a share (none for advocacy), touchpoint dicts."""
+    values = {k: getattr(stage, k) for k in ("label", "customer_goal", "customer_actions",
+                                             "business_actions", "thoughts", "emotion",
+                                             "duration_days")}
+    if has_conversion(stage.stage):
+        values["conversion"] = stage.conversion
+    return {**values, "touchpoints": touchpoint_rows(stage)}
+
+
 def stage_changes(stage: Stage, *, label: str, customer_goal: str, customer_actions: str,
                   business_actions: str, thoughts: str, emotion: int, duration_value: float,
                   duration_unit: str, conversion: float | None,
@@ -190,6 +211,26 @@ def moment_counts(stages: Iterable[Stage]) -> list[dict]:
     } for s in stages]
 
 
+#: Moments listed per page on the Friction and key points page.
+PAGE_SIZE = 20
+
+
+def page_of(items: list, page: int, size: int = PAGE_SIZE) -> tuple[list, int]:
+    """The items on ``page`` (counting from 1; clamped to the pages there are) and how many
+    pages there are (at least one): ``page_of(list(range(45)), 3, 20)`` -> ``([40..44], 3)``.
+    """
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, int(page)), pages)
+    return items[(page - 1) * size:page * size], pages
+
+
+def moment_values(m: Moment) -> dict:
+    """A moment's editable values as ``Store.editable_values`` names them (the merge's base)."""
+    return {"kind": m.kind, **{k: getattr(m, k) for k in (
+        "title", "description", "severity", "channel", "action", "owner", "status")},
+            "stage_id": m.stage_id}
+
+
 def moment_facts(m: Moment) -> list[str]:
     """The short facts under a moment's title: kind, stage, severity or impact, status, ..."""
     facts = [MOMENT_KIND_LABELS.get(m.kind, m.kind), stage_label(m.stage),
@@ -227,3 +268,59 @@ def error_message(error: ValidationError) -> str:
     if row:
         where += f", row {int(row.group(1)) + 1}" + (f", {row.group(2)}" if row.group(2) else "")
     return f"{where}: {error.message}" if where else error.message
+
+
+# ---------------------------------------------------------------------------- edits shown
+
+
+def field_label(field: str) -> str:
+    """What the forms call a stored field: ``duration_days`` -> "Typical duration"."""
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def show_value(field: str, value: Any) -> str:
+    """A stored value as its form shows it, with its unit: 21.0 days -> "3 weeks".
+
+    >>> show_value("conversion", 0.4), show_value("emotion", -1), show_value("severity", 4)
+    ('40 %', '🙁 -1', '4/5')
+    """
+    if value is None or value == "":
+        return "(empty)"
+    if field == "duration_days" or field == "period_days":
+        amount, unit = best_unit(float(value))
+        return f"{amount:g} {unit}"
+    if field in ("conversion", "margin", "retention", "discount_rate"):
+        return f"{conversion_percent(float(value)):g} %"
+    if field == "emotion":
+        return EMOTIONS.get(int(value), str(value))
+    if field == "severity":
+        return f"{value}/5"
+    if field == "channels":
+        return ", ".join(map(str, value)) or "(empty)"
+    if field == "touchpoints":
+        return "; ".join(f"{_text(t.get('channel'))}: {_text(t.get('description'))}".rstrip(": ")
+                         for t in value) or "(none)"
+    if field == "levers":
+        return ", ".join(f"{k} {v:g}" for k, v in sorted(value.items())) or "(none)"
+    if isinstance(value, float):
+        return f"{value:,g}"
+    return str(value)
+
+
+def change_rows(changes: dict[str, tuple[Any, Any]],
+                shown: dict[str, Any] | None = None) -> list[dict]:
+    """A revision's changes as table rows: field as the form calls it, before, after.
+
+    ``shown`` overrides how a field's values read (``{"stage_id": {3: "Decision"}.get}``).
+    """
+    shown = shown or {}
+    def fmt(f, v):
+        return shown[f](v) if f in shown else show_value(f, v)
+    return [{"Field": field_label(f), "Before": fmt(f, old), "After": fmt(f, new)}
+            for f, (old, new) in changes.items()]
+
+
+def typed_rows(values: dict[str, Any]) -> list[dict]:
+    """What someone typed into a form whose row is gone, to show and copy: field, value."""
+    return [{"Field": field_label(f), "What you typed": show_value(f, v)}
+            for f, v in values.items() if v not in (None, "", [], {})]

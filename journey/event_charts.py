@@ -15,6 +15,7 @@ text for the cards and tables beside the charts, so a number is formatted in one
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -335,8 +336,9 @@ def estimate_comparison_chart(figures: Mapping[str, Any],
         stage = stage_label(r["stage"])
         estimated = _positive(r["estimated_days"])
         observed = _positive(r["observed_days"])
-        missing = [what for what, days in (("no estimate", estimated),
-                                           ("not observed", observed)) if days is None]
+        missing = [_absent(what, raw) for what, raw, days in (
+            ("estimate", r["estimated_days"], estimated),
+            ("observed", r["observed_days"], observed)) if days is None]
         ratio = ratio_text(r["ratio"]) if r["ratio"] is not None else ", ".join(missing)
         known = [v for v in (estimated, observed) if v is not None]
         rows.append({"stage": stage, "low": min(known, default=None),
@@ -394,13 +396,23 @@ def estimate_comparison_chart(figures: Mapping[str, Any],
     ).configure_view(stroke=None)
 
 
-def ratio_text(ratio: float) -> str:
-    """Observed ÷ estimated in words: "2.1× longer than the map", "53× shorter than the map"."""
+def ratio_text(ratio: float | None) -> str:
+    """Observed ÷ estimated in words: "2.1× longer than the map", "53× shorter than the map";
+    "undefined" for a missing, zero, negative or infinite ratio."""
+    if ratio is None or not math.isfinite(ratio) or ratio <= 0:
+        return "undefined"
     factor = ratio if ratio >= 1 else 1 / ratio
     if factor < 1.05:
         return "as on the map"
     times = f"{factor:.1f}×" if factor < 10 else f"{factor:,.0f}×"
     return f"{times} {'longer' if ratio >= 1 else 'shorter'} than the map"
+
+
+def _absent(side: str, days: float | None) -> str:
+    """Why one side of a comparison cannot be drawn on the log scale."""
+    if days is not None and days == 0:
+        return f"{'observed' if side == 'observed' else 'estimated'} 0 days, ratio undefined"
+    return "no estimate" if side == "estimate" else "not observed"
 
 
 def _positive(days: float | None) -> float | None:

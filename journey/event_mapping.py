@@ -115,7 +115,8 @@ def mapping_from_options(event_names: Iterable[str], guess: Mapping, maps: Seque
             stages[event] = None if stage.lower() == IGNORE else stage
         mapping = Mapping(stages, set())
     else:
-        mapping = Mapping(dict(guess.stages), set(guess.purchase_events))
+        mapping = Mapping(dict(guess.stages), set(guess.purchase_events),
+                          guessed=not purchases)
     if purchases:
         mapping.purchase_events = set(purchases)
     if known:

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import json
 import pathlib
+import stat
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -139,12 +140,17 @@ def load_document(source: str | pathlib.Path | bytes, *, name: str | None = None
         path = pathlib.Path(source)
         name = name or str(path)
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                raise ValidationError(f"{name}: is a folder, not a file")
+            if not stat.S_ISREG(info.st_mode):
+                raise ValidationError(f"{name}: not a regular file (a device or a pipe?)")
+            if info.st_size > MAX_DOCUMENT_BYTES:
+                raise ValidationError(_too_big(name, info.st_size))
+            with path.open("rb") as handle:  # read at most one byte past the limit
+                raw = handle.read(MAX_DOCUMENT_BYTES + 1)
         except OSError as e:
             raise ValidationError(f"{name}: cannot read the file ({e.strerror})") from None
-        if size > MAX_DOCUMENT_BYTES:
-            raise ValidationError(_too_big(name, size))
-        raw = path.read_bytes()
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise ValidationError(_too_big(name, len(raw)))
     try:

@@ -129,6 +129,11 @@ class NotFoundError(JourneyError, LookupError):
     """A record asked for by id does not exist (any more)."""
 
 
+class StorageError(JourneyError):
+    """The database or a file cannot be used as asked: a missing folder, a file that is not a
+    database (or not a Journey Lab one), a read-only database, a full disk."""
+
+
 class ConflictError(JourneyError):
     """Someone else saved the record since it was read; nothing was written.
 
@@ -507,3 +512,24 @@ def _nested(check, value, prefix: str) -> None:
 def blank_stages() -> list[Stage]:
     """Five empty stages, in order, ready to be filled in."""
     return [Stage(stage=key, label=stage_label(key)) for key in STAGES]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One save of an editable row: who, when, and each changed field's old and new value.
+
+    ``kind`` is persona, stage, moment, journey, metric or scenario; ``changes`` maps a field
+    (as the store names it) to ``(old, new)``; ``restores`` is the revision this save put
+    back, if it was a restore.
+    """
+
+    id: int
+    kind: str
+    target_id: int
+    journey_id: int | None
+    workspace_id: int | None
+    title: str
+    author: str
+    created_at: str
+    changes: dict[str, tuple[Any, Any]]
+    restores: int | None = None

@@ -25,6 +25,11 @@ from .model import Journey
 from .storage import Store
 
 Progress = Callable[[float, str], None]
+_FILE_QUALITY = ("rows_read", "duplicates_dropped", "no_customer_id", "fallback_customer_rows",
+                 "no_timestamp", "no_event_name", "implausible_timestamps",
+                 "implausible_examples", "plausible_from", "plausible_before", "file_reading",
+                 "timestamp_reading", "customer_column")
+"""Quality figures about the file itself, kept when a stored log is remapped."""
 HISTOGRAM_BINS = 30
 STORED_COLUMNS = ColumnChoice(customer="customer_id", timestamp="ts", event="event",
                               value="value", segment="segment")
@@ -53,8 +58,9 @@ def histogram(values: list[float], bins: int = HISTOGRAM_BINS) -> list[dict]:
             for i, c in enumerate(counts)]
 
 
-def _report(customers: pa.Table) -> dict:
+def _report(customers: pa.Table, quality: dict) -> dict:
     figures = events.report(customers)
+    figures["quality"] = quality
     figures["histograms"] = {which: histogram(events.distribution(customers, which))
                              for which in ("buyer", "customer")}
     return figures
@@ -72,43 +78,53 @@ def _event_rows(reader: pa.RecordBatchReader, total: int,
 
 
 def _mapping_dict(mapping: Mapping) -> dict:
-    return {"stages": dict(sorted(mapping.stages.items())),
+    data = {"stages": dict(sorted(mapping.stages.items())),
             "purchase_events": sorted(mapping.purchase_events)}
+    if mapping.guessed:
+        data["guessed"] = True
+    return data
 
 
 def mapping_from_dict(data: dict) -> Mapping:
-    return Mapping(stages=dict(data["stages"]), purchase_events=set(data["purchase_events"]))
+    return Mapping(stages=dict(data["stages"]), purchase_events=set(data["purchase_events"]),
+                   guessed=bool(data.get("guessed")))
 
 
 def import_events(store: Store, journey_id: int, path: str | pathlib.Path,
                   columns: ColumnChoice, mapping: Mapping, *, name: str | None = None,
                   event_names: list[tuple[str, int]] | None = None,
-                  progress: Progress | None = None) -> int:
+                  progress: Progress | None = None,
+                  options: events.ReadOptions | None = None) -> int:
     """Import an event log for a journey; returns the dataset id.
 
     Everything is checked before anything is written (missing columns, unreadable
-    timestamps, an empty file, a mapping without a purchase event raise EventError), and the
-    write is one transaction: a failed import leaves nothing behind. ``event_names``
-    (name, count) pairs from an earlier :func:`events.inspect` save one pass over the file.
+    timestamps, an empty file, a mapping without a purchase event raise EventError). The rows
+    are staged in short write transactions and published by one short transaction
+    (:meth:`Store.add_event_dataset`): other people's saves are never locked out for long, and
+    a failed or killed import leaves nothing visible. ``event_names`` (name, count) pairs from
+    an earlier :func:`events.inspect` save one pass over the file.
     """
     progress = progress or _quiet
     store.journey_version(journey_id)  # fails early for an unknown journey
     mapping = events.validate_mapping(mapping)
-    summary = events.summarise(path, columns, mapping, _scaled(progress, 0.0, 0.35))
-    progress(0.4, "Computing the figures")
-    figures = _report(summary.customers)
-    names = event_names if event_names is not None else events.event_counts(path, columns)
-    reader = events.events_table(path, columns, mapping, check=False, keep_unmapped=True,
-                                 iso_text=True)
-    stored = summary.total_rows - summary.incomplete_rows
-    dataset_id = store.add_event_dataset(
-        journey_id, name or pathlib.Path(path).name,
-        columns=dataclasses.asdict(columns), mapping=_mapping_dict(mapping),
-        event_names=[[n, c] for n, c in names], report=figures,
-        stats={"total_rows": summary.total_rows, "events_rows": summary.events_rows,
-               "ignored_rows": summary.ignored_rows, "customers": summary.customers.num_rows},
-        events=_event_rows(reader, stored, _scaled(progress, 0.45, 0.95)),
-        customers=events.rows_with_iso_timestamps(summary.customers))
+    with events.EventLog(path, columns, mapping, options,
+                         _scaled(progress, 0.0, 0.35)) as log:
+        summary = log.summary
+        progress(0.4, "Computing the figures")
+        figures = _report(summary.customers, summary.quality)
+        names = (event_names if event_names is not None
+                 else events.event_counts(path, columns, options=options))
+        reader = log.events(keep_unmapped=True, iso_text=True)
+        stored = summary.stored_rows
+        dataset_id = store.add_event_dataset(
+            journey_id, name or pathlib.Path(path).name,
+            columns=dataclasses.asdict(columns), mapping=_mapping_dict(mapping),
+            event_names=[[n, c] for n, c in names], report=figures,
+            stats={"total_rows": summary.total_rows, "events_rows": summary.events_rows,
+                   "ignored_rows": summary.ignored_rows,
+                   "customers": summary.customers.num_rows},
+            events=_event_rows(reader, stored, _scaled(progress, 0.45, 0.95)),
+            customers=events.rows_with_iso_timestamps(summary.customers))
     progress(1.0, f"Imported {summary.total_rows:,} rows for "
                   f"{summary.customers.num_rows:,} customers")
     return dataset_id
@@ -128,11 +144,15 @@ def remap(store: Store, dataset_id: int, mapping: Mapping, *,
                     [dict(zip(RAW_SCHEMA.names, row, strict=True)) for row in chunk],
                     RAW_SCHEMA))
         progress(0.3, "Stored events read back")
-        summary = events.summarise(path, STORED_COLUMNS, mapping, _scaled(progress, 0.3, 0.8))
-    figures = _report(summary.customers)
+        summary = events.summarise(path, STORED_COLUMNS, mapping, _scaled(progress, 0.3, 0.8),
+                                   events.ReadOptions(plausible_from=None, plausible_to=None))
+    old = dataset["report"].get("quality") or {}
+    quality = {**summary.quality, **{k: v for k, v in old.items() if k in _FILE_QUALITY}}
+    figures = _report(summary.customers, quality)
     store.replace_event_summaries(
         dataset_id, dataset["version"], mapping=_mapping_dict(mapping), report=figures,
-        stats={"events_rows": summary.events_rows, "ignored_rows": summary.ignored_rows,
+        stats={"events_rows": summary.events_rows,
+               "ignored_rows": dataset["total_rows"] - summary.events_rows,
                "customers": summary.customers.num_rows},
         customers=events.rows_with_iso_timestamps(summary.customers))
     progress(1.0, "Recomputed")

@@ -18,7 +18,8 @@ def database_path() -> pathlib.Path:
     return pathlib.Path(os.environ.get("JOURNEY_DB") or DEFAULT_DB)
 
 
-def default_backup_path() -> pathlib.Path:
+def default_backup_path(prefix: str = "journey") -> pathlib.Path:
+    """``$JOURNEY_BACKUP_DIR/<prefix>-<UTC time>.db`` (default folder: ``backups``)."""
     folder = pathlib.Path(os.environ.get("JOURNEY_BACKUP_DIR") or "backups")
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return folder / f"journey-{stamp}.db"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    return folder / f"{prefix}-{stamp}.db"

@@ -19,9 +19,12 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import os
 import pathlib
 import sqlite3
+import tempfile
 import threading
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import Any
@@ -40,9 +43,11 @@ from .model import (
     Moment,
     NotFoundError,
     Persona,
+    Revision,
     Scenario,
     Snapshot,
     Stage,
+    StorageError,
     Touchpoint,
     ValidationError,
     Workspace,
@@ -58,6 +63,8 @@ from .model import (
 )
 
 BUSY_TIMEOUT_SECONDS = 10.0
+#: Any error SQLite raises (disk full, read-only, locked), for callers outside this module.
+DatabaseError = sqlite3.Error
 
 migrations = Migrations("journey-lab")
 
@@ -258,6 +265,30 @@ def m002_event_datasets(db: Database) -> None:
 
 
 @migrations()
+def m003_revisions(db: Database) -> None:
+    """Every save of an editable row, with who, when and each changed field's old and new
+    value, so any edit can be undone. No foreign keys: history outlives the rows it names."""
+    db.executescript(
+        """
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            target_id INTEGER NOT NULL,
+            journey_id INTEGER,
+            workspace_id INTEGER,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            restores INTEGER
+        );
+        CREATE INDEX revisions_workspace ON revisions(workspace_id, id);
+        CREATE INDEX revisions_target ON revisions(kind, target_id);
+        """
+    )
+
+
+@migrations()
 def m006_votes(db: Database) -> None:
     """Dot voting: a journey's votes (the latest is its result) and the dots spent in them."""
     db.executescript(
@@ -293,14 +324,93 @@ def utcnow() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def connect(path: str | pathlib.Path) -> sqlite3.Connection:
-    """A connection with the project's settings: WAL, foreign keys, busy timeout."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+def connect(path: str | pathlib.Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with the project's settings: WAL, foreign keys, busy timeout.
+
+    ``read_only`` opens the file with SQLite's ``mode=ro`` and writes nothing at all, not even
+    the journal mode, so a database file nobody may write can still be read. A WAL database in
+    a folder this process may not write (SQLite cannot make its shared-memory file there) is
+    opened as ``immutable``: nobody can change it then anyway.
+    """
+    if read_only:
+        uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(f"{uri}&immutable=1", uri=True,
+                                   timeout=BUSY_TIMEOUT_SECONDS)
+        conn.execute("PRAGMA query_only=ON")
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     return conn
+
+
+def check_database_path(path: str | pathlib.Path) -> pathlib.Path:
+    """``path`` as a Path if it can hold a database file; StorageError saying why not."""
+    path = pathlib.Path(path)
+    try:
+        if path.is_dir():
+            raise StorageError(f"{path}: is a folder, not a database file")
+        if path.exists() and not path.is_file():
+            raise StorageError(f"{path}: not a regular file (a device or a pipe?)")
+        if not path.exists() and not path.parent.is_dir():
+            raise StorageError(f"{path}: the folder {path.parent} does not exist")
+    except OSError as e:
+        raise StorageError(f"{path}: cannot reach the file ({e.strerror})") from None
+    return path
+
+
+def is_read_only(path: str | pathlib.Path) -> bool:
+    """True when the database file exists but this process may not write it (or its folder,
+    where SQLite keeps the write-ahead log)."""
+    path = pathlib.Path(path)
+    return path.exists() and not (os.access(path, os.W_OK)
+                                  and os.access(path.parent, os.W_OK))
+
+
+def database_error(path: str | pathlib.Path, error: sqlite3.Error) -> StorageError:
+    """A SQLite error as one line a person can act on, naming the file."""
+    text = str(error)
+    if "file is not a database" in text:
+        text = "not a SQLite database"
+    elif "disk is full" in text:
+        text = "the disk is full; nothing was written"
+    elif "readonly" in text:
+        text = "the database is read-only; nothing was written"
+    elif "unable to open" in text:
+        text = "cannot open the database file"
+    return StorageError(f"{path}: {text}")
+
+
+@contextlib.contextmanager
+def _lock_file(path: str) -> Iterator[None]:
+    """An exclusive lock on ``path`` (created, then removed again when released).
+
+    Removing a lock file others may wait on is safe only if a waiter that gets the lock checks
+    it still holds the file on disk; otherwise it takes the lock again on the new file.
+    """
+    while True:
+        handle = open(path, "a")  # noqa: SIM115 - closed below
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        handle.close()
 
 
 _PERSONA_FIELDS = ("name", "role", "age_range", "goals", "motivations", "pain_points",
@@ -325,6 +435,15 @@ def _persona(row: dict) -> Persona:
     return _pick(Persona, row)
 
 
+def kept_note(result: dict) -> str:
+    """The tail of a message about a replace-import or restore: the journeys it kept because
+    they hold event logs the file or snapshot does not have (empty when none)."""
+    if not result.get("kept"):
+        return ""
+    ids = ", ".join(map(str, result["kept"]))
+    return f"; kept journey(s) {ids}: they hold event logs the file or snapshot does not have"
+
+
 class Store:
     """The Journey Lab database. Construct it with a path; it migrates itself.
 
@@ -333,10 +452,23 @@ class Store:
     >>> j = store.create_journey(ws.id, "Car buyer")
     """
 
-    def __init__(self, path: str | pathlib.Path):
+    def __init__(self, path: str | pathlib.Path, *, read_only: bool | None = None):
+        """Open (or create) the database at ``path`` and apply pending migrations.
+
+        ``read_only`` (default: whether this process may write the file) opens it without
+        writing anything; every write then raises StorageError. A path that cannot hold a
+        database, a file that is not one, or a read-only file that needs migrating raise
+        StorageError.
+        """
+        check_database_path(path)
         self.path = str(path)
+        self.read_only = is_read_only(path) if read_only is None else read_only
         self._local = threading.local()
-        self._migrate()
+        try:
+            self._migrate()
+        except sqlite3.Error as e:
+            self.close()
+            raise database_error(self.path, e) from None
 
     # -- connections ---------------------------------------------------------
 
@@ -345,7 +477,7 @@ class Store:
         """This thread's sqlite-utils Database (made on first use)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = Database(connect(self.path))
+            db = Database(connect(self.path, read_only=self.read_only))
             self._local.db = db
         return db
 
@@ -364,16 +496,21 @@ class Store:
         """Apply pending migrations; a file lock makes two processes take turns."""
         if not migrations.pending(self.db):
             return
-        with open(f"{self.path}.migrate-lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        if self.read_only:
+            raise StorageError(f"{self.path}: the database needs an upgrade to this release, "
+                               "but the file is read-only")
+        with _lock_file(f"{self.path}.migrate-lock"):
             migrations.apply(self.db)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``): all of it lands, or none of it.
 
-        Nested calls join the outer transaction through a savepoint.
+        Nested calls join the outer transaction through a savepoint. On a read-only database
+        it raises StorageError before anything is attempted.
         """
+        if self.read_only:
+            raise StorageError(f"{self.path}: the database is read-only; nothing was saved")
         conn = self.conn
         if conn.in_transaction:
             with self.db.atomic():
@@ -501,10 +638,12 @@ class Store:
         for k, v in changes.items():
             setattr(persona, k, v)
         validate_persona(persona)
+        new = dict(changes)
         if "channels" in changes:
             changes["channels"] = json.dumps(changes["channels"])
-        self._versioned_update("personas", persona_id, version, changes,
-                               f"Persona {persona.name!r}")
+        with self._revised("persona", persona_id, new):
+            self._versioned_update("personas", persona_id, version, changes,
+                                   f"Persona {persona.name!r}")
 
     def duplicate_persona(self, persona_id: int, name: str | None = None) -> Persona:
         p = self.get_persona(persona_id)
@@ -554,6 +693,27 @@ class Store:
             f"INSERT INTO journeys (id, workspace_id, {cols}, created_at, updated_at) "
             f"VALUES (:_id, :_ws, {marks}, :_now, :_now)",
             {**values, "_id": journey_id, "_ws": workspace_id, "_now": now}).lastrowid
+        self._insert_journey_contents(conn, journey_id, j, now)
+        return journey_id
+
+    def _replace_journey(self, conn: sqlite3.Connection, journey_id: int, j: Journey,
+                         now: str) -> None:
+        """Put ``j`` into the live journey ``journey_id`` in place: its row is updated (and its
+        version bumped) and its stages, metrics and scenarios replaced. The id stays, and so
+        does everything that hangs off the journey itself but is not in an exchange document:
+        its event logs (raw events, summaries, report, mapping)."""
+        values = {"name": j.name, "description": j.description, "persona_id": j.persona_id,
+                  **j.assumptions.as_dict()}
+        sets = "".join(f"[{k}] = :{k}, " for k in values)
+        conn.execute(f"UPDATE journeys SET {sets}version = version + 1, updated_at = :_now "
+                     "WHERE id = :_id", {**values, "_id": journey_id, "_now": now})
+        for table in ("stages", "metrics", "scenarios"):
+            conn.execute(f"DELETE FROM [{table}] WHERE journey_id = ?", [journey_id])
+        self._insert_journey_contents(conn, journey_id, j, now)
+
+    def _insert_journey_contents(self, conn: sqlite3.Connection, journey_id: int, j: Journey,
+                                 now: str) -> None:
+        """Insert a journey's stages (touchpoints, moments), metrics and scenarios."""
         stages = sorted(j.stages, key=lambda s: STAGES.index(s.stage))
         for s in stages:
             stage_id = conn.execute(
@@ -584,7 +744,6 @@ class Store:
             "VALUES (?,?,?,?,?)",
             [[journey_id, sc.name, json.dumps(sc.levers, sort_keys=True), now, now]
              for sc in j.scenarios])
-        return journey_id
 
     @staticmethod
     def _insert_touchpoints(conn: sqlite3.Connection, stage_id: int,
@@ -659,7 +818,9 @@ class Store:
             persona = self.get_persona(changes["persona_id"])
             if persona.workspace_id != j.workspace_id:
                 raise ValidationError("the persona belongs to another workspace", "persona")
-        self._versioned_update("journeys", journey_id, version, changes, f"Journey {j.name!r}")
+        with self._revised("journey", journey_id, changes):
+            self._versioned_update("journeys", journey_id, version, changes,
+                                   f"Journey {j.name!r}")
 
     def delete_journey(self, journey_id: int) -> int:
         """Delete a journey; returns the id of the snapshot that can bring it back."""
@@ -709,6 +870,10 @@ class Store:
         unknown = set(changes) - {*_STAGE_FIELDS, "touchpoints"}
         if unknown:
             raise ValidationError(f"unknown stage field(s): {', '.join(sorted(unknown))}")
+        new = {**changes, "touchpoints": [
+            {"channel": t["channel"], "description": t.get("description", "")}
+            if isinstance(t, dict) else {"channel": t.channel, "description": t.description}
+            for t in changes["touchpoints"]]} if "touchpoints" in changes else dict(changes)
         touchpoints = changes.pop("touchpoints", None)
         if touchpoints is not None:
             touchpoints = [t if isinstance(t, Touchpoint) else Touchpoint(**t)
@@ -717,7 +882,7 @@ class Store:
         for k, v in changes.items():
             setattr(stage, k, v)
         validate_stage(stage)
-        with self.write() as conn:
+        with self._revised("stage", stage_id, new), self.write() as conn:
             self._versioned_update("stages", stage_id, version, changes,
                                    f"The {stage_label(stage.stage)} stage")
             if touchpoints is not None:
@@ -764,8 +929,9 @@ class Store:
                 changes["stage_id"])
             if old.journey_id != new.journey_id:
                 raise ValidationError("a moment can only move within its journey", "stage")
-        self._versioned_update("moments", moment_id, version, changes,
-                               f"{moment.kind.title()} point {moment.title!r}")
+        with self._revised("moment", moment_id, changes):
+            self._versioned_update("moments", moment_id, version, changes,
+                                   f"{moment.kind.title()} point {moment.title!r}")
 
     def delete_moment(self, moment_id: int) -> int:
         """Delete a moment; returns the snapshot id (of its journey) that can undo it."""
@@ -811,8 +977,9 @@ class Store:
         for k, v in changes.items():
             setattr(metric, k, v)
         validate_metric(metric)
-        self._versioned_update("metrics", metric_id, version, changes,
-                               f"Metric {metric.name!r}")
+        with self._revised("metric", metric_id, changes):
+            self._versioned_update("metrics", metric_id, version, changes,
+                                   f"Metric {metric.name!r}")
 
     def add_metric_values(self, metric_id: int, values: list[MetricValue]) -> None:
         """Add dated values to a metric, all in one transaction."""
@@ -869,17 +1036,29 @@ class Store:
         if row is None:
             raise NotFoundError(f"scenario {scenario_id} does not exist")
         scenario = self._scenario(row)
+        unknown = set(changes) - {"name", "levers"}
+        if unknown:
+            raise ValidationError(f"unknown scenario field(s): {', '.join(sorted(unknown))}")
         for k, v in changes.items():
             setattr(scenario, k, v)
         validate_scenario(scenario)
+        new = dict(changes)
         if "levers" in changes:
             changes["levers"] = json.dumps(changes["levers"], sort_keys=True)
-        self._versioned_update("scenarios", scenario_id, version, changes,
-                               f"Scenario {scenario.name!r}")
+        with self._revised("scenario", scenario_id, new):
+            self._versioned_update("scenarios", scenario_id, version, changes,
+                                   f"Scenario {scenario.name!r}")
 
-    def delete_scenario(self, scenario_id: int) -> None:
+    def delete_scenario(self, scenario_id: int) -> int:
+        """Delete a scenario; returns the snapshot id (of its journey) taken first."""
+        row = self._row("SELECT * FROM scenarios WHERE id = ?", [scenario_id])
+        if row is None:
+            raise NotFoundError(f"scenario {scenario_id} does not exist")
         with self.write() as conn:
+            snapshot_id = self._snapshot_journey(row["journey_id"],
+                                                 f"before deleting scenario {row['name']!r}")
             conn.execute("DELETE FROM scenarios WHERE id = ?", [scenario_id])
+        return snapshot_id
 
     # -- exchange ------------------------------------------------------------
 
@@ -904,13 +1083,18 @@ class Store:
 
         Without ``workspace_id`` a new workspace is made from the document. With it, the
         document's personas and journeys are added to that workspace; with ``replace`` they
-        take the place of what it held (a snapshot of it is saved first). Returns a summary
-        ``{"workspace_id", "personas", "journeys", "snapshot_id"}``. A bad document raises
-        ValidationError and changes nothing.
+        take the place of what it held (a snapshot of it is saved first): a journey of the
+        file with the name of a journey in the workspace replaces it in place, keeping its id
+        and its event logs, and a journey the file does not have is deleted unless it holds
+        event logs (those the snapshot could not bring back), which is kept. Returns a summary
+        ``{"workspace_id", "personas", "journeys", "snapshot_id", "kept"}`` (``kept``: ids of
+        the journeys kept for their event logs). A bad document raises ValidationError and
+        changes nothing.
         """
         parsed = exchange.parse_document(doc)
         now = utcnow()
         snapshot_id = None
+        kept: list[int] = []
         with self.write() as conn:
             if workspace_id is None:
                 ws = parsed.workspace
@@ -922,11 +1106,69 @@ class Store:
                 if replace:
                     snapshot_id = self._snapshot_workspace(workspace_id,
                                                            "before importing over it")
-                    conn.execute("DELETE FROM journeys WHERE workspace_id = ?", [workspace_id])
-                    conn.execute("DELETE FROM personas WHERE workspace_id = ?", [workspace_id])
+                    journey_ids, kept = self._put_workspace(conn, workspace_id, parsed, now)
+                    return {"workspace_id": workspace_id, "personas": len(parsed.personas),
+                            "journeys": journey_ids, "snapshot_id": snapshot_id, "kept": kept}
             journey_ids = self._insert_parsed(conn, workspace_id, parsed, now)
         return {"workspace_id": workspace_id, "personas": len(parsed.personas),
-                "journeys": journey_ids, "snapshot_id": snapshot_id}
+                "journeys": journey_ids, "snapshot_id": snapshot_id, "kept": kept}
+
+    def _put_workspace(self, conn: sqlite3.Connection, workspace_id: int,
+                       parsed: exchange.Parsed, now: str, *,
+                       journey_ids: list[int] | None = None,
+                       persona_ids: list[int] | None = None) -> tuple[list[int], list[int]]:
+        """Make the workspace hold what ``parsed`` holds, losing nothing it cannot bring back.
+
+        Each journey of ``parsed`` is matched to a live journey of the workspace: by the id
+        given in ``journey_ids`` (a snapshot knows them), else by name. A matched journey is
+        replaced in place (same id, event logs kept); an unmatched one is inserted, under its
+        id from ``journey_ids`` when that id is free. Live journeys left unmatched are deleted,
+        except those holding event logs, which are kept. Personas are replaced (under their
+        ids from ``persona_ids`` when free). Returns (the journeys' ids, the kept ids).
+        """
+        live = self._rows("SELECT j.id, j.name, j.persona_id, "
+                          "EXISTS (SELECT 1 FROM event_datasets e WHERE e.journey_id = j.id) "
+                          "AS has_events FROM journeys j WHERE j.workspace_id = ? ORDER BY j.id",
+                          [workspace_id])
+        unmatched = {r["id"]: r for r in live}
+        matches: list[int | None] = []
+        for i, (j, _) in enumerate(parsed.journeys):
+            wanted = journey_ids[i] if journey_ids and i < len(journey_ids) else None
+            match = wanted if wanted in unmatched else None
+            if match is None and wanted is None:
+                match = next((r["id"] for r in unmatched.values() if r["name"] == j.name), None)
+            if match is not None:
+                del unmatched[match]
+            matches.append(match)
+        conn.execute("DELETE FROM personas WHERE workspace_id = ?", [workspace_id])
+        new_persona_ids = {}
+        for n, (ref, p) in enumerate(parsed.personas.items()):
+            wanted = persona_ids[n] if persona_ids and n < len(persona_ids) else None
+            if wanted is not None and self._row("SELECT id FROM personas WHERE id = ?", [wanted]):
+                wanted = None
+            new_persona_ids[ref] = self._insert_persona(conn, workspace_id, p, now, wanted)
+        out = []
+        for i, ((j, ref), match) in enumerate(zip(parsed.journeys, matches, strict=True)):
+            j.persona_id = new_persona_ids[ref] if ref else None
+            if match is not None:
+                self._replace_journey(conn, match, j, now)
+                out.append(match)
+                continue
+            wanted = journey_ids[i] if journey_ids and i < len(journey_ids) else None
+            if wanted is not None and self._row("SELECT id FROM journeys WHERE id = ?", [wanted]):
+                wanted = None
+            out.append(self._insert_journey(conn, workspace_id, j, now, journey_id=wanted))
+        kept = []
+        restored_personas = set(new_persona_ids.values())
+        for r in unmatched.values():
+            if not r["has_events"]:
+                conn.execute("DELETE FROM journeys WHERE id = ?", [r["id"]])
+                continue
+            kept.append(r["id"])
+            if r["persona_id"] in restored_personas:  # its persona came back under its id
+                conn.execute("UPDATE journeys SET persona_id = ? WHERE id = ?",
+                             [r["persona_id"], r["id"]])
+        return out, kept
 
     def _insert_parsed(self, conn: sqlite3.Connection, workspace_id: int,
                        parsed: exchange.Parsed, now: str) -> list[int]:
@@ -954,9 +1196,16 @@ class Store:
         return self._save_snapshot("journey", journey_id, j.workspace_id, j.name, reason, data)
 
     def _snapshot_workspace(self, workspace_id: int, reason: str) -> int:
+        """Snapshot a workspace: its document, and the database ids of its journeys and
+        personas in document order, so a restore puts them back under the same ids."""
         doc = self.export_workspace(workspace_id)
+        ids = {table: [r["id"] for r in self._rows(
+            f"SELECT id FROM {table} WHERE workspace_id = ? ORDER BY id", [workspace_id])]
+            for table in ("journeys", "personas")}
         return self._save_snapshot("workspace", workspace_id, workspace_id,
-                                   doc["workspace"]["name"], reason, {"document": doc})
+                                   doc["workspace"]["name"], reason,
+                                   {"document": doc, "journey_ids": ids["journeys"],
+                                    "persona_ids": ids["personas"]})
 
     def snapshot_journey(self, journey_id: int, reason: str = "saved by hand") -> int:
         """Save a snapshot of a journey now; returns its id."""
@@ -996,8 +1245,12 @@ class Store:
         """Put back what a snapshot holds, first snapshotting what it replaces.
 
         A journey comes back under its old id (so links to it work again), a persona too,
-        re-linked to the journeys that still exist; a workspace gets its old contents back.
-        Returns ``{"kind", "id", "snapshot_id"}`` where ``snapshot_id`` undoes the restore.
+        re-linked to the journeys that still exist; a workspace gets its old contents back,
+        its journeys and personas under their old ids. A restore never deletes what the
+        snapshot does not hold: a live journey is replaced in place, so its event logs stay,
+        and a journey the workspace snapshot lacks is kept if it holds event logs.
+        Returns ``{"kind", "id", "snapshot_id", "kept"}`` where ``snapshot_id`` undoes the
+        restore and ``kept`` lists the journeys kept for their event logs.
         """
         snap = self.snapshot_data(snapshot_id)
         kind, target, data = snap["kind"], snap["target_id"], snap["data"]
@@ -1011,13 +1264,15 @@ class Store:
                 if exists:
                     undo = self._snapshot_journey(target, f"before restoring snapshot "
                                                           f"{snapshot_id}")
-                    conn.execute("DELETE FROM journeys WHERE id = ?", [target])
                 workspace_id = self._ensure_workspace(conn, workspace_id, parsed.workspace, now)
                 j, ref = parsed.journeys[0]
                 j.persona_id = self._reuse_or_insert_persona(conn, workspace_id, data, ref,
                                                              parsed, now)
-                self._insert_journey(conn, workspace_id, j, now, journey_id=target)
-                return {"kind": kind, "id": target, "snapshot_id": undo}
+                if exists:
+                    self._replace_journey(conn, target, j, now)
+                else:
+                    self._insert_journey(conn, workspace_id, j, now, journey_id=target)
+                return {"kind": kind, "id": target, "snapshot_id": undo, "kept": []}
             if kind == "persona":
                 persona = exchange.persona_from_dict(data["persona"])
                 workspace_id = self._ensure_workspace(
@@ -1029,14 +1284,12 @@ class Store:
                     conn.execute("UPDATE journeys SET persona_id = ?, version = version + 1, "
                                  "updated_at = ? WHERE id = ? AND persona_id IS NULL",
                                  [target, now, jid])
-                return {"kind": kind, "id": target, "snapshot_id": None}
+                return {"kind": kind, "id": target, "snapshot_id": None, "kept": []}
             # workspace
             parsed = exchange.parse_document(data["document"])
             if self._row("SELECT id FROM workspaces WHERE id = ?", [target]):
                 undo = self._snapshot_workspace(target, f"before restoring snapshot "
                                                         f"{snapshot_id}")
-                conn.execute("DELETE FROM journeys WHERE workspace_id = ?", [target])
-                conn.execute("DELETE FROM personas WHERE workspace_id = ?", [target])
                 conn.execute("UPDATE workspaces SET name = ?, description = ?, "
                              "version = version + 1, updated_at = ? WHERE id = ?",
                              [parsed.workspace.name, parsed.workspace.description, now, target])
@@ -1045,8 +1298,10 @@ class Store:
                              "updated_at) VALUES (?,?,?,?,?)",
                              [target, parsed.workspace.name, parsed.workspace.description,
                               now, now])
-            self._insert_parsed(conn, target, parsed, now)
-            return {"kind": kind, "id": target, "snapshot_id": undo}
+            _, kept = self._put_workspace(conn, target, parsed, now,
+                                          journey_ids=data.get("journey_ids"),
+                                          persona_ids=data.get("persona_ids"))
+            return {"kind": kind, "id": target, "snapshot_id": undo, "kept": kept}
 
     def _ensure_workspace(self, conn: sqlite3.Connection, workspace_id: int | None,
                           ws: Workspace, now: str) -> int:
@@ -1159,44 +1414,235 @@ class Store:
 
     # -- housekeeping --------------------------------------------------------
 
-    def backup(self, destination: str | pathlib.Path) -> pathlib.Path:
-        """Copy the database to ``destination`` with SQLite's online backup (safe while in use)."""
+    def backup(self, destination: str | pathlib.Path, *, force: bool = False) -> pathlib.Path:
+        """Copy the database to ``destination`` with SQLite's online backup (safe while in use).
+
+        The copy is written beside the destination under a temporary name and then put in
+        place, so a half-written backup never exists under the real name. An existing
+        destination is refused with StorageError unless ``force`` is given.
+        """
         destination = pathlib.Path(destination)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(str(destination))
+        if destination.is_dir():
+            raise StorageError(f"{destination}: is a folder; give the backup a file name")
+        if destination.exists() and not force:
+            raise StorageError(f"{destination}: exists already; nothing was written "
+                               "(--force overwrites it)")
+        if destination.exists() and os.path.samefile(destination, self.path):
+            raise StorageError(f"{destination}: is the database itself")
         try:
-            self.conn.backup(target)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=f".{destination.name}.",
+                                            dir=destination.parent)
+            os.close(handle)
+        except OSError as e:
+            raise StorageError(f"{destination}: cannot write there ({e.strerror})") from None
+        try:
+            target = sqlite3.connect(temp)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+            if force:
+                os.replace(temp, destination)
+            else:
+                os.link(temp, destination)  # fails if someone made the file meanwhile
+        except FileExistsError:
+            raise StorageError(f"{destination}: exists already; nothing was written "
+                               "(--force overwrites it)") from None
+        except sqlite3.Error as e:
+            raise database_error(destination, e) from None
+        except OSError as e:
+            raise StorageError(f"{destination}: cannot write there ({e.strerror})") from None
         finally:
-            target.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
         return destination
 
-    def restore_backup(self, source: str | pathlib.Path) -> None:
-        """Replace this database's contents with a backup file (checked before use)."""
+    def restore_backup(self, source: str | pathlib.Path,
+                       keep: str | pathlib.Path) -> pathlib.Path:
+        """Replace this database's contents with a backup file, checked whole first.
+
+        The file is copied aside and checked there (:func:`check_backup`): a Journey Lab
+        database, every applied migration known to this release, the schema after migrating
+        equal to this release's, ``integrity_check`` (which covers CHECK and NOT NULL
+        constraints) and ``foreign_key_check`` clean. Only then is the live database copied to
+        ``keep`` (which ``restore_backup`` can bring back) and overwritten, in one step.
+        Raises StorageError naming the reason, with the live database untouched. Returns
+        ``keep``.
+        """
         source = pathlib.Path(source)
+        if source.is_dir():
+            raise StorageError(f"{source}: is a folder, not a backup file")
+        if not source.exists():
+            raise StorageError(f"{source}: no such backup file")
         if not source.is_file():
-            raise NotFoundError(f"{source}: no such backup file")
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            raise StorageError(f"{source}: not a regular file (a device or a pipe?)")
+        keep = pathlib.Path(keep)
+        if keep.exists():
+            raise StorageError(f"{keep}: exists already; nothing was restored")
         try:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            folder = tempfile.TemporaryDirectory(prefix=".restore-", dir=keep.parent)
+        except OSError as e:
+            raise StorageError(f"{keep.parent}: cannot write there ({e.strerror})") from None
+        with folder:
+            checked = check_backup(source, pathlib.Path(folder.name) / "checked.db")
             try:
-                check = src.execute("PRAGMA integrity_check").fetchone()[0]
-                src.execute("SELECT count(*) FROM workspaces").fetchone()
-            except sqlite3.DatabaseError as e:
-                raise ValidationError(f"{source}: not a Journey Lab database ({e})") from None
-            if check != "ok":
-                raise ValidationError(f"{source}: integrity check failed: {check}")
-            src.backup(self.conn)
-        finally:
-            src.close()
-        migrations.apply(self.db)
+                if self.read_only:
+                    raise StorageError(f"{self.path}: the database is read-only; nothing was "
+                                       "restored")
+                page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
+                if checked.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                    checked.execute(f"PRAGMA page_size={int(page_size)}")
+                    checked.execute("VACUUM")
+                self.backup(keep)
+                checked.backup(self.conn)
+            except sqlite3.Error as e:
+                raise database_error(self.path, e) from None
+            finally:
+                checked.close()
+        return keep
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def schema_objects(self) -> dict[str, str]:
+        """Every table, index and trigger as ``{"table journeys": normalised SQL}``."""
+        return schema_objects(self.conn)
 
     def schema(self) -> dict[str, dict[str, str]]:
         """Every table's columns and types: ``{"stages": {"id": "INTEGER", ...}}``."""
         return {t.name: {c.name: c.type for c in t.columns} for t in self.db.tables
                 if not t.name.startswith(("_", "sqlite_"))}
 
+
+    # -- revisions (every save, undoable) ------------------------------------
+
+    @property
+    def author(self) -> str:
+        """Who this thread's saves are recorded as (set per page run by the app)."""
+        return getattr(self._local, "author", "")
+
+    @author.setter
+    def author(self, name: str) -> None:
+        self._local.author = str(name or "")
+
+    def editable_values(self, kind: str, row_id: int) -> tuple[int, dict]:
+        """``(version, fields)`` of an editable row, named as its update method takes them.
+
+        ``kind`` is persona, stage (with ``touchpoints`` as channel/description dicts),
+        moment (with ``stage_id``), journey, metric or scenario. Raises NotFoundError when
+        the row is gone, ValueError for another kind.
+        """
+        if kind == "persona":
+            p = self.get_persona(row_id)
+            return p.version, {k: getattr(p, k) for k in _PERSONA_FIELDS}
+        if kind == "stage":
+            s = self.get_stage(row_id)
+            values = {k: getattr(s, k) for k in _STAGE_FIELDS}
+            values["touchpoints"] = [{"channel": t.channel, "description": t.description}
+                                     for t in s.touchpoints]
+            return s.version, values
+        if kind == "moment":
+            m = self.get_moment(row_id)
+            return m.version, {**{k: getattr(m, k) for k in _MOMENT_FIELDS},
+                               "stage_id": m.stage_id}
+        table, names = {"journey": ("journeys", _JOURNEY_FIELDS),
+                        "metric": ("metrics", _METRIC_FIELDS),
+                        "scenario": ("scenarios", ("name", "levers"))}.get(kind, (None, ()))
+        if table is None:
+            raise ValueError(f"no revisions for {kind!r}")
+        row = self._row(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
+        if row is None:
+            raise NotFoundError(f"{kind} {row_id} does not exist")
+        values = {k: row[k] for k in names}
+        if kind == "scenario":
+            values["levers"] = json.loads(values["levers"])
+        return row["version"], values
+
+    @contextlib.contextmanager
+    def _revised(self, kind: str, row_id: int, new: dict) -> Iterator[None]:
+        """Run an update and record it as a revision, both in one transaction.
+
+        The old values are read inside the transaction, so they are exactly what the update
+        replaced; a field whose value did not change is left out, and a save that changed
+        nothing records no revision.
+        """
+        with self.write() as conn:
+            _, old = self.editable_values(kind, row_id)
+            yield
+            changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+            if not changes:
+                return
+            context = self._row(_REVISION_CONTEXT[kind], [row_id])
+            conn.execute(
+                "INSERT INTO revisions (kind, target_id, journey_id, workspace_id, title, "
+                "author, created_at, changes, restores) VALUES (?,?,?,?,?,?,?,?,?)",
+                [kind, row_id, context["journey_id"], context["workspace_id"],
+                 context["title"], self.author, utcnow(), json.dumps(changes, sort_keys=True),
+                 getattr(self._local, "restoring", None)])
+
+    @staticmethod
+    def _revision(row: dict) -> Revision:
+        changes = {k: tuple(v) for k, v in json.loads(row["changes"]).items()}
+        return Revision(**{**_pick_revision(row), "changes": changes})
+
+    def revisions(self, *, workspace_id: int | None = None, journey_id: int | None = None,
+                  kind: str | None = None, target_id: int | None = None,
+                  limit: int = 200) -> list[Revision]:
+        """Saves, newest first: of a workspace, a journey, or one row (``kind`` and id)."""
+        clauses, params = [], []
+        for column, value in (("workspace_id", workspace_id), ("journey_id", journey_id),
+                              ("kind", kind), ("target_id", target_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return [self._revision(r) for r in self._rows(
+            f"SELECT * FROM revisions {where} ORDER BY id DESC LIMIT ?", [*params, limit])]
+
+    def get_revision(self, revision_id: int) -> Revision:
+        row = self._row("SELECT * FROM revisions WHERE id = ?", [revision_id])
+        if row is None:
+            raise NotFoundError(f"revision {revision_id} does not exist")
+        return self._revision(row)
+
+    def restore_revision(self, revision_id: int) -> Revision:
+        """Put back the values a revision replaced, as a new revision (so it can be undone).
+
+        Only the fields that revision changed are written, on top of the row as it is now.
+        Raises NotFoundError when the row has been deleted since (restore its snapshot first)
+        and ValidationError when an old value no longer fits (a moment's stage is gone).
+        """
+        revision = self.get_revision(revision_id)
+        update = {"persona": self.update_persona, "stage": self.update_stage,
+                  "moment": self.update_moment, "journey": self.update_journey,
+                  "metric": self.update_metric, "scenario": self.update_scenario}[revision.kind]
+        old = {k: v[0] for k, v in revision.changes.items()}
+        self._local.restoring = revision_id
+        try:
+            with self.write():
+                version, _ = self.editable_values(revision.kind, revision.target_id)
+                update(revision.target_id, version, **old)
+        except NotFoundError:
+            raise NotFoundError(f"{revision.kind} {revision.title!r} was deleted since: "
+                                "restore its snapshot first") from None
+        finally:
+            self._local.restoring = None
+        return self.revisions(kind=revision.kind, target_id=revision.target_id, limit=1)[0]
+
+    def undo_last(self, author: str, *, workspace_id: int | None = None) -> Revision | None:
+        """Undo the latest save by ``author`` (in a workspace): restore what it replaced.
+
+        Returns the new revision, or None when that author has saved nothing yet.
+        """
+        where, params = "author = ?", [author]
+        if workspace_id is not None:
+            where += " AND workspace_id = ?"
+            params.append(workspace_id)
+        row = self._row(f"SELECT id FROM revisions WHERE {where} ORDER BY id DESC LIMIT 1",
+                        params)
+        return None if row is None else self.restore_revision(row["id"])
 
     # -- dot votes (m006) ----------------------------------------------------
 
@@ -1292,3 +1738,120 @@ class Store:
         """How many people have spent at least one dot in a vote."""
         return self._row("SELECT count(DISTINCT participant) AS n FROM vote_dots "
                          "WHERE vote_id = ?", [vote_id])["n"]
+
+
+def _pick_revision(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "kind", "target_id", "journey_id", "workspace_id",
+                                "title", "author", "created_at", "changes", "restores")}
+
+
+#: Where a revision's row sits (journey, workspace) and what it is called.
+_REVISION_CONTEXT = {
+    "persona": "SELECT NULL AS journey_id, workspace_id, name AS title FROM personas "
+               "WHERE id = ?",
+    "stage": "SELECT s.journey_id, j.workspace_id, s.stage AS title FROM stages s "
+             "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
+    "moment": "SELECT s.journey_id, j.workspace_id, m.title FROM moments m "
+              "JOIN stages s ON s.id = m.stage_id JOIN journeys j ON j.id = s.journey_id "
+              "WHERE m.id = ?",
+    "journey": "SELECT id AS journey_id, workspace_id, name AS title FROM journeys "
+               "WHERE id = ?",
+    "metric": "SELECT m.journey_id, j.workspace_id, m.name AS title FROM metrics m "
+              "JOIN journeys j ON j.id = m.journey_id WHERE m.id = ?",
+    "scenario": "SELECT s.journey_id, j.workspace_id, s.name AS title FROM scenarios s "
+                "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
+}
+
+
+# ---------------------------------------------------------------------------- backup checks
+
+
+def schema_objects(conn: sqlite3.Connection) -> dict[str, str]:
+    """The schema of a database as ``{"<type> <name>": SQL with whitespace collapsed}``.
+
+    The migrations table is compared by its columns only (sqlite-utils may have rebuilt it).
+    """
+    out = {}
+    for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"):
+        if name.startswith(migrations.migrations_table) or (
+                kind == "index" and "_sqlite_migrations" in (sql or "")):
+            continue
+        out[f"{kind} {name}"] = " ".join((sql or "").split())
+    columns = [r[1] for r in conn.execute(
+        f"PRAGMA table_info([{migrations.migrations_table}])")]
+    out[f"table {migrations.migrations_table}"] = ", ".join(columns)
+    return out
+
+
+def expected_schema() -> dict[str, str]:
+    """This release's schema: a blank database migrated in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrations.apply(Database(conn))
+        return schema_objects(conn)
+    finally:
+        conn.close()
+
+
+def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection:
+    """Copy ``source`` to ``copy``, check it whole and migrate it; the open, checked copy.
+
+    Raises StorageError naming the first reason it cannot be restored: not a SQLite database,
+    not a Journey Lab one, written by a newer release (an unknown migration), a failed
+    integrity or foreign-key check, or a schema that differs from this release's.
+    """
+    name = source
+    try:
+        src = sqlite3.connect(f"file:{urllib.parse.quote(str(source))}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise database_error(name, e) from None
+    conn = sqlite3.connect(copy)
+    try:
+        try:
+            src.backup(conn)
+        except sqlite3.Error as e:
+            raise database_error(name, e) from None
+        finally:
+            src.close()
+        conn.execute("PRAGMA journal_mode=DELETE")
+        db = Database(conn)
+        if not db[migrations.migrations_table].exists():
+            raise StorageError(f"{name}: not a Journey Lab database (no record of its "
+                               "migrations)")
+        applied = [r[0] for r in conn.execute(
+            f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? "
+            "ORDER BY rowid", [migrations.name])]
+        if not applied:
+            raise StorageError(f"{name}: not a Journey Lab database (no Journey Lab "
+                               "migrations recorded)")
+        known = {m.name for m in migrations._migrations}
+        unknown = [n for n in applied if n not in known]
+        if unknown:
+            raise StorageError(f"{name}: written by a newer Journey Lab (unknown migration "
+                               f"{', '.join(unknown)}); upgrade Journey Lab first")
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+        if problems != ["ok"]:
+            raise StorageError(f"{name}: integrity check failed: {'; '.join(problems)}")
+        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if orphans:
+            table, rowid, parent, _ = orphans[0]
+            raise StorageError(f"{name}: foreign key check failed: {len(orphans)} row(s), "
+                               f"e.g. {table} row {rowid} points at a missing {parent} row")
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+        expected, actual = expected_schema(), schema_objects(conn)
+        if actual != expected:
+            missing = sorted(set(expected) - set(actual))
+            extra = sorted(set(actual) - set(expected))
+            changed = sorted(k for k in set(actual) & set(expected) if actual[k] != expected[k])
+            what = (f"missing {missing[0]}" if missing else f"unexpected {extra[0]}" if extra
+                    else f"{changed[0]} differs")
+            raise StorageError(f"{name}: its schema is not this release's ({what})")
+    except sqlite3.Error as e:
+        conn.close()
+        raise database_error(name, e) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn

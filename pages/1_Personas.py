@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from journey import editing, ui
-from journey.model import MAX_NAME, MAX_TEXT, ConflictError, JourneyError, Persona, ValidationError
+from journey.model import MAX_NAME, MAX_TEXT, JourneyError, Persona
 
 ui.page_setup("Personas", "🧑")
 db = ui.store()
@@ -19,8 +19,6 @@ channels = editing.channel_options(p.channels for p in personas)
 st.title("Personas")
 st.caption(f"{ui.literal(db.get_workspace(workspace_id).name)} · the ideal customers your "
            "journeys are drawn for: who they are, what they want, where they look.")
-if flash := st.session_state.pop("personas_flash", None):
-    st.toast(flash, icon="✅")
 
 
 def persona_fields(prefix: str, p: Persona) -> tuple[dict, DeltaGenerator]:
@@ -60,60 +58,51 @@ def persona_card(p: Persona) -> None:
 
 
 def edit_persona(p: Persona) -> None:
-    """The edit form of one persona (versioned), with duplicate and delete beside it."""
+    """The edit form of one persona (merged with saves made meanwhile), duplicate, delete."""
     prefix = f"persona_{p.id}_"
-    if f"{prefix}name" not in st.session_state:  # a fresh form shows the latest values
-        ui.forget_edit("persona", p.id)
-    version = ui.base_version("persona", p.id, p.version)
+    edit = ui.Edit("persona", p.id, f"Persona {p.name!r}", prefix,
+                   lambda version, changes: db.update_persona(p.id, version, **changes),
+                   keys=tuple(prefix + f for f in FIELDS), done=f"Saved {p.name}.")
+    ui.open_edit(edit, p.version, {**{f: getattr(p, f) for f in FIELDS},
+                                   "channels": editing.clean_channels(p.channels)})
     with (st.expander("✏️ Edit", key=f"edit_persona_{p.id}"),
           st.form(f"{prefix}form", border=False)):
-        values, name_slot = persona_fields(prefix, p)
+        values, edit.slots["name"] = persona_fields(prefix, p)
         saved = st.form_submit_button("Save persona", type="primary", key=f"{prefix}save")
-    if saved:
-        try:
-            db.update_persona(p.id, version, **values)
-        except ConflictError as e:
-            st.session_state[f"{prefix}conflict"] = e
-        except ValidationError as e:
-            (name_slot if editing.field_of(e) == "name" else st).error(editing.error_message(e))
-        except JourneyError as e:
-            ui.show_error(e)
-        else:
-            ui.forget_edit("persona", p.id, prefix)
-            st.session_state["personas_flash"] = f"Saved {ui.literal(values['name'])}."
-            st.rerun()
-    if conflict := st.session_state.get(f"{prefix}conflict"):
-        ui.show_error(conflict)
-        ui.conflict_choices("persona", p.id, conflict.current.get("version"), prefix,
-                            f"{prefix}conflict")
+    ui.submit_edit(edit, saved, values)
     left, right = st.columns(2)
     try:
         if left.button("⧉ Duplicate", key=f"duplicate_persona_{p.id}", width="stretch"):
-            copy = db.duplicate_persona(p.id)
-            st.session_state["personas_flash"] = f"Added {ui.literal(copy.name)}."
+            ui.notify(f"Added {db.duplicate_persona(p.id).name}.")
             st.rerun()
         if right.button("🗑️ Delete", key=f"delete_persona_{p.id}", width="stretch"):
             snapshot_id = db.delete_persona(p.id)
             st.session_state["persona_undo"] = {"snapshot_id": snapshot_id, "name": p.name}
-            flash = f"Deleted {ui.literal(p.name)}: undo it in the sidebar."
-            st.session_state["personas_flash"] = flash
+            ui.notify(f"Deleted {p.name}: undo it in the sidebar.")
             st.rerun()
     except JourneyError as e:
         ui.show_error(e)
 
 
+def undo_delete() -> str:
+    undo = st.session_state.pop("persona_undo")
+    db.restore_snapshot(undo["snapshot_id"])
+    return f"Restored {undo['name']}."
+
+
+def save_as_new(typed: dict) -> str:
+    created = db.create_persona(workspace_id, Persona(**{
+        **typed, "channels": editing.clean_channels(typed.get("channels") or [])}))
+    return f"Saved {created.name} as a new persona."
+
+
+FIELDS = ("name", "role", "age_range", "goals", "motivations", "pain_points", "channels",
+          "quote", "notes")
 if ui.can_edit() and (undo := st.session_state.get("persona_undo")):
-    st.sidebar.info(f"Deleted {ui.literal(undo['name'])}. A snapshot was saved first.")
-    if st.sidebar.button("↩️ Undo the delete", key="persona_undo_button", width="stretch"):
-        try:
-            db.restore_snapshot(undo["snapshot_id"])
-        except JourneyError as e:
-            with st.sidebar:
-                ui.show_error(e)
-        else:
-            del st.session_state["persona_undo"]
-            st.session_state["personas_flash"] = f"Restored {ui.literal(undo['name'])}."
-            st.rerun()
+    ui.undo_in_sidebar("persona_undo_button",
+                       f"Deleted {undo['name']}. A snapshot was saved first.", undo_delete)
+if ui.can_edit():
+    ui.lost_edits("persona", {p.id for p in personas}, save_as_new)
 
 if ui.can_edit():
     with st.expander("➕ New persona", expanded=not personas):
@@ -122,18 +111,9 @@ if ui.can_edit():
             created = st.form_submit_button("Create persona", type="primary",
                                             key="new_persona_save")
         if created:
-            try:
-                db.create_persona(workspace_id, Persona(**values))
-            except ValidationError as e:
-                (name_slot if editing.field_of(e) == "name" else st).error(
-                    editing.error_message(e))
-            except JourneyError as e:
-                ui.show_error(e)
-            else:
-                for key in [k for k in st.session_state if str(k).startswith("new_persona_")]:
-                    del st.session_state[key]
-                st.session_state["personas_flash"] = f"Created {ui.literal(values['name'])}."
-                st.rerun()
+            ui.create_once("new_persona_", values, lambda: (
+                f"Created {db.create_persona(workspace_id, Persona(**values)).name}."),
+                slots={"name": name_slot})
 
 if not personas:
     st.info("This workspace has no persona yet." + (" Create one above." if ui.can_edit()

@@ -8,10 +8,8 @@ from journey.model import (
     DURATION_UNITS,
     MAX_NAME,
     MAX_TEXT,
-    ConflictError,
     JourneyError,
     Stage,
-    ValidationError,
     best_unit,
     is_buyer_stage,
     stage_label,
@@ -25,8 +23,8 @@ journey_id = journey.id
 st.title("Stages")
 st.caption(f"{ui.literal(journey.name)} · 🛒 buyer journey: awareness, consideration, decision "
            "(up to the purchase) · 🤝 after purchase: retention, advocacy")
-if flash := st.session_state.pop("stages_flash", None):
-    st.toast(flash, icon="✅")
+if ui.can_edit():
+    ui.lost_edits("stage", {s.id for s in journey.stages})
 
 TEXTS = ("customer_goal", "thoughts", "customer_actions", "business_actions")
 TOUCHPOINT_COLUMNS = {
@@ -58,9 +56,12 @@ def show_stage(s: Stage) -> None:
 def edit_stage(s: Stage) -> None:
     """The stage's form: saved against the version this session started editing from."""
     prefix = f"stage_{s.id}_"
-    if f"{prefix}label" not in st.session_state:  # a fresh form shows the latest values
-        ui.forget_edit("stage", s.id)
-    version = ui.base_version("stage", s.id, s.version)
+    edit = ui.Edit("stage", s.id, f"The {stage_label(s.stage)} stage", prefix,
+                   lambda version, changes: db.update_stage(s.id, version, **changes),
+                   keys=tuple(f"{prefix}{k}" for k in ("label", *TEXTS, "emotion", "duration",
+                                                        "unit")),
+                   done=f"Saved the {stage_label(s.stage)} stage.")
+    ui.open_edit(edit, s.version, editing.stage_values(s))
     value, unit = best_unit(s.duration_days)
     with st.form(f"{prefix}form"):
         label = st.text_input("Label", s.label, max_chars=MAX_NAME, key=f"{prefix}label",
@@ -74,7 +75,7 @@ def edit_stage(s: Stage) -> None:
             pd.DataFrame(editing.touchpoint_rows(s), columns=list(TOUCHPOINT_COLUMNS)),
             num_rows="dynamic", hide_index=True, width="stretch",
             column_config=TOUCHPOINT_COLUMNS, key=f"{prefix}touchpoints")
-        slots = {"touchpoints": st.container()}
+        edit.slots["touchpoints"] = st.container()
         a, b, c, d = st.columns([3, 2, 2, 3])
         emotion = a.select_slider("Emotion", list(editing.EMOTIONS), s.emotion,
                                   format_func=editing.EMOTIONS.get, key=f"{prefix}emotion")
@@ -89,28 +90,15 @@ def edit_stage(s: Stage) -> None:
         ) if editing.has_conversion(s.stage) else None
         saved = st.form_submit_button(f"Save {stage_label(s.stage)}", type="primary",
                                       key=f"{prefix}save")
-    if saved:
-        try:
-            changes = editing.stage_changes(
-                s, label=label, **texts, emotion=emotion, duration_value=duration,
-                duration_unit=duration_unit, conversion=conversion,
-                touchpoints=touchpoints.to_dict("records"))
-            db.update_stage(s.id, version, **changes)
-        except ConflictError as e:
-            st.session_state[f"{prefix}conflict"] = e
-        except ValidationError as e:
-            slots.get(editing.field_of(e), st).error(editing.error_message(e))
-        except JourneyError as e:
-            ui.show_error(e)
-        else:
-            ui.forget_edit("stage", s.id, prefix)
-            st.session_state["stages_flash"] = f"Saved the {stage_label(s.stage)} stage."
-            st.rerun()
-    if conflict := st.session_state.get(f"{prefix}conflict"):
-        ui.show_error(conflict)
-        ui.conflict_choices("stage", s.id, conflict.current.get("version"), prefix,
-                            f"{prefix}conflict")
-
+    try:
+        mine = editing.stage_changes(
+            s, label=label, **texts, emotion=emotion, duration_value=duration,
+            duration_unit=duration_unit, conversion=conversion,
+            touchpoints=touchpoints.to_dict("records"))
+    except JourneyError as e:  # an unknown unit
+        ui.show_error(e)
+        return
+    ui.submit_edit(edit, saved, mine)
 
 tabs = st.tabs([f"{'🛒' if is_buyer_stage(s.stage) else '🤝'} {stage_label(s.stage)}"
                 for s in journey.stages])

@@ -11,10 +11,8 @@ from journey.model import (
     MOMENT_KINDS,
     MOMENT_STATUSES,
     STAGES,
-    ConflictError,
     JourneyError,
     Moment,
-    ValidationError,
     stage_label,
 )
 
@@ -24,24 +22,29 @@ journey = ui.current_journey(db)
 journey_id = journey.id
 channels = editing.channel_options([[t.channel for s in journey.stages for t in s.touchpoints],
                                     [m.channel for m in journey.moments]])
+stage_names = {s.id: stage_label(s.stage) for s in journey.stages}
 
 st.title("Friction and key points")
 st.caption(f"{ui.literal(journey.name)} · ⚠️ friction: where customers struggle, and how we "
            "address it · ⭐ key point: where we can win them, and how we use it")
-if flash := st.session_state.pop("moments_flash", None):
-    st.toast(flash, icon="✅")
+
+
+def undo_delete() -> str:
+    undo = st.session_state.pop("moment_undo")
+    db.add_moment(undo.stage_id, undo)  # back on its stage; the rest stays as it is now
+    return f"Restored {undo.title}."
+
+
+def save_as_new(typed: dict) -> str:
+    values = {**typed, "stage": typed.get("stage") or STAGES[0],
+              "channel": typed.get("channel") or ""}
+    moment = db.add_moment(journey.stage(values["stage"]).id, editing.moment_from(values))
+    return f"Saved {moment.title} as a new point."
+
+
 if ui.can_edit() and (undo := st.session_state.get("moment_undo")):
-    st.sidebar.info(f"Deleted {ui.literal(undo.title)}. A snapshot of the journey was saved.")
-    if st.sidebar.button("↩️ Undo the delete", key="moment_undo_button", width="stretch"):
-        try:  # put the point back on its stage; the rest of the journey stays as it is now
-            db.add_moment(undo.stage_id, undo)
-        except JourneyError as e:
-            with st.sidebar:
-                ui.show_error(e)
-        else:
-            del st.session_state["moment_undo"]
-            st.session_state["moments_flash"] = f"Restored {ui.literal(undo.title)}."
-            st.rerun()
+    ui.undo_in_sidebar("moment_undo_button", f"Deleted {undo.title}. A snapshot of the "
+                       "journey was saved.", undo_delete)
 
 st.table(editing.moment_counts(journey.stages), hide_index=True)
 
@@ -68,38 +71,27 @@ def moment_fields(prefix: str, m: Moment) -> tuple[dict, DeltaGenerator]:
     return values, title_slot
 
 
+FIELDS = ("kind", "stage", "title", "description", "action", "severity", "channel", "status",
+          "owner")
+
+
 def edit_moment(m: Moment) -> None:
-    """The edit form of one moment (versioned), and its delete button."""
+    """The edit form of one moment (merged with saves made meanwhile), and its delete button."""
     prefix = f"moment_{m.id}_"
-    if f"{prefix}title" not in st.session_state:  # a fresh form shows the latest values
-        ui.forget_edit("moment", m.id)
-    version = ui.base_version("moment", m.id, m.version)
-    edit, delete = st.columns([6, 1])
-    with (edit.expander("✏️ Edit", key=f"edit_moment_{m.id}"),
+    edit = ui.Edit("moment", m.id, f"The {MOMENT_KIND_LABELS[m.kind].lower()} {m.title!r}",
+                   prefix, lambda version, changes: db.update_moment(m.id, version, **changes),
+                   keys=tuple(prefix + f for f in FIELDS), done=f"Saved {m.title}.",
+                   shown={"stage_id": lambda i: stage_names.get(i, "(another journey)")})
+    ui.open_edit(edit, m.version, editing.moment_values(m))
+    edit_column, delete = st.columns([6, 1])
+    with (edit_column.expander("✏️ Edit", key=f"edit_moment_{m.id}"),
           st.form(f"{prefix}form", border=False)):
         kind = st.segmented_control("Kind", MOMENT_KINDS, default=m.kind, required=True,
                                     format_func=MOMENT_KIND_LABELS.get, key=f"{prefix}kind")
-        values, title_slot = moment_fields(prefix, m)
+        values, edit.slots["title"] = moment_fields(prefix, m)
         saved = st.form_submit_button("Save", type="primary", key=f"{prefix}save")
-    if saved:
-        try:
-            stage_id = journey.stage(values.pop("stage")).id
-            db.update_moment(m.id, version, kind=kind, stage_id=stage_id, **values)
-        except ConflictError as e:
-            st.session_state[f"{prefix}conflict"] = e
-        except ValidationError as e:
-            (title_slot if editing.field_of(e) == "title" else st).error(
-                editing.error_message(e))
-        except JourneyError as e:
-            ui.show_error(e)
-        else:
-            ui.forget_edit("moment", m.id, prefix)
-            st.session_state["moments_flash"] = f"Saved {ui.literal(values['title'])}."
-            st.rerun()
-    if conflict := st.session_state.get(f"{prefix}conflict"):
-        ui.show_error(conflict)
-        ui.conflict_choices("moment", m.id, conflict.current.get("version"), prefix,
-                            f"{prefix}conflict")
+    stage_id = journey.stage(values.pop("stage")).id
+    ui.submit_edit(edit, saved, {"kind": kind, **values, "stage_id": stage_id})
     if delete.button("🗑️ Delete", key=f"delete_moment_{m.id}", width="stretch"):
         try:
             db.delete_moment(m.id)  # saves a snapshot of the journey first
@@ -107,32 +99,28 @@ def edit_moment(m: Moment) -> None:
             ui.show_error(e)
         else:
             st.session_state["moment_undo"] = m
-            flash = f"Deleted {ui.literal(m.title)}: undo it in the sidebar."
-            st.session_state["moments_flash"] = flash
+            ui.notify(f"Deleted {m.title}: undo it in the sidebar.")
             st.rerun()
+
+
+def forget_action() -> None:
+    """Switching the kind starts its action afresh: a friction's answer is no key point's."""
+    st.session_state.pop("new_moment_action", None)
 
 
 if ui.can_edit():
     with st.expander("➕ Add a friction point or key point"):
         new_kind = st.segmented_control("Kind", MOMENT_KINDS, default="friction", required=True,
-                                        format_func=MOMENT_KIND_LABELS.get, key="add_kind")
+                                        format_func=MOMENT_KIND_LABELS.get, key="add_kind",
+                                        on_change=forget_action)
         with st.form("new_moment_form", border=False):
             values, title_slot = moment_fields("new_moment_", Moment(kind=new_kind, title=""))
             added = st.form_submit_button("Add", type="primary", key="new_moment_save")
         if added:
-            try:
-                db.add_moment(journey.stage(values["stage"]).id, editing.moment_from(
-                    {**values, "kind": new_kind}))
-            except ValidationError as e:
-                (title_slot if editing.field_of(e) == "title" else st).error(
-                    editing.error_message(e))
-            except JourneyError as e:
-                ui.show_error(e)
-            else:
-                for field in ("title", "description", "action", "channel", "owner"):
-                    st.session_state.pop(f"new_moment_{field}", None)
-                st.session_state["moments_flash"] = f"Added {ui.literal(values['title'])}."
-                st.rerun()
+            ui.create_once("new_moment_", {**values, "kind": new_kind}, lambda: (
+                "Added " + db.add_moment(journey.stage(values["stage"]).id, editing.moment_from(
+                    {**values, "kind": new_kind})).title + "."),
+                slots={"title": title_slot}, keep=("new_moment_stage",))
 
 left, middle, right = st.columns([5, 3, 3])
 stages = left.pills("Stage", STAGES, format_func=stage_label, selection_mode="multi",
@@ -140,8 +128,13 @@ stages = left.pills("Stage", STAGES, format_func=stage_label, selection_mode="mu
 kinds = middle.pills("Kind", MOMENT_KINDS, format_func=MOMENT_KIND_LABELS.get,
                      selection_mode="multi", key="filter_kind")
 statuses = right.pills("Status", MOMENT_STATUSES, selection_mode="multi", key="filter_status")
-shown = editing.filter_moments(journey.moments, stages=stages, kinds=kinds, statuses=statuses)
-st.caption(f"Showing {len(shown)} of {len(journey.moments)} (a filter left empty shows all)")
+matching = editing.filter_moments(journey.moments, stages=stages, kinds=kinds, statuses=statuses)
+page = st.session_state.get("moments_page", 1)
+shown, pages = editing.page_of(matching, page)
+st.caption(f"Showing {len(matching)} of {len(journey.moments)} (a filter left empty shows all)"
+           + (f" · {editing.PAGE_SIZE} per page" if pages > 1 else ""))
+if ui.can_edit():
+    ui.lost_edits("moment", {m.id for m in shown}, save_as_new)
 for moment in shown:
     with st.container(border=True):
         st.markdown(f"### {editing.ICONS[moment.kind]} {ui.literal(moment.title)}")
@@ -152,3 +145,6 @@ for moment in shown:
             st.markdown(f"**{editing.action_label(moment.kind)}:** {ui.literal(moment.action)}")
         if ui.can_edit():
             edit_moment(moment)
+if pages > 1:
+    st.number_input(f"Page (of {pages})", 1, pages, min(max(1, page), pages), step=1,
+                    key="moments_page")

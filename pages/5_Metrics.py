@@ -54,24 +54,19 @@ def store_values(pairs) -> None:
             metric = kpis.find_metric(journey, key) or db.add_metric(journey_id,
                                                                      kpis.new_metric(key))
             db.add_metric_values(metric.id, values)
-    st.session_state["kpi_notice"] = f"Added {len(pairs)} value(s)."
+    ui.notify(f"Added {len(pairs)} value(s).")
     st.rerun()
 
 
-def save_target(row: kpis.KpiRow, target: float) -> None:
-    if row.metric_id is None:
-        db.add_metric(journey_id, kpis.new_metric(row.key, target=target))
-    else:
-        version = ui.base_version("metric", row.metric_id, row.version)
-        ui.forget_edit("metric", row.metric_id)  # after a conflict, the next save starts afresh
-        db.update_metric(row.metric_id, version, target=target)
-    st.session_state["kpi_notice"] = f"Target of {row.label} saved."
-    st.rerun()
+def target_edit(row: kpis.KpiRow) -> ui.Edit:
+    """The target form's edit of one tracked KPI (versioned, merged like every form)."""
+    return ui.Edit("metric", row.metric_id, f"The target of {row.label}", "kpi_target_",
+                   lambda version, changes: db.update_metric(row.metric_id, version, **changes),
+                   keys=("kpi_target_value",), done=f"Target of {row.label} saved.",
+                   shown={"target": lambda v: kpis.format_value(v, row.unit)})
 
 
 def kpi_board() -> None:
-    if notice := st.session_state.pop("kpi_notice", None):
-        st.success(notice)
     rows = kpis.kpi_board(journey)
     for side in ("buyer", "customer"):
         st.subheader(f"{kpis.SIDE_LABELS[side]} KPIs")
@@ -94,9 +89,9 @@ def kpi_board() -> None:
     if not ui.can_edit():
         return
     by_key = {r.key: r for r in rows}
-    for r in rows:  # the versions this session edits from (see ui.base_version)
+    for r in rows:  # the targets this session edits from (the merge's base)
         if r.metric_id:
-            ui.base_version("metric", r.metric_id, r.version)
+            ui.open_edit(target_edit(r), r.version, {"target": r.target})
     left, middle, right = st.columns(3)
     with left.form("kpi_entry_form", clear_on_submit=True):
         st.markdown("**Add a value by hand**")
@@ -130,11 +125,14 @@ def kpi_board() -> None:
         key = st.selectbox("KPI", list(by_key), key="kpi_target_metric",
                            format_func=lambda k: by_key[k].label)
         target = st.number_input("Target", value=0.0, format="%.4g", key="kpi_target_value")
-        if st.form_submit_button("Save target", key="kpi_target_submit"):
-            try:
-                save_target(by_key[key], target)
-            except JourneyError as e:
-                ui.show_error(e)
+        submitted = st.form_submit_button("Save target", key="kpi_target_submit")
+    row = by_key[key]
+    if row.metric_id is not None:
+        with right:
+            ui.submit_edit(target_edit(row), submitted, {"target": target})
+    elif submitted:
+        ui.create_once("kpi_target_", {"key": key, "target": target}, lambda: (
+            f"Target of {db.add_metric(journey_id, kpis.new_metric(key, target)).name} saved."))
 
 
 def funnel() -> None:

@@ -78,7 +78,7 @@ def whatif_panel() -> None:
                 except JourneyError as e:
                     ui.show_error(e)
                 else:
-                    state["whatif_notice"] = f"Scenario {name.strip()!r} saved."
+                    ui.notify(f"Scenario {name.strip()!r} saved.")
                     state["compare_scenarios"] = [*state.get("compare_scenarios", []),
                                                   name.strip()]
                     st.rerun()  # the whole page, so the comparison below lists it
@@ -87,8 +87,16 @@ def whatif_panel() -> None:
 st.title("🎛️ What if")
 st.caption(f"{ui.literal(journey.name)}: the levers start from this journey's stages and "
            "assumptions. Nothing here changes the journey; save a scenario to keep a set.")
-if notice := state.pop("whatif_notice", None):
-    st.success(notice)
+
+
+def undo_delete() -> str:
+    undo = state.pop("scenario_undo")
+    return f"Restored scenario {db.save_scenario(journey_id, undo.name, undo.levers).name!r}."
+
+
+if ui.can_edit() and (undo := state.get("scenario_undo")):
+    ui.undo_in_sidebar("scenario_undo_button", f"Deleted scenario {undo.name!r}. A snapshot "
+                       "of the journey was saved first.", undo_delete)
 whatif_panel()
 
 st.header("Compare scenarios")
@@ -118,7 +126,9 @@ if scenarios and ui.can_edit():
     with st.popover("🗑️ Delete a scenario"):
         doomed = st.selectbox("Scenario", list(scenarios), key="scenario_delete_pick")
         if st.button("Delete", key="scenario_delete", type="primary"):
-            db.delete_scenario(scenarios[doomed].id)
+            db.delete_scenario(scenarios[doomed].id)  # snapshots the journey first
+            state["scenario_undo"] = scenarios[doomed]
+            ui.notify(f"Deleted scenario {doomed!r}: undo it in the sidebar.")
             st.rerun()
 
 st.header("Which lever matters most?")

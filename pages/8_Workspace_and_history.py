@@ -4,6 +4,7 @@ import streamlit as st
 
 from journey import exchange, ui
 from journey.model import JourneyError
+from journey.storage import kept_note
 
 ui.page_setup("Workspace and history", icon="🗂️")
 db = ui.store()
@@ -58,7 +59,7 @@ if ui.can_edit():
         else:
             st.session_state["workspace_id"] = result["workspace_id"]
             st.success(f"Imported {result['personas']} persona(s) and "
-                       f"{len(result['journeys'])} journey(s).")
+                       f"{len(result['journeys'])} journey(s)" + kept_note(result) + ".")
 
 st.header("History", divider="gray")
 st.write("A snapshot is saved before anything destructive (deleting, importing over, "
@@ -83,5 +84,6 @@ for snap in snapshots[:50]:
             else:
                 if result["kind"] == "journey":
                     st.session_state["journey_id"] = result["id"]
-                ui.flash(f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}.")
+                ui.flash(f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}"
+                         + kept_note(result) + ".")
                 st.rerun()

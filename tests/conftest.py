@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 
 import pytest
 
@@ -56,3 +57,8 @@ def app_env(monkeypatch: pytest.MonkeyPatch, db_path: pathlib.Path) -> pathlib.P
     yield db_path
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def plain(markdown: str) -> str:
+    """What a person reads of Markdown written through ``ui.literal``: the escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n"))

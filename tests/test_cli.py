@@ -14,12 +14,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
 
 
-def cli(*args: str, db: pathlib.Path | None = None) -> subprocess.CompletedProcess:
-    argv = [sys.executable, "-m", "journey", *args]
+def cli(*args: str, db: pathlib.Path | None = None, env: dict | None = None,
+        prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """Run ``python -m journey ARGS --db DB`` (``prefix`` runs it through e.g. setpriv)."""
+    argv = [*prefix, sys.executable, "-m", "journey", *args]
     if db is not None:
         argv += ["--db", str(db)]
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **(env or {})})
 
 
 def test_help_lists_every_command():
@@ -112,8 +114,13 @@ def test_backup_and_restore_backup(tmp_path):
     cli("init", "--seed", db=db)
     assert cli("backup", str(backup), db=db).returncode == 0
     Store(db).delete_journey(2)
-    assert cli("restore-backup", str(backup), db=db).returncode == 0
+    result = cli("restore-backup", str(backup), db=db,
+                 env={"JOURNEY_BACKUP_DIR": str(tmp_path / "backups")})
+    assert result.returncode == 0, result.stderr
     assert len(Store(db).journeys()) == 3
+    [kept] = (tmp_path / "backups").glob("before-restore-*.db")
+    assert f"kept in {kept}" in result.stdout
+    assert len(Store(kept).journeys()) == 2
 
 
 def test_csv_export_of_a_journey(tmp_path):

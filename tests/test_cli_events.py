@@ -64,9 +64,16 @@ def same_as_json(figures: dict) -> dict:
 def test_import_stores_the_log_with_the_guessed_columns_and_mapping(db_file, capsys):
     assert handle("events", "import", str(SAMPLE), "--journey", str(TRIAL), db=db_file) == 0
     out, err = capsys.readouterr()
-    assert out == ("imported car-buying-events.csv as event log 2 of journey 2: 2,713 rows, "
-                   "2,464 mapped events, 400 customers, 103 purchasers\n")
-    assert err.splitlines()[0] == "[  0%] Reading car-buying-events.csv"
+    assert out.splitlines() == [
+        "imported car-buying-events.csv as event log 2 of journey 2: 2,713 rows, "
+        "2,464 mapped events, 400 customers, 103 purchasers",
+        "quality: read as CSV, encoding UTF-8 (detected); timestamp: ISO 8601, 2025-01-03 to "
+        "2026-06-30, offsets in the values, shown in UTC; customers by column 'customer_id'",
+        "quality: 2,713 rows read, 2,464 events used",
+        "quality: 249 rows of 1 unmapped events: email_open (249)",
+        "quality: mapping guessed, not confirmed"]
+    assert "  --map purchase=decision (purchase)" in err.splitlines()
+    assert "[  0%] Reading car-buying-events.csv" in err.splitlines()
     assert err.splitlines()[-1] == "[100%] Imported 2,713 rows for 400 customers"
     store = Store(db_file)
     assert store.get_event_dataset(2)["report"] == store.get_event_dataset(1)["report"]
@@ -161,8 +168,8 @@ def test_a_bad_file_exits_2_with_the_message_and_changes_nothing(db_file, tmp_pa
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == (
         "error: bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for "
-        "example 'yesterday' (use ISO 8601, such as 2026-01-31T09:30:00Z or 2026-01-31 "
-        "09:30:00)")
+        "example 'yesterday' (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, "
+        "epoch seconds, or name the format with --timestamp-format)")
     assert "Traceback" not in result.stderr
     assert dump(db_file) == before
 

@@ -340,12 +340,14 @@ def test_unreadable_values_are_refused_too(tmp_path):
         summarise(path, COLUMNS, MAPPING)
 
 
-def test_a_numeric_timestamp_column_is_refused(tmp_path):
+def test_a_numeric_timestamp_column_is_read_as_epoch_seconds_by_its_magnitude(tmp_path):
     path = tmp_path / "log.parquet"
     pq.write_table(pa.table({"customer_id": ["x"], "timestamp": [1767225600],
                              "event": ["purchase"]}), path)
-    with pytest.raises(EventError, match="column 'timestamp' holds numbers"):
-        summarise(path, ColumnChoice("customer_id", "timestamp", "event"), MAPPING)
+    summary = summarise(path, ColumnChoice("customer_id", "timestamp", "event"), MAPPING)
+    assert str(summary.customers.column("first_seen")[0]) == "2026-01-01 00:00:00+00:00"
+    assert summary.quality["timestamp_reading"] == (
+        "timestamp: epoch seconds, 2026-01-01 to 2026-01-01, UTC")
 
 
 @pytest.mark.parametrize("name, content", [
@@ -542,7 +544,8 @@ def test_estimates_are_set_beside_observations_and_flagged_beyond_a_factor_of_tw
                                 "observed_days": durations["decision"], "ratio": None,
                                 "flag": False}
     assert rows["retention"]["ratio"] is None and rows["retention"]["flag"] is False
-    assert rows["advocacy"]["ratio"] == 0.0 and rows["advocacy"]["flag"]
+    assert rows["advocacy"]["observed_days"] == 0.0  # a zero side: no factor, undefined
+    assert rows["advocacy"]["ratio"] is None and rows["advocacy"]["flag"] is False
     buyer = figures["estimated_vs_observed_journeys"][0]
     assert buyer["journey"] == "buyer"
     assert buyer["estimated_days"] == pytest.approx(durations["awareness"] * 3

@@ -31,7 +31,8 @@ def test_the_sample_log_is_stored_with_its_events_summaries_and_report(store, jo
     assert len(store.customer_summaries(dataset_id)) == dataset["customers"] == 400
     assert dataset["report"]["customers"] == 400
     assert dataset["columns"] == {"customer": "customer_id", "timestamp": "timestamp",
-                                  "event": "event", "value": "value", "segment": "segment"}
+                                  "event": "event", "value": "value", "segment": "segment",
+                                  "insert_id": None, "fallback_customer": None}
     assert "email_open" in [n for n, _ in dataset["event_names"]]
 
 
@@ -75,12 +76,12 @@ def test_an_import_that_fails_half_way_through_storing_leaves_nothing(store, jou
             yield chunk
 
     monkeypatch.setattr(observed, "_event_rows", failing)
-    small_batches = events.events_table
+    small_batches = events.EventLog.events
 
-    def tiny(*args, **kwargs):
-        return small_batches(*args, batch_size=500, **kwargs)
+    def tiny(self, *args, **kwargs):
+        return small_batches(self, 500, **kwargs)
 
-    monkeypatch.setattr(events, "events_table", tiny)
+    monkeypatch.setattr(events.EventLog, "events", tiny)
     before = dump(store)
     with pytest.raises(OSError, match="disk full"):
         observed.import_events(store, journey_id, SAMPLE, COLUMNS, sample_mapping())

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from journey import formulas, kpis
 from journey.storage import Store
+from tests.conftest import plain
 
 PAGE = pathlib.Path(__file__).resolve().parent.parent / "pages" / "5_Metrics.py"
 TABS = ("Timeframes", "Across the workspace", "KPIs", "Funnel")
@@ -106,7 +107,7 @@ def test_the_kpi_values_download_is_the_journeys_csv(app_env):
 def test_an_uploaded_kpi_file_is_stored_whole(app_env):
     at = upload(open_page("KPIs"), "metric,date,value\nnps,2026-11-01,48\n"
                                    "Lead-to-customer rate,2026-11-01,24%\n")
-    assert not at.exception and [s.value for s in at.success] == ["Added 2 value(s)."]
+    assert not at.exception and [plain(t.value) for t in at.toast] == ["Added 2 value(s)."]
     journey = Store(app_env).load_journey(1)
     latest = {m.key: (m.values[-1].date, m.values[-1].value) for m in journey.metrics}
     assert latest["nps"] == ("2026-11-01", 48.0)
@@ -156,7 +157,7 @@ def test_a_value_by_hand_on_a_date_that_has_one_is_refused(app_env):
     at.date_input(key="kpi_entry_date").set_value(dt.date(2026, 10, 1))
     at.number_input(key="kpi_entry_value").set_value(40.0)
     at.button(key="kpi_entry_submit").click().run()
-    assert [e.value for e in at.error] == ["nps already has a value on 2026-10-01"]
+    assert [plain(e.value) for e in at.error] == ["nps already has a value on 2026-10-01"]
 
 
 def test_a_target_is_saved_and_the_status_follows_it(app_env):
@@ -168,7 +169,7 @@ def test_a_target_is_saved_and_the_status_follows_it(app_env):
     assert metrics(at)["Website traffic"].delta.startswith("on track · +2.9% vs target 24,000")
 
 
-def test_a_target_saved_over_someone_elses_edit_is_refused_and_shows_both(app_env):
+def test_a_target_saved_over_someone_elses_edit_is_a_conflict_shown_with_both_values(app_env):
     at = open_page("KPIs")  # this session starts editing from version 1
     store = Store(app_env)
     traffic = kpis.find_metric(store.load_journey(1), "website_traffic")
@@ -177,8 +178,13 @@ def test_a_target_saved_over_someone_elses_edit_is_refused_and_shows_both(app_en
     at.number_input(key="kpi_target_value").set_value(24000.0)
     at.button(key="kpi_target_submit").click().run()
     assert "changed by someone else" in at.error[0].value
+    assert [{k: plain(v) for k, v in row.items()} for row in at.table[0].value.to_dict(
+        "records")] == [{"Field": "Target", "Saved by someone else": "30,000",
+                         "Yours (not saved)": "24,000"}]
     assert kpis.find_metric(Store(app_env).load_journey(1), "website_traffic").target == 30000.0
-    at.button(key="kpi_target_submit").click().run()  # saving again, knowingly, goes through
+    at.button(key="kpi_target_conflict_keep").click().run()  # keep mine, knowingly
+    assert not at.exception and not at.error
+    assert [plain(t.value) for t in at.toast] == ["Target of Website traffic saved."]
     assert kpis.find_metric(Store(app_env).load_journey(1), "website_traffic").target == 24000.0
 
 

@@ -6,7 +6,9 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from journey import ui
+from journey.model import Moment
 from journey.storage import Store
+from tests.conftest import plain
 
 PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages"
            / "3_Friction_and_key_points.py")
@@ -58,7 +60,7 @@ def test_a_friction_point_and_a_key_point_are_added_with_stage_kind_and_action(a
     at.text_input(key="new_moment_owner").input("Sales lead")
     at.button(key="new_moment_save").click().run()
     assert not at.exception
-    assert [t.value for t in at.toast] == ["Added Delivery date keeps moving."]
+    assert [plain(t.value) for t in at.toast] == ["Added Delivery date keeps moving."]
     assert at.text_input(key="new_moment_title").value == ""  # ready for the next one
     assert at.selectbox(key="new_moment_stage").value == "decision"  # kept
 
@@ -88,7 +90,7 @@ def test_a_moment_without_a_title_shows_a_message_and_stores_nothing(app_env):
     at.text_area(key="new_moment_description").input("Typed, not lost")
     at.button(key="new_moment_save").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Title: must not be empty"]
+    assert [plain(e.value) for e in at.error] == ["Title: must not be empty"]
     assert len(moments(app_env)) == 13
     assert at.text_area(key="new_moment_description").value == "Typed, not lost"
 
@@ -113,20 +115,90 @@ def test_editing_a_moments_status_saves_it(app_env):
     assert not at.exception
     moment = Store(app_env).get_moment(4)
     assert (moment.status, moment.stage, moment.version) == ("done", "decision", 2)
-    assert [t.value for t in at.toast] == ["Saved Test drives only on weekdays."]
+    assert [plain(t.value) for t in at.toast] == ["Saved Test drives only on weekdays."]
 
 
-def test_an_edit_over_someone_elses_save_shows_both_and_keeps_the_stored_value(app_env):
+def test_an_edit_merges_with_someone_elses_save_of_another_field(app_env):
     at = open_page()
-    Store(app_env).update_moment(4, 1, status="in progress")
+    Store(app_env).update_moment(4, 1, owner="Sales lead")
     at.selectbox(key="moment_4_status").set_value("done")
     at.button(key="moment_4_save").click().run()
-    assert not at.exception
-    assert "changed by someone else" in at.error[0].value
-    assert Store(app_env).get_moment(4).status == "in progress"
-    at.button(key="moment_4_conflict_keep").click().run()
+    assert not at.exception and not at.error
+    moment = Store(app_env).get_moment(4)
+    assert (moment.status, moment.owner, moment.version) == ("done", "Sales lead", 3)
+
+
+def test_a_field_both_changed_is_a_conflict_with_the_stage_by_name_resolved_per_field(app_env):
+    at = open_page()
+    store = Store(app_env)
+    store.update_moment(4, 1, status="in progress", stage_id=3)  # someone else: to Decision
+    at.selectbox(key="moment_4_status").set_value("done")
+    at.selectbox(key="moment_4_stage").set_value("retention")
     at.button(key="moment_4_save").click().run()
-    assert Store(app_env).get_moment(4).status == "done"
+    assert not at.exception
+    assert "changed by someone else" in plain(at.error[0].value)
+    [table] = at.table[1:]
+    assert [{k: plain(v) for k, v in row.items()} for row in table.value.to_dict("records")] == [
+        {"Field": "Status", "Saved by someone else": "in progress", "Yours (not saved)": "done"},
+        {"Field": "Stage", "Saved by someone else": "Decision", "Yours (not saved)": "Retention"}]
+    assert Store(app_env).get_moment(4).status == "in progress"
+    at.radio(key="moment_4_conflict_status").set_value("mine")
+    at.radio(key="moment_4_conflict_stage_id").set_value("theirs")
+    at.button(key="moment_4_conflict_save").click().run()
+    assert not at.exception and not at.error
+    moment = Store(app_env).get_moment(4)
+    assert (moment.status, moment.stage) == ("done", "decision")
+
+
+def test_a_point_deleted_while_edited_says_so_keeps_the_text_and_saves_as_new(app_env):
+    at = open_page()
+    at.text_area(key="moment_1_action").input("Typed, not lost")
+    Store(app_env).delete_moment(1)  # someone else presses Delete meanwhile
+    at.button(key="moment_1_save").click().run()
+    assert not at.exception
+    [warning] = at.warning
+    assert plain(warning.value) == (
+        "The key point 'Family-car comparison guide' was deleted by someone else (or replaced "
+        "by an import) while you edited it. Nothing was saved: what you typed is below.")
+    typed = at.dataframe[0].value.to_dict("records")
+    assert {"Field": "Action", "What you typed": "Typed, not lost"} in typed
+    at.button(key="lost_moment_0_new").click().run()
+    assert not at.exception and not at.warning
+    assert "Typed, not lost" in [m.action for m in moments(app_env)]
+
+
+def test_switching_the_kind_of_a_new_point_does_not_carry_the_other_kinds_action(app_env):
+    at = open_page()
+    at.text_area(key="new_moment_action").input("Answer the friction")
+    at.button_group(key="add_kind").set_value("key").run()
+    assert at.text_area(key="new_moment_action").value == ""
+
+
+def test_a_second_click_on_add_adds_no_duplicate_and_the_form_clears(app_env):
+    at = open_page()
+    at.text_input(key="new_moment_title").input("Delivery date keeps moving")
+    at.button(key="new_moment_save").click().run()
+    assert at.text_input(key="new_moment_title").value == ""
+    at.text_input(key="new_moment_title").input("Delivery date keeps moving")
+    at.button(key="new_moment_save").click().run()
+    titles = [m.title for m in moments(app_env)]
+    assert titles.count("Delivery date keeps moving") == 1
+
+
+def test_a_long_list_is_shown_twenty_points_a_page(app_env):
+    open_page()
+    store = Store(app_env)
+    for n in range(30):
+        store.add_moment(3, Moment(kind="friction", title=f"Extra {n}"))
+    at = open_page()
+    assert len(headings(at)) == 20
+    assert any(c.value.startswith("Showing 43 of 43 ") for c in at.caption)
+    seen = headings(at)
+    for page in (2, 3):
+        at.number_input(key="moments_page").set_value(page).run()
+        assert not at.exception
+        seen += headings(at)
+    assert len(headings(at)) == 3 and len(set(seen)) == 43
 
 
 def test_deleting_a_moment_then_undo_puts_it_back(app_env):
@@ -135,8 +207,8 @@ def test_deleting_a_moment_then_undo_puts_it_back(app_env):
     assert not at.exception
     assert "Trade-in valuation feels like haggling" not in [m.title for m in moments(app_env)]
     assert len(headings(at)) == 12
-    assert [t.value for t in at.toast] == [
-        "Deleted Trade\\-in valuation feels like haggling: undo it in the sidebar."]
+    assert [plain(t.value) for t in at.toast] == [
+        "Deleted Trade-in valuation feels like haggling: undo it in the sidebar."]
     assert Store(app_env).snapshots(journey_id=JOURNEY)  # the snapshot taken before deleting
     at.button(key="moment_undo_button").click().run()
     assert not at.exception

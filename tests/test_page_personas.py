@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from journey import ui
 from journey.storage import Store
+from tests.conftest import plain
 
 PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "1_Personas.py")
 WORKSPACE = 1  # the sample workspace: Maya Hoffmann (1), Daniel Okafor (2), Priya Nair (3)
@@ -51,7 +52,7 @@ def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
         "Just tell me the price.")
     assert "Sam Lee" in [s.value for s in at.subheader]
     assert "Night nurse · age 40\\-49" in [c.value for c in at.caption]
-    assert [t.value for t in at.toast] == ["Created Sam Lee."]
+    assert [plain(t.value) for t in at.toast] == ["Created Sam Lee."]
     assert at.text_input(key="new_persona_name").value == ""  # the form is ready for the next
     assert "Carrier pigeon" in at.multiselect(key="persona_1_channels").options
 
@@ -62,7 +63,7 @@ def test_an_empty_name_shows_a_message_stores_nothing_and_keeps_what_was_typed(a
     at.text_input(key="new_persona_role").input("Night nurse")
     at.button(key="new_persona_save").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Name: must not be empty"]
+    assert [plain(e.value) for e in at.error] == ["Name: must not be empty"]
     assert len(names(app_env)) == 3
     assert at.text_input(key="new_persona_role").value == "Night nurse"
 
@@ -76,26 +77,87 @@ def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
     maya = Store(app_env).get_persona(1)
     assert (maya.role, maya.channels, maya.version) == ("Head teacher", ["Web", "Email"], 2)
     assert "Head teacher · age 30\\-39" in [c.value for c in at.caption]
-    assert [t.value for t in at.toast] == ["Saved Maya Hoffmann."]
+    assert [plain(t.value) for t in at.toast] == ["Saved Maya Hoffmann."]
     # a second edit in the same session starts from the saved version: no false conflict
     at.text_input(key="persona_1_role").input("Deputy head")
     at.button(key="persona_1_save").click().run()
     assert not at.error and Store(app_env).get_persona(1).role == "Deputy head"
 
 
-def test_an_edit_over_someone_elses_save_is_refused_and_shows_both_values(app_env):
+def test_a_field_both_people_changed_is_a_conflict_shown_with_labels_and_resolved_per_field(
+        app_env):
     at = open_page()
-    Store(app_env).update_persona(1, 1, role="Saved by someone else")
+    Store(app_env).update_persona(1, 1, role="Saved by someone else", quote="Their quote")
     at.text_input(key="persona_1_role").input("Mine")
+    at.text_area(key="persona_1_goals").input("My goals")
     at.button(key="persona_1_save").click().run()
     assert not at.exception
-    assert "changed by someone else" in at.error[0].value
+    assert plain(at.error[0].value).startswith(
+        "Persona 'Maya Hoffmann' was changed by someone else while you edited it")
     [table] = at.table
-    assert "Saved by someone else" in str(table.value) and "Mine" in str(table.value)
+    assert [{k: plain(v) for k, v in row.items()} for row in table.value.to_dict("records")] == [
+        {"Field": "Role", "Saved by someone else": "Saved by someone else",
+         "Yours (not saved)": "Mine"}]
+    assert "version" not in at.error[0].value
     assert Store(app_env).get_persona(1).role == "Saved by someone else"
-    at.button(key="persona_1_conflict_keep").click().run()
+    at.radio(key="persona_1_conflict_role").set_value("theirs")
+    at.button(key="persona_1_conflict_save").click().run()
+    assert not at.exception and not at.error
+    maya = Store(app_env).get_persona(1)
+    assert (maya.role, maya.goals, maya.quote) == ("Saved by someone else", "My goals",
+                                                   "Their quote")
+
+
+def test_keep_all_of_mine_writes_only_the_fields_i_changed(app_env):
+    at = open_page()
+    Store(app_env).update_persona(1, 1, role="Theirs", quote="Their quote")
+    at.text_input(key="persona_1_role").input("Mine")
     at.button(key="persona_1_save").click().run()
-    assert Store(app_env).get_persona(1).role == "Mine"
+    at.button(key="persona_1_conflict_keep").click().run()
+    assert not at.exception and not at.error
+    maya = Store(app_env).get_persona(1)
+    assert (maya.role, maya.quote) == ("Mine", "Their quote")
+    assert [plain(t.value) for t in at.toast] == ["Saved Maya Hoffmann."]
+
+
+def test_a_persona_deleted_while_edited_keeps_the_typed_values_and_saves_as_new(app_env):
+    at = open_page()
+    at.text_area(key="persona_2_goals").input("Typed, not lost")
+    Store(app_env).delete_persona(2)  # someone else, meanwhile
+    at.button(key="persona_2_save").click().run()
+    assert not at.exception
+    assert plain(at.warning[0].value).startswith(
+        "Persona 'Daniel Okafor' was deleted by someone else (or replaced by an import)")
+    typed = at.dataframe[0].value
+    assert {"Field": "Goals", "What you typed": "Typed, not lost"} in typed.to_dict("records")
+    at.button(key="lost_persona_0_new").click().run()
+    assert not at.exception
+    [copy] = [p for p in Store(app_env).personas(WORKSPACE) if p.name == "Daniel Okafor"]
+    assert copy.goals == "Typed, not lost" and copy.id != 2
+    assert not at.warning
+
+
+def test_a_second_click_on_create_adds_no_duplicate(app_env):
+    at = open_page()
+    at.text_input(key="new_persona_name").input("Sam Lee")
+    at.button(key="new_persona_save").click().run()
+    at.text_input(key="new_persona_name").input("Sam Lee")  # the values sent again
+    at.button(key="new_persona_save").click().run()
+    assert not at.exception
+    assert names(app_env).count("Sam Lee") == 1
+    assert [plain(i.value) for i in at.info] == [
+        "Already created: change something to add another."]
+
+
+def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
+    at = open_page()
+    at.text_input(key="persona_1_role").input("Head teacher")
+    at.button(key="persona_1_save").click().run()
+    assert Store(app_env).get_persona(1).role == "Head teacher"
+    at.sidebar.button(key="undo_last_change").click().run()
+    assert not at.exception
+    assert Store(app_env).get_persona(1).role.startswith("Primary-school teacher")
+    assert [plain(t.value) for t in at.toast] == ["Undone: Role of persona Maya Hoffmann."]
 
 
 def test_a_persona_whose_channels_are_spelled_unusually_still_opens_for_editing(app_env):
@@ -122,8 +184,8 @@ def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
     assert "Daniel Okafor" not in names(app_env)
     assert Store(app_env).journeys()[1]["persona_id"] is None
     assert "Daniel Okafor" not in [s.value for s in at.subheader]
-    assert any(i.value.startswith("Deleted Daniel Okafor.") for i in at.sidebar.info)
-    assert [t.value for t in at.toast] == ["Deleted Daniel Okafor: undo it in the sidebar."]
+    assert any(plain(i.value).startswith("Deleted Daniel Okafor.") for i in at.sidebar.info)
+    assert [plain(t.value) for t in at.toast] == ["Deleted Daniel Okafor: undo it in the sidebar."]
     at.button(key="persona_undo_button").click().run()
     assert not at.exception
     store = Store(app_env)

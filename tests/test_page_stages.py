@@ -5,6 +5,7 @@ import pathlib
 from streamlit.testing.v1 import AppTest
 
 from journey.storage import Store
+from tests.conftest import plain
 
 PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "2_Stages.py")
 # The first sample journey ("Buying a family car") opens by default; its stages have ids 1..5.
@@ -43,7 +44,7 @@ def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
     at.number_input(key="stage_2_conversion").set_value(40)
     at.button(key="stage_2_save").click().run()
     assert not at.exception
-    assert [t.value for t in at.toast] == ["Saved the Consideration stage."]
+    assert [plain(t.value) for t in at.toast] == ["Saved the Consideration stage."]
     saved = stage(app_env, CONSIDERATION)
     assert (saved.customer_goal, saved.emotion, saved.duration_days, saved.conversion,
             saved.version) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
@@ -83,7 +84,7 @@ def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_
     at.text_area(key="stage_3_thoughts").input("Typed, not lost")
     at.button(key="stage_3_save").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [plain(e.value) for e in at.error] == [
         "Touchpoints and channels, row 5, channel: must not be empty"]
     assert stage(app_env, 3).version == 1
     assert at.text_area(key="stage_3_thoughts").value == "Typed, not lost"
@@ -105,34 +106,52 @@ def test_a_touchpoint_channel_over_the_limit_is_named_and_nothing_is_stored(app_
         "edited_rows": {0: {"channel": "c" * 201}}, "added_rows": [], "deleted_rows": []}
     at.button(key="stage_4_save").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [plain(e.value) for e in at.error] == [
         "Touchpoints and channels, row 1, channel: is 201 characters long; the limit is 200"]
     assert stage(app_env, 4).version == 1
 
 
-def test_a_save_over_someone_elses_save_shows_both_values_then_keep_mine_stores_it(app_env):
+def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_thought(app_env):
+    session_a, session_b = open_page(), open_page()
+    session_a.text_area(key="stage_2_thoughts").input("A: will the pram fit?")
+    session_a.button(key="stage_2_save").click().run()
+    session_b.number_input(key="stage_2_duration").set_value(5)
+    session_b.selectbox(key="stage_2_unit").set_value("weeks")
+    session_b.button(key="stage_2_save").click().run()
+    assert not session_b.exception and not session_b.error
+    saved = stage(app_env, CONSIDERATION)
+    assert (saved.thoughts, saved.duration_days, saved.version) == (
+        "A: will the pram fit?", 35.0, 3)
+    assert [plain(t.value) for t in session_b.toast] == ["Saved the Consideration stage."]
+
+
+def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_stores_it(app_env):
     session_a, session_b = open_page(), open_page()
     session_b.text_area(key="stage_1_customer_goal").input("B: know which cars fit")
+    session_b.number_input(key="stage_1_duration").set_value(3)
     session_b.button(key="stage_1_save").click().run()
-    assert stage(app_env, AWARENESS).customer_goal == "B: know which cars fit"
 
     session_a.text_area(key="stage_1_customer_goal").input("A: feel safe on the road")
+    session_a.number_input(key="stage_1_duration").set_value(4)
     session_a.button(key="stage_1_save").click().run()
     assert not session_a.exception
-    assert "changed by someone else" in session_a.error[0].value
+    message = plain(session_a.error[0].value)
+    assert "changed by someone else" in message and "version" not in message
     [table] = session_a.table
     # cells are escaped Markdown (st.table renders Markdown): shown exactly as typed
-    assert table.value.to_dict("records") == [{
-        "field": "customer_goal", "saved by someone else": r"B\: know which cars fit",
-        "yours (not saved)": r"A\: feel safe on the road"}]
+    assert [{k: plain(v) for k, v in row.items()} for row in table.value.to_dict("records")] == [
+        {"Field": "Customer goal", "Saved by someone else": "B: know which cars fit",
+         "Yours (not saved)": "A: feel safe on the road"},
+        {"Field": "Typical duration", "Saved by someone else": "3 weeks",
+         "Yours (not saved)": "4 weeks"}]
     assert stage(app_env, AWARENESS).customer_goal == "B: know which cars fit"
     assert session_a.text_area(key="stage_1_customer_goal").value == "A: feel safe on the road"
 
     session_a.button(key="stage_1_conflict_keep").click().run()
-    session_a.button(key="stage_1_save").click().run()
     assert not session_a.exception and not session_a.error
     saved = stage(app_env, AWARENESS)
-    assert (saved.customer_goal, saved.version) == ("A: feel safe on the road", 3)
+    assert (saved.customer_goal, saved.duration_days, saved.version) == (
+        "A: feel safe on the road", 28.0, 3)
 
 
 def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
@@ -147,6 +166,23 @@ def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
     session_a.button(key="stage_1_save").click().run()
     saved = stage(app_env, AWARENESS)
     assert (saved.customer_goal, saved.thoughts) == ("Saved elsewhere", "Now on top of theirs")
+
+
+def test_a_journey_replaced_by_an_import_while_a_stage_is_edited_keeps_the_typed_text(
+        app_env):
+    at = open_page()
+    at.text_area(key="stage_1_customer_goal").input("Typed, not lost")
+    store = Store(app_env)
+    doc = store.export_workspace(1)
+    store.import_document(doc, workspace_id=1, replace=True)  # someone else, in a shell
+    at.button(key="stage_1_save").click().run()
+    assert not at.exception
+    assert plain(at.warning[0].value).startswith(
+        "The Awareness stage was deleted by someone else (or replaced by an import)")
+    assert {"Field": "Customer goal", "What you typed": "Typed, not lost"} in (
+        at.dataframe[0].value.to_dict("records"))
+    at.button(key="lost_stage_0_dismiss").click().run()
+    assert not at.warning
 
 
 def test_presentation_mode_shows_the_stages_read_only(app_env):

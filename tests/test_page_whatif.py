@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from journey import formulas, kpis
 from journey.storage import Store
+from tests.conftest import plain
 
 PAGE = pathlib.Path(__file__).resolve().parent.parent / "pages" / "6_What_if.py"
 SLIDER_LEVERS = [n for n in formulas.LEVER_NAMES if n != "period_days"]
@@ -105,7 +106,7 @@ def test_a_saved_scenario_keeps_only_the_levers_that_moved(app_env):
     at.text_input(key="scenario_name").input("Loyalty push")
     at.button(key="scenario_save").click().run()
     assert not at.exception and not at.error
-    assert [s.value for s in at.success] == ["Scenario 'Loyalty push' saved."]
+    assert [plain(t.value) for t in at.toast] == ["Scenario 'Loyalty push' saved."]
     saved = {s.name: s.levers for s in Store(app_env).scenarios(1)}
     assert saved["Loyalty push"] == {"retention": 0.8, "spend": 450000.0}
     assert "Loyalty push" in at.multiselect(key="compare_scenarios").value
@@ -160,13 +161,21 @@ def test_a_scenario_with_an_unknown_lever_is_skipped_with_a_warning(app_env):
     assert "Loyalty programme" in at.dataframe[0].value.columns
 
 
-def test_a_scenario_can_be_deleted(app_env):
+def test_a_scenario_can_be_deleted_after_a_snapshot_and_the_delete_undone(app_env):
     at = open_page()
+    [before] = [s for s in Store(app_env).scenarios(1) if s.name == "Loyalty programme"]
     at.selectbox(key="scenario_delete_pick").set_value("Loyalty programme")
     at.button(key="scenario_delete").click().run()
     assert [s.name for s in Store(app_env).scenarios(1)] == ["Premium trims and service plans"]
     assert at.multiselect(key="compare_scenarios").options == [
         "Premium trims and service plans"]
+    assert "before deleting scenario 'Loyalty programme'" in [
+        s.reason for s in Store(app_env).snapshots(journey_id=1)]
+    at.sidebar.button(key="scenario_undo_button").click().run()
+    assert not at.exception
+    [back] = [s for s in Store(app_env).scenarios(1) if s.name == "Loyalty programme"]
+    assert back.levers == before.levers
+    assert [plain(t.value) for t in at.toast] == ["Restored scenario 'Loyalty programme'."]
 
 
 def tornado_levers(at: AppTest) -> list[str]:

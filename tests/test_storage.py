@@ -12,6 +12,7 @@ from journey.model import (
     Moment,
     NotFoundError,
     Persona,
+    StorageError,
     Touchpoint,
     ValidationError,
 )
@@ -60,6 +61,10 @@ EXPECTED_SCHEMA = {
                            "entered_retention": TEXT, "entered_advocacy": TEXT,
                            "first_purchase": TEXT, "purchase_count": INT, "reached_stage": INT,
                            "segment": TEXT, "value_total": REAL},
+    # m003: every save, undoable
+    "revisions": {"id": INT, "kind": TEXT, "target_id": INT, "journey_id": INT,
+                  "workspace_id": INT, "title": TEXT, "author": TEXT, "created_at": TEXT,
+                  "changes": TEXT, "restores": INT},
     # m006: dot voting
     "votes": {"id": INT, "journey_id": INT, "dots": INT, "status": TEXT, "hidden": INT,
               "viewers_may_vote": INT, "version": INT, "created_at": TEXT, "updated_at": TEXT},
@@ -81,7 +86,7 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     Store(db_path).close()
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert names == ["m001_initial", "m002_event_datasets", "m006_votes"]
+    assert names == ["m001_initial", "m002_event_datasets", "m003_revisions", "m006_votes"]
 
 
 def test_a_database_made_by_the_first_release_opens_and_upgrades(db_path):
@@ -211,7 +216,7 @@ def test_deleting_a_journey_snapshots_it_and_restore_brings_it_back_under_its_id
     with pytest.raises(NotFoundError):
         store.load_journey(journey_id)
     result = store.restore_snapshot(snapshot_id)
-    assert result == {"kind": "journey", "id": journey_id, "snapshot_id": None}
+    assert result == {"kind": "journey", "id": journey_id, "snapshot_id": None, "kept": []}
     after = store.export_journey(journey_id)
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before
@@ -297,18 +302,20 @@ def test_an_online_backup_restores_to_the_same_contents(store, journey_id, tmp_p
     backup = store.backup(tmp_path / "backups" / "b.db")
     before = store.export_workspace(1)
     store.delete_journey(journey_id)
-    store.restore_backup(backup)
+    kept = store.restore_backup(backup, tmp_path / "backups" / "before-restore.db")
     after = store.export_workspace(1)
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before
     assert store.integrity_check() == "ok"
+    assert Store(kept).journeys() == []  # what the restore replaced, kept
 
 
 def test_restoring_from_a_file_that_is_not_a_database_is_refused(store, tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("hello")
-    with pytest.raises(ValidationError, match="not a Journey Lab database"):
-        store.restore_backup(bogus)
+    with pytest.raises(StorageError, match="not a SQLite database"):
+        store.restore_backup(bogus, tmp_path / "kept.db")
+    assert not (tmp_path / "kept.db").exists()
 
 
 def test_ids_of_deleted_rows_are_never_reused(store, journey_id):

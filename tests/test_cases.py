@@ -1,0 +1,240 @@
+"""The handed real-world cases (``/work/shared/cases``, copied into ``tests/cases``): each gives
+its right figures, or its clear message, on the command line and through the page's import path.
+
+Every case is imported for the trial journey (2) of a seeded database, as its README's commands
+do for journey 1, so the sample's own event log stays event log 1.
+"""
+
+import pathlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from journey import cli, event_charts, observed, samples
+from journey.storage import Store
+
+CASES = pathlib.Path(__file__).resolve().parent / "cases"
+PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "7_Observed_timeframes.py")
+TRIAL = 2
+
+
+@pytest.fixture
+def db_file(tmp_path) -> pathlib.Path:
+    path = tmp_path / "j.db"
+    store = Store(path)
+    samples.seed(store)
+    store.close()
+    return path
+
+
+def run_cli(db: pathlib.Path, *argv: str) -> int:
+    return cli.main([*argv, "--db", str(db)])
+
+
+def import_case(db: pathlib.Path, name: str, *options: str) -> dict:
+    """Import ``tests/cases/NAME`` for the trial journey; return the stored report."""
+    assert run_cli(db, "events", "import", str(CASES / name), "--journey", str(TRIAL),
+                   *options) == 0
+    store = Store(db)
+    try:
+        [dataset] = store.event_datasets(TRIAL)
+        return observed.figures(store, dataset["id"], store.load_journey(TRIAL))
+    finally:
+        store.close()
+
+
+def dump(db: pathlib.Path) -> list[str]:
+    store = Store(db)
+    try:
+        return list(store.conn.iterdump())
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------------------- zero medians
+
+
+def test_an_observed_median_of_zero_days_gives_an_undefined_ratio_not_a_crash(db_file, capsys):
+    figures = import_case(db_file, "visit-then-purchase.csv")
+    decision = next(r for r in figures["estimated_vs_observed"] if r["stage"] == "decision")
+    assert (decision["observed_days"], decision["ratio"], decision["flag"]) == (0.0, None, False)
+    chart = event_charts.estimate_comparison_chart(figures).to_dict()
+    labels = [row["label"] for row in chart["datasets"][chart["layer"][2]["data"]["name"]]]
+    assert "observed 0 days, ratio undefined" in labels
+    capsys.readouterr()
+    assert run_cli(db_file, "events", "report", "--journey", str(TRIAL)) == 0
+    [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith("Decision ")][-1:]
+    assert line.split()[-1] == "n/a"
+
+
+@pytest.mark.parametrize("ratio", [0.0, None, float("inf"), -1.0])
+def test_a_zero_missing_or_infinite_ratio_reads_as_undefined(ratio):
+    assert event_charts.ratio_text(ratio) == "undefined"
+
+
+def test_the_page_compares_a_log_whose_decision_median_is_zero(db_file, monkeypatch):
+    import streamlit as st
+
+    import_case(db_file, "visit-then-purchase.csv")
+    monkeypatch.setenv("JOURNEY_DB", str(db_file))
+    st.cache_resource.clear()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["journey"] = str(TRIAL)
+    at.session_state["events_tab"] = "⚖️ Estimated vs observed"
+    at.run()
+    assert not at.exception
+    [table] = [d.value for d in at.dataframe if "differs > 2×" in d.value.columns]
+    decision = table[table[""] == "Decision"].iloc[0]
+    assert decision["observed (days)"] == 0.0
+    assert decision["observed ÷ estimated"] != decision["observed ÷ estimated"]  # NaN: blank
+    st.cache_resource.clear()
+
+
+# ---------------------------------------------------------------------------- event logs
+
+GA4_MAP = ["--map", "page_view=awareness", "--map", "view_item_list=awareness",
+           "--map", "view_item=consideration", "--map", "add_to_cart=consideration",
+           "--map", "begin_checkout=decision", "--map", "add_shipping_info=decision",
+           "--map", "add_payment_info=decision", "--map", "purchase=decision",
+           "--purchase", "purchase"]
+GA4_FIGURES = {"customers": 48, "purchasers": 16, "repeat": 0.4375, "buyer_median": 2.046,
+               "buyer_p90": 5.565}
+
+
+def headline(figures: dict) -> dict:
+    """The figures the case READMEs give, rounded as they are."""
+    buyer = figures["buyer_timeframe_days"]
+    return {"customers": figures["customers"], "purchasers": figures["purchasers"],
+            "repeat": round(figures["repeat_purchase_rate"], 4),
+            "buyer_median": round(buyer["median"], 3), "buyer_p90": round(buyer["p90"], 3)}
+
+
+CLI_CASES = {
+    # name: (file, options, expected headline figures, text expected in the quality report)
+    "excel-bom-crlf": ("bom_crlf.csv", [], {"customers": 30, "purchasers": 20, "repeat": 0.0,
+                                            "buyer_median": 6.637, "buyer_p90": 9.137},
+                       "encoding UTF-8 with BOM"),
+    "excel-cp1252": ("events_cp1252.csv", [], {"customers": 30, "purchasers": 15, "repeat": 0.0,
+                                               "buyer_median": 5.014, "buyer_p90": 5.014},
+                     "encoding Windows-1252 (detected: not UTF-8"),
+    "excel-sep-hint": ("sep_hint.csv", [], {"customers": 10, "purchasers": 10, "repeat": 0.0,
+                                            "buyer_median": 1.0, "buyer_p90": 1.0},
+                       "delimiter ';' from its first line 'sep=;'"),
+    "ga4-epoch-micros-csv": ("ga4_bigquery_flat.csv", ["--customer", "user_pseudo_id"],
+                             GA4_FIGURES, "event_timestamp: epoch microseconds, 2024-03-01 to "
+                                          "2024-06-01, UTC"),
+    "ga4-epoch-micros-guessed-customer": ("ga4_bigquery_flat.csv", [], GA4_FIGURES,
+                                          "customers by column 'user_pseudo_id'"),
+    "ga4-epoch-micros-parquet": ("ga4_flat.parquet", ["--customer", "user_pseudo_id"],
+                                 GA4_FIGURES, "epoch microseconds"),
+    "ga4-event-date": ("ga4_bigquery_flat.csv",
+                       ["--customer", "user_pseudo_id", "--timestamp", "event_date"],
+                       {"customers": 48, "purchasers": 16, "repeat": 0.4375,
+                        "buyer_median": 2.0, "buyer_p90": 5.5}, "basic date YYYYMMDD"),
+    "ga4-guessed-purchases": ("ga4_ecommerce_iso.csv", [], GA4_FIGURES,
+                              "mapping guessed, not confirmed"),
+    "ga4-mapped": ("ga4_ecommerce_iso.csv", GA4_MAP, GA4_FIGURES, "mapping confirmed"),
+    "parquet-tz-berlin": ("tz_berlin_category.parquet", GA4_MAP, GA4_FIGURES,
+                          "timestamps typed in the file"),
+    "parquet-int96": ("int96.parquet", GA4_MAP, GA4_FIGURES, "timestamps typed in the file"),
+    "quoted-newlines": ("quoted_newlines_dupe_headers.csv", [],
+                        {"customers": 12, "purchasers": 6, "repeat": 0.0,
+                         "buyer_median": 2.042, "buyer_p90": 2.042},
+                        "customers by column 'user_id'"),
+    "epoch-zero-clock": ("epoch_zero_clock.csv",
+                         ["--map", "app_open=awareness", "--map", "product_view=consideration",
+                          "--map", "purchase=decision", "--purchase", "purchase"],
+                         {"customers": 40, "purchasers": 20, "repeat": 0.0,
+                          "buyer_median": 4.125, "buyer_p90": 6.125},
+                         "4 rows with implausible times (outside 2000-01-01"),
+    "mixpanel-epoch": ("mixpanel_export_epoch.csv", [],
+                       {"customers": 48, "purchasers": 18, "repeat": 0.3333,
+                        "buyer_median": 2.057, "buyer_p90": 4.384},
+                       "16 exact duplicates dropped"),
+    "mixpanel-iso": ("mixpanel_export_iso.csv",
+                     ["--map", "Ad Clicked=awareness", "--map", "Product List Viewed=awareness",
+                      "--map", "Product Viewed=consideration",
+                      "--map", "Product Added=consideration", "--map", "Purchase=decision",
+                      "--purchase", "Purchase"],
+                     {"customers": 48, "purchasers": 18, "repeat": 0.3333,
+                      "buyer_median": 2.057, "buyer_p90": 4.384}, "16 exact duplicates dropped"),
+    "amplitude": ("amplitude_export.csv", [],
+                  {"customers": 48, "purchasers": 20, "repeat": 0.45, "buyer_median": 2.582,
+                   "buyer_p90": 4.176}, "customers by column 'amplitude_id'"),
+}
+
+
+@pytest.mark.parametrize("case", list(CLI_CASES))
+def test_each_handed_event_log_gives_its_right_figures_on_the_command_line(db_file, capsys,
+                                                                          case):
+    name, options, expected, reading = CLI_CASES[case]
+    figures = import_case(db_file, name, *options)
+    assert headline(figures) == expected
+    out = capsys.readouterr().out
+    assert reading in out
+    q = figures["quality"]
+    assert q["rows_read"] == (q["events_used"] + q["unmapped_rows"] + q["duplicates_dropped"]
+                              + q["no_customer_id"] + q["no_timestamp"] + q["no_event_name"]
+                              + q["implausible_timestamps"])
+
+
+def test_amplitude_says_how_many_rows_each_customer_column_would_keep(db_file, capsys):
+    import_case(db_file, "amplitude_export.csv")
+    err = capsys.readouterr().err
+    assert ("customer id candidates (rows each would keep): user_id 135, amplitude_id 274, "
+            "device_id 274; using amplitude_id") in err
+
+
+def test_amplitude_by_its_mostly_empty_user_id_counts_the_dropped_rows(db_file):
+    figures = import_case(db_file, "amplitude_export.csv", "--customer", "user_id")
+    assert figures["quality"]["no_customer_id"] == 139
+    assert figures["customers"] == 40
+
+
+def test_a_fallback_column_gives_anonymous_rows_an_id(db_file):
+    figures = import_case(db_file, "amplitude_export.csv", "--customer", "user_id",
+                          "--fallback-customer", "device_id")
+    assert figures["quality"]["no_customer_id"] == 0
+    assert figures["quality"]["fallback_customer_rows"] == 139
+
+
+def test_shopify_orders_with_a_space_before_the_offset_give_the_right_figures(db_file):
+    figures = import_case(db_file, "shopify_orders_export.csv", "--customer", "Email",
+                          "--timestamp", "Created at", "--event", "Financial Status",
+                          "--value", "Total", "--map", "paid=decision", "--purchase", "paid")
+    customer = figures["customer_timeframe_days"]
+    assert (figures["customers"], figures["purchasers"]) == (25, 25)
+    assert round(figures["repeat_purchase_rate"], 2) == 0.44
+    assert (round(customer["mean"], 2), round(customer["p90"], 2)) == (23.81, 73.48)
+    assert figures["quality"]["no_event_name"] == 30  # line items: the order fields are blank
+
+
+def test_a_timestamp_before_year_one_is_refused_with_its_row_and_nothing_changes(db_file,
+                                                                                capsys):
+    before = dump(db_file)
+    assert run_cli(db_file, "events", "import", str(CASES / "bc-year.csv"), "--journey",
+                   str(TRIAL)) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: bc-year.csv: 1 row of column 'timestamp' is outside the years 0001..9999 or not "
+        "finite, for example '-0044-03-15T00:00:00Z' (fix or remove those rows)")
+    assert dump(db_file) == before
+
+
+@pytest.mark.parametrize("value", ["10000-01-01T00:00:00Z", "infinity", "-infinity",
+                                   "99999-12-31T00:00:00Z"])
+def test_timestamps_python_cannot_hold_are_refused(db_file, tmp_path, capsys, value):
+    path = tmp_path / "far.csv"
+    path.write_text(f"customer_id,timestamp,event\nc1,2026-01-01T00:00:00Z,visit\n"
+                    f"c1,{value},purchase\n")
+    before = dump(db_file)
+    assert run_cli(db_file, "events", "import", str(path), "--journey", str(TRIAL)) == 2
+    assert "outside the years 0001..9999 or not finite" in capsys.readouterr().err
+    assert dump(db_file) == before
+
+
+def test_a_log_where_no_row_has_a_customer_id_is_refused(db_file, tmp_path, capsys):
+    path = tmp_path / "anon.csv"
+    path.write_text("user_id,timestamp,event\n,2026-01-01T00:00:00Z,visit\n"
+                    ",2026-01-02T00:00:00Z,purchase\n")
+    assert run_cli(db_file, "events", "import", str(path), "--journey", str(TRIAL)) == 2
+    assert "no row has a customer id in column 'user_id'" in capsys.readouterr().err

@@ -1,0 +1,246 @@
+"""Backups, restores and path mistakes on the command line (issue 9, items 2, 3 and 11).
+
+Cases ../shared/cases/adv-restore-backup-foreign-db and adv-backup-overwrites-and-cli-tracebacks:
+every refusal is exit status 2 with one line on stderr, no traceback, and the live database
+file byte-identical.
+"""
+
+import hashlib
+import os
+import pathlib
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from journey.storage import Store
+
+from .test_cli import ROOT, cli
+
+
+def digest(path: pathlib.Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refused(result: subprocess.CompletedProcess, *words: str) -> None:
+    """Exit 2, exactly one line on stderr that holds ``words``, no traceback."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.fixture
+def live(tmp_path: pathlib.Path) -> pathlib.Path:
+    db = tmp_path / "live.db"
+    assert cli("init", "--seed", db=db).returncode == 0
+    return db
+
+
+def restore(db: pathlib.Path, backup: pathlib.Path) -> subprocess.CompletedProcess:
+    return cli("restore-backup", str(backup), db=db,
+               env={"JOURNEY_BACKUP_DIR": str(db.parent / "backups")})
+
+
+def journey_copy(live: pathlib.Path, name: str) -> pathlib.Path:
+    """A good backup of ``live``, to be spoiled by a test."""
+    copy = live.parent / name
+    assert cli("backup", str(copy), db=live).returncode == 0
+    return copy
+
+
+def spoil(path: pathlib.Path, *sql: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA ignore_check_constraints=ON")
+    for statement in sql:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def test_another_apps_database_with_a_workspaces_table_is_refused_and_nothing_changes(live):
+    other = live.parent / "otherapp_ws.db"
+    spoil(other, "create table workspaces(id integer, owner text)",
+          "insert into workspaces values(1, 'someone else')")
+    before = digest(live)
+    refused(restore(live, other), "otherapp_ws.db", "not a Journey Lab database")
+    assert digest(live) == before
+    assert not (live.parent / "backups").exists() or not any(
+        (live.parent / "backups").glob("*.db"))
+    assert cli("list", db=live).returncode == 0
+
+
+def test_a_journey_lab_database_without_its_migration_record_is_refused(live):
+    nomig = journey_copy(live, "nomig.db")
+    spoil(nomig, "drop table _sqlite_migrations")
+    before = digest(live)
+    refused(restore(live, nomig), "no record of its migrations")
+    assert digest(live) == before
+
+
+def test_a_database_from_a_newer_release_is_refused_naming_the_unknown_migration(live):
+    newer = journey_copy(live, "newer.db")
+    spoil(newer, "insert into _sqlite_migrations (migration_set, name, applied_at) "
+                 "values ('journey-lab', 'm099_from_the_future', '2030-01-01')")
+    before = digest(live)
+    refused(restore(live, newer), "newer Journey Lab", "m099_from_the_future")
+    assert digest(live) == before
+
+
+def test_a_database_with_changed_columns_is_refused_as_a_different_schema(live):
+    changed = journey_copy(live, "changed.db")
+    spoil(changed, "alter table journeys add column colour text")
+    before = digest(live)
+    refused(restore(live, changed), "schema is not this release's", "journeys")
+    assert digest(live) == before
+
+
+def test_a_database_with_a_broken_foreign_key_is_refused(live):
+    orphan = journey_copy(live, "orphan.db")
+    spoil(orphan, "update stages set journey_id = 999 where id = 1")
+    before = digest(live)
+    refused(restore(live, orphan), "foreign key check failed", "stages")
+    assert digest(live) == before
+
+
+def test_a_database_breaking_a_check_constraint_is_refused(live):
+    bad = journey_copy(live, "bad-check.db")
+    spoil(bad, "update stages set emotion = 9 where id = 1")
+    before = digest(live)
+    refused(restore(live, bad), "integrity check failed")
+    assert digest(live) == before
+
+
+def test_a_good_backup_is_restored_and_the_replaced_database_can_be_brought_back(live):
+    good = journey_copy(live, "good.db")
+    Store(live).delete_journey(2)
+    result = restore(live, good)
+    assert result.returncode == 0, result.stderr
+    assert len(Store(live).journeys()) == 3
+    [kept] = (live.parent / "backups").glob("before-restore-*.db")
+    assert restore(live, kept).returncode == 0
+    assert [j["id"] for j in Store(live).journeys()] == [1, 3]
+
+
+def test_backup_never_overwrites_an_existing_file_unless_forced(live, tmp_path):
+    other = tmp_path / "other.db"
+    spoil(other, "create table users(id)", "insert into users values (1)")
+    before = digest(other)
+    refused(cli("backup", str(other), db=live), "other.db", "exists already", "--force")
+    assert digest(other) == before
+    notes = tmp_path / "notadb.txt"
+    notes.write_text("my notes")
+    refused(cli("backup", str(notes), db=live), "exists already")
+    assert notes.read_text() == "my notes"
+    assert cli("backup", str(other), "--force", db=live).returncode == 0
+    assert len(Store(other).journeys()) == 3
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("args, words", [
+    (("backup", "/proc/nonexistent/x.db"), ["/proc/nonexistent"]),
+    (("backup", "/tmp"), ["/tmp", "is a folder"]),
+    (("export", "--workspace", "1", "-o", "/nonexistent/dir/x.json"),
+     ["/nonexistent/dir/x.json", "cannot write"]),
+    (("import", "/tmp"), ["/tmp", "is a folder"]),
+    (("import", "/dev/zero"), ["/dev/zero", "not a regular file"]),
+    (("restore-backup", "/tmp"), ["/tmp", "is a folder"]),
+    (("restore-backup", "/dev/zero"), ["/dev/zero", "not a regular file"]),
+])
+def test_path_mistakes_are_one_line_and_exit_2(live, args, words):
+    before = digest(live)
+    refused(cli(*args, db=live), *words)
+    assert digest(live) == before
+
+
+def test_a_fifo_as_input_is_refused_without_waiting(live, tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    refused(cli("import", str(fifo), db=live), "not a regular file")
+
+
+@pytest.mark.parametrize("kind", ["missing folder", "folder", "text file", "device"])
+def test_a_db_option_that_is_not_a_database_is_one_line_and_exit_2(tmp_path, kind):
+    text = tmp_path / "notadb.txt"
+    text.write_text("just some notes\n" * 100)
+    db = {"missing folder": tmp_path / "nowhere" / "x.db", "folder": tmp_path,
+          "text file": text, "device": pathlib.Path("/dev/zero")}[kind]
+    result = cli("list", db=db)
+    refused(result, str(db))
+    assert text.read_text() == "just some notes\n" * 100
+
+
+def _as_nobody() -> tuple[str, ...]:
+    """Run a command as an unprivileged user (root ignores file permissions)."""
+    if os.geteuid() != 0:
+        return ()
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: cannot drop privileges")
+    return ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+
+
+@pytest.fixture
+def read_only_db() -> pathlib.Path:
+    """A seeded database file that may only be read, in a folder anyone can reach."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="journey-ro-", dir="/tmp"))
+    folder.chmod(0o755)
+    db = folder / "j.db"
+    assert cli("init", "--seed", db=db).returncode == 0
+    db.chmod(0o444)
+    yield db
+    shutil.rmtree(folder)
+
+
+def test_a_read_only_database_is_read_and_a_write_is_refused_in_one_line(read_only_db):
+    before = digest(read_only_db)
+    listing = cli("list", db=read_only_db, prefix=_as_nobody())
+    assert listing.returncode == 0, listing.stderr
+    assert "journey 1: Buying a family car" in listing.stdout
+    refused(cli("snapshot", "--journey", "1", db=read_only_db, prefix=_as_nobody()),
+            "read-only")
+    assert digest(read_only_db) == before
+    assert not pathlib.Path(f"{read_only_db}-wal").exists()
+
+
+def test_a_read_only_store_serves_reads_and_attempts_no_write(read_only_db):
+    before = digest(read_only_db)
+    store = Store(read_only_db, read_only=True)
+    assert len(store.journeys()) == 3
+    with pytest.raises(Exception, match="read-only"):
+        store.snapshot_journey(1)
+    store.close()
+    assert digest(read_only_db) == before
+
+
+def _file_size_limit(limit: int):
+    def set_limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return set_limit
+
+
+def test_a_full_disk_during_an_import_is_one_line_and_changes_nothing(live, tmp_path):
+    """A file-size limit stands in for a full disk: the writes fail the same way (EFBIG)."""
+    doc = tmp_path / "big.json"
+    cli("export", "--workspace", "1", "-o", str(doc), db=live)
+    doc.write_text(doc.read_text().replace('"description": "', '"description": "' + "x" * 5000))
+    before = digest(live)
+    result = subprocess.run(
+        [sys.executable, "-m", "journey", "import", str(doc), "--db", str(live)], cwd=ROOT,
+        capture_output=True, text=True, timeout=60, preexec_fn=_file_size_limit(64 * 1024),
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    refused(result, str(live))
+    assert digest(live) == before
+    assert len(Store(live).journeys()) == 3
+
+
+def test_no_command_leaves_a_migrate_lock_file_beside_the_database(tmp_path):
+    db = tmp_path / "j.db"
+    cli("init", db=db)
+    cli("list", db=db)
+    assert sorted(p.name for p in tmp_path.iterdir() if "lock" in p.name) == []

@@ -1,0 +1,116 @@
+"""Every save is a revision (who, when, old and new values) that can be restored or undone."""
+
+import pytest
+
+from journey import kpis
+from journey.model import ConflictError, NotFoundError, Persona, ValidationError
+from journey.storage import Store
+
+
+def test_a_save_is_recorded_with_its_author_and_each_changed_fields_old_and_new_value(
+        store, journey_id):
+    store.author = "ana@example.org"
+    stage = store.load_journey(journey_id).stage("consideration")
+    store.update_stage(stage.id, stage.version, thoughts="Is it safe?", duration_days=21.0,
+                       emotion=stage.emotion)  # emotion unchanged: not in the revision
+    [revision] = store.revisions(journey_id=journey_id)
+    assert (revision.kind, revision.target_id, revision.journey_id, revision.title,
+            revision.author) == ("stage", stage.id, journey_id, "consideration",
+                                 "ana@example.org")
+    assert revision.changes == {"thoughts": ("", "Is it safe?"), "duration_days": (0.0, 21.0)}
+    assert revision.created_at and revision.restores is None
+
+
+def test_a_save_that_changes_nothing_records_no_revision(store, journey_id):
+    stage = store.load_journey(journey_id).stage("decision")
+    store.update_stage(stage.id, stage.version, thoughts=stage.thoughts)
+    assert store.revisions(journey_id=journey_id) == []
+
+
+def test_a_refused_save_records_no_revision(store, journey_id):
+    stage = store.load_journey(journey_id).stage("decision")
+    store.update_stage(stage.id, stage.version, thoughts="first")
+    with pytest.raises(ConflictError):
+        store.update_stage(stage.id, stage.version, thoughts="stale")
+    assert len(store.revisions(journey_id=journey_id)) == 1
+
+
+def test_restoring_a_revision_puts_back_only_its_fields_as_a_new_revision(store, journey_id):
+    stage = store.load_journey(journey_id).stage("awareness")
+    store.update_stage(stage.id, 1, thoughts="A's thought",
+                       touchpoints=[{"channel": "Web", "description": "ads"}])
+    store.update_stage(stage.id, 2, duration_days=7.0)  # a later save of another field
+    first = store.revisions(kind="stage", target_id=stage.id)[-1]
+    restored = store.restore_revision(first.id)
+    now = store.get_stage(stage.id)
+    assert (now.thoughts, now.touchpoints, now.duration_days) == ("", [], 7.0)
+    assert restored.restores == first.id
+    assert restored.changes == {"thoughts": ("A's thought", ""),
+                                "touchpoints": ([{"channel": "Web", "description": "ads"}], [])}
+    store.restore_revision(restored.id)  # the restore itself is undoable
+    assert store.get_stage(stage.id).thoughts == "A's thought"
+
+
+def test_undo_my_last_change_restores_only_my_latest_save(store, journey_id):
+    j = store.load_journey(journey_id)
+    store.author = "me"
+    store.update_moment(j.moments[0].id, 1, title="Mine")
+    store.author = "someone else"
+    store.update_persona(j.persona_id, 1, role="Theirs")
+    store.author = "me"
+    undone = store.undo_last("me", workspace_id=j.workspace_id)
+    assert undone.kind == "moment" and undone.author == "me"
+    assert store.get_moment(j.moments[0].id).title == "Financing is slow"
+    assert store.get_persona(j.persona_id).role == "Theirs"
+    assert store.undo_last("nobody") is None
+
+
+def test_every_versioned_kind_is_recorded_and_restorable(store, journey_id):
+    j = store.load_journey(journey_id)
+    ws = j.workspace_id
+    scenario = store.save_scenario(journey_id, "Loyal", {"retention": 0.5})
+    metric = store.add_metric(journey_id, kpis.new_metric("conversions"))
+    store.update_persona(j.persona_id, 1, channels=["Web", "Email"])
+    store.update_journey(journey_id, j.version, name="Car buyer 2", spend=100.0)
+    store.update_metric(metric.id, 1, target=50.0)
+    store.update_scenario(scenario.id, 1, levers={"retention": 0.6})
+    kinds = [r.kind for r in store.revisions(workspace_id=ws)]
+    assert kinds == ["scenario", "metric", "journey", "persona"]
+    for revision in store.revisions(workspace_id=ws):
+        store.restore_revision(revision.id)
+    assert store.get_persona(j.persona_id).channels == ["Web"]
+    assert store.load_journey(journey_id).name == "Car buyer"
+    assert store.scenarios(journey_id)[0].levers == {"retention": 0.5}
+
+
+def test_a_revision_of_a_deleted_row_says_it_was_deleted(store, journey_id):
+    moment = store.load_journey(journey_id).moments[0]
+    store.update_moment(moment.id, 1, title="Renamed")
+    store.delete_moment(moment.id)
+    [revision] = store.revisions(kind="moment", target_id=moment.id)
+    with pytest.raises(NotFoundError, match="was deleted since"):
+        store.restore_revision(revision.id)
+
+
+def test_history_survives_the_row_and_lives_in_the_real_file(db_path, journey_id):
+    store = Store(db_path)
+    persona = store.create_persona(store.workspaces()[0].id, Persona(name="Lee"))
+    store.update_persona(persona.id, 1, goals="Quiet car")
+    store.delete_persona(persona.id)
+    [revision] = Store(db_path).revisions(kind="persona", target_id=persona.id)
+    assert revision.changes == {"goals": ("", "Quiet car")}
+
+
+def test_deleting_a_scenario_takes_a_snapshot_first(store, journey_id):
+    scenario = store.save_scenario(journey_id, "Loyal", {"retention": 0.5})
+    snapshot_id = store.delete_scenario(scenario.id)
+    data = store.snapshot_data(snapshot_id)["data"]["document"]
+    assert [s["name"] for s in data["journeys"][0]["scenarios"]] == ["Loyal"]
+    with pytest.raises(NotFoundError):
+        store.delete_scenario(scenario.id)
+
+
+def test_an_unknown_scenario_field_is_refused(store, journey_id):
+    scenario = store.save_scenario(journey_id, "Loyal", {"retention": 0.5})
+    with pytest.raises(ValidationError, match="unknown scenario field"):
+        store.update_scenario(scenario.id, 1, journey_id=3)
