@@ -5,8 +5,9 @@ Seeds a temporary database with the large workspace of :mod:`bench.pages` (200 j
 :func:`journey.report.build`, for one journey and for the whole workspace:
 
 - reading: :func:`journey.report.gather` (store reads);
-- charts: the two inline SVG charts per journey (vl-convert), cold (nothing remembered);
-- HTML: the Jinja2 template filled in, charts already drawn;
+- charts: each journey's display values, mostly its two inline SVG charts (vl-convert),
+  cold (nothing remembered);
+- HTML: the Jinja2 template filled in with them;
 - PDF: WeasyPrint's layout and writing, with its page count and pages per second.
 
 Baselines measured in the same run, to compare between runs and machines (the milliseconds
@@ -68,14 +69,18 @@ def chart_floor(repeats: int = 5) -> float:
     return statistics.median(timed(lambda: images.to_svg(chart))[0] for _ in range(repeats))
 
 
-def build_steps(store, journey_ids: list[int], title: str, workspace: str | None) -> dict:
+def build_steps(store, journey_ids: list[int], title: str, workspace: str | None,
+                say=lambda text: None) -> dict:
     """Each step of a report of these journeys, timed, with the HTML it made."""
     from journey import report
 
     report._svg_of_spec.cache_clear()
     gather, reports = timed(lambda: [report.gather(store, i) for i in journey_ids])
-    charts, _ = timed(lambda: [report.journey_context(r) for r in reports])
-    render, html = timed(lambda: report.render_html(reports, title=title, workspace=workspace))
+    charts, contexts = timed(lambda: [report.journey_context(r) for r in reports])
+    render, html = timed(lambda: report.render_html(reports, title=title, workspace=workspace,
+                                                    contexts=contexts))
+    say(f"  (HTML of {len(journey_ids)} journeys built in {gather + charts + render:.2f} s: "
+        f"reading {gather:.2f} s, charts {charts:.2f} s, template {render:.2f} s; now the PDF)")
     layout, write, pages, size = pdf_pages(html)
     return {"journeys": len(journey_ids), "gather": gather, "charts": charts,
             "html": gather + charts + render, "render": render, "layout": layout,
@@ -107,14 +112,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"One journey: HTML {one['html']:.2f} s (charts {one['charts']:.2f} s), PDF "
               f"{one['pdf']:.2f} s for {one['pages']} pages ({one['bytes'] / 1024:,.0f} KiB)",
               flush=True)
-        every = build_steps(store, ids, workspace.name, workspace.name)
+        every = build_steps(store, ids, workspace.name, workspace.name,
+                            say=lambda text: print(text, flush=True))
         plain_layout, plain_write, plain_pages, _ = pdf_pages(unstyled(every["html_text"]))
         store.close()
 
     n, charts = every["journeys"], 2 * every["journeys"]
     print(f"\nWorkspace report of {n} journeys:")
     print(f"  reading the store      {every['gather']:8.2f} s")
-    print(f"  charts ({charts} SVG)    {every['charts']:8.2f} s  "
+    print(f"  values, charts ({charts} SVG) {every['charts']:8.2f} s  "
           f"{every['charts'] / charts * 1000:6.0f} ms per chart = "
           f"{every['charts'] / charts / floor:.1f}x vl-convert's minimal chart "
           f"({floor * 1000:.0f} ms)")

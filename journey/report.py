@@ -364,11 +364,12 @@ _ENV: jinja2.Environment | None = None
 
 def render_html(reports: Sequence[JourneyReport], *, title: str, paper: str = "a4",
                 workspace: str | None = None, now: dt.datetime | None = None,
-                with_charts: bool = True) -> str:
+                with_charts: bool = True, contexts: Sequence[dict] | None = None) -> str:
     """The report as one self-contained HTML document (inline CSS and SVG, no script).
 
     ``workspace`` (a name) adds a contents list for a workspace report. ``paper`` ("a4" or
     "letter") sets the page size used when the HTML is printed or turned into a PDF.
+    ``contexts`` are the reports' :func:`journey_context` when already computed.
     """
     global _ENV
     if paper not in PAPERS:
@@ -378,7 +379,8 @@ def render_html(reports: Sequence[JourneyReport], *, title: str, paper: str = "a
     return _ENV.get_template("report.html.j2").render(
         title=title, workspace=workspace, paper=PAPERS[paper],
         generated=now.strftime("%Y-%m-%d %H:%M UTC"),
-        journeys=[journey_context(r, with_charts=with_charts) for r in reports],
+        journeys=(list(contexts) if contexts is not None
+                  else [journey_context(r, with_charts=with_charts) for r in reports]),
         css=Markup(_ENV.loader.get_source(_ENV, "report.css")[0].replace(
             "PAPER_SIZE", PAPERS[paper])),
         stage_count=len(STAGES))
