@@ -19,7 +19,7 @@ import pathlib
 import sys
 from collections.abc import Sequence
 
-from . import mermaid, report
+from . import exchange, mermaid, report
 from .model import ValidationError
 from .storage import Store
 
@@ -88,10 +88,7 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
 
 
 def _read(path: str) -> str:
-    try:
-        data = pathlib.Path(path).read_bytes()
-    except OSError as e:
-        raise ValidationError(f"{path}: cannot read it ({e.strerror})") from None
+    data = exchange.read_file(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -131,27 +131,41 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text())
 
 
+def read_file(path: str | pathlib.Path, *, name: str | None = None,
+              limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises ValidationError naming the file for a folder, a device or pipe (which could be
+    read forever), a file over the limit, or one that cannot be read.
+    """
+    path = pathlib.Path(path)
+    name = name or str(path)
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ValidationError(f"{name}: is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError(f"{name}: not a regular file (a device or a pipe?)")
+        if info.st_size > limit:
+            raise ValidationError(_too_big(name, info.st_size, limit))
+        with path.open("rb") as handle:  # read at most one byte past the limit
+            raw = handle.read(limit + 1)
+    except OSError as e:
+        raise ValidationError(f"{name}: cannot read the file ({e.strerror})") from None
+    if len(raw) > limit:
+        raise ValidationError(_too_big(name, len(raw), limit))
+    return raw
+
+
 def load_document(source: str | pathlib.Path | bytes, *, name: str | None = None) -> dict:
     """Read a document from a path or from uploaded bytes, refusing huge or broken files."""
     if isinstance(source, bytes):
         raw, name = source, name or "upload"
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise ValidationError(_too_big(name, len(raw)))
     else:
-        path = pathlib.Path(source)
-        name = name or str(path)
-        try:
-            info = path.stat()
-            if stat.S_ISDIR(info.st_mode):
-                raise ValidationError(f"{name}: is a folder, not a file")
-            if not stat.S_ISREG(info.st_mode):
-                raise ValidationError(f"{name}: not a regular file (a device or a pipe?)")
-            if info.st_size > MAX_DOCUMENT_BYTES:
-                raise ValidationError(_too_big(name, info.st_size))
-            with path.open("rb") as handle:  # read at most one byte past the limit
-                raw = handle.read(MAX_DOCUMENT_BYTES + 1)
-        except OSError as e:
-            raise ValidationError(f"{name}: cannot read the file ({e.strerror})") from None
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(_too_big(name, len(raw)))
+        name = name or str(source)
+        raw = read_file(source, name=name)
     try:
         text = raw.decode("utf-8-sig")
         doc = json.loads(text, object_pairs_hook=_Object, parse_int=_parse_int,
@@ -274,9 +288,8 @@ def _check_text(text: str, where: tuple) -> None:
                               "text", _path(where)) from None
 
 
-def _too_big(name: str, size: int) -> str:
-    return (f"{name}: the file is {size / 1e6:.1f} MB; the limit is "
-            f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB")
+def _too_big(name: str, size: int, limit: int = MAX_DOCUMENT_BYTES) -> str:
+    return f"{name}: the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
 
 
 def parse_document(doc: Any) -> Parsed:

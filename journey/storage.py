@@ -1466,6 +1466,9 @@ class Store:
         destination = pathlib.Path(destination)
         if destination.is_dir():
             raise StorageError(f"{destination}: is a folder; give the backup a file name")
+        if destination.exists() and not destination.is_file():
+            raise StorageError(f"{destination}: not a regular file (a device or a pipe?); "
+                               "nothing was written")
         if destination.exists() and not force:
             raise StorageError(f"{destination}: exists already; nothing was written "
                                "(--force overwrites it)")
@@ -1867,6 +1870,12 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
         if not db[migrations.migrations_table].exists():
             raise StorageError(f"{name}: not a Journey Lab database (no record of its "
                                "migrations)")
+        others = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT migration_set FROM [{migrations.migrations_table}] "
+            "WHERE migration_set != ?", [migrations.name])]
+        if others:
+            raise StorageError(f"{name}: holds migrations of another application "
+                               f"({', '.join(map(str, others))}); not a Journey Lab backup")
         applied = [r[0] for r in conn.execute(
             f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? "
             "ORDER BY rowid", [migrations.name])]

@@ -11,6 +11,7 @@ import pathlib
 import resource
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,15 @@ def test_a_database_from_a_newer_release_is_refused_naming_the_unknown_migration
                  "values ('journey-lab', 'm099_from_the_future', '2030-01-01')")
     before = digest(live)
     refused(restore(live, newer), "newer Journey Lab", "m099_from_the_future")
+    assert digest(live) == before
+
+
+def test_a_database_holding_another_applications_migrations_is_refused(live):
+    shared = journey_copy(live, "shared.db")
+    spoil(shared, "insert into _sqlite_migrations (migration_set, name, applied_at) "
+                  "values ('otherapp', 'm001', '2030-01-01')")
+    before = digest(live)
+    refused(restore(live, shared), "another application", "otherapp")
     assert digest(live) == before
 
 
@@ -244,3 +254,24 @@ def test_no_command_leaves_a_migrate_lock_file_beside_the_database(tmp_path):
     cli("init", db=db)
     cli("list", db=db)
     assert sorted(p.name for p in tmp_path.iterdir() if "lock" in p.name) == []
+
+
+def test_mermaid_commands_refuse_a_device_or_a_pipe_instead_of_reading_forever(tmp_path, capsys):
+    from journey import cli
+
+    fifo = tmp_path / "pipe.mmd"
+    os.mkfifo(fifo)
+    for argv in (["mermaid", "check", "/dev/zero"], ["mermaid", "check", str(fifo)],
+                 ["mermaid", "import", "/dev/zero", "--workspace", "1"]):
+        assert cli.main([*argv, "--db", str(tmp_path / "j.db")]) == 2
+        assert "not a regular file" in capsys.readouterr().err
+
+
+def test_backup_with_force_never_replaces_a_device_or_a_pipe(tmp_path, capsys):
+    from journey import cli
+
+    fifo = tmp_path / "backup.db"
+    os.mkfifo(fifo)
+    assert cli.main(["backup", str(fifo), "--force", "--db", str(tmp_path / "j.db")]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
