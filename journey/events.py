@@ -57,6 +57,7 @@ __all__ = [
     "ReadOptions",
     "Summary",
     "compare_with_estimates",
+    "describe_timestamps",
     "distribution",
     "event_counts",
     "events_table",
@@ -360,9 +361,9 @@ class _Source:
     def timestamp_reading(self, column: str) -> timestamps.TimestampReading:
         """The encoding of the timestamp column, told from its first non-empty values."""
         col = _ident(column)
-        kind = self.columns.get(column, "VARCHAR")
+        kind = self.columns.get(column, "VARCHAR") if self.format == "parquet" else "VARCHAR"
         sample = [v for (v,) in self.run(
-            f"SELECT CAST({col} AS VARCHAR) FROM {self.reader} WHERE {col} IS NOT NULL "
+            f"SELECT CAST({col} AS VARCHAR) FROM {self.text_reader} WHERE {col} IS NOT NULL "
             f"AND trim(CAST({col} AS VARCHAR)) <> '' LIMIT {TIMESTAMP_SAMPLE}")]
         try:
             return timestamps.classify(sample, kind, override=self.options.timestamp_format,
@@ -562,6 +563,20 @@ def inspect(path: str | Path, columns: ColumnChoice | None = None,
             "file_reading": source.describe_file(),
             "timestamp_reading": ts_reading,
         }
+    finally:
+        source.close()
+
+
+def describe_timestamps(path: str | Path, column: str,
+                        options: ReadOptions | None = None) -> str:
+    """How the column ``column`` of the file would be read as timestamps, in words (or why it
+    cannot be: an ambiguous zone abbreviation, an unknown format)."""
+    source = _Source(path, typed=True, options=options)
+    try:
+        source.require_columns(ColumnChoice(column, column, column))
+        return source.timestamp_reading(column).describe(column)
+    except EventError as e:
+        return str(e)
     finally:
         source.close()
 
@@ -831,8 +846,8 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
         ("bad_ts", "ts_raw IS NOT NULL AND ts_any IS NULL", columns.timestamp,
          "could not be read as timestamps",
          f" (read as {timestamps.ENCODINGS.get(reading.encoding, reading.encoding)}; use ISO "
-         "8601 such as 2026-01-31T09:30:00Z, epoch seconds, or name the format with "
-         "--timestamp-format)"),
+         "8601 such as 2026-01-31T09:30:00Z, epoch seconds, or name the format: "
+         "--timestamp-format, on the page Timestamp format)"),
         ("out_of_range", "ts_any IS NOT NULL AND ts IS NULL", columns.timestamp,
          "outside the years 0001..9999 or not finite", " (fix or remove those rows)"),
         ("bad_value", "value_raw IS NOT NULL AND value IS NULL", columns.value,

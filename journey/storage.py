@@ -31,6 +31,7 @@ from sqlite_utils import Database, Migrations
 from . import exchange
 from .model import (
     ASSUMPTION_FIELDS,
+    JourneyError,
     STAGES,
     Assumptions,
     ConflictError,
@@ -58,6 +59,17 @@ from .model import (
 )
 
 BUSY_TIMEOUT_SECONDS = 10.0
+STAGE_ROWS = 50_000  # rows per write transaction while an event log is staged (~0.1 s each)
+
+
+class BusyError(JourneyError):
+    """The database stayed locked by another writer for the whole busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"The database is busy (another save or an import is writing) and stayed busy for "
+            f"{BUSY_TIMEOUT_SECONDS:.0f} s; nothing was saved and what you typed is kept: "
+            "save again in a moment.")
 
 migrations = Migrations("journey-lab")
 
@@ -257,6 +269,20 @@ def m002_event_datasets(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_event_import_state(db: Database) -> None:
+    """Event logs are staged in short transactions and published by one at the end: a state
+    (``staging`` until published, then ``ready``) and the rowid span of the staged raw events,
+    so an import that died can be cleaned up in short transactions too."""
+    db.executescript(
+        """
+        ALTER TABLE event_datasets ADD COLUMN state TEXT NOT NULL DEFAULT 'ready';
+        ALTER TABLE event_datasets ADD COLUMN staged_from INTEGER;
+        ALTER TABLE event_datasets ADD COLUMN staged_to INTEGER;
+        """
+    )
+
+
 # ---------------------------------------------------------------------------- helpers
 
 
@@ -350,7 +376,12 @@ class Store:
             with self.db.atomic():
                 yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise BusyError() from None
+            raise
         try:
             yield conn
         except BaseException:
@@ -1045,26 +1076,110 @@ class Store:
                           event_names: list, stats: dict, report: dict,
                           events: Iterable[list[tuple]], customers: Iterable[list[tuple]],
                           ) -> int:
-        """Store an imported event log whole, in one transaction: its settings, every raw
-        event and the per-customer summaries (both given as chunks of row tuples, so a
-        large log never sits in memory at once). Returns the dataset id."""
+        """Store an imported event log: its settings, every raw event and the per-customer
+        summaries (both given as chunks of row tuples, so a large log never sits in memory at
+        once). Returns the dataset id.
+
+        No write transaction is held long: the rows are staged in transactions of at most
+        :data:`STAGE_ROWS` rows under a dataset in state ``staging``, which nothing reads, and
+        one short transaction publishes it (state ``ready``). Other people's saves wait at most
+        one such transaction. A failed import removes what it staged; one whose process died
+        (its lock file is free again) is removed by the next import.
+        """
+        self.discard_abandoned_imports()
         now = utcnow()
         with self.write() as conn:
             self.journey_version(journey_id)
             dataset_id = conn.execute(
                 "INSERT INTO event_datasets (journey_id, name, columns, mapping, event_names, "
                 "total_rows, events_rows, ignored_rows, customers, report, created_at, "
-                "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "updated_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'staging')",
                 [journey_id, name, json.dumps(columns), json.dumps(mapping),
                  json.dumps(event_names), stats["total_rows"], stats["events_rows"],
                  stats["ignored_rows"], stats["customers"], json.dumps(report), now,
                  now]).lastrowid
+        lock = open(self._import_lock(dataset_id), "w")  # held while this process stages
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
             for chunk in events:
-                conn.executemany(
-                    "INSERT INTO events (dataset_id, customer_id, ts, event, value, segment) "
-                    f"VALUES ({dataset_id},?,?,?,?,?)", chunk)
-            self._insert_customers(conn, dataset_id, customers)
+                for start in range(0, len(chunk), STAGE_ROWS):
+                    self._stage_events(dataset_id, chunk[start:start + STAGE_ROWS])
+            for chunk in customers:
+                for start in range(0, len(chunk), STAGE_ROWS):
+                    with self.write() as conn:
+                        self._insert_customers(conn, dataset_id,
+                                               [chunk[start:start + STAGE_ROWS]])
+            with self.write() as conn:
+                published = conn.execute(
+                    "UPDATE event_datasets SET state = 'ready', staged_from = NULL, "
+                    "staged_to = NULL, updated_at = ? WHERE id = ? AND state = 'staging'",
+                    [utcnow(), dataset_id]).rowcount
+            if not published:
+                raise NotFoundError(f"the import of {name} was removed while it was stored "
+                                    "(its journey was deleted?); nothing was imported")
+        except BaseException:
+            self._discard_import(dataset_id)
+            raise
+        finally:
+            lock.close()
+            pathlib.Path(self._import_lock(dataset_id)).unlink(missing_ok=True)
         return dataset_id
+
+    def _import_lock(self, dataset_id: int) -> str:
+        return f"{self.path}.import-{dataset_id}.lock"
+
+    def _stage_events(self, dataset_id: int, rows: list[tuple]) -> None:
+        """One short transaction: a batch of raw events and the rowid span they took."""
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT INTO events (dataset_id, customer_id, ts, event, value, segment) "
+                f"VALUES ({int(dataset_id)},?,?,?,?,?)", rows)
+            last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+            conn.execute(
+                "UPDATE event_datasets SET staged_from = coalesce(staged_from, ?), "
+                "staged_to = ?, updated_at = ? WHERE id = ?",
+                [last - len(rows) + 1, last, utcnow(), dataset_id])
+
+    def _discard_import(self, dataset_id: int) -> None:
+        """Remove a staged (unpublished) import in short transactions."""
+        row = self._row("SELECT staged_from, staged_to, state FROM event_datasets WHERE id = ?",
+                        [dataset_id])
+        if row is None or row["state"] != "staging":
+            return
+        low, high = row["staged_from"], row["staged_to"]
+        while low is not None and low <= high:
+            with self.write() as conn:
+                conn.execute("DELETE FROM events WHERE rowid BETWEEN ? AND ? AND dataset_id = ?",
+                             [low, low + STAGE_ROWS - 1, dataset_id])
+            low += STAGE_ROWS
+        while True:
+            with self.write() as conn:
+                gone = conn.execute(
+                    "DELETE FROM customer_summaries WHERE rowid IN (SELECT rowid FROM "
+                    "customer_summaries WHERE dataset_id = ? LIMIT ?)",
+                    [dataset_id, STAGE_ROWS]).rowcount
+            if not gone:
+                break
+        with self.write() as conn:
+            conn.execute("DELETE FROM event_datasets WHERE id = ? AND state = 'staging'",
+                         [dataset_id])
+
+    def discard_abandoned_imports(self) -> list[int]:
+        """Remove imports whose process died while staging (their lock file is free); returns
+        their ids. An import still running in any process holds its lock and is left alone."""
+        gone = []
+        for (dataset_id,) in self.conn.execute(
+                "SELECT id FROM event_datasets WHERE state = 'staging'").fetchall():
+            path = self._import_lock(dataset_id)
+            with open(path, "a") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # still being imported
+                self._discard_import(dataset_id)
+            pathlib.Path(path).unlink(missing_ok=True)
+            gone.append(dataset_id)
+        return gone
 
     @staticmethod
     def _insert_customers(conn: sqlite3.Connection, dataset_id: int,
@@ -1094,11 +1209,13 @@ class Store:
         return [self._dataset(r) for r in self._rows(
             "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
             "events_rows, ignored_rows, customers, version, created_at, updated_at "
-            "FROM event_datasets WHERE journey_id = ? ORDER BY id DESC", [journey_id])]
+            "FROM event_datasets WHERE journey_id = ? AND state = 'ready' ORDER BY id DESC",
+            [journey_id])]
 
     def get_event_dataset(self, dataset_id: int) -> dict:
         """One event log's settings, counts and stored report."""
-        row = self._row("SELECT * FROM event_datasets WHERE id = ?", [dataset_id])
+        row = self._row("SELECT * FROM event_datasets WHERE id = ? AND state = 'ready'",
+                        [dataset_id])
         if row is None:
             raise NotFoundError(f"event dataset {dataset_id} does not exist")
         return self._dataset(row)

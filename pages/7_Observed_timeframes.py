@@ -47,34 +47,79 @@ def progress_bar():
     return lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
 
-def import_form(path, name: str, file_id: str) -> None:
-    """Columns and mapping (both guessed, both editable) and the Import button."""
-    info = events.inspect(path)
+def reading_options() -> events.ReadOptions:
+    """How to read the file, when the reading stated under it is not right."""
+    enc, fmt, zone = st.columns(3)
+    return events.ReadOptions(
+        encoding=enc.text_input("Encoding", key="events_encoding", placeholder="detected",
+                                help="Such as cp1252 (Windows-1252) or latin-1.") or None,
+        timestamp_format=fmt.text_input(
+            "Timestamp format", key="events_ts_format", placeholder="told from the values",
+            help="epoch_s, epoch_ms, epoch_us, epoch_ns, iso8601, yyyymmdd, yyyymmddhhmmss, "
+                 "or a strftime pattern such as %d/%m/%Y %H:%M") or None,
+        timezone=zone.text_input("Time zone", key="events_timezone", placeholder="UTC",
+                                 help="IANA zone of times without an offset, such as "
+                                      "Europe/Berlin.") or None)
+
+
+def import_form(path, name: str, file_id: str, options: events.ReadOptions) -> None:
+    """Columns and mapping (both guessed, both editable), confirmation and the Import button."""
+    info = events.inspect(path, options=options)
     guess, names = info["guess"], [c["name"] for c in info["columns"]]
-    st.caption(f"{info['rows']:,} rows · columns: {ui.literal(', '.join(names))}")
+    st.caption(f"{info['rows']:,} rows · read as {ui.literal(info['file_reading'])} · "
+               f"columns: {ui.literal(', '.join(names))}")
     chosen = {}
     for column, (role, label) in zip(st.columns(5), ROLES.items(), strict=True):
-        options = [None, *names] if "optional" in label else names
-        chosen[role] = column.selectbox(label, options, options.index(getattr(guess, role)),
+        options_ = [None, *names] if "optional" in label else names
+        chosen[role] = column.selectbox(label, options_, options_.index(getattr(guess, role)),
                                         format_func=lambda n: "— none —" if n is None else n,
                                         key=f"events_col_{role}")
-    columns = events.ColumnChoice(**chosen)
+    columns = events.ColumnChoice(**chosen, insert_id=guess.insert_id)
+    if len(info["customer_candidates"]) > 1:
+        st.caption("Rows each customer id column would keep: " + ui.literal(", ".join(
+            f"{n} {c:,} of {info['rows']:,}" for n, c in info["customer_candidates"].items())))
+    if columns.timestamp != guess.timestamp:
+        st.caption(ui.literal(events.describe_timestamps(path, columns.timestamp, options)))
+    else:
+        st.caption(ui.literal(info["timestamp_reading"]))
     counts = (info["event_names"] if columns.event == guess.event
-              else events.event_counts(path, columns))
+              else events.event_counts(path, columns, options=options))
+    if info["distinct_events"] > len(counts):
+        st.caption(f"The table lists the {len(counts):,} most frequent of "
+                   f"{info['distinct_events']:,} event names; find any other to map it.")
+        if found := st.text_input("Find an event name", key="events_search"):
+            known = {n for n, _ in counts}
+            counts = counts + [c for c in events.event_counts(path, columns, 50, search=found,
+                                                              options=options)
+                               if c[0] not in known]
     if st.session_state.get("_events_mapping_for") != (file_id, columns.event):
         st.session_state.pop("events_mapping", None)  # new rows: drop edits made to the old
         st.session_state["_events_mapping_for"] = (file_id, columns.event)
-    st.markdown("**Map each event to a stage** (or ignore it) and tick the purchase events.")
+    st.markdown("**Map each event to a stage** (or ignore it) and tick the purchase events. "
+                "The mapping is guessed from the event names: check it.")
     guessed = events.guess_mapping(n for n, _ in counts)
     mapping = mapping_editor(event_mapping.mapping_rows(counts, guessed), "events_mapping")
-    if st.button("Import", key="events_import", type="primary"):
+    confirmed = st.checkbox("I have checked this mapping", key="events_confirm")
+    if st.button("Import", key="events_import", type="primary", disabled=not confirmed):
         dataset_id = observed.import_events(db, journey_id, path, columns, mapping, name=name,
-                                            event_names=counts, progress=progress_bar())
+                                            event_names=counts, progress=progress_bar(),
+                                            options=options)
         stored = db.get_event_dataset(dataset_id)
         st.session_state.pop("events_dataset", None)  # show the newest: the one just imported
         ui.flash(f"Imported {ui.literal(name)}: {stored['total_rows']:,} rows, "
                  f"{stored['customers']:,} customers.")
         st.rerun()
+
+
+def quality_panel(figures: dict) -> None:
+    """How the file was read and what was left out (the data-quality report)."""
+    quality = figures.get("quality") or {}
+    if quality.get("mapping_guessed"):
+        st.warning("Mapping guessed, not confirmed: these figures use the mapping guessed from "
+                   "the event names. Check it below and press Recompute to confirm it.")
+    with st.expander("🧪 Data quality: how the file was read, what was left out"):
+        for line in events.quality_lines(quality) or ["Imported before quality reports."]:
+            st.text(line)
 
 
 def timeframes_tab(figures: dict) -> None:
@@ -120,6 +165,7 @@ if datasets:
                               f"imported {datasets[i]['created_at'][:16].replace('T', ' ')}")
     figures = observed.figures(db, dataset_id, journey)
     cards(event_charts.overview_cards(figures))
+    quality_panel(figures)
     tabs = st.tabs(["⏱️ Timeframes", "🔻 Funnel and stages", "🧩 Segments and months",
                     "⚖️ Estimated vs observed"], key="events_tab", on_change="rerun")
     for tab, body in zip(tabs, (timeframes_tab, funnel_tab, segments_tab, compare_tab),
@@ -158,10 +204,11 @@ if ui.can_edit():
             help="One row per event: a customer id, a timestamp (ISO 8601, such as "
                  "2026-01-31T09:30:00Z) and an event name; optionally a value and a segment.")
         if upload is not None:  # a named copy: the engine reads files, errors name the upload
+            read_as = reading_options()
             with tempfile.TemporaryDirectory(prefix="journey-upload-") as folder:
                 path = event_mapping.upload_path(folder, upload.name)
                 path.write_bytes(upload.getbuffer())
                 try:
-                    import_form(path, upload.name, upload.file_id)
+                    import_form(path, upload.name, upload.file_id, read_as)
                 except JourneyError as e:
                     ui.show_error(e)

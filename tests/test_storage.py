@@ -51,7 +51,9 @@ EXPECTED_SCHEMA = {
     "event_datasets": {"id": INT, "journey_id": INT, "name": TEXT, "columns": TEXT,
                        "mapping": TEXT, "event_names": TEXT, "total_rows": INT,
                        "events_rows": INT, "ignored_rows": INT, "customers": INT, "report": TEXT,
-                       "version": INT, "created_at": TEXT, "updated_at": TEXT},
+                       "version": INT, "created_at": TEXT, "updated_at": TEXT,
+                       # m005: imports staged, then published
+                       "state": TEXT, "staged_from": INT, "staged_to": INT},
     "events": {"dataset_id": INT, "customer_id": TEXT, "ts": TEXT, "event": TEXT,
                "value": REAL, "segment": TEXT},
     "customer_summaries": {"dataset_id": INT, "customer_id": TEXT, "first_seen": TEXT,
@@ -76,7 +78,7 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     Store(db_path).close()
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert names == ["m001_initial", "m002_event_datasets"]
+    assert names == ["m001_initial", "m002_event_datasets", "m005_event_import_state"]
 
 
 def test_a_database_made_by_the_first_release_opens_and_upgrades(db_path):
