@@ -31,11 +31,11 @@ from sqlite_utils import Database, Migrations
 from . import exchange
 from .model import (
     ASSUMPTION_FIELDS,
-    JourneyError,
     STAGES,
     Assumptions,
     ConflictError,
     Journey,
+    JourneyError,
     Metric,
     MetricValue,
     Moment,
@@ -1098,32 +1098,35 @@ class Store:
                  json.dumps(event_names), stats["total_rows"], stats["events_rows"],
                  stats["ignored_rows"], stats["customers"], json.dumps(report), now,
                  now]).lastrowid
-        lock = open(self._import_lock(dataset_id), "w")  # held while this process stages
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            for chunk in events:
-                for start in range(0, len(chunk), STAGE_ROWS):
-                    self._stage_events(dataset_id, chunk[start:start + STAGE_ROWS])
-            for chunk in customers:
-                for start in range(0, len(chunk), STAGE_ROWS):
-                    with self.write() as conn:
-                        self._insert_customers(conn, dataset_id,
-                                               [chunk[start:start + STAGE_ROWS]])
-            with self.write() as conn:
-                published = conn.execute(
-                    "UPDATE event_datasets SET state = 'ready', staged_from = NULL, "
-                    "staged_to = NULL, updated_at = ? WHERE id = ? AND state = 'staging'",
-                    [utcnow(), dataset_id]).rowcount
-            if not published:
-                raise NotFoundError(f"the import of {name} was removed while it was stored "
-                                    "(its journey was deleted?); nothing was imported")
-        except BaseException:
-            self._discard_import(dataset_id)
-            raise
-        finally:
-            lock.close()
-            pathlib.Path(self._import_lock(dataset_id)).unlink(missing_ok=True)
+        lock_path = pathlib.Path(self._import_lock(dataset_id))
+        with open(lock_path, "w") as lock:  # held while this process stages
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._stage(dataset_id, name, events, customers)
+            except BaseException:
+                self._discard_import(dataset_id)
+                raise
+            finally:
+                lock_path.unlink(missing_ok=True)
         return dataset_id
+
+    def _stage(self, dataset_id: int, name: str, events: Iterable[list[tuple]],
+               customers: Iterable[list[tuple]]) -> None:
+        for chunk in events:
+            for start in range(0, len(chunk), STAGE_ROWS):
+                self._stage_events(dataset_id, chunk[start:start + STAGE_ROWS])
+        for chunk in customers:
+            for start in range(0, len(chunk), STAGE_ROWS):
+                with self.write() as conn:
+                    self._insert_customers(conn, dataset_id, [chunk[start:start + STAGE_ROWS]])
+        with self.write() as conn:
+            published = conn.execute(
+                "UPDATE event_datasets SET state = 'ready', staged_from = NULL, "
+                "staged_to = NULL, updated_at = ? WHERE id = ? AND state = 'staging'",
+                [utcnow(), dataset_id]).rowcount
+        if not published:
+            raise NotFoundError(f"the import of {name} was removed while it was stored "
+                                "(its journey was deleted?); nothing was imported")
 
     def _import_lock(self, dataset_id: int) -> str:
         return f"{self.path}.import-{dataset_id}.lock"
@@ -1164,12 +1167,16 @@ class Store:
             conn.execute("DELETE FROM event_datasets WHERE id = ? AND state = 'staging'",
                          [dataset_id])
 
-    def discard_abandoned_imports(self) -> list[int]:
-        """Remove imports whose process died while staging (their lock file is free); returns
-        their ids. An import still running in any process holds its lock and is left alone."""
+    def discard_abandoned_imports(self, grace_seconds: float = 60.0) -> list[int]:
+        """Remove imports whose process died while staging (their lock file is free and they
+        staged nothing for ``grace_seconds``); returns their ids. An import still running in
+        any process holds its lock and is left alone."""
         gone = []
+        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=grace_seconds)).isoformat(
+            timespec="seconds")
         for (dataset_id,) in self.conn.execute(
-                "SELECT id FROM event_datasets WHERE state = 'staging'").fetchall():
+                "SELECT id FROM event_datasets WHERE state = 'staging' AND updated_at <= ?",
+                [cutoff]).fetchall():
             path = self._import_lock(dataset_id)
             with open(path, "a") as lock:
                 try:
