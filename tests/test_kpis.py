@@ -2,14 +2,12 @@
 
 import csv
 import io
-
 import pathlib
 
 import pytest
 
 from journey import formulas, kpis
 from journey.model import Journey, Metric, MetricValue, ValidationError, blank_stages
-
 
 CASES = pathlib.Path(__file__).resolve().parent / "cases"
 
@@ -252,7 +250,7 @@ def test_an_empty_undecodable_or_too_big_kpi_file_is_refused(data, message):
 
 
 def test_a_decimal_comma_is_refused_where_a_comma_also_separates_thousands():
-    data = open(CASES / "kpi_decimal_comma.csv", "rb").read()  # campaign_roi,…,"0,125"
+    data = (CASES / "kpi_decimal_comma.csv").read_bytes()  # campaign_roi,…,"0,125"
     with pytest.raises(kpis.CsvRowsError) as caught:
         kpis.parse_kpi_csv(data, journey_with(), "kpi_decimal_comma.csv")
     assert caught.value.problems == [(2, "the value '0,125' has a comma that could be a decimal "
