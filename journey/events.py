@@ -238,8 +238,12 @@ def _cause(e: duckdb.Error) -> str:
     lines = [line.strip() for line in str(e).splitlines() if line.strip()]
     kept = []
     for line in lines:
-        if line.lower().startswith(("original line", "possible solution", "possible fixes",
-                                    "file:", "* ", "  *")) or len(kept) >= 4:
+        if line.lower().startswith((
+                "original line", "possible solution", "possible fixes", "file", "* ", "  *",
+                "delimiter", "quote", "escape", "new_line", "header", "skip", "comment",
+                "strict", "date_format", "timestamp_format", "null", "sample", "ignore",
+                "all_varchar", "parser options", "the sniffer", "the csv reader",
+                "column ", "buffer", "encoding")) or len(kept) >= 4:
             continue
         kept.append(line[:300] + ("…" if len(line) > 300 else ""))
     text = " ".join(kept)
@@ -504,18 +508,19 @@ def _guess_columns(columns: dict[str, str],
     return ColumnChoice(**found)
 
 
-def _customer_candidates(source: _Source) -> dict[str, int]:
-    """Rows each customer-like column would keep (non-empty values), by column."""
+def _rows_and_candidates(source: _Source) -> tuple[int, dict[str, int]]:
+    """The number of rows, and the rows each customer-like column would keep (non-empty
+    values), by column: one scan of the file."""
     names = [n for n in source.columns
              if (_normal(n) in CUSTOMER_COLUMNS
                  or any(c in _normal(n).split("_") for c in CUSTOMER_COLUMNS[-6:]))
              and not {"time", "timestamp", "date", "at", "ts"} & set(_normal(n).split("_"))]
-    if not names:
-        return {}
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE trim(CAST({_ident(n)} AS VARCHAR)) <> '')" for n in names)
-    row = source.run(f"SELECT {counts} FROM {source.text_reader}")[0]
-    return {n: int(c) for n, c in zip(names, row, strict=True)}
+    counts = "".join(
+        f", count(*) FILTER (WHERE trim(CAST({_ident(n)} AS VARCHAR)) <> '')" for n in names)
+    row = source.run(f"SELECT count(*){counts} FROM {source.text_reader}")[0]
+    if row[0] == 0:
+        raise EventError(f"{source.name} is empty: it has no rows of events")
+    return int(row[0]), {n: int(c) for n, c in zip(names, row[1:], strict=True)}
 
 
 def inspect(path: str | Path, columns: ColumnChoice | None = None,
@@ -531,12 +536,11 @@ def inspect(path: str | Path, columns: ColumnChoice | None = None,
     """
     source = _Source(path, typed=True, options=options)
     try:
-        rows = source.require_rows()
+        rows, candidates = _rows_and_candidates(source)
         shown = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n)}" for n in source.columns)
         preview = source.query(
             f"SELECT {shown} FROM {source.reader} LIMIT {PREVIEW_ROWS}").fetchall()
         preview = [dict(zip(source.columns, r, strict=True)) for r in preview]
-        candidates = _customer_candidates(source)
         guess = _guess_columns(source.columns, candidates)
         chosen = columns or guess
         if chosen.event not in source.columns:
