@@ -199,6 +199,7 @@ class Summary:
 _FORMATS = {".csv": "csv", ".csv.gz": "csv", ".gz": "csv", ".parquet": "parquet",
             ".pq": "parquet"}
 TIMESTAMP_SAMPLE = 1_000  # values read to tell a timestamp column's encoding
+MAX_LINE_BYTES = 8 * 2**20  # a row may hold a huge properties JSON (DuckDB default: 2 MB)
 _MIN_TS, _MAX_TS = "0001-01-01 00:00:00+00", "10000-01-01 00:00:00+00"
 
 
@@ -289,7 +290,8 @@ class _Source:
             extra = ", union_by_name = true" if len(files) > 1 else ""
             if self.reading.delimiter:
                 extra += f", delim = {_literal(self.reading.delimiter)}"
-            options_sql = f"header = true, skip = {self.reading.skip_lines}{extra}"
+            options_sql = (f"header = true, skip = {self.reading.skip_lines}, "
+                           f"max_line_size = {MAX_LINE_BYTES}{extra}")
             self.text_reader = f"read_csv($path, {options_sql}, all_varchar = true)"
             self.reader = f"read_csv($path, {options_sql})" if typed else self.text_reader
         else:
@@ -880,11 +882,18 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
 
 def _examples_with(source: _Source, base: str, where: str, shown: str,
                    params: dict) -> list[str]:
-    return [repr(str(v)) for (v,) in source.run(
-        f"""{base}
-        SELECT v FROM (SELECT CAST({shown} AS VARCHAR) AS v, row_number() OVER () AS n
-                       FROM raw WHERE {where})
-        GROUP BY v ORDER BY min(n) LIMIT 3""", params)]
+    """Up to three distinct values of the rows ``where`` holds, each with the number of the
+    first data row (after the header) that has it, in file order."""
+    source.con.execute("SET preserve_insertion_order = true")  # rows numbered in file order
+    try:
+        found = source.run(
+            f"""{base}
+            SELECT v, min(n) FROM (SELECT CAST({shown} AS VARCHAR) AS v, {where} AS hit,
+                                          row_number() OVER () AS n FROM raw)
+            WHERE hit GROUP BY v ORDER BY min(n) LIMIT 3""", params)
+    finally:
+        source.con.execute("SET preserve_insertion_order = false")
+    return [f"{str(v)!r} (row {n:,})" for v, n in found]
 
 
 class EventLog:

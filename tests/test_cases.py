@@ -216,7 +216,7 @@ def test_a_timestamp_before_year_one_is_refused_with_its_row_and_nothing_changes
                    str(TRIAL)) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         "error: bc-year.csv: 1 row of column 'timestamp' is outside the years 0001..9999 or not "
-        "finite, for example '-0044-03-15T00:00:00Z' (fix or remove those rows)")
+        "finite, for example '-0044-03-15T00:00:00Z' (row 1) (fix or remove those rows)")
     assert dump(db_file) == before
 
 
@@ -312,7 +312,7 @@ def test_a_timestamp_before_year_one_is_previewed_then_refused_on_the_page(page_
     assert not at.exception
     assert [e.value for e in at.error] == [
         "bc-year.csv: 1 row of column 'timestamp' is outside the years 0001..9999 or not "
-        "finite, for example '-0044-03-15T00:00:00Z' (fix or remove those rows)"]
+        "finite, for example '-0044-03-15T00:00:00Z' (row 1) (fix or remove those rows)"]
     assert dump(page_db) == before
 
 

@@ -168,7 +168,7 @@ def test_a_bad_file_exits_2_with_the_message_and_changes_nothing(db_file, tmp_pa
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == (
         "error: bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for "
-        "example 'yesterday' (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, "
+        "example 'yesterday' (row 1) (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, "
         "epoch seconds, or name the format: --timestamp-format, on the page Timestamp format)")
     assert "Traceback" not in result.stderr
     assert dump(db_file) == before

@@ -121,7 +121,7 @@ def test_words_duckdb_would_read_as_dates_are_not_timestamps(tmp_path):
     path = tmp_path / "words.csv"
     path.write_text("customer_id,timestamp,event\nc1,epoch,visit\nc1,2026-01-01,purchase\n")
     with pytest.raises(EventError, match="1 row of column 'timestamp' could not be read as "
-                                         "timestamps, for example 'epoch'"):
+                                         "timestamps, for example 'epoch' \\(row 1\\)"):
         summarise(path, COLUMNS, MAPPING)
 
 
@@ -230,3 +230,18 @@ def test_the_quality_counts_add_up_to_the_rows_read(tmp_path, rows):
     assert q["duplicates_dropped"] == len(complete) - len(set(complete))
     assert q["implausible_timestamps"] == sum(1 for c, t, e in rows
                                               if c and e and t.startswith("1970"))
+
+
+def test_a_huge_unused_properties_column_neither_stops_the_import_nor_moves_the_error_line(
+        tmp_path):
+    properties = '"' + ('{"x": "' + "a" * 2_700_000 + '"}').replace('"', '""') + '"'
+    lines = ["customer_id,timestamp,event,properties",
+             f"c1,2026-01-01T00:00:00Z,visit,{properties}",
+             f"c1,2026-01-02T00:00:00Z,purchase,{properties}"]
+    path = tmp_path / "posthog.csv"
+    path.write_text("\n".join(lines) + "\n")
+    summary = summarise(path, COLUMNS, MAPPING)
+    assert summary.customers.column("purchase_count").to_pylist() == [1]
+    path.write_text("\n".join([*lines, "c2,someday,visit,{}"]) + "\n")
+    with pytest.raises(EventError, match=r"for example 'someday' \(row 3\)"):
+        summarise(path, COLUMNS, MAPPING)

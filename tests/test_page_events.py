@@ -213,7 +213,7 @@ def test_a_file_with_unreadable_timestamps_is_refused_with_examples_and_nothing_
     assert not at.exception
     assert at.error[0].value == (
         "bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for example "
-        "'yesterday' (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, epoch "
+        "'yesterday' (row 1) (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, epoch "
             "seconds, or name the format: --timestamp-format, on the page Timestamp format)")
     assert dump(db) == before
 
