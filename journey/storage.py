@@ -59,7 +59,7 @@ from .model import (
 )
 
 BUSY_TIMEOUT_SECONDS = 10.0
-STAGE_ROWS = 50_000  # rows per write transaction while an event log is staged (~0.1 s each)
+STAGE_ROWS = 10_000  # rows per write transaction while an event log is staged (~20 ms each)
 
 
 class BusyError(JourneyError):

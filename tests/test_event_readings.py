@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journey import events, timestamps, textfile
+from journey import events, textfile, timestamps
 from journey.events import ColumnChoice, EventError, Mapping, ReadOptions, summarise
 from journey.model import ValidationError
 
