@@ -333,3 +333,18 @@ def test_the_page_lets_people_find_and_map_an_event_beyond_the_first_200(page_db
     assert dataset["mapping"]["purchase_events"] == ["rare_purchase"]
     assert store.get_event_dataset(dataset["id"])["report"]["purchasers"] == 1
     store.close()
+
+
+def test_a_guessed_mapping_is_confirmed_by_recomputing_with_it(db_file):
+    figures = import_case(db_file, "ga4_ecommerce_iso.csv")
+    assert figures["quality"]["mapping_guessed"] is True
+    store = Store(db_file)
+    [dataset] = store.event_datasets(TRIAL)
+    observed.remap(store, dataset["id"], observed.mapping_from_dict(
+        {**dataset["mapping"], "guessed": False}))
+    again = observed.figures(store, dataset["id"], store.load_journey(TRIAL))
+    assert again["quality"]["mapping_guessed"] is False
+    assert {k: v for k, v in again["quality"].items() if k != "mapping_guessed"} == {
+        k: v for k, v in figures["quality"].items() if k != "mapping_guessed"}
+    assert headline(again) == GA4_FIGURES
+    store.close()
