@@ -777,6 +777,8 @@ def _base_sql(source: _Source, columns: ColumnChoice,
     def text(name: str | None) -> str:
         if not name:
             return "NULL::VARCHAR"
+        if source.columns.get(name, "").startswith(("FLOAT", "DOUBLE")):  # NaN is no id
+            return f"CAST(CASE WHEN NOT isnan({_ident(name)}) THEN {_ident(name)} END AS VARCHAR)"
         return f"NULLIF(trim(CAST({_ident(name)} AS VARCHAR)), '')"
 
     value = f"TRY_CAST({_ident(columns.value)} AS DOUBLE)" if columns.value else "NULL::DOUBLE"

@@ -245,3 +245,16 @@ def test_a_huge_unused_properties_column_neither_stops_the_import_nor_moves_the_
     path.write_text("\n".join([*lines, "c2,someday,visit,{}"]) + "\n")
     with pytest.raises(EventError, match=r"for example 'someday' \(row 3\)"):
         summarise(path, COLUMNS, MAPPING)
+
+
+def test_nan_customer_ids_in_parquet_are_missing_ids_not_a_customer_nan(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "nan.parquet"
+    pq.write_table(pa.table({"customer_id": [1.0, float("nan"), 1.0],
+                             "timestamp": ["2026-01-01T00:00:00Z"] * 3,
+                             "event": ["visit", "visit", "purchase"]}), path)
+    summary = summarise(path, COLUMNS, MAPPING)
+    assert summary.customers.column("customer_id").to_pylist() == ["1.0"]
+    assert summary.quality["no_customer_id"] == 1
