@@ -40,7 +40,7 @@ from journey.storage import Store
 store, stop = Store({db!r}), pathlib.Path({stop!r})
 ids = store.stage_ids(1)
 pathlib.Path({ready!r}).touch()
-latencies, failures, n = [], [], 0
+latencies, failures, stamps, n = [], [], [], 0
 while not stop.exists():
     stage = store.get_stage(ids[n % len(ids)])
     start = time.perf_counter()
@@ -51,9 +51,10 @@ while not stop.exists():
     except (JourneyError, Exception) as e:
         failures.append(str(e)[:200])
     latencies.append(time.perf_counter() - start)
+    stamps.append(time.time())
     n += 1
     time.sleep(0.01)
-print(json.dumps({{"latencies": latencies, "failures": failures}}))
+print(json.dumps({{"latencies": latencies, "failures": failures, "at": stamps}}))
 '''
 
 IMPORTER = '''
@@ -61,7 +62,7 @@ import contextlib, json, sys, time
 sys.path.insert(0, {root!r})
 from journey import cli
 from journey.storage import Store
-holds = []
+holds, when = [], []
 plain = Store.write
 
 @contextlib.contextmanager
@@ -72,12 +73,13 @@ def timed(self):
         yield conn
     if outer:
         holds.append(time.perf_counter() - start)
+        when.append(time.time())
 
 Store.write = timed
 start = time.perf_counter()
 status = cli.main(["events", "import", {path!r}, "--journey", "1", "--db", {db!r}])
 print(json.dumps({{"status": status, "seconds": time.perf_counter() - start,
-                  "holds": holds}}))
+                  "holds": holds, "at": when}}))
 '''
 
 
@@ -135,6 +137,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{max(busy['import']['holds']):>15.3f} {len(lat):>6,} "
               f"{len(busy['editor']['failures']):>6} {statistics.median(lat) * 1000:>15.1f} "
               f"{max(lat) * 1000:>14.1f} {max(quiet['latencies']) * 1000:>15.1f}")
+    for label, _quiet, busy in rows:  # when the slowest saves happened, against the import
+        import_at, lat = busy["import"]["at"], busy["editor"]["latencies"]
+        slow = sorted(zip(lat, busy["editor"]["at"], strict=True), reverse=True)[:3]
+        first_write = import_at[0] if import_at else 0
+        print(f"{label}: slowest saves " + ", ".join(
+            f"{ms * 1000:.0f} ms at {at - first_write:+.1f} s" for ms, at in slow)
+            + " from the import's first write transaction (negative: while DuckDB read the "
+              "file, before any write)")
     print("Aim: no write transaction longer than about 1 s; no save fails.")
     return 0
 

@@ -22,6 +22,7 @@ import json
 import pathlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import Any
@@ -300,6 +301,33 @@ def connect(path: str | pathlib.Path) -> sqlite3.Connection:
     return conn
 
 
+BEGIN_RETRY_SECONDS = 0.002
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, retried every 2 ms for up to the busy timeout, then BusyError.
+
+    SQLite's own busy handler sleeps up to 100 ms between tries, so a save waiting behind an
+    import's back-to-back short transactions could keep missing the gaps between them; trying
+    every 2 ms takes the first gap.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise
+                if time.monotonic() > deadline:
+                    raise BusyError() from None
+                time.sleep(BEGIN_RETRY_SECONDS)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
+
 _PERSONA_FIELDS = ("name", "role", "age_range", "goals", "motivations", "pain_points",
                    "channels", "quote", "notes")
 _STAGE_FIELDS = ("label", "customer_goal", "customer_actions", "business_actions", "thoughts",
@@ -376,12 +404,7 @@ class Store:
             with self.db.atomic():
                 yield conn
             return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            if "locked" in str(e) or "busy" in str(e):
-                raise BusyError() from None
-            raise
+        _begin_immediate(conn)
         try:
             yield conn
         except BaseException:
@@ -1119,6 +1142,7 @@ class Store:
             for start in range(0, len(chunk), STAGE_ROWS):
                 with self.write() as conn:
                     self._insert_customers(conn, dataset_id, [chunk[start:start + STAGE_ROWS]])
+                time.sleep(BEGIN_RETRY_SECONDS)
         with self.write() as conn:
             published = conn.execute(
                 "UPDATE event_datasets SET state = 'ready', staged_from = NULL, "
@@ -1142,6 +1166,7 @@ class Store:
                 "UPDATE event_datasets SET staged_from = coalesce(staged_from, ?), "
                 "staged_to = ?, updated_at = ? WHERE id = ?",
                 [last - len(rows) + 1, last, utcnow(), dataset_id])
+        time.sleep(BEGIN_RETRY_SECONDS)  # a gap in which a waiting save takes the lock
 
     def _discard_import(self, dataset_id: int) -> None:
         """Remove a staged (unpublished) import in short transactions."""

@@ -29,7 +29,6 @@ ROLES = {"customer": "Customer id", "timestamp": "Timestamp", "event": "Event na
 def show(chart, name: str) -> None:
     ui.chart(chart, name, key=name)
 
-
 def cards(column_cards) -> None:
     for column, (label, text, help_) in zip(st.columns(4), column_cards, strict=True):
         column.metric(label, text, help=help_, border=True)
@@ -49,17 +48,11 @@ def progress_bar():
 
 def reading_options() -> events.ReadOptions:
     """How to read the file, when the reading stated under it is not right."""
-    enc, fmt, zone = st.columns(3)
-    return events.ReadOptions(
-        encoding=enc.text_input("Encoding", key="events_encoding", placeholder="detected",
-                                help="Such as cp1252 (Windows-1252) or latin-1.") or None,
-        timestamp_format=fmt.text_input(
-            "Timestamp format", key="events_ts_format", placeholder="told from the values",
-            help="epoch_s, epoch_ms, epoch_us, epoch_ns, iso8601, yyyymmdd, yyyymmddhhmmss, "
-                 "or a strftime pattern such as %d/%m/%Y %H:%M") or None,
-        timezone=zone.text_input("Time zone", key="events_timezone", placeholder="UTC",
-                                 help="IANA zone of times without an offset, such as "
-                                      "Europe/Berlin.") or None)
+    typed = {field: column.text_input(label, key=f"events_{field}", placeholder=placeholder,
+                                      help=help_)
+             for column, (field, label, placeholder, help_) in zip(
+                 st.columns(3), event_mapping.READING_INPUTS, strict=True)}
+    return events.ReadOptions(**{field: text or None for field, text in typed.items()})
 
 
 def import_form(path, name: str, file_id: str, options: events.ReadOptions) -> None:
@@ -75,23 +68,18 @@ def import_form(path, name: str, file_id: str, options: events.ReadOptions) -> N
                                         format_func=lambda n: "— none —" if n is None else n,
                                         key=f"events_col_{role}")
     columns = events.ColumnChoice(**chosen, insert_id=guess.insert_id)
-    if len(info["customer_candidates"]) > 1:
-        st.caption("Rows each customer id column would keep: " + ui.literal(", ".join(
-            f"{n} {c:,} of {info['rows']:,}" for n, c in info["customer_candidates"].items())))
-    if columns.timestamp != guess.timestamp:
-        st.caption(ui.literal(events.describe_timestamps(path, columns.timestamp, options)))
-    else:
-        st.caption(ui.literal(info["timestamp_reading"]))
+    timestamps = (info["timestamp_reading"] if columns.timestamp == guess.timestamp
+                  else events.describe_timestamps(path, columns.timestamp, options))
+    st.caption(ui.literal(" · ".join(filter(None, [timestamps,
+                                                   event_mapping.candidates_text(info)]))))
     counts = (info["event_names"] if columns.event == guess.event
               else events.event_counts(path, columns, options=options))
     if info["distinct_events"] > len(counts):
         st.caption(f"The table lists the {len(counts):,} most frequent of "
                    f"{info['distinct_events']:,} event names; find any other to map it.")
         if found := st.text_input("Find an event name", key="events_search"):
-            known = {n for n, _ in counts}
-            counts = counts + [c for c in events.event_counts(path, columns, 50, search=found,
-                                                              options=options)
-                               if c[0] not in known]
+            counts = event_mapping.with_found(counts, events.event_counts(
+                path, columns, 50, search=found, options=options))
     if st.session_state.get("_events_mapping_for") != (file_id, columns.event):
         st.session_state.pop("events_mapping", None)  # new rows: drop edits made to the old
         st.session_state["_events_mapping_for"] = (file_id, columns.event)
@@ -190,9 +178,8 @@ if ui.can_edit() and dataset_id is not None:
             else:
                 ui.flash(f"Recomputed {ui.literal(stored['name'])} with the new mapping.")
                 st.rerun()
-        sure = st.checkbox(f"Delete {ui.literal(stored['name'])} and its "
-                           f"{stored['total_rows']:,} events",
-                           key=f"events_delete_confirm_{dataset_id}")
+        sure = st.checkbox(f"Delete {ui.literal(stored['name'])} and its {stored['total_rows']:,}"
+                           " events", key=f"events_delete_confirm_{dataset_id}")
         if st.button("Delete this event log", key="events_delete", disabled=not sure):
             db.delete_event_dataset(dataset_id)
             ui.flash(f"Deleted {ui.literal(stored['name'])}.")
@@ -201,8 +188,7 @@ if ui.can_edit():
     with st.expander("⬆️ Import an event log", expanded=not datasets):
         upload = st.file_uploader(
             "CSV or Parquet event log", type=["csv", "parquet", "pq", "gz"], key="events_upload",
-            help="One row per event: a customer id, a timestamp (ISO 8601, such as "
-                 "2026-01-31T09:30:00Z) and an event name; optionally a value and a segment.")
+            help=event_mapping.UPLOAD_HELP)
         if upload is not None:  # a named copy: the engine reads files, errors name the upload
             read_as = reading_options()
             with tempfile.TemporaryDirectory(prefix="journey-upload-") as folder:
