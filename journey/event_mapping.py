@@ -39,6 +39,36 @@ STAGE_OPTIONS: tuple[str, ...] = (*STAGES, IGNORE)
 
 _SUFFIXES = (".csv.gz", ".csv", ".parquet", ".pq")
 
+UPLOAD_HELP = ("One row per event: a customer id, a timestamp (epoch, ISO 8601 such as "
+               "2026-01-31T09:30:00Z, YYYYMMDD...) and an event name; optionally a value and a "
+               "segment. Exports of GA4, Segment, Mixpanel, Amplitude, PostHog and Shopify work.")
+
+READING_INPUTS: tuple[tuple[str, str, str, str], ...] = (
+    ("encoding", "Encoding", "detected", "Such as cp1252 (Windows-1252) or latin-1."),
+    ("timestamp_format", "Timestamp format", "told from the values",
+     "epoch_s, epoch_ms, epoch_us, epoch_ns, iso8601, yyyymmdd, yyyymmddhhmmss, or a strftime "
+     "pattern such as %d/%m/%Y %H:%M"),
+    ("timezone", "Time zone", "UTC", "IANA zone of times without an offset, such as "
+                                     "Europe/Berlin."),
+)
+"""The page's reading options: ``(ReadOptions field, label, placeholder, help)``, the same
+choices as the command line's ``--encoding``, ``--timestamp-format`` and ``--timezone``."""
+
+
+def candidates_text(info: dict) -> str:
+    """How many rows each customer-id column of an inspected file would keep, in words."""
+    candidates = info.get("customer_candidates") or {}
+    if len(candidates) < 2:
+        return ""
+    return "Rows each customer id column would keep: " + ", ".join(
+        f"{name} {count:,} of {info['rows']:,}" for name, count in candidates.items())
+
+
+def with_found(counts: list[tuple[str, int]], found: list[tuple[str, int]]) -> list:
+    """The counted event names, then the names a search found that are not among them."""
+    known = {name for name, _ in counts}
+    return [*counts, *[(name, n) for name, n in found if name not in known]]
+
 
 def option_label(option: str) -> str:
     """How a stage option reads in the table: ``"Awareness"``, ``"— ignore —"``."""

@@ -57,6 +57,7 @@ __all__ = [
     "ReadOptions",
     "Summary",
     "compare_with_estimates",
+    "describe_timestamps",
     "distribution",
     "event_counts",
     "events_table",
@@ -198,6 +199,7 @@ class Summary:
 _FORMATS = {".csv": "csv", ".csv.gz": "csv", ".gz": "csv", ".parquet": "parquet",
             ".pq": "parquet"}
 TIMESTAMP_SAMPLE = 1_000  # values read to tell a timestamp column's encoding
+MAX_LINE_BYTES = 8 * 2**20  # a row may hold a huge properties JSON (DuckDB default: 2 MB)
 _MIN_TS, _MAX_TS = "0001-01-01 00:00:00+00", "10000-01-01 00:00:00+00"
 
 
@@ -237,8 +239,12 @@ def _cause(e: duckdb.Error) -> str:
     lines = [line.strip() for line in str(e).splitlines() if line.strip()]
     kept = []
     for line in lines:
-        if line.lower().startswith(("original line", "possible solution", "possible fixes",
-                                    "file:", "* ", "  *")) or len(kept) >= 4:
+        if line.lower().startswith((
+                "original line", "possible solution", "possible fixes", "file", "* ", "  *",
+                "delimiter", "quote", "escape", "new_line", "header", "skip", "comment",
+                "strict", "date_format", "timestamp_format", "null", "sample", "ignore",
+                "all_varchar", "parser options", "the sniffer", "the csv reader",
+                "column ", "buffer", "encoding")) or len(kept) >= 4:
             continue
         kept.append(line[:300] + ("…" if len(line) > 300 else ""))
     text = " ".join(kept)
@@ -284,7 +290,8 @@ class _Source:
             extra = ", union_by_name = true" if len(files) > 1 else ""
             if self.reading.delimiter:
                 extra += f", delim = {_literal(self.reading.delimiter)}"
-            options_sql = f"header = true, skip = {self.reading.skip_lines}{extra}"
+            options_sql = (f"header = true, skip = {self.reading.skip_lines}, "
+                           f"max_line_size = {MAX_LINE_BYTES}{extra}")
             self.text_reader = f"read_csv($path, {options_sql}, all_varchar = true)"
             self.reader = f"read_csv($path, {options_sql})" if typed else self.text_reader
         else:
@@ -360,9 +367,9 @@ class _Source:
     def timestamp_reading(self, column: str) -> timestamps.TimestampReading:
         """The encoding of the timestamp column, told from its first non-empty values."""
         col = _ident(column)
-        kind = self.columns.get(column, "VARCHAR")
+        kind = self.columns.get(column, "VARCHAR") if self.format == "parquet" else "VARCHAR"
         sample = [v for (v,) in self.run(
-            f"SELECT CAST({col} AS VARCHAR) FROM {self.reader} WHERE {col} IS NOT NULL "
+            f"SELECT CAST({col} AS VARCHAR) FROM {self.text_reader} WHERE {col} IS NOT NULL "
             f"AND trim(CAST({col} AS VARCHAR)) <> '' LIMIT {TIMESTAMP_SAMPLE}")]
         try:
             return timestamps.classify(sample, kind, override=self.options.timestamp_format,
@@ -503,18 +510,19 @@ def _guess_columns(columns: dict[str, str],
     return ColumnChoice(**found)
 
 
-def _customer_candidates(source: _Source) -> dict[str, int]:
-    """Rows each customer-like column would keep (non-empty values), by column."""
+def _rows_and_candidates(source: _Source) -> tuple[int, dict[str, int]]:
+    """The number of rows, and the rows each customer-like column would keep (non-empty
+    values), by column: one scan of the file."""
     names = [n for n in source.columns
              if (_normal(n) in CUSTOMER_COLUMNS
                  or any(c in _normal(n).split("_") for c in CUSTOMER_COLUMNS[-6:]))
              and not {"time", "timestamp", "date", "at", "ts"} & set(_normal(n).split("_"))]
-    if not names:
-        return {}
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE trim(CAST({_ident(n)} AS VARCHAR)) <> '')" for n in names)
-    row = source.run(f"SELECT {counts} FROM {source.text_reader}")[0]
-    return {n: int(c) for n, c in zip(names, row, strict=True)}
+    counts = "".join(
+        f", count(*) FILTER (WHERE trim(CAST({_ident(n)} AS VARCHAR)) <> '')" for n in names)
+    row = source.run(f"SELECT count(*){counts} FROM {source.text_reader}")[0]
+    if row[0] == 0:
+        raise EventError(f"{source.name} is empty: it has no rows of events")
+    return int(row[0]), {n: int(c) for n, c in zip(names, row[1:], strict=True)}
 
 
 def inspect(path: str | Path, columns: ColumnChoice | None = None,
@@ -530,12 +538,11 @@ def inspect(path: str | Path, columns: ColumnChoice | None = None,
     """
     source = _Source(path, typed=True, options=options)
     try:
-        rows = source.require_rows()
+        rows, candidates = _rows_and_candidates(source)
         shown = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n)}" for n in source.columns)
         preview = source.query(
             f"SELECT {shown} FROM {source.reader} LIMIT {PREVIEW_ROWS}").fetchall()
         preview = [dict(zip(source.columns, r, strict=True)) for r in preview]
-        candidates = _customer_candidates(source)
         guess = _guess_columns(source.columns, candidates)
         chosen = columns or guess
         if chosen.event not in source.columns:
@@ -562,6 +569,20 @@ def inspect(path: str | Path, columns: ColumnChoice | None = None,
             "file_reading": source.describe_file(),
             "timestamp_reading": ts_reading,
         }
+    finally:
+        source.close()
+
+
+def describe_timestamps(path: str | Path, column: str,
+                        options: ReadOptions | None = None) -> str:
+    """How the column ``column`` of the file would be read as timestamps, in words (or why it
+    cannot be: an ambiguous zone abbreviation, an unknown format)."""
+    source = _Source(path, typed=True, options=options)
+    try:
+        source.require_columns(ColumnChoice(column, column, column))
+        return source.timestamp_reading(column).describe(column)
+    except EventError as e:
+        return str(e)
     finally:
         source.close()
 
@@ -756,6 +777,8 @@ def _base_sql(source: _Source, columns: ColumnChoice,
     def text(name: str | None) -> str:
         if not name:
             return "NULL::VARCHAR"
+        if source.columns.get(name, "").startswith(("FLOAT", "DOUBLE")):  # NaN is no id
+            return f"CAST(CASE WHEN NOT isnan({_ident(name)}) THEN {_ident(name)} END AS VARCHAR)"
         return f"NULLIF(trim(CAST({_ident(name)} AS VARCHAR)), '')"
 
     value = f"TRY_CAST({_ident(columns.value)} AS DOUBLE)" if columns.value else "NULL::DOUBLE"
@@ -831,8 +854,8 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
         ("bad_ts", "ts_raw IS NOT NULL AND ts_any IS NULL", columns.timestamp,
          "could not be read as timestamps",
          f" (read as {timestamps.ENCODINGS.get(reading.encoding, reading.encoding)}; use ISO "
-         "8601 such as 2026-01-31T09:30:00Z, epoch seconds, or name the format with "
-         "--timestamp-format)"),
+         "8601 such as 2026-01-31T09:30:00Z, epoch seconds, or name the format: "
+         "--timestamp-format, on the page Timestamp format)"),
         ("out_of_range", "ts_any IS NOT NULL AND ts IS NULL", columns.timestamp,
          "outside the years 0001..9999 or not finite", " (fix or remove those rows)"),
         ("bad_value", "value_raw IS NOT NULL AND value IS NULL", columns.value,
@@ -861,11 +884,18 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
 
 def _examples_with(source: _Source, base: str, where: str, shown: str,
                    params: dict) -> list[str]:
-    return [repr(str(v)) for (v,) in source.run(
-        f"""{base}
-        SELECT v FROM (SELECT CAST({shown} AS VARCHAR) AS v, row_number() OVER () AS n
-                       FROM raw WHERE {where})
-        GROUP BY v ORDER BY min(n) LIMIT 3""", params)]
+    """Up to three distinct values of the rows ``where`` holds, each with the number of the
+    first data row (after the header) that has it, in file order."""
+    source.con.execute("SET preserve_insertion_order = true")  # rows numbered in file order
+    try:
+        found = source.run(
+            f"""{base}
+            SELECT v, min(n) FROM (SELECT CAST({shown} AS VARCHAR) AS v, {where} AS hit,
+                                          row_number() OVER () AS n FROM raw)
+            WHERE hit GROUP BY v ORDER BY min(n) LIMIT 3""", params)
+    finally:
+        source.con.execute("SET preserve_insertion_order = false")
+    return [f"{str(v)!r} (row {n:,})" for v, n in found]
 
 
 class EventLog:

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import csvsafe, formatting
+from . import csvsafe, formatting, textfile
 from .model import (
     BUYER_STAGES,
     METRIC_SIDES,
@@ -348,7 +348,9 @@ class CsvRowsError(ValidationError):
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")  # 1,234.5; never 0,125
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+%?$")  # 0,125 in a semicolon-separated file
+_SEPARATORS = ",;\t"
 
 
 def _lookup(journey: Journey) -> dict[str, str]:
@@ -386,11 +388,23 @@ def _date(text: str) -> str:
         raise ValueError(f"the date {raw[:40]!r} is not a date as YYYY-MM-DD") from None
 
 
-def _value(text: str, key: str, unit: str) -> float:
+def _value(text: str, key: str, unit: str, decimal_comma: bool = False) -> float:
+    """The number in a cell. ``decimal_comma`` (a semicolon-separated file) reads ``0,125`` as
+    0.125; otherwise a comma is only a thousands separator (``1,234``) and ``0,125`` is
+    refused, as it could mean either."""
     raw = text.strip()
     if not raw:
         raise ValueError("the value is empty")
-    number = raw.replace(",", "") if _THOUSANDS.match(raw) else raw
+    if decimal_comma and _DECIMAL_COMMA.match(raw.replace(".", "")):
+        number = raw.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(raw) and not decimal_comma:
+        number = raw.replace(",", "")
+    elif "," in raw:
+        raise ValueError(f"the value {raw[:40]!r} has a comma that could be a decimal or a "
+                         "thousands separator: write it as 0.125 (or save the file "
+                         "semicolon-separated, where the comma is the decimal mark)")
+    else:
+        number = raw
     percent = number.endswith("%")
     if percent:
         if unit != "share":
@@ -432,6 +446,13 @@ def _existing(journey: Journey) -> set[tuple[str, str]]:
     return {(m.key, v.date) for m in journey.metrics for v in m.values}
 
 
+def _delimiter(text: str) -> str:
+    """The separator the header line uses most: comma, semicolon or tab."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    return max(_SEPARATORS, key=lambda sep: (counts[sep], sep == ","))
+
+
 def parse_kpi_csv(data: bytes, journey: Journey, name: str = "") -> list[tuple[str, MetricValue]]:
     """Check a KPI file completely and return its values as ``(metric key, MetricValue)``.
 
@@ -442,17 +463,25 @@ def parse_kpi_csv(data: bytes, journey: Journey, name: str = "") -> list[tuple[s
     its range (a share above 1, an NPS above 100), or its metric already has a value on that
     date (in the journey or earlier in the file).
 
+    The file is read as :mod:`journey.textfile` reads event logs: UTF-8 with or without BOM,
+    Windows-1252 and others detected, Excel's ``sep=;`` first line; the delimiter is a comma,
+    a semicolon or a tab, whichever the header uses. In a semicolon-separated file the comma is
+    the decimal mark (``0,125`` is 0.125); elsewhere a value like ``0,125`` is refused.
+
     Raises :class:`CsvRowsError` (a ValidationError) listing every bad row, or
-    ValidationError for a file that is too big, not UTF-8 text, lacks a column or has no rows.
+    ValidationError for a file that is too big, cannot be decoded, lacks a column or has no
+    rows.
     """
     if len(data) > MAX_CSV_BYTES:
         raise ValidationError(f"the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
                               f"{MAX_CSV_BYTES // 1024 // 1024} MB", name)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError("the file is not UTF-8 text: save it as CSV UTF-8", name) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+        text, reading = textfile.decode(data)
+    except ValidationError as e:
+        raise ValidationError(str(e), name) from None
+    delimiter = reading.delimiter or _delimiter(text)
+    decimal_comma = delimiter == ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         records = list(reader)
@@ -476,7 +505,7 @@ def parse_kpi_csv(data: bytes, journey: Journey, name: str = "") -> list[tuple[s
         try:
             key = _metric_key(cells["metric"], names)
             date = _date(cells["date"])
-            value = _value(cells["value"], key, _unit(journey, key))
+            value = _value(cells["value"], key, _unit(journey, key), decimal_comma)
             _check_range(value, key)
             if (key, date) in existing:
                 raise ValueError(f"{key} already has a value on {date}")

@@ -78,6 +78,7 @@ def _import_sample_events(store: Store, journey_id: int) -> None:
     path = SAMPLE_DIR / SAMPLE_EVENTS
     guess = events.inspect(path)
     mapping = events.guess_mapping([name for name, _count in guess["event_names"]])
+    mapping.guessed = False  # the sample's event names were chosen to be mapped this way
     observed.import_events(store, journey_id, path, guess["guess"], mapping)
 
 

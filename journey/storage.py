@@ -26,6 +26,7 @@ import pathlib
 import sqlite3
 import tempfile
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
@@ -40,6 +41,7 @@ from .model import (
     Assumptions,
     ConflictError,
     Journey,
+    JourneyError,
     Metric,
     MetricValue,
     Moment,
@@ -67,6 +69,17 @@ from .model import (
 BUSY_TIMEOUT_SECONDS = 10.0
 #: Any error SQLite raises (disk full, read-only, locked), for callers outside this module.
 DatabaseError = sqlite3.Error
+STAGE_ROWS = 10_000  # rows per write transaction while an event log is staged (~20 ms each)
+
+
+class BusyError(JourneyError):
+    """The database stayed locked by another writer for the whole busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"The database is busy (another save or an import is writing) and stayed busy for "
+            f"{BUSY_TIMEOUT_SECONDS:.0f} s; nothing was saved and what you typed is kept: "
+            "save again in a moment.")
 
 migrations = Migrations("journey-lab")
 
@@ -311,6 +324,20 @@ def m004_spend_not_entered(db: Database) -> None:
 
 
 @migrations()
+def m005_event_import_state(db: Database) -> None:
+    """Event logs are staged in short transactions and published by one at the end: a state
+    (``staging`` until published, then ``ready``) and the rowid span of the staged raw events,
+    so an import that died can be cleaned up in short transactions too."""
+    db.executescript(
+        """
+        ALTER TABLE event_datasets ADD COLUMN state TEXT NOT NULL DEFAULT 'ready';
+        ALTER TABLE event_datasets ADD COLUMN staged_from INTEGER;
+        ALTER TABLE event_datasets ADD COLUMN staged_to INTEGER;
+        """
+    )
+
+
+@migrations()
 def m006_votes(db: Database) -> None:
     """Dot voting: a journey's votes (the latest is its result) and the dots spent in them."""
     db.executescript(
@@ -438,6 +465,33 @@ def _lock_file(path: str) -> Iterator[None]:
         handle.close()
 
 
+BEGIN_RETRY_SECONDS = 0.002
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, retried every 2 ms for up to the busy timeout, then BusyError.
+
+    SQLite's own busy handler sleeps up to 100 ms between tries, so a save waiting behind an
+    import's back-to-back short transactions could keep missing the gaps between them; trying
+    every 2 ms takes the first gap.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise
+                if time.monotonic() > deadline:
+                    raise BusyError() from None
+                time.sleep(BEGIN_RETRY_SECONDS)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
+
 _PERSONA_FIELDS = ("name", "role", "age_range", "goals", "motivations", "pain_points",
                    "channels", "quote", "notes")
 _STAGE_FIELDS = ("label", "customer_goal", "customer_actions", "business_actions", "thoughts",
@@ -541,7 +595,7 @@ class Store:
             with self.db.atomic():
                 yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
         try:
             yield conn
         except BaseException:
@@ -1354,26 +1408,119 @@ class Store:
                           event_names: list, stats: dict, report: dict,
                           events: Iterable[list[tuple]], customers: Iterable[list[tuple]],
                           ) -> int:
-        """Store an imported event log whole, in one transaction: its settings, every raw
-        event and the per-customer summaries (both given as chunks of row tuples, so a
-        large log never sits in memory at once). Returns the dataset id."""
+        """Store an imported event log: its settings, every raw event and the per-customer
+        summaries (both given as chunks of row tuples, so a large log never sits in memory at
+        once). Returns the dataset id.
+
+        No write transaction is held long: the rows are staged in transactions of at most
+        :data:`STAGE_ROWS` rows under a dataset in state ``staging``, which nothing reads, and
+        one short transaction publishes it (state ``ready``). Other people's saves wait at most
+        one such transaction. A failed import removes what it staged; one whose process died
+        (its lock file is free again) is removed by the next import.
+        """
+        self.discard_abandoned_imports()
         now = utcnow()
         with self.write() as conn:
             self.journey_version(journey_id)
             dataset_id = conn.execute(
                 "INSERT INTO event_datasets (journey_id, name, columns, mapping, event_names, "
                 "total_rows, events_rows, ignored_rows, customers, report, created_at, "
-                "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "updated_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'staging')",
                 [journey_id, name, json.dumps(columns), json.dumps(mapping),
                  json.dumps(event_names), stats["total_rows"], stats["events_rows"],
                  stats["ignored_rows"], stats["customers"], json.dumps(report), now,
                  now]).lastrowid
-            for chunk in events:
-                conn.executemany(
-                    "INSERT INTO events (dataset_id, customer_id, ts, event, value, segment) "
-                    f"VALUES ({dataset_id},?,?,?,?,?)", chunk)
-            self._insert_customers(conn, dataset_id, customers)
+        lock_path = pathlib.Path(self._import_lock(dataset_id))
+        with open(lock_path, "w") as lock:  # held while this process stages
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._stage(dataset_id, name, events, customers)
+            except BaseException:
+                self._discard_import(dataset_id)
+                raise
+            finally:
+                lock_path.unlink(missing_ok=True)
         return dataset_id
+
+    def _stage(self, dataset_id: int, name: str, events: Iterable[list[tuple]],
+               customers: Iterable[list[tuple]]) -> None:
+        for chunk in events:
+            for start in range(0, len(chunk), STAGE_ROWS):
+                self._stage_events(dataset_id, chunk[start:start + STAGE_ROWS])
+        for chunk in customers:
+            for start in range(0, len(chunk), STAGE_ROWS):
+                with self.write() as conn:
+                    self._insert_customers(conn, dataset_id, [chunk[start:start + STAGE_ROWS]])
+                time.sleep(BEGIN_RETRY_SECONDS)
+        with self.write() as conn:
+            published = conn.execute(
+                "UPDATE event_datasets SET state = 'ready', staged_from = NULL, "
+                "staged_to = NULL, updated_at = ? WHERE id = ? AND state = 'staging'",
+                [utcnow(), dataset_id]).rowcount
+        if not published:
+            raise NotFoundError(f"the import of {name} was removed while it was stored "
+                                "(its journey was deleted?); nothing was imported")
+
+    def _import_lock(self, dataset_id: int) -> str:
+        return f"{self.path}.import-{dataset_id}.lock"
+
+    def _stage_events(self, dataset_id: int, rows: list[tuple]) -> None:
+        """One short transaction: a batch of raw events and the rowid span they took."""
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT INTO events (dataset_id, customer_id, ts, event, value, segment) "
+                f"VALUES ({int(dataset_id)},?,?,?,?,?)", rows)
+            last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+            conn.execute(
+                "UPDATE event_datasets SET staged_from = coalesce(staged_from, ?), "
+                "staged_to = ?, updated_at = ? WHERE id = ?",
+                [last - len(rows) + 1, last, utcnow(), dataset_id])
+        time.sleep(BEGIN_RETRY_SECONDS)  # a gap in which a waiting save takes the lock
+
+    def _discard_import(self, dataset_id: int) -> None:
+        """Remove a staged (unpublished) import in short transactions."""
+        row = self._row("SELECT staged_from, staged_to, state FROM event_datasets WHERE id = ?",
+                        [dataset_id])
+        if row is None or row["state"] != "staging":
+            return
+        low, high = row["staged_from"], row["staged_to"]
+        while low is not None and low <= high:
+            with self.write() as conn:
+                conn.execute("DELETE FROM events WHERE rowid BETWEEN ? AND ? AND dataset_id = ?",
+                             [low, low + STAGE_ROWS - 1, dataset_id])
+            low += STAGE_ROWS
+        while True:
+            with self.write() as conn:
+                gone = conn.execute(
+                    "DELETE FROM customer_summaries WHERE rowid IN (SELECT rowid FROM "
+                    "customer_summaries WHERE dataset_id = ? LIMIT ?)",
+                    [dataset_id, STAGE_ROWS]).rowcount
+            if not gone:
+                break
+        with self.write() as conn:
+            conn.execute("DELETE FROM event_datasets WHERE id = ? AND state = 'staging'",
+                         [dataset_id])
+
+    def discard_abandoned_imports(self, grace_seconds: float = 60.0) -> list[int]:
+        """Remove imports whose process died while staging (their lock file is free and they
+        staged nothing for ``grace_seconds``); returns their ids. An import still running in
+        any process holds its lock and is left alone."""
+        gone = []
+        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=grace_seconds)).isoformat(
+            timespec="seconds")
+        for (dataset_id,) in self.conn.execute(
+                "SELECT id FROM event_datasets WHERE state = 'staging' AND updated_at <= ?",
+                [cutoff]).fetchall():
+            path = self._import_lock(dataset_id)
+            with open(path, "a") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # still being imported
+                self._discard_import(dataset_id)
+            pathlib.Path(path).unlink(missing_ok=True)
+            gone.append(dataset_id)
+        return gone
 
     @staticmethod
     def _insert_customers(conn: sqlite3.Connection, dataset_id: int,
@@ -1403,12 +1550,14 @@ class Store:
         return [self._dataset(r) for r in self._rows(
             "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
             "events_rows, ignored_rows, customers, version, created_at, updated_at "
-            "FROM event_datasets WHERE journey_id = ? AND deleted_at IS NULL ORDER BY id DESC",
+            "FROM event_datasets WHERE journey_id = ? AND deleted_at IS NULL "
+            "AND state = 'ready' ORDER BY id DESC",
             [journey_id])]
 
     def get_event_dataset(self, dataset_id: int) -> dict:
         """One event log's settings, counts and stored report."""
-        row = self._row("SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL",
+        row = self._row("SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL "
+                        "AND state = 'ready'",
                         [dataset_id])
         if row is None:
             raise NotFoundError(f"event dataset {dataset_id} does not exist")

@@ -96,6 +96,8 @@ def _guess_encoding(sample: bytes, complete: bool) -> tuple[str, bool]:
         return "utf-8", False
     except UnicodeDecodeError:
         pass
+    if _plausibly_western(sample):
+        return _WESTERN, False
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         return _WESTERN, False
@@ -103,6 +105,23 @@ def _guess_encoding(sample: bytes, complete: bool) -> tuple[str, bool]:
     if _WESTERN in names or best.encoding.startswith(("utf_16", "utf_32")):
         return _WESTERN, False  # Excel's and most ERPs' Western code page
     return codecs.lookup(best.encoding).name, False
+
+
+_WESTERN_SIGNS = set("€‚„…†‡ˆ‰‹‘’“”•–—˜™›¡¢£¥§©«®°±²³µ¶·¹»¼½¾¿×÷")
+
+
+def _plausibly_western(sample: bytes) -> bool:
+    """Whether a non-UTF-8 sample reads as Windows-1252 text: its non-ASCII characters are
+    letters (ä, é, ß...) or the usual signs (€, “ ”, –), as in Excel's Western files. Short
+    samples fool statistical detectors (a German line can look like Big5), so this goes first.
+    """
+    try:
+        text = sample.decode(_WESTERN)
+    except UnicodeDecodeError:
+        return False
+    high = [c for c in text if ord(c) > 127]
+    good = sum(c.isalpha() or c in _WESTERN_SIGNS for c in high)
+    return bool(high) and good >= 0.9 * len(high)
 
 
 def _open_binary(path: pathlib.Path):

@@ -29,7 +29,6 @@ ROLES = {"customer": "Customer id", "timestamp": "Timestamp", "event": "Event na
 def show(chart, name: str) -> None:
     ui.chart(chart, name, key=name)
 
-
 def cards(column_cards) -> None:
     for column, (label, text, help_) in zip(st.columns(4), column_cards, strict=True):
         column.metric(label, text, help=help_, border=True)
@@ -47,34 +46,68 @@ def progress_bar():
     return lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
 
-def import_form(path, name: str, file_id: str) -> None:
-    """Columns and mapping (both guessed, both editable) and the Import button."""
-    info = events.inspect(path)
+def reading_options() -> events.ReadOptions:
+    """How to read the file, when the reading stated under it is not right."""
+    typed = {field: column.text_input(label, key=f"events_{field}", placeholder=placeholder,
+                                      help=help_)
+             for column, (field, label, placeholder, help_) in zip(
+                 st.columns(3), event_mapping.READING_INPUTS, strict=True)}
+    return events.ReadOptions(**{field: text or None for field, text in typed.items()})
+
+
+def import_form(path, name: str, file_id: str, options: events.ReadOptions) -> None:
+    """Columns and mapping (both guessed, both editable), confirmation and the Import button."""
+    info = events.inspect(path, options=options)
     guess, names = info["guess"], [c["name"] for c in info["columns"]]
-    st.caption(f"{info['rows']:,} rows · columns: {ui.literal(', '.join(names))}")
+    st.caption(f"{info['rows']:,} rows · read as {ui.literal(info['file_reading'])} · "
+               f"columns: {ui.literal(', '.join(names))}")
     chosen = {}
     for column, (role, label) in zip(st.columns(5), ROLES.items(), strict=True):
-        options = [None, *names] if "optional" in label else names
-        chosen[role] = column.selectbox(label, options, options.index(getattr(guess, role)),
+        options_ = [None, *names] if "optional" in label else names
+        chosen[role] = column.selectbox(label, options_, options_.index(getattr(guess, role)),
                                         format_func=lambda n: "— none —" if n is None else n,
                                         key=f"events_col_{role}")
-    columns = events.ColumnChoice(**chosen)
+    columns = events.ColumnChoice(**chosen, insert_id=guess.insert_id)
+    timestamps = (info["timestamp_reading"] if columns.timestamp == guess.timestamp
+                  else events.describe_timestamps(path, columns.timestamp, options))
+    st.caption(ui.literal(" · ".join(filter(None, [timestamps,
+                                                   event_mapping.candidates_text(info)]))))
     counts = (info["event_names"] if columns.event == guess.event
-              else events.event_counts(path, columns))
+              else events.event_counts(path, columns, options=options))
+    if info["distinct_events"] > len(counts):
+        st.caption(f"The table lists the {len(counts):,} most frequent of "
+                   f"{info['distinct_events']:,} event names; find any other to map it.")
+        if found := st.text_input("Find an event name", key="events_search"):
+            counts = event_mapping.with_found(counts, events.event_counts(
+                path, columns, 50, search=found, options=options))
     if st.session_state.get("_events_mapping_for") != (file_id, columns.event):
         st.session_state.pop("events_mapping", None)  # new rows: drop edits made to the old
         st.session_state["_events_mapping_for"] = (file_id, columns.event)
-    st.markdown("**Map each event to a stage** (or ignore it) and tick the purchase events.")
+    st.markdown("**Map each event to a stage** (or ignore it) and tick the purchase events. "
+                "The mapping is guessed from the event names: check it.")
     guessed = events.guess_mapping(n for n, _ in counts)
     mapping = mapping_editor(event_mapping.mapping_rows(counts, guessed), "events_mapping")
-    if st.button("Import", key="events_import", type="primary"):
+    confirmed = st.checkbox("I have checked this mapping", key="events_confirm")
+    if st.button("Import", key="events_import", type="primary", disabled=not confirmed):
         dataset_id = observed.import_events(db, journey_id, path, columns, mapping, name=name,
-                                            event_names=counts, progress=progress_bar())
+                                            event_names=counts, progress=progress_bar(),
+                                            options=options)
         stored = db.get_event_dataset(dataset_id)
         st.session_state.pop("events_dataset", None)  # show the newest: the one just imported
         ui.flash(f"Imported {ui.literal(name)}: {stored['total_rows']:,} rows, "
                  f"{stored['customers']:,} customers.")
         st.rerun()
+
+
+def quality_panel(figures: dict) -> None:
+    """How the file was read and what was left out (the data-quality report)."""
+    quality = figures.get("quality") or {}
+    if quality.get("mapping_guessed"):
+        st.warning("Mapping guessed, not confirmed: these figures use the mapping guessed from "
+                   "the event names. Check it below and press Recompute to confirm it.")
+    with st.expander("🧪 Data quality: how the file was read, what was left out"):
+        for line in events.quality_lines(quality) or ["Imported before quality reports."]:
+            st.text(line)
 
 
 def timeframes_tab(figures: dict) -> None:
@@ -120,6 +153,7 @@ if datasets:
                               f"imported {datasets[i]['created_at'][:16].replace('T', ' ')}")
     figures = observed.figures(db, dataset_id, journey)
     cards(event_charts.overview_cards(figures))
+    quality_panel(figures)
     tabs = st.tabs(["⏱️ Timeframes", "🔻 Funnel and stages", "🧩 Segments and months",
                     "⚖️ Estimated vs observed"], key="events_tab", on_change="rerun")
     for tab, body in zip(tabs, (timeframes_tab, funnel_tab, segments_tab, compare_tab),
@@ -144,9 +178,8 @@ if ui.can_edit() and dataset_id is not None:
             else:
                 ui.flash(f"Recomputed {ui.literal(stored['name'])} with the new mapping.")
                 st.rerun()
-        sure = st.checkbox(f"Delete {ui.literal(stored['name'])} and its "
-                           f"{stored['total_rows']:,} events",
-                           key=f"events_delete_confirm_{dataset_id}")
+        sure = st.checkbox(f"Delete {ui.literal(stored['name'])} and its {stored['total_rows']:,}"
+                           " events", key=f"events_delete_confirm_{dataset_id}")
         if st.button("Delete this event log", key="events_delete", disabled=not sure):
             st.session_state["events_undo"] = (db.delete_event_dataset(dataset_id),
                                                stored["name"])
@@ -162,13 +195,13 @@ if ui.can_edit():
     with st.expander("⬆️ Import an event log", expanded=not datasets):
         upload = st.file_uploader(
             "CSV or Parquet event log", type=["csv", "parquet", "pq", "gz"], key="events_upload",
-            help="One row per event: a customer id, a timestamp (ISO 8601, such as "
-                 "2026-01-31T09:30:00Z) and an event name; optionally a value and a segment.")
+            help=event_mapping.UPLOAD_HELP)
         if upload is not None:  # a named copy: the engine reads files, errors name the upload
+            read_as = reading_options()
             with tempfile.TemporaryDirectory(prefix="journey-upload-") as folder:
                 path = event_mapping.upload_path(folder, upload.name)
                 path.write_bytes(upload.getbuffer())
                 try:
-                    import_form(path, upload.name, upload.file_id)
+                    import_form(path, upload.name, upload.file_id, read_as)
                 except JourneyError as e:
                     ui.show_error(e)

@@ -216,7 +216,7 @@ def test_a_timestamp_before_year_one_is_refused_with_its_row_and_nothing_changes
                    str(TRIAL)) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         "error: bc-year.csv: 1 row of column 'timestamp' is outside the years 0001..9999 or not "
-        "finite, for example '-0044-03-15T00:00:00Z' (fix or remove those rows)")
+        "finite, for example '-0044-03-15T00:00:00Z' (row 1) (fix or remove those rows)")
     assert dump(db_file) == before
 
 
@@ -238,3 +238,113 @@ def test_a_log_where_no_row_has_a_customer_id_is_refused(db_file, tmp_path, caps
                     ",2026-01-02T00:00:00Z,purchase\n")
     assert run_cli(db_file, "events", "import", str(path), "--journey", str(TRIAL)) == 2
     assert "no row has a customer id in column 'user_id'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- the page's path
+
+PAGE_CASES = {
+    # name: (file, column choices on the page, expected headline figures)
+    "excel-bom-crlf": ("bom_crlf.csv", {}, CLI_CASES["excel-bom-crlf"][2]),
+    "excel-cp1252": ("events_cp1252.csv", {}, CLI_CASES["excel-cp1252"][2]),
+    "excel-sep-hint": ("sep_hint.csv", {}, CLI_CASES["excel-sep-hint"][2]),
+    "ga4-epoch-micros-csv": ("ga4_bigquery_flat.csv", {}, GA4_FIGURES),
+    "ga4-epoch-micros-parquet": ("ga4_flat.parquet", {}, GA4_FIGURES),
+    "ga4-event-date": ("ga4_bigquery_flat.csv", {"timestamp": "event_date"},
+                       CLI_CASES["ga4-event-date"][2]),
+    "ga4-guessed-purchases": ("ga4_ecommerce_iso.csv", {}, GA4_FIGURES),
+    "parquet-tz-berlin": ("tz_berlin_category.parquet", {}, GA4_FIGURES),
+    "parquet-int96": ("int96.parquet", {}, GA4_FIGURES),
+    "quoted-newlines": ("quoted_newlines_dupe_headers.csv", {},
+                        CLI_CASES["quoted-newlines"][2]),
+    "epoch-zero-clock": ("epoch_zero_clock.csv", {}, CLI_CASES["epoch-zero-clock"][2]),
+    "mixpanel-epoch": ("mixpanel_export_epoch.csv", {}, CLI_CASES["mixpanel-epoch"][2]),
+    "amplitude": ("amplitude_export.csv", {}, CLI_CASES["amplitude"][2]),
+    "shopify": ("shopify_orders_export.csv",
+                {"customer": "Email", "timestamp": "Created at", "event": "Financial Status",
+                 "value": "Total"},
+                {"customers": 25, "purchasers": 25, "repeat": 0.44, "buyer_median": 0.0,
+                 "buyer_p90": 0.0}),
+}
+
+
+@pytest.fixture
+def page_db(db_file, monkeypatch) -> pathlib.Path:
+    import streamlit as st
+
+    monkeypatch.setenv("JOURNEY_DB", str(db_file))
+    st.cache_resource.clear()
+    yield db_file
+    st.cache_resource.clear()
+
+
+def page_upload(name: str, data: bytes) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["journey"] = str(TRIAL)
+    at.run()
+    at.file_uploader(key="events_upload").upload(name, data, "application/octet-stream")
+    return at.run()
+
+
+@pytest.mark.parametrize("case", list(PAGE_CASES))
+def test_each_handed_event_log_gives_its_right_figures_through_the_page(page_db, case):
+    name, choices, expected = PAGE_CASES[case]
+    at = page_upload(name, (CASES / name).read_bytes())
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    for role, column in choices.items():
+        at.selectbox(key=f"events_col_{role}").set_value(column).run()
+    at.checkbox(key="events_confirm").check().run()
+    at.button(key="events_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    store = Store(page_db)
+    [dataset] = store.event_datasets(TRIAL)
+    figures = observed.figures(store, dataset["id"], store.load_journey(TRIAL))
+    assert headline(figures) == expected
+    assert figures["quality"]["mapping_guessed"] is False  # confirmed on the page
+    store.close()
+
+
+def test_a_timestamp_before_year_one_is_previewed_then_refused_on_the_page(page_db):
+    before = dump(page_db)
+    at = page_upload("bc-year.csv", (CASES / "bc-year.csv").read_bytes())
+    assert not at.exception and not at.error  # the preview read it (as text) without a crash
+    at.checkbox(key="events_confirm").check().run()
+    at.button(key="events_import").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "bc-year.csv: 1 row of column 'timestamp' is outside the years 0001..9999 or not "
+        "finite, for example '-0044-03-15T00:00:00Z' (row 1) (fix or remove those rows)"]
+    assert dump(page_db) == before
+
+
+def test_the_page_lets_people_find_and_map_an_event_beyond_the_first_200(page_db, tmp_path):
+    lines = ["customer_id,timestamp,event"]
+    lines += [f"c{i},2026-01-01T00:00:00Z,common_{i:03d}" for i in range(250) for _ in (0, 1)]
+    lines += ["c1,2026-01-02T00:00:00Z,rare_purchase"]
+    at = page_upload("many.csv", "\n".join(lines).encode())
+    assert not at.exception
+    assert ("The table lists the 200 most frequent of 251 event names; find any other to map "
+            "it.") in [c.value for c in at.caption]
+    at.text_input(key="events_search").input("rare").run()
+    at.checkbox(key="events_confirm").check().run()
+    at.button(key="events_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    store = Store(page_db)
+    [dataset] = store.event_datasets(TRIAL)
+    assert dataset["mapping"]["purchase_events"] == ["rare_purchase"]
+    assert store.get_event_dataset(dataset["id"])["report"]["purchasers"] == 1
+    store.close()
+
+
+def test_a_guessed_mapping_is_confirmed_by_recomputing_with_it(db_file):
+    figures = import_case(db_file, "ga4_ecommerce_iso.csv")
+    assert figures["quality"]["mapping_guessed"] is True
+    store = Store(db_file)
+    [dataset] = store.event_datasets(TRIAL)
+    observed.remap(store, dataset["id"], observed.mapping_from_dict(
+        {**dataset["mapping"], "guessed": False}))
+    again = observed.figures(store, dataset["id"], store.load_journey(TRIAL))
+    assert again["quality"]["mapping_guessed"] is False
+    assert {k: v for k, v in again["quality"].items() if k != "mapping_guessed"} == {
+        k: v for k, v in figures["quality"].items() if k != "mapping_guessed"}
+    assert headline(again) == GA4_FIGURES
+    store.close()

@@ -328,7 +328,8 @@ def test_unreadable_timestamps_are_refused_with_their_count_and_examples(tmp_pat
 
     message = str(e.value)
     assert message.startswith("log.csv: 5 rows of column 'timestamp' could not be read as "
-                              "timestamps, for example 'yesterday', '31/12/2025', 'soon'")
+                              "timestamps, for example 'yesterday' (row 1), '31/12/2025' (row 3), "
+                              "'soon' (row 5)")
     assert isinstance(e.value, JourneyError)
 
 
@@ -336,7 +337,7 @@ def test_unreadable_values_are_refused_too(tmp_path):
     path = write_csv(tmp_path / "log.csv", [("x", "2026-01-01T10:00:00Z", "purchase",
                                              "$1200", None)])
     with pytest.raises(EventError, match=r"1 row of column 'value' could not be read as numbers, "
-                                         r"for example '\$1200'"):
+                                         r"for example '\$1200' \(row 1\)"):
         summarise(path, COLUMNS, MAPPING)
 
 

@@ -2,11 +2,14 @@
 
 import csv
 import io
+import pathlib
 
 import pytest
 
 from journey import formulas, kpis
 from journey.model import Journey, Metric, MetricValue, ValidationError, blank_stages
+
+CASES = pathlib.Path(__file__).resolve().parent / "cases"
 
 
 def journey_with(*metrics: Metric) -> Journey:
@@ -238,12 +241,38 @@ def test_a_kpi_file_without_the_three_columns_names_what_is_missing():
 @pytest.mark.parametrize(("data", "message"), [
     (b"", "missing column"),
     (b"metric,date,value\n", "no rows of values"),
-    (b"metric,date,value\n\xff\xfe,2026-01-01,1\n", "not UTF-8 text"),
+    (b"\xff\xfemetric,date,value\n\x00\xd8,2026-01-01,1\n", "is not utf-16 text"),
     (b"x" * (kpis.MAX_CSV_BYTES + 1), "the limit is 5 MB"),
 ])
 def test_an_empty_undecodable_or_too_big_kpi_file_is_refused(data, message):
     with pytest.raises(ValidationError, match=message):
         kpis.parse_kpi_csv(data, journey_with())
+
+
+def test_a_decimal_comma_is_refused_where_a_comma_also_separates_thousands():
+    data = (CASES / "kpi_decimal_comma.csv").read_bytes()  # campaign_roi,…,"0,125"
+    with pytest.raises(kpis.CsvRowsError) as caught:
+        kpis.parse_kpi_csv(data, journey_with(), "kpi_decimal_comma.csv")
+    assert caught.value.problems == [(2, "the value '0,125' has a comma that could be a decimal "
+                                         "or a thousands separator: write it as 0.125 (or save "
+                                         "the file semicolon-separated, where the comma is the "
+                                         "decimal mark)")]
+    assert kpis.parse_kpi_csv(b'metric,date,value\nleads,2026-01-01,"1,234"\n',
+                              journey_with())[0][1].value == 1234.0
+
+
+@pytest.mark.parametrize("data", [
+    b"metric;date;value\ncampaign_roi;2026-11-01;0,125\n",
+    b"sep=;\r\nmetric;date;value\r\ncampaign_roi;2026-11-01;0,125\r\n",
+    "\ufeffmetric;date;value\ncampaign_roi;2026-11-01;0,125\n".encode(),
+    "metric;date;value\ncampaign_roi;2026-11-01;0,125\n".encode("cp1252"),
+    "metric;date;value\nRendite (ROI) – Kampagne;2026-11-01;0,125\n".encode("cp1252"),
+])
+def test_a_semicolon_separated_kpi_file_reads_the_comma_as_the_decimal_mark(data):
+    journey = journey_with(Metric(key="campaign_roi", name="Rendite (ROI) – Kampagne",
+                                  side="buyer", unit="ratio"))
+    [(key, value)] = kpis.parse_kpi_csv(data, journey)
+    assert (key, value.value) == ("campaign_roi", 0.125)
 
 
 def test_a_long_list_of_bad_rows_is_cut_short_in_the_message_but_kept_whole():

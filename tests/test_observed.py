@@ -85,7 +85,12 @@ def test_an_import_that_fails_half_way_through_storing_leaves_nothing(store, jou
     before = dump(store)
     with pytest.raises(OSError, match="disk full"):
         observed.import_events(store, journey_id, SAMPLE, COLUMNS, sample_mapping())
-    assert dump(store) == before
+    # the staged rows are gone; only AUTOINCREMENT remembers that an id was taken
+    assert without_sequence(dump(store)) == without_sequence(before)
+
+
+def without_sequence(lines: list[str]) -> list[str]:
+    return [line for line in lines if "sqlite_sequence" not in line]
 
 
 def test_remapping_recomputes_from_the_stored_events_without_the_file(store, journey_id,

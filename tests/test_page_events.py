@@ -22,6 +22,7 @@ PAGE = str(ROOT / "pages" / "7_Observed_timeframes.py")
 SAMPLE = ROOT / "sample_data" / "car-buying-events.csv"
 COLUMNS = ColumnChoice("customer_id", "timestamp", "event", "value", "segment")
 COMPARE_TAB = "⚖️ Estimated vs observed"
+QUALITY = "🧪 Data quality: how the file was read, what was left out"
 CAR, TRIAL = 1, 2  # sample journeys: the car journey comes with event log 1
 
 
@@ -140,14 +141,27 @@ def test_viewers_and_presentation_mode_see_the_figures_but_no_editing_controls(d
         monkeypatch.setenv("JOURNEY_READ_ONLY", "1")
     at = open_page(**({"presenting": True} if how == "presenting" else {}))
     assert not at.exception
-    assert at.metric and not at.file_uploader and not at.expander
+    assert at.metric and not at.file_uploader
+    assert [e.label for e in at.expander] == [QUALITY]  # the quality report: read-only text
     assert not [b for b in at.button if b.key in ("events_remap", "events_delete",
                                                   "events_import")]
 
 
-def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+def upload(at: AppTest, name: str, data: bytes, *, confirm: bool = True) -> AppTest:
+    """Upload a file; by default also tick "I have checked this mapping", as Import asks."""
     at.file_uploader(key="events_upload").upload(name, data, "text/csv")
-    return at.run()
+    at.run()
+    if confirm and any(c.key == "events_confirm" for c in at.checkbox):
+        at.checkbox(key="events_confirm").check().run()
+    return at
+
+
+def test_import_waits_until_the_guessed_mapping_is_confirmed(db):
+    at = upload(open_page(TRIAL), "log.csv", SAMPLE.read_bytes(), confirm=False)
+    assert at.button(key="events_import").disabled
+    assert "The mapping is guessed from the event names: check it." in at.markdown[-1].value
+    at.checkbox(key="events_confirm").check().run()
+    assert not at.button(key="events_import").disabled
 
 
 def test_an_uploaded_log_is_imported_with_the_guessed_columns_and_shown(db):
@@ -157,7 +171,10 @@ def test_an_uploaded_log_is_imported_with_the_guessed_columns_and_shown(db):
         ("events_col_customer", "customer_id"), ("events_col_timestamp", "timestamp"),
         ("events_col_event", "event"), ("events_col_value", "value"),
         ("events_col_segment", "segment")]
-    assert "2,713 rows · columns:" in at.caption[-1].value
+    assert at.caption[-2].value.startswith(
+        "2,713 rows · read as CSV, encoding UTF\\-8 \\(detected\\) · columns:")
+    assert at.caption[-1].value == ("timestamp\\: ISO 8601, offsets in the values, shown in "
+                                    "UTC")
     at.button(key="events_import").click().run()
     assert not at.exception
     [dataset] = db.event_datasets(TRIAL)
@@ -197,7 +214,8 @@ def test_a_file_with_unreadable_timestamps_is_refused_with_examples_and_nothing_
     assert not at.exception
     assert plain(at.error[0].value).startswith(
         "bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for example "
-        "'yesterday'")
+        "'yesterday' (row 1) (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, epoch "
+            "seconds, or name the format: --timestamp-format, on the page Timestamp format)")
     assert dump(db) == before
 
 

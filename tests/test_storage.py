@@ -53,7 +53,9 @@ EXPECTED_SCHEMA = {
                        "mapping": TEXT, "event_names": TEXT, "total_rows": INT,
                        "events_rows": INT, "ignored_rows": INT, "customers": INT, "report": TEXT,
                        "version": INT, "created_at": TEXT, "updated_at": TEXT,
-                       "deleted_at": TEXT},  # m003: kept for undo until the next delete
+                       "deleted_at": TEXT,  # m003: kept for undo until the next delete
+                       # m005: imports staged, then published
+                       "state": TEXT, "staged_from": INT, "staged_to": INT},
     "events": {"dataset_id": INT, "customer_id": TEXT, "ts": TEXT, "event": TEXT,
                "value": REAL, "segment": TEXT},
     "customer_summaries": {"dataset_id": INT, "customer_id": TEXT, "first_seen": TEXT,
@@ -88,7 +90,7 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
     assert names == ["m001_initial", "m002_event_datasets", "m003_revisions",
-                     "m004_spend_not_entered", "m006_votes"]
+                     "m004_spend_not_entered", "m005_event_import_state", "m006_votes"]
 
 
 def test_migration_4_makes_spend_optional_and_a_spend_of_0_from_before_means_not_entered(

@@ -12,10 +12,11 @@ import pathlib
 import random
 import sqlite3
 import sys
+import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from journey.model import ConflictError, Moment
+from journey.model import ConflictError, JourneyError, Moment
 from journey.storage import Store
 
 
@@ -33,7 +34,7 @@ def one_edit(store: Store, journey_id: int, name: str, n: int, rng: random.Rando
                 "value": value}
     except ConflictError:
         return {"ok": False, "conflict": True}
-    except sqlite3.OperationalError as e:
+    except (sqlite3.OperationalError, JourneyError) as e:  # locked: raw or as BusyError
         return {"ok": False, "error": str(e)}
 
 
@@ -44,10 +45,11 @@ def main(argv: list[str]) -> None:
         count, rng = int(argv[4]), random.Random(int(argv[5]))
         for n in range(count):
             print(json.dumps(one_edit(store, journey_id, name, n, rng)), flush=True)
-    elif mode == "stream":
+    elif mode == "stream":  # each report also says when the edit returned (epoch seconds)
         rng, n = random.Random(int(argv[4])), 0
         while True:
-            print(json.dumps(one_edit(store, journey_id, name, n, rng)), flush=True)
+            report = one_edit(store, journey_id, name, n, rng)
+            print(json.dumps({**report, "at": time.time()}), flush=True)
             n += 1
 
 
