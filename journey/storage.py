@@ -1219,7 +1219,10 @@ class Store:
             if match is not None:
                 del unmatched[match]
             matches.append(match)
-        conn.execute("DELETE FROM personas WHERE workspace_id = ?", [workspace_id])
+        # a journey kept for its event logs keeps its persona too
+        held = [r["persona_id"] for r in unmatched.values() if r["has_events"] and r["persona_id"]]
+        conn.execute(f"DELETE FROM personas WHERE workspace_id = ? AND id NOT IN "
+                     f"({','.join('?' * len(held))})", [workspace_id, *held])
         new_persona_ids = {}
         for n, (ref, p) in enumerate(parsed.personas.items()):
             wanted = persona_ids[n] if persona_ids and n < len(persona_ids) else None

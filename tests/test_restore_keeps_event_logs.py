@@ -128,3 +128,16 @@ def test_an_old_workspace_snapshot_without_ids_matches_journeys_by_name(seeded_w
     store.restore_snapshot(old)
     assert [j["id"] for j in store.journeys(1)] == [1, 2, 3]
     assert event_logs(store) == logs
+
+
+def test_a_journey_kept_for_its_event_logs_keeps_its_persona_after_a_replace_import(
+        seeded_with_events):
+    store = seeded_with_events
+    persona_id = store.load_journey(1).persona_id
+    persona = store.get_persona(persona_id)
+    doc = store.export_workspace(1)
+    doc["journeys"] = [j for j in doc["journeys"] if j["name"] != store.load_journey(1).name]
+    result = store.import_document(doc, workspace_id=1, replace=True)
+    assert result["kept"] == [1]
+    assert store.load_journey(1).persona_id == persona_id
+    assert store.get_persona(persona_id).name == persona.name
