@@ -33,11 +33,13 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from . import comments as comments_rules
 from . import exchange, voting
 from .model import (
     ASSUMPTION_FIELDS,
     STAGES,
     Assumptions,
+    Comment,
     ConflictError,
     Journey,
     Metric,
@@ -335,6 +337,30 @@ def m006_votes(db: Database) -> None:
             created_at TEXT NOT NULL
         );
         CREATE INDEX vote_dots_vote ON vote_dots(vote_id, participant);
+        """
+    )
+
+
+@migrations()
+def m007_comments(db: Database) -> None:
+    """Comments on a stage or a moment of a journey (exactly one of the two), with author."""
+    db.executescript(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
+            stage_id INTEGER REFERENCES stages(id) ON DELETE CASCADE,
+            moment_id INTEGER REFERENCES moments(id) ON DELETE CASCADE,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((stage_id IS NULL) != (moment_id IS NULL))
+        );
+        CREATE INDEX comments_journey ON comments(journey_id);
+        CREATE INDEX comments_stage ON comments(stage_id);
+        CREATE INDEX comments_moment ON comments(moment_id);
         """
     )
 
@@ -749,12 +775,15 @@ class Store:
                  s.customer_goal, s.customer_actions, s.business_actions, s.thoughts,
                  s.emotion, s.duration_days, s.conversion, now]).lastrowid
             self._insert_touchpoints(conn, stage_id, s.touchpoints)
-            conn.executemany(
-                "INSERT INTO moments (stage_id, kind, title, description, severity, channel, "
-                "action, owner, status, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [[stage_id, m.kind, m.title, m.description, m.severity, m.channel, m.action,
-                  m.owner, m.status, now, now] for m in s.moments])
+            self._insert_comments(conn, journey_id, "stage", stage_id, s.comments)
+            for m in s.moments:
+                moment_id = conn.execute(
+                    "INSERT INTO moments (stage_id, kind, title, description, severity, "
+                    "channel, action, owner, status, created_at, updated_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [stage_id, m.kind, m.title, m.description, m.severity, m.channel, m.action,
+                     m.owner, m.status, now, now]).lastrowid
+                self._insert_comments(conn, journey_id, "moment", moment_id, m.comments)
         for position, m in enumerate(j.metrics):
             metric_id = conn.execute(
                 "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
@@ -769,6 +798,17 @@ class Store:
             "VALUES (?,?,?,?,?)",
             [[journey_id, sc.name, json.dumps(sc.levers, sort_keys=True), now, now]
              for sc in j.scenarios])
+
+    @staticmethod
+    def _insert_comments(conn: sqlite3.Connection, journey_id: int, target: str,
+                         target_id: int, comments: list[Comment]) -> None:
+        """Insert comments as they are (author and times kept: an import or a restore)."""
+        column = f"{comments_rules.check_target(target)}_id"
+        conn.executemany(
+            f"INSERT INTO comments (journey_id, {column}, author, text, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?)",
+            [[journey_id, target_id, c.author, c.text, c.created_at, c.updated_at or
+              c.created_at] for c in comments])
 
     @staticmethod
     def _insert_touchpoints(conn: sqlite3.Connection, stage_id: int,
@@ -816,6 +856,12 @@ class Store:
                 "WHERE s.journey_id = ? ORDER BY m.id", [journey_id]):
             by_id[r["stage_id"]].moments.append(_pick(Moment, r))
         j.stages = stages
+        moments = {m.id: m for s in stages for m in s.moments}
+        for r in self._rows("SELECT * FROM comments WHERE journey_id = ? ORDER BY created_at, id",
+                            [journey_id]):
+            owner = by_id.get(r["stage_id"]) if r["stage_id"] else moments.get(r["moment_id"])
+            if owner is not None:
+                owner.comments.append(_pick(Comment, r))
         metrics = {r["id"]: _pick(Metric, r) for r in self._rows(
             "SELECT * FROM metrics WHERE journey_id = ? ORDER BY position, id", [journey_id])}
         for r in self._rows(
@@ -1784,6 +1830,54 @@ class Store:
         """How many people have spent at least one dot in a vote."""
         return self._row("SELECT count(DISTINCT participant) AS n FROM vote_dots "
                          "WHERE vote_id = ?", [vote_id])["n"]
+
+    # -- comments ------------------------------------------------------------
+
+    def add_comment(self, target: str, target_id: int, author: str, text: str) -> Comment:
+        """Comment on a stage or a moment (``target`` is ``"stage"`` or ``"moment"``) as
+        ``author``; returns the comment with its id. Raises ValidationError for empty or too
+        long text, NotFoundError for a missing stage or moment."""
+        comments_rules.check_target(target)
+        text = comments_rules.clean_text(text)
+        if not author:
+            raise ValidationError("a comment needs an author", "author")
+        if target == "stage":
+            journey_id = self.get_stage(target_id).journey_id
+        else:
+            journey_id = self.get_stage(self.get_moment(target_id).stage_id).journey_id
+        now = utcnow()
+        with self.write() as conn:
+            comment_id = conn.execute(
+                f"INSERT INTO comments (journey_id, {target}_id, author, text, created_at, "
+                "updated_at) VALUES (?,?,?,?,?,?)",
+                [journey_id, target_id, author, text, now, now]).lastrowid
+        return self.get_comment(comment_id)
+
+    def get_comment(self, comment_id: int) -> Comment:
+        row = self._row("SELECT * FROM comments WHERE id = ?", [comment_id])
+        if row is None:
+            raise NotFoundError(f"comment {comment_id} does not exist")
+        return _pick(Comment, row)
+
+    def comments(self, target: str, target_id: int) -> list[Comment]:
+        """A stage's or a moment's comments, oldest first."""
+        comments_rules.check_target(target)
+        return [_pick(Comment, r) for r in self._rows(
+            f"SELECT * FROM comments WHERE {target}_id = ? ORDER BY created_at, id",
+            [target_id])]
+
+    def edit_comment(self, comment_id: int, version: int, author: str, text: str) -> None:
+        """Change the text of one's own comment. Raises NotYourCommentError for someone
+        else's, ConflictError when it changed since ``version`` was read."""
+        comments_rules.check_owner(self.get_comment(comment_id), author)
+        self._versioned_update("comments", comment_id, version,
+                               {"text": comments_rules.clean_text(text)}, "The comment")
+
+    def delete_comment(self, comment_id: int, author: str) -> None:
+        """Delete one's own comment. Raises NotYourCommentError for someone else's."""
+        comments_rules.check_owner(self.get_comment(comment_id), author)
+        with self.write() as conn:
+            conn.execute("DELETE FROM comments WHERE id = ?", [comment_id])
 
 
 
