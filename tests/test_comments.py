@@ -131,3 +131,26 @@ def test_a_comment_label_names_author_time_and_edits():
     c = Comment(author="Ana", text="Call", created_at="2026-11-29T10:05:00+00:00",
                 updated_at="2026-11-29T11:00:00+00:00")
     assert comments.label(c) == "Ana, 2026-11-29 10:05 (edited): Call"
+
+
+def test_the_report_lists_comments_in_map_order_with_what_they_are_about(store, journey_id):
+    from journey import report
+
+    j = store.load_journey(journey_id)
+    store.add_comment("moment", first_moment(store, journey_id).id, "Bo", "Call the bank")
+    store.add_comment("stage", j.stage("awareness").id, "Ana", "Too many ads")
+    rows = report.comment_rows(store.load_journey(journey_id))
+    assert [(r["on"], r["author"], r["text"]) for r in rows] == [
+        ("Awareness", "Ana", "Too many ads"),
+        ("Decision · Friction point “Financing is slow”", "Bo", "Call the bank")]
+
+
+def test_comments_appear_in_the_html_report_as_text_never_markup(store, journey_id):
+    from journey import report
+
+    moment = first_moment(store, journey_id)
+    store.add_comment("moment", moment.id, "Ana", '<script>alert("x")</script> check')
+    page = report.build(store, journey_id=journey_id, fmt="html").decode()
+    assert "<h2>Comments</h2>" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; check" in page
+    assert "<script>" not in page
