@@ -57,3 +57,23 @@ def label(comment: Comment) -> str:
     edited = " (edited)" if comment.updated_at and comment.updated_at != comment.created_at \
         else ""
     return f"{comment.author}, {when}{edited}: {comment.text}"
+
+
+TOOLTIP_COMMENTS = 3
+TOOLTIP_CHARS = 120
+
+
+def tooltip_text(comments: list[Comment]) -> str:
+    """The latest :data:`TOOLTIP_COMMENTS` comments as one line for a chart's hover box
+    (each cut at :data:`TOOLTIP_CHARS` characters, newest last, ``"+N earlier"`` in front
+    when there are more), or ``"—"`` when there are none. Vega's tooltip escapes it."""
+    if not comments:
+        return "—"
+    shown = [_cut(label(c)) for c in comments[-TOOLTIP_COMMENTS:]]
+    earlier = len(comments) - len(shown)
+    return " | ".join(([f"+{earlier} earlier"] if earlier else []) + shown)
+
+
+def _cut(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TOOLTIP_CHARS else text[:TOOLTIP_CHARS - 1] + "…"

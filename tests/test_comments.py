@@ -154,3 +154,29 @@ def test_comments_appear_in_the_html_report_as_text_never_markup(store, journey_
     assert "<h2>Comments</h2>" in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; check" in page
     assert "<script>" not in page
+
+
+def test_hovering_a_marker_or_stage_on_the_map_shows_its_comments(store, journey_id):
+    from journey import journey_map
+
+    j = store.load_journey(journey_id)
+    store.add_comment("moment", first_moment(store, journey_id).id, "Bo", "Call the bank")
+    store.add_comment("stage", j.stage("awareness").id, "Ana", "Too <i>many</i> ads")
+    spec = journey_map.emotion_curve(store.load_journey(journey_id)).to_dict()
+    rows = [row for data in spec["datasets"].values() for row in data]
+    by_title = {row["title"]: row["comments"] for row in rows if "comments" in row}
+    assert by_title["Financing is slow"].startswith("Bo, ")
+    assert by_title["Financing is slow"].endswith(": Call the bank")
+    assert any(c.endswith(": Too <i>many</i> ads") for c in by_title.values())
+    tooltips = [t["title"] for layer in spec["layer"]
+                for t in layer.get("encoding", {}).get("tooltip", [])]
+    assert tooltips.count("Comments") == 2
+
+
+def test_a_tooltip_shows_the_latest_three_comments_and_counts_the_rest():
+    made = [Comment(author="A", text=f"c{i}", created_at=f"2026-11-29T10:0{i}:00+00:00")
+            for i in range(5)]
+    assert comments.tooltip_text(made) == (
+        "+2 earlier | A, 2026-11-29 10:02: c2 | A, 2026-11-29 10:03: c3 | "
+        "A, 2026-11-29 10:04: c4")
+    assert comments.tooltip_text([]) == "—"
