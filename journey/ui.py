@@ -25,6 +25,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from . import access, charts, editing, images, merge, presentation, samples, settings
+from . import comments as comments_rules
 from .model import ConflictError, Journey, JourneyError, NotFoundError, ValidationError
 from .storage import Store
 
@@ -645,4 +646,47 @@ def undo_last_change(db: Store) -> None:
             return
         fields = ", ".join(editing.field_label(f) for f in revision.changes)
         notify(f"Undone: {fields} of {editing.revision_title(revision)}.")
+        st.rerun()
+
+
+def comments_panel(db: Store, target: str, target_id: int, comments: list, key: str) -> None:
+    """A stage's or moment's comments (text shown as text), edit/delete for one's own, and
+    a box to add one (editors only); drawn only while its expander (``{key}_open``) is open,
+    so a long list stays light. Not shown while presenting (the map's hover shows them)."""
+    if presenting():
+        return
+    editor, me = can_edit(), author()
+    expander = st.expander(f"💬 Comments ({len(comments)})", key=f"{key}_open",
+                           on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
+        for c in comments:
+            st.caption(literal(comments_rules.label(c).removesuffix(f": {c.text}")))
+            st.text(c.text)
+            if editor and comments_rules.may_change(c, me):
+                with st.popover("Edit or delete"), st.form(f"{key}_edit_{c.id}", border=False):
+                    text = st.text_area("Comment", c.text, key=f"{key}_text_{c.id}")
+                    save = st.form_submit_button("Save", type="primary",
+                                                key=f"{key}_save_{c.id}")
+                    delete = st.form_submit_button("🗑️ Delete", key=f"{key}_delete_{c.id}")
+                if delete:
+                    _comment_change("Comment deleted.", db.delete_comment, c.id, me)
+                elif save:
+                    _comment_change("Comment saved.", db.edit_comment, c.id, c.version, me, text)
+        if editor:
+            with st.form(f"{key}_new", border=False, clear_on_submit=True):
+                text = st.text_area("Add a comment", key=f"{key}_new_text",
+                                    placeholder=f"Shown as typed, signed {me}")
+                if st.form_submit_button("Comment", key=f"{key}_add"):
+                    _comment_change("Comment added.", db.add_comment, target, target_id, me, text)
+
+
+def _comment_change(done: str, change: Callable[..., Any], *args: Any) -> None:
+    try:
+        change(*args)
+    except JourneyError as e:
+        show_error(e)
+    else:
+        notify(done)
         st.rerun()
