@@ -51,6 +51,11 @@ def check_owner(comment: Comment | dict, author: str) -> None:
         raise NotYourCommentError(f"only {owner} can change this comment")
 
 
+def byline(comment: Comment) -> str:
+    """Who and when: ``author · YYYY-MM-DD HH:MM UTC`` (``· edited`` when changed since)."""
+    return label(comment).removesuffix(f": {comment.text}").replace(", ", " · ", 1) + " UTC"
+
+
 def label(comment: Comment) -> str:
     """One line for a tooltip or a list: ``author, YYYY-MM-DD HH:MM: text`` (edited noted)."""
     when = comment.created_at[:16].replace("T", " ")

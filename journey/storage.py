@@ -513,6 +513,7 @@ class Store:
         """
         check_database_path(path)
         self.path = str(path)
+        self._writes: dict[str, int] = {}
         self.read_only = is_read_only(path) if read_only is None else read_only
         self._local = threading.local()
         try:
@@ -576,6 +577,7 @@ class Store:
             raise
         else:
             conn.execute("COMMIT")
+            self._count_write()
 
     def _rows(self, sql: str, params: tuple | list | dict = ()) -> list[dict]:
         return list(self.db.query(sql, params))
@@ -1621,6 +1623,15 @@ class Store:
 
     # -- revisions (every save, undoable) ------------------------------------
 
+    def _count_write(self) -> None:
+        with _WRITES_LOCK:
+            self._writes[self.author] = self._writes.get(self.author, 0) + 1
+
+    def writes_by(self, author: str) -> int:
+        """How many write transactions this Store object committed as ``author`` (in this
+        process): live updates tell a session's own saves from someone else's with it."""
+        return self._writes.get(author, 0)
+
     @property
     def author(self) -> str:
         """Who this thread's saves are recorded as (set per page run by the app)."""
@@ -1897,6 +1908,7 @@ class Store:
 
 
 
+_WRITES_LOCK = threading.Lock()
 _STAGES = "SELECT id FROM stages WHERE journey_id = :j"
 _VOTES = "SELECT id FROM votes WHERE journey_id = :j"
 _FINGERPRINT_SQL = f"""

@@ -60,3 +60,25 @@ def test_a_deleted_journey_has_no_fingerprint(store, journey_id):
     store.delete_journey(journey_id)
     with pytest.raises(NotFoundError):
         store.journey_fingerprint(journey_id)
+
+
+def test_nothing_to_refresh_while_the_fingerprint_is_what_the_page_showed():
+    from journey import live
+
+    assert live.change((1, ("a",), 4), 1, ("a",), 4) is None
+    assert live.change(None, 1, ("a",), 0) is None  # before the first full run
+
+
+def test_a_change_is_someone_elses_unless_this_session_wrote_meanwhile():
+    from journey import live
+
+    assert live.change((1, ("a",), 4), 1, ("b",), 4) == live.THEIRS
+    assert live.change((1, ("a",), 4), 1, ("b",), 5) == live.MINE
+    assert live.change((2, ("a",), 4), 1, ("a",), 4) == live.THEIRS  # another journey now
+
+
+def test_the_store_counts_the_writes_of_each_author(store, journey_id):
+    store.author = "Ana"
+    before = store.writes_by("Ana"), store.writes_by("Bo")
+    store.add_comment("stage", store.stage_ids(journey_id)[0], "Ana", "hello")
+    assert (store.writes_by("Ana"), store.writes_by("Bo")) == (before[0] + 1, before[1])
