@@ -10,7 +10,7 @@ this session's own save, the page says :data:`UPDATED_ELSEWHERE`.
 
 from __future__ import annotations
 
-SECONDS = 2
+SECONDS = 1
 UPDATED_ELSEWHERE = "Updated by someone else just now."
 MINE, THEIRS = "mine", "theirs"
 
