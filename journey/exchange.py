@@ -3,7 +3,11 @@
 A document holds a workspace, its personas and its journeys (stages with touchpoints and
 moments, metrics with dated values, scenarios). Personas carry a document-local ``id``
 (``"persona-1"``) that journeys refer to; database ids never appear, so a document moves
-between databases. ``schema/exchange-v1.schema.json`` describes the format.
+between databases. ``schema/exchange-v2.schema.json`` describes the format.
+
+Versions: 2 added comments on stages and moments (author, times, plain text); a version-1
+file is upgraded by :func:`upgrade` before it is checked (it has no comments, so only its
+version number changes). ``schema/exchange-v1.schema.json`` stays to describe old files.
 
 Nothing here touches the database. :func:`parse_document` checks a document completely (the
 JSON Schema first, then the domain rules) and returns dataclasses ready to store, or raises
@@ -31,6 +35,7 @@ from .model import (
     ASSUMPTION_FIELDS,
     STAGES,
     Assumptions,
+    Comment,
     Journey,
     Metric,
     MetricValue,
@@ -48,9 +53,9 @@ from .model import (
 )
 
 FORMAT = "journey-lab"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "exchange-v1.schema.json"
+SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "exchange-v2.schema.json"
 
 PERSONA_KEYS = ("name", "role", "age_range", "goals", "motivations", "pain_points", "channels",
                 "quote", "notes")
@@ -58,6 +63,7 @@ STAGE_KEYS = ("stage", "label", "customer_goal", "customer_actions", "business_a
               "thoughts", "emotion", "duration_days", "conversion")
 MOMENT_KEYS = ("kind", "title", "description", "severity", "channel", "action", "owner",
                "status")
+COMMENT_KEYS = ("author", "text", "created_at", "updated_at")
 METRIC_KEYS = ("key", "name", "side", "unit", "target", "direction")
 
 
@@ -91,8 +97,9 @@ def journey_to_dict(j: Journey, persona_ref: str | None) -> dict:
                 **{k: getattr(s, k) for k in STAGE_KEYS},
                 "touchpoints": [{"channel": t.channel, "description": t.description}
                                 for t in s.touchpoints],
-                "moments": [{k: getattr(m, k) for k in MOMENT_KEYS} for m in s.moments],
-            }
+                "moments": [{k: getattr(m, k) for k in MOMENT_KEYS} | _comments(m)
+                            for m in s.moments],
+            } | _comments(s)
             for s in sorted(j.stages, key=lambda s: STAGES.index(s.stage))
         ],
         "metrics": [
@@ -103,6 +110,13 @@ def journey_to_dict(j: Journey, persona_ref: str | None) -> dict:
         "scenarios": [{"name": s.name, "levers": dict(sorted(s.levers.items()))}
                       for s in j.scenarios],
     }
+
+
+def _comments(item: Stage | Moment) -> dict:
+    """``{"comments": [...]}`` for a stage or moment with comments, else ``{}``."""
+    if not item.comments:
+        return {}
+    return {"comments": [{k: getattr(c, k) for k in COMMENT_KEYS} for c in item.comments]}
 
 
 def build_document(ws: Workspace, personas: list[Persona], journeys: list[Journey]) -> dict:
@@ -304,6 +318,7 @@ def parse_document(doc: Any) -> Parsed:
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise ValidationError(f"format version {version} was written by a newer Journey Lab; "
                               f"this one reads version {FORMAT_VERSION}", "format_version")
+    doc = upgrade(doc)
     _check_schema(doc)
 
     ws = Workspace(name=doc["workspace"]["name"],
@@ -331,6 +346,16 @@ def parse_document(doc: Any) -> Parsed:
     return Parsed(ws, personas, journeys)
 
 
+def upgrade(doc: dict) -> dict:
+    """A document of an older format version as the current version (a new dict; ``doc`` is
+    left as it is). Version 1 -> 2: comments were added, and version 1 has none, so only the
+    number changes. Anything else is returned unchanged for the schema to judge."""
+    version = doc.get("format_version")
+    if type(version) is int and version == 1:
+        return {**doc, "format_version": 2}
+    return doc
+
+
 def persona_from_dict(entry: dict) -> Persona:
     return Persona(**{k: entry[k] for k in PERSONA_KEYS if k in entry})
 
@@ -341,7 +366,9 @@ def journey_from_dict(entry: dict) -> Journey:
         stage = Stage(**{k: s[k] for k in STAGE_KEYS if k in s})
         stage.label = stage.label or stage_label(stage.stage)
         stage.touchpoints = [Touchpoint(**t) for t in s.get("touchpoints", [])]
-        stage.moments = [Moment(**m) for m in s.get("moments", [])]
+        stage.comments = _comments_from(s)
+        stage.moments = [Moment(**{k: v for k, v in m.items() if k != "comments"},
+                                comments=_comments_from(m)) for m in s.get("moments", [])]
         stages.append(stage)
     metrics = [Metric(**{k: m[k] for k in METRIC_KEYS if k in m},
                       values=[MetricValue(**v) for v in m.get("values", [])])
@@ -352,6 +379,12 @@ def journey_from_dict(entry: dict) -> Journey:
                                  if k in ASSUMPTION_FIELDS})
     return Journey(name=entry["name"], description=entry.get("description", ""),
                    assumptions=assumptions, stages=stages, metrics=metrics, scenarios=scenarios)
+
+
+def _comments_from(entry: dict) -> list[Comment]:
+    return [Comment(author=c["author"], text=c["text"], created_at=c["created_at"],
+                    updated_at=c.get("updated_at", c["created_at"]))
+            for c in entry.get("comments", [])]
 
 
 def _at(prefix: str, check, value) -> None:

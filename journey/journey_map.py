@@ -26,7 +26,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from . import formatting
+from . import comments, formatting
 from .model import (
     BUYER_STAGES,
     MOMENT_KIND_LABELS,
@@ -179,7 +179,8 @@ def _emotion_data(journey: Journey, x0: float, step: float,
         points.append({"stage": s.stage, "label": stage_label(s.stage), "title": stage_title(s),
                        "part": part_of(s.stage), "position": i + 1, "x": x,
                        "emotion": int(s.emotion or 0), "feeling": emotion_text(s.emotion),
-                       "size": 420 if s.stage == highlight else 120})
+                       "size": 420 if s.stage == highlight else 120,
+                       "comments": comments.tooltip_text(s.comments)})
         for kind, sign in (("friction", -1), ("key", 1)):
             found = [m for m in s.moments if m.kind == kind]
             for k, m in enumerate(found):
@@ -192,7 +193,8 @@ def _marker(m: Moment, stage: Stage, kind: str, x: float, y: float) -> dict:
     shape, colour = MARKERS[kind]
     return {"stage": stage.stage, "stage_label": stage_label(stage.stage), "kind": kind,
             "type": MOMENT_KIND_LABELS[kind], "title": m.title, "severity": m.severity,
-            "action": m.action or "—", "x": round(x, 4), "y": y, "shape": shape,
+            "action": m.action or "—", "comments": comments.tooltip_text(m.comments),
+            "x": round(x, 4), "y": y, "shape": shape,
             "colour": colour}
 
 
@@ -209,7 +211,8 @@ def _curve_layers(points: list[dict], markers: list[dict], x_scale: alt.Scale,
         x, y,
         size=alt.Size("size:Q", scale=None, legend=None),
         tooltip=[alt.Tooltip("label:N", title="Stage"), alt.Tooltip("title:N", title="Heading"),
-                 alt.Tooltip("feeling:N", title="Emotion")])
+                 alt.Tooltip("feeling:N", title="Emotion"),
+                 alt.Tooltip("comments:N", title="Comments")])
     layers = [line, dots]
     if markers:
         layers.append(alt.Chart(_frame(markers)).mark_point(
@@ -223,7 +226,8 @@ def _curve_layers(points: list[dict], markers: list[dict], x_scale: alt.Scale,
             tooltip=[alt.Tooltip("type:N", title="Type"), alt.Tooltip("title:N", title="Title"),
                      alt.Tooltip("stage_label:N", title="Stage"),
                      alt.Tooltip("severity:Q", title="Severity / impact"),
-                     alt.Tooltip("action:N", title="Action")]))
+                     alt.Tooltip("action:N", title="Action"),
+                     alt.Tooltip("comments:N", title="Comments")]))
     return layers
 
 

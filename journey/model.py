@@ -202,6 +202,18 @@ class Touchpoint:
 
 
 @dataclass
+class Comment:
+    """A note someone left on a stage or a moment: who, when (ISO UTC), the text (plain)."""
+
+    author: str
+    text: str
+    created_at: str = ""
+    updated_at: str = ""
+    id: int | None = None
+    version: int = 1
+
+
+@dataclass
 class Moment:
     """A friction point (``kind="friction"``) or key point (``kind="key"``) at a stage."""
 
@@ -218,6 +230,7 @@ class Moment:
     stage: str = ""
     version: int = 1
     updated_at: str = ""
+    comments: list[Comment] = field(default_factory=list)
 
 
 @dataclass
@@ -237,6 +250,7 @@ class Stage:
     journey_id: int | None = None
     version: int = 1
     updated_at: str = ""
+    comments: list[Comment] = field(default_factory=list)
 
     @property
     def position(self) -> int:

@@ -156,6 +156,28 @@ def ranked_moments(journey: Journey, kind: str,
              "owner": m.owner, "status": m.status} for i, m in enumerate(found, start=1)]
 
 
+def comment_rows(journey: Journey) -> list[dict[str, str]]:
+    """Every comment of the journey in map order (stage, then its moments), oldest first
+    within each. Each row: ``on`` (what it is about, e.g. ``Decision · Friction point
+    "Financing is slow"``), ``author``, ``when`` (``YYYY-MM-DD HH:MM`` UTC, ``edited`` noted),
+    ``text`` (plain; the template escapes it)."""
+    rows = []
+    for s in journey_map.ordered_stages(journey):
+        stage = stage_label(s.stage)
+        targets = [(stage, s.comments)] + [
+            (f"{stage} · {MOMENT_KIND_LABELS[m.kind]} “{m.title}”", m.comments)
+            for m in s.moments]
+        for on, comments in targets:
+            rows.extend({"on": on, "author": c.author, "when": _comment_time(c),
+                         "text": c.text} for c in comments)
+    return rows
+
+
+def _comment_time(c) -> str:
+    when = c.created_at[:16].replace("T", " ")
+    return f"{when}, edited" if c.updated_at and c.updated_at != c.created_at else when
+
+
 def timeframes(journey: Journey, observed: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """Buyer journey and customer journey: estimated days, and observed when there is a log.
 
@@ -324,6 +346,7 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
                       for s in journey.scenarios],
         "scenario_tables": tables,
         "scenarios_skipped": skipped,
+        "comments": comment_rows(journey),
         "emotion_svg": None,
         "timeframe_svg": None,
     }

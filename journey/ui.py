@@ -24,7 +24,8 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import access, charts, editing, images, merge, presentation, samples, settings
+from . import access, charts, editing, images, live, merge, presentation, samples, settings
+from . import comments as comments_rules
 from .model import ConflictError, Journey, JourneyError, NotFoundError, ValidationError
 from .storage import Store
 
@@ -334,6 +335,8 @@ def current_journey(db: Store) -> Journey:
     if journey_id is None:
         st.info("This workspace has no journey yet: start one on the Home page (New journey).")
         st.stop()
+    with st.sidebar:
+        live_updates(db, journey_id)
     try:
         return db.load_journey(journey_id)
     except NotFoundError as error:
@@ -647,3 +650,50 @@ def undo_last_change(db: Store) -> None:
         fields = ", ".join(editing.field_label(f) for f in revision.changes)
         notify(f"Undone: {fields} of {editing.revision_title(revision)}.")
         st.rerun()
+
+
+
+
+def comments_panel(db: Store, target: str, target_id: int, comments: list, key: str) -> None:
+    """A stage's or moment's comments shown as text, edit/delete of one's own, a box to add
+    one (editors); drawn only while open (``{key}_open``), hidden while presenting."""
+    panel = None if presenting() else st.expander(f"💬 Comments ({len(comments)})",
+                                                  key=f"{key}_open", on_change="rerun")
+    if not (panel and panel.open):
+        return
+    editor, me, change = can_edit(), author(), None
+    with panel:
+        for c in comments:
+            st.caption(literal(comments_rules.byline(c)))
+            st.text(c.text)
+            if editor and comments_rules.may_change(c, me):
+                with st.popover("Edit or delete"), st.form(f"{key}_edit_{c.id}", border=False):
+                    text = st.text_area("Comment", c.text, key=f"{key}_text_{c.id}")
+                    if st.form_submit_button("Save", type="primary", key=f"{key}_save_{c.id}"):
+                        change = ("Comment saved.", db.edit_comment, c.id, c.version, me, text)
+                    if st.form_submit_button("🗑️ Delete", key=f"{key}_delete_{c.id}"):
+                        change = ("Comment deleted.", db.delete_comment, c.id, me)
+        if editor:
+            with st.form(f"{key}_new", border=False, clear_on_submit=True):
+                text = st.text_area(f"Add a comment (signed {me})", key=f"{key}_new_text")
+                if st.form_submit_button("Comment", key=f"{key}_add"):
+                    change = ("Comment added.", db.add_comment, target, target_id, me, text)
+    try:  # one change per run: save, notify, rerun
+        change and (change[1](*change[2:]), notify(change[0]), st.rerun())
+    except JourneyError as e:
+        show_error(e)
+
+
+
+@st.fragment(run_every=live.SECONDS)
+def live_updates(db: Store, journey_id: int) -> None:
+    """Rerun the app when someone changed the journey (see :mod:`journey.live`)."""
+    with contextlib.suppress(NotFoundError):
+        now = (journey_id, db.journey_fingerprint(journey_id), db.writes_by(author()))
+        if not get_script_run_ctx().fragment_ids_this_run:  # a full run of the page
+            st.session_state["_live_seen"] = now
+            if st.session_state.pop("_live_changed", False):
+                st.toast(live.UPDATED_ELSEWHERE, icon=":material/sync:")
+        elif found := live.change(st.session_state.get("_live_seen"), *now):
+            st.session_state["_live_changed"] = found == live.THEIRS
+            st.rerun(scope="app")

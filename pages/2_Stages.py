@@ -116,3 +116,4 @@ for stage, tab in zip(journey.stages, tabs, strict=True):
             edit_stage(stage)
         else:
             show_stage(stage)
+        ui.comments_panel(db, "stage", stage.id, stage.comments, key=f"stage_{stage.id}_comments")

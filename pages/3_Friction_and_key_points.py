@@ -149,6 +149,8 @@ for moment in shown:
             st.markdown(f"**{editing.action_label(moment.kind)}:** {ui.literal(moment.action)}")
         if ui.can_edit():
             edit_moment(moment)
+        ui.comments_panel(db, "moment", moment.id, moment.comments,
+                          key=f"moment_{moment.id}_comments")
 if pages > 1:
     st.number_input(f"Page (of {pages})", 1, pages, min(max(1, page), pages), step=1,
                     key="moments_page")

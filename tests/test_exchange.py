@@ -53,7 +53,7 @@ def test_importing_into_an_existing_workspace_adds_its_journeys(store, doc):
 
 
 def test_documents_from_a_newer_release_are_refused_with_a_clear_message(doc):
-    doc["format_version"] = 2
+    doc["format_version"] = 3
     with pytest.raises(ValidationError, match="written by a newer Journey Lab"):
         exchange.parse_document(doc)
 
@@ -78,7 +78,7 @@ BAD_FILES = {
     "wrong version": (mutate(lambda d: d.update(format_version=99)),
                       "format_version: format version 99 was written by a newer"),
     "version as text": (mutate(lambda d: d.update(format_version="1")),
-                        "format_version: must be 1, got '1'"),
+                        "format_version: must be 2, got '1'"),
     "missing workspace": (mutate(lambda d: d.pop("workspace")),
                           "missing required field 'workspace'"),
     "missing journey name": (mutate(lambda d: j0(d).pop("name")),

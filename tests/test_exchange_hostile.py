@@ -59,7 +59,7 @@ CASES = {
         with_value("journeys[0].stages[0].thoughts", '"Hmm \\ud800 ok"'),
         "journeys[0].stages[0].thoughts: text with a lone surrogate (\\ud800)"),
     "a lone surrogate in a key": (
-        sample_text().replace('"format_version": 1,', '"format_version": 1, "\\udfff": 1,', 1),
+        sample_text().replace('"format_version": 2,', '"format_version": 2, "\\udfff": 1,', 1),
         "text with a lone surrogate (\\udfff)"),
     "a duplicate key": (
         sample_text().replace('"emotion": ', '"emotion": 1, "emotion": ', 1),

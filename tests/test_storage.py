@@ -73,6 +73,10 @@ EXPECTED_SCHEMA = {
               "viewers_may_vote": INT, "version": INT, "created_at": TEXT, "updated_at": TEXT},
     "vote_dots": {"id": INT, "vote_id": INT, "moment_id": INT, "participant": TEXT,
                   "created_at": TEXT},
+    # m007: comments on stages and moments
+    "comments": {"id": INT, "journey_id": INT, "stage_id": INT, "moment_id": INT,
+                 "author": TEXT, "text": TEXT, "version": INT, "created_at": TEXT,
+                 "updated_at": TEXT},
 }
 
 
@@ -90,7 +94,8 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
     again = Store(db_path)
     names = [r["name"] for r in again.db["_sqlite_migrations"].rows]
     assert names == ["m001_initial", "m002_event_datasets", "m003_revisions",
-                     "m004_spend_not_entered", "m005_event_import_state", "m006_votes"]
+                     "m004_spend_not_entered", "m005_event_import_state", "m006_votes",
+                     "m007_comments"]
 
 
 def test_migration_4_makes_spend_optional_and_a_spend_of_0_from_before_means_not_entered(
