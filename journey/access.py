@@ -1,7 +1,7 @@
 """Who may use the app, and how: pure rules behind the sign-in the pages share.
 
 Three optional ways in, all configured outside the repo (environment variables or
-Streamlit secrets, see ``journey/ui.py`` and the README):
+Streamlit secrets, see ``journey/ui/`` and the README):
 
 - a shared editor password (``JOURNEY_PASSWORD``) and a shared viewer password
   (``JOURNEY_VIEWER_PASSWORD``) for read-only stakeholders;

@@ -26,9 +26,6 @@ ROLES = {"customer": "Customer id", "timestamp": "Timestamp", "event": "Event na
          "value": "Value (optional)", "segment": "Segment (optional)"}
 
 
-def show(chart, name: str) -> None:
-    ui.chart(chart, name, key=name)
-
 def cards(column_cards) -> None:
     for column, (label, text, help_) in zip(st.columns(4), column_cards, strict=True):
         column.metric(label, text, help=help_, border=True)
@@ -39,11 +36,6 @@ def mapping_editor(rows: list[dict], key: str) -> events.Mapping:
     edited = st.data_editor(pd.DataFrame(rows, columns=list(MAPPING_COLUMNS)), key=key,
                             column_config=MAPPING_COLUMNS, hide_index=True, width="stretch")
     return event_mapping.mapping_from_rows(edited)
-
-
-def progress_bar():
-    bar = st.progress(0.0, text="Starting")
-    return lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
 
 def reading_options() -> events.ReadOptions:
@@ -90,7 +82,7 @@ def import_form(path, name: str, file_id: str, options: events.ReadOptions) -> N
     confirmed = st.checkbox("I have checked this mapping", key="events_confirm")
     if st.button("Import", key="events_import", type="primary", disabled=not confirmed):
         dataset_id = observed.import_events(db, journey_id, path, columns, mapping, name=name,
-                                            event_names=counts, progress=progress_bar(),
+                                            event_names=counts, progress=ui.progress_bar(),
                                             options=options)
         stored = db.get_event_dataset(dataset_id)
         st.session_state.pop("events_dataset", None)  # show the newest: the one just imported
@@ -115,24 +107,24 @@ def timeframes_tab(figures: dict) -> None:
         name, definition, _ = event_charts.SIDES[side]
         st.markdown(f"**{name}** · {definition}")
         cards(side_cards)
-    show(event_charts.timeframe_histograms(figures), "observed_timeframes")
+    ui.chart(event_charts.timeframe_histograms(figures), "observed_timeframes")
 
 
 def funnel_tab(figures: dict) -> None:
-    show(event_charts.observed_funnel_chart(figures), "observed_funnel")
-    show(event_charts.stage_gap_chart(figures), "stage_gaps")
+    ui.chart(event_charts.observed_funnel_chart(figures), "observed_funnel")
+    ui.chart(event_charts.stage_gap_chart(figures), "stage_gaps")
     st.caption(event_charts.EXPLAIN["funnel"])
 
 
 def segments_tab(figures: dict) -> None:
     if segment := datasets[dataset_id]["columns"].get("segment"):
         st.caption(f"Segment column: {ui.literal(segment)}")
-    show(event_charts.segment_chart(figures), "segments")
-    show(event_charts.monthly_trend_chart(figures), "months")
+    ui.chart(event_charts.segment_chart(figures), "segments")
+    ui.chart(event_charts.monthly_trend_chart(figures), "months")
 
 
 def compare_tab(figures: dict) -> None:
-    show(event_charts.estimate_comparison_chart(figures), "estimated_vs_observed")
+    ui.chart(event_charts.estimate_comparison_chart(figures), "estimated_vs_observed")
     days = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(event_charts.comparison_rows(figures), hide_index=True, key="events_comparison",
                  column_config={"estimated (days)": days, "observed (days)": days,
@@ -172,7 +164,7 @@ if ui.can_edit() and dataset_id is not None:
         mapping = mapping_editor(rows, f"events_remap_mapping_{dataset_id}")
         if st.button("Recompute", key="events_remap", type="primary"):
             try:
-                observed.remap(db, dataset_id, mapping, progress=progress_bar())
+                observed.remap(db, dataset_id, mapping, progress=ui.progress_bar())
             except JourneyError as e:
                 ui.show_error(e)
             else:

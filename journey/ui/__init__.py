@@ -15,19 +15,17 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import altair as alt
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import access, charts, editing, images, live, merge, presentation, samples, settings
-from . import comments as comments_rules
-from .model import ConflictError, Journey, JourneyError, NotFoundError, ValidationError
-from .storage import Store
+from .. import access, charts, images, live, presentation, samples, settings
+from .. import comments as comments_rules
+from ..model import ConflictError, Journey, JourneyError, NotFoundError
+from ..storage import Store
+from .countdown import countdown
 
 
 @st.cache_resource(show_spinner=False)
@@ -323,6 +321,7 @@ def sidebar(db: Store) -> int | None:
         st.html(presentation.PRESENTATION_CSS)
         st.button("Leave presentation mode", key="leave_presenting", icon=":material/close:",
                   on_click=set_presenting, args=(False,), type="tertiary")
+        countdown()  # the facilitator's timer, on every page while presenting
     return journey_id
 
 
@@ -344,13 +343,15 @@ def current_journey(db: Store) -> Journey:
         st.stop()
 
 
-def chart(chart, name: str, key: str) -> None:
-    """Show an Altair chart as its PNG export draws it, with PNG and SVG downloads.
+def chart(chart, name: str, key: str | None = None) -> None:
+    """Show an Altair chart as its PNG export draws it, with PNG and SVG downloads (named
+    ``name``; ``key`` defaults to it).
 
     Streamlit's frontend takes a chart's height as the whole height, title, axes and legend
     included, which squashes a short chart flat; ``autosize: pad`` makes the height the
     plot's, as vl-convert draws it.
     """
+    key = key or name
     altair(chart, key=f"chart_{key}", width="content", pad=True)
     chart_downloads(chart, name, key=f"download_{key}")
 
@@ -378,6 +379,12 @@ def chart_downloads(chart, name: str, key: str) -> None:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+def progress_bar():
+    """A progress bar for long work; returns ``progress(fraction, message)`` to move it."""
+    bar = st.progress(0.0, text="Starting")
+    return lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+
 def literal(text: str) -> str:
     """User text made safe for st.markdown / st.subheader: shown as typed, never as markup.
 
@@ -396,262 +403,6 @@ def notify(message: str) -> None:
 def flash(markdown: str) -> None:
     """A notice already written as Markdown (user text in it through :func:`literal`)."""
     st.session_state.setdefault("_flash", []).append(markdown)
-
-
-# ---------------------------------------------------------------------------- edits
-# One protocol for every versioned form. The form remembers what it opened with (base); a
-# save writes only the fields typed differently, on top of the latest version; a field
-# someone else changed meanwhile is kept, one we both changed is a conflict resolved per
-# field (journey/merge.py). A row deleted meanwhile keeps the typed values on screen.
-
-
-@dataclass
-class Edit:
-    """One versioned form, described by its page on every run.
-
-    ``save(version, changes)`` writes ``changes`` (fields as ``Store.editable_values`` names
-    them) over ``version``; ``keys`` are the form's widget keys (the first tells a fresh form);
-    ``shown`` overrides how a field's value reads (a moment's ``stage_id`` as a stage name);
-    ``slots`` are containers where a field's validation message goes.
-    """
-
-    kind: str
-    row_id: int
-    what: str
-    prefix: str
-    save: Callable[[int, dict], Any]
-    keys: tuple[str, ...]
-    done: str = "Saved."
-    shown: dict[str, Callable[[Any], str]] = field(default_factory=dict)
-    slots: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def state(self) -> str:
-        return f"_edit_{self.kind}_{self.row_id}"
-
-
-def open_edit(edit: Edit, version: int, values: dict) -> None:
-    """Before drawing the form: remember the values it opens with (the merge's base).
-
-    A form drawn afresh (its widgets not in the session yet) starts from ``values``; one
-    already open keeps the base it opened with until it is saved or reloaded.
-    """
-    if edit.keys[0] not in st.session_state or edit.state not in st.session_state:
-        st.session_state[edit.state] = (version, values)
-    st.session_state.setdefault("_open_edits", {})[(edit.kind, edit.row_id)] = (
-        edit.what, edit.prefix, edit.keys)
-
-
-def edit_base(edit: Edit) -> dict:
-    """The values the form opened with (remembered by :func:`open_edit`)."""
-    return st.session_state[edit.state][1]
-
-
-def submit_edit(edit: Edit, submitted: bool, mine: dict) -> None:
-    """After drawing the form: save it when submitted, and show a conflict still open."""
-    if submitted:
-        version, base = st.session_state.get(edit.state, (None, mine))
-        _save(edit, version, base, mine)
-    if pending := st.session_state.get(f"{edit.state}_conflict"):
-        _show_conflict(edit, *pending)
-
-
-def _save(edit: Edit, version: int, base: dict, mine: dict) -> None:
-    if not merge.changed(base, mine):
-        forget_edit(edit)
-        notify("Nothing to save: no field was changed.")
-        st.rerun()
-    try:
-        conflict = _write(edit, version, base, mine)
-    except NotFoundError:
-        _keep_lost(edit.kind, edit.what, mine)
-        forget_edit(edit)
-        st.rerun()
-    except ValidationError as e:
-        edit.slots.get(editing.field_of(e), st).error(literal(editing.error_message(e)))
-        return
-    except JourneyError as e:
-        show_error(e)
-        return
-    if conflict:
-        st.session_state[f"{edit.state}_conflict"] = conflict
-        return
-    forget_edit(edit)
-    notify(edit.done)
-    st.rerun()
-
-
-def _write(edit: Edit, version: int, base: dict, mine: dict) -> tuple | None:
-    """Write my changes over the latest version, merging with saves made meanwhile.
-
-    Returns None once written, or ``(latest version, Merge)`` when fields conflict.
-    """
-    for _ in range(5):
-        try:
-            edit.save(version, merge.changed(base, mine))
-            return None
-        except ConflictError:
-            version, theirs = store().editable_values(edit.kind, edit.row_id)
-            merged = merge.merge(base, mine, theirs)
-            if merged.conflicts:
-                return version, merged
-            base, mine = theirs, merged.result()
-    raise JourneyError("Many saves are landing at once: please save again.")
-
-
-def _show_conflict(edit: Edit, version: int, merged: merge.Merge) -> None:
-    def fmt(name: str, value: Any) -> str:
-        return literal(edit.shown[name](value) if name in edit.shown
-                       else editing.show_value(name, value))
-    st.error(literal(
-        f"{edit.what} was changed by someone else while you edited it, and nothing was saved "
-        "yet. Both of you changed the fields below: choose which value to keep. Fields only "
-        "you changed will be saved; fields only they changed stay as they saved them."),
-        icon="⚠️")
-    st.table([{"Field": literal(editing.field_label(f)),
-               "Saved by someone else": fmt(f, merged.theirs.get(f)),
-               "Yours (not saved)": fmt(f, merged.mine[f])} for f in merged.conflicts])
-    choices = {f: st.radio(literal(editing.field_label(f)), [merge.MINE, merge.THEIRS],
-                           format_func={merge.MINE: "Keep mine",
-                                        merge.THEIRS: "Keep theirs"}.get,
-                           horizontal=True, key=f"{edit.prefix}conflict_{f}")
-               for f in merged.conflicts}
-    save, keep, reload = st.columns(3)
-    if save.button("Save with these choices", key=f"{edit.prefix}conflict_save",
-                   type="primary"):
-        _resolve(edit, version, merged, choices)
-    if keep.button("Keep all of mine", key=f"{edit.prefix}conflict_keep"):
-        _resolve(edit, version, merged, {f: merge.MINE for f in merged.conflicts})
-    if reload.button("Discard mine and load the latest", key=f"{edit.prefix}conflict_reload"):
-        forget_edit(edit)
-        st.rerun()
-
-
-def _resolve(edit: Edit, version: int, merged: merge.Merge, choices: dict) -> None:
-    st.session_state.pop(f"{edit.state}_conflict", None)
-    _save(edit, version, merged.theirs, merged.result(choices))
-
-
-def forget_edit(edit: Edit) -> None:
-    """Close a form's edit: drop its base, open conflict and typed values (shows the latest)."""
-    for key in (edit.state, f"{edit.state}_conflict"):
-        st.session_state.pop(key, None)
-    st.session_state.get("_open_edits", {}).pop((edit.kind, edit.row_id), None)
-    for key in [k for k in st.session_state if str(k).startswith(edit.prefix)]:
-        del st.session_state[key]
-
-
-def create_once(form: str, values: dict, create: Callable[[], str], *,
-                slots: dict[str, Any] | None = None, keep: tuple[str, ...] = ()) -> None:
-    """A create form's submit: ``create()`` stores the row and returns the notice; then the
-    form clears (but for the ``keep`` keys) and the page reruns. A second click on the same
-    values (a double click, or a click before the rerun answered) creates nothing more.
-    Validation messages go to the field's slot, literally.
-    """
-    token = repr(sorted(values.items(), key=lambda item: item[0]))
-    if st.session_state.get(f"_created_{form}") == token:
-        st.info("Already created: change something to add another.")
-        return
-    try:
-        message = create()
-    except ValidationError as e:
-        (slots or {}).get(editing.field_of(e), st).error(literal(editing.error_message(e)))
-        return
-    except JourneyError as e:
-        show_error(e)
-        return
-    st.session_state[f"_created_{form}"] = token
-    for key in [k for k in st.session_state
-                if str(k).startswith(form) and str(k) not in keep]:
-        del st.session_state[key]
-    notify(message)
-    st.rerun()
-
-
-def _keep_lost(kind: str, what: str, typed: dict) -> None:
-    st.session_state.setdefault("_lost_edits", []).append(
-        {"kind": kind, "what": what, "typed": typed})
-
-
-def lost_edits(kind: str, drawn: set[int] | Any,
-               save_as_new: Callable[[dict], str] | None = None) -> None:
-    """Where a page lists its rows: the edits whose row was deleted (or replaced by an
-    import) while someone typed, with the typed values on screen and "save as new".
-
-    A form whose row is gone is not drawn again, so its Save press arrives with no form to
-    answer it: the press and the typed values are still in this run's widget state, read here
-    by the keys the form registered. ``save_as_new(typed)`` (fields without the key prefix)
-    stores them as a new row and returns the notice.
-    """
-    opened = st.session_state.get("_open_edits", {})
-    for (k, row_id), (what, prefix, keys) in list(opened.items()):
-        if k != kind or row_id in drawn or not st.session_state.get(f"{prefix}save"):
-            continue
-        try:
-            store().editable_values(kind, row_id)
-            continue  # still there, just not on this page now
-        except NotFoundError:
-            del opened[(k, row_id)]
-            _keep_lost(kind, what, {key[len(prefix):]: st.session_state.get(key)
-                                    for key in keys if key in st.session_state})
-    lost = st.session_state.get("_lost_edits", [])
-    for i, item in enumerate(lost):
-        if item["kind"] != kind:
-            continue
-        st.warning(literal(
-            f"{item['what']} was deleted by someone else (or replaced by an import) while you "
-            "edited it. Nothing was saved: what you typed is below."), icon="⚠️")
-        st.dataframe(editing.typed_rows(item["typed"]), hide_index=True,
-                     key=f"lost_{kind}_{i}_table")
-        left, right = st.columns(2)
-        if save_as_new and left.button("Save as new", key=f"lost_{kind}_{i}_new",
-                                       type="primary"):
-            try:
-                notify(save_as_new(item["typed"]))
-            except JourneyError as e:
-                show_error(e)
-            else:
-                lost.pop(i)
-                st.rerun()
-        if right.button("Dismiss", key=f"lost_{kind}_{i}_dismiss"):
-            lost.pop(i)
-            st.rerun()
-
-
-def undo_in_sidebar(key: str, text: str, undo: Callable[[], str]) -> None:
-    """One-click undo of a delete, in the sidebar until used: ``undo()`` puts it back and
-    returns the notice. ``text`` says what was deleted (shown literally)."""
-    st.sidebar.info(literal(text))
-    if st.sidebar.button("↩️ Undo the delete", key=key, width="stretch"):
-        try:
-            message = undo()
-        except JourneyError as e:
-            with st.sidebar:
-                show_error(e)
-        else:
-            notify(message)
-            st.rerun()
-
-
-def undo_last_change(db: Store) -> None:
-    """The sidebar's "undo my last change": restores what this session's latest save
-    replaced (itself a save, so it can be undone again)."""
-    workspace_id = st.session_state.get("workspace_id")
-    if workspace_id is None or not db.revisions(workspace_id=workspace_id, author=author(),
-                                                limit=1):
-        return
-    if st.sidebar.button("↩️ Undo my last change", key="undo_last_change", width="stretch"):
-        try:
-            revision = db.undo_last(author(), workspace_id=workspace_id)
-        except JourneyError as e:
-            with st.sidebar:
-                show_error(e)
-            return
-        fields = ", ".join(editing.field_label(f) for f in revision.changes)
-        notify(f"Undone: {fields} of {editing.revision_title(revision)}.")
-        st.rerun()
-
-
 
 
 def comments_panel(db: Store, target: str, target_id: int, comments: list, key: str) -> None:
@@ -697,3 +448,17 @@ def live_updates(db: Store, journey_id: int) -> None:
         elif found := live.change(st.session_state.get("_live_seen"), *now):
             st.session_state["_live_changed"] = found == live.THEIRS
             st.rerun(scope="app")
+
+
+# The edit protocol lives in its own module; the pages reach it as ui.<name>.
+from .edits import (  # noqa: E402, F401 (re-exported for the pages)
+    Edit,
+    create_once,
+    edit_base,
+    forget_edit,
+    lost_edits,
+    open_edit,
+    submit_edit,
+    undo_in_sidebar,
+    undo_last_change,
+)
