@@ -26,8 +26,9 @@ install: $(VENV)/.runtime system-deps
 run: $(VENV)/.runtime system-deps
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-## test: the whole suite (unit, storage, page, CLI and browser tests)
+## test: the formatter's check, then the whole suite (unit, storage, page, CLI and browser tests)
 test: $(VENV)/.dev system-deps browser-deps
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 ## test-fast: everything but the browser tests
@@ -42,12 +43,14 @@ system-deps:
 browser-deps:
 	@bash scripts/install-chromium.sh
 
-## lint: ruff's checks (the code is wrapped by hand at 100 columns; ruff format is not used)
+## lint: ruff's checks and its formatter's check (100 columns)
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-## format: the fixes ruff can make safely (import order, modern syntax)
+## format: ruff's formatter, then the fixes ruff can make safely (import order, modern syntax)
 format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 ## bench: benchmarks print figures and ratios; they are not tests

@@ -38,15 +38,23 @@ def new_journey_form() -> None:
     with st.form("new_journey_form", clear_on_submit=True):
         st.markdown("**New journey**")
         name_col, persona_col, template_col = st.columns(3)
-        name = name_col.text_input("Journey name", key="new_journey_name",
-                                   placeholder="e.g. First-time car buyer")
-        persona_id = persona_col.selectbox("Persona", [None, *personas], key="new_journey_persona",
-                                           format_func=lambda i: personas.get(i, "No persona"))
+        name = name_col.text_input(
+            "Journey name", key="new_journey_name", placeholder="e.g. First-time car buyer"
+        )
+        persona_id = persona_col.selectbox(
+            "Persona",
+            [None, *personas],
+            key="new_journey_persona",
+            format_func=lambda i: personas.get(i, "No persona"),
+        )
         template = template_col.selectbox(
-            "Start from", [None, *samples.SAMPLES], key="new_journey_template",
+            "Start from",
+            [None, *samples.SAMPLES],
+            key="new_journey_template",
             format_func=lambda s: samples.SAMPLES.get(s, "Blank"),
             help="A sample's stages, touchpoints, friction and key points; not its KPI values "
-                 "or scenarios.")
+            "or scenarios.",
+        )
         if st.form_submit_button("Create journey", type="primary", icon=":material/add:"):
             try:
                 created = samples.new_journey(db, workspace_id, name, persona_id, template)
@@ -59,8 +67,10 @@ def new_journey_form() -> None:
 
 
 def new_workspace_form() -> None:
-    with st.expander("New workspace", icon=":material/create_new_folder:"), st.form(
-            "new_workspace_form", clear_on_submit=True, border=False):
+    with (
+        st.expander("New workspace", icon=":material/create_new_folder:"),
+        st.form("new_workspace_form", clear_on_submit=True, border=False),
+    ):
         ws_name = st.text_input("Workspace name", key="new_workspace_name")
         if st.form_submit_button("Create workspace"):
             try:
@@ -93,8 +103,10 @@ for ws in workspaces:
         with column.container(border=True, key=f"journey_card_{j['id']}"):
             st.subheader(ui.literal(j["name"]))
             st.caption("Persona: " + ui.literal(j["persona"] or "none yet"))
-            st.write(f"{people(j['friction_points'])} friction points · "
-                     f"{people(j['key_points'])} key points")
+            st.write(
+                f"{people(j['friction_points'])} friction points · "
+                f"{people(j['key_points'])} key points"
+            )
             st.caption(f"Updated {j['updated_at'][:16].replace('T', ' ')}")
             ui.link("pages/2_Stages.py", "Open", ":material/open_in_new:", journey=j["id"])
             ui.link("pages/4_Journey_map.py", "Map", ":material/map:", journey=j["id"])

@@ -1,7 +1,7 @@
 """What the benchmarks share: the reference page every page is measured against."""
 
 #: One SQLite read, one Altair chart, one dataframe: the yardstick for page reruns.
-REFERENCE_PAGE = '''
+REFERENCE_PAGE = """
 import sqlite3
 
 import altair as alt
@@ -16,4 +16,4 @@ conn.close()
 st.title("Reference")
 st.altair_chart(alt.Chart(frame).mark_bar().encode(x="days:Q", y="journey:N"), key="chart")
 st.dataframe(frame, key="table")
-'''
+"""

@@ -52,9 +52,8 @@ JOURNEY = 1  # the seeded car journey: its sample log is dataset 1, the benchmar
 TIMEOUT = 3 * 3600
 
 
-
 # Each child prints one JSON line last; the parent reads it.
-IMPORT_CHILD = '''
+IMPORT_CHILD = """
 import argparse, json, resource, sys, time
 sys.path.insert(0, {root!r})
 from journey import cli, cli_events
@@ -78,9 +77,9 @@ status = args.handler(args, store)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"status": status, "seconds": seconds, "peak_mb": peak, "marks": marks}}))
-'''
+"""
 
-FLOOR_CHILD = '''
+FLOOR_CHILD = """
 import json, resource, sqlite3, sys, time
 sys.path.insert(0, {root!r})
 from journey import events
@@ -116,9 +115,9 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"seconds": seconds, "duckdb_seconds": duckdb_seconds,
                   "sqlite_seconds": seconds - duckdb_seconds, "rows": rows,
                   "customers": summary.customers.num_rows, "peak_mb": peak}}))
-'''
+"""
 
-PAGE_CHILD = '''
+PAGE_CHILD = """
 import json, os, statistics, sys, time, warnings
 sys.path.insert(0, {root!r})
 os.environ["JOURNEY_DB"] = {db!r}
@@ -148,7 +147,7 @@ shown = {{m.label: m.value for m in at.metric}}
 reference_ms, _ = median_rerun({reference!r}, {reruns})
 print(json.dumps({{"page_ms": page_ms, "reference_ms": reference_ms,
                   "customers_shown": shown.get("Customers")}}))
-'''
+"""
 
 
 def say(message: str) -> None:
@@ -166,9 +165,14 @@ def parse_size(text: str) -> tuple[str, int]:
 
 def child(code: str) -> dict:
     """Run ``code`` in a fresh interpreter; its last stdout line is a JSON result."""
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=TIMEOUT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     if result.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -182,9 +186,21 @@ def event_log(label: str, customers: int, fmt: str) -> pathlib.Path:
         return path
     say(f"{label}: generating {path.relative_to(ROOT)} ({customers:,} customers) ...")
     partial = path.with_suffix(".partial" + path.suffix)
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_events.py"),
-                    "--customers", str(customers), "--out", str(partial), "--format", fmt],
-                   check=True, cwd=ROOT, timeout=TIMEOUT)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "generate_events.py"),
+            "--customers",
+            str(customers),
+            "--out",
+            str(partial),
+            "--format",
+            fmt,
+        ],
+        check=True,
+        cwd=ROOT,
+        timeout=TIMEOUT,
+    )
     partial.rename(path)  # an interrupted run leaves no half-written log to reuse
     return path
 
@@ -200,13 +216,19 @@ def seeded_database(path: pathlib.Path) -> None:
 
 def phases(marks: list, total: float) -> str:
     """Where the import's time went, from the progress messages it reported."""
+
     def at(prefix: str, last: bool = False) -> float | None:
         hits = [t for t, _, message in marks if message.startswith(prefix)]
         return (hits[-1] if last else hits[0]) if hits else None
 
-    points = [("inspect and guess", 0.0), ("summarise (DuckDB)", at("Reading")),
-              ("figures, counts, 1st batch", at("Done")), ("store events", at("Stored")),
-              ("store customers, commit", at("Stored", last=True)), ("", total)]
+    points = [
+        ("inspect and guess", 0.0),
+        ("summarise (DuckDB)", at("Reading")),
+        ("figures, counts, 1st batch", at("Done")),
+        ("store events", at("Stored")),
+        ("store customers, commit", at("Stored", last=True)),
+        ("", total),
+    ]
     parts = []
     for (name, begin), (_, end) in itertools.pairwise(points):
         if begin is not None and end is not None:
@@ -219,31 +241,60 @@ def measure(label: str, customers: int, fmt: str, reruns: int, folder: pathlib.P
 
     log = event_log(label, customers, fmt)
     names = [name for name, _ in events.event_counts(log, "event")]
-    columns = {"customer": "customer_id", "timestamp": "timestamp", "event": "event",
-               "value": "value", "segment": "segment"}
+    columns = {
+        "customer": "customer_id",
+        "timestamp": "timestamp",
+        "event": "event",
+        "value": "value",
+        "segment": "segment",
+    }
     db = folder / f"journey-{label}.db"
     seeded_database(db)
 
     say(f"{label}: floor (DuckDB summary + executemany into SQLite) ...")
-    floor = child(FLOOR_CHILD.format(root=str(ROOT), path=str(log), columns=columns,
-                                     names=names, sqlite=str(folder / f"floor-{label}.db"),
-                                     csv=fmt == "csv"))
+    floor = child(
+        FLOOR_CHILD.format(
+            root=str(ROOT),
+            path=str(log),
+            columns=columns,
+            names=names,
+            sqlite=str(folder / f"floor-{label}.db"),
+            csv=fmt == "csv",
+        )
+    )
     say(f"{label}: import (python -m journey events import) ...")
-    imported = child(IMPORT_CHILD.format(root=str(ROOT), path=str(log), db=str(db),
-                                         journey=JOURNEY))
+    imported = child(
+        IMPORT_CHILD.format(root=str(ROOT), path=str(log), db=str(db), journey=JOURNEY)
+    )
     say(f"{label}: page reruns ...")
     reference = folder / "reference_page.py"
     reference.write_text(REFERENCE_PAGE.format(db=str(db)))
-    page = child(PAGE_CHILD.format(root=str(ROOT), db=str(db), page=str(PAGE),
-                                   reference=str(reference), reruns=reruns, journey=JOURNEY))
-    return {"label": label, "rows": floor["rows"], "customers": floor["customers"],
-            "file_mb": log.stat().st_size / 2**20, "floor": floor, "import": imported,
-            "page": page}
+    page = child(
+        PAGE_CHILD.format(
+            root=str(ROOT),
+            db=str(db),
+            page=str(PAGE),
+            reference=str(reference),
+            reruns=reruns,
+            journey=JOURNEY,
+        )
+    )
+    return {
+        "label": label,
+        "rows": floor["rows"],
+        "customers": floor["customers"],
+        "file_mb": log.stat().st_size / 2**20,
+        "floor": floor,
+        "import": imported,
+        "page": page,
+    }
 
 
 def report(results: list[dict]) -> str:
-    head = (f"{'events':>11} {'file MB':>8} {'import s':>9} {'floor s':>8} {'ratio':>6} "
-            f"{'peak MB':>8} {'floor MB':>9} {'page ms':>8} {'ref ms':>7} {'ratio':>6}")
+    head = (
+        f"{'events':>11} {'file MB':>8} {'import s':>9} {'floor s':>8} {'ratio':>6} "
+        f"{'peak MB':>8} {'floor MB':>9} {'page ms':>8} {'ref ms':>7} {'ratio':>6}"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
         imp, floor, page = r["import"], r["floor"], r["page"]
@@ -251,44 +302,63 @@ def report(results: list[dict]) -> str:
             f"{r['rows']:>11,} {r['file_mb']:>8,.0f} {imp['seconds']:>9.2f} "
             f"{floor['seconds']:>8.2f} {imp['seconds'] / floor['seconds']:>5.2f}× "
             f"{imp['peak_mb']:>8,.0f} {floor['peak_mb']:>9,.0f} {page['page_ms']:>8.1f} "
-            f"{page['reference_ms']:>7.1f} {page['page_ms'] / page['reference_ms']:>5.1f}×")
+            f"{page['reference_ms']:>7.1f} {page['page_ms'] / page['reference_ms']:>5.1f}×"
+        )
     lines.append("")
     for r in results:
         floor = r["floor"]
-        lines.append(f"{r['label']}: {r['customers']:,} customers; floor = DuckDB summary "
-                     f"{floor['duckdb_seconds']:.2f} s + SQLite executemany "
-                     f"{floor['sqlite_seconds']:.2f} s; page shows "
-                     f"{r['page']['customers_shown']} customers")
+        lines.append(
+            f"{r['label']}: {r['customers']:,} customers; floor = DuckDB summary "
+            f"{floor['duckdb_seconds']:.2f} s + SQLite executemany "
+            f"{floor['sqlite_seconds']:.2f} s; page shows "
+            f"{r['page']['customers_shown']} customers"
+        )
         lines.append(f"    import: {phases(r['import']['marks'], r['import']['seconds'])}")
     if len(results) > 1:
         first, last = results[0], results[-1]
         rows = last["rows"] / first["rows"]
         grew = last["import"]["seconds"] / first["import"]["seconds"]
         memory = last["import"]["peak_mb"] / first["import"]["peak_mb"]
-        lines.append(f"growth {first['label']} -> {last['label']}: rows ×{rows:.1f}, import "
-                     f"time ×{grew:.1f}, peak memory ×{memory:.1f}, page rerun "
-                     f"×{last['page']['page_ms'] / first['page']['page_ms']:.1f}")
-    lines.append("Aims: 1M events within 1.5× the floor; 10M in bounded memory, time growing "
-                 "no faster than the data.")
+        lines.append(
+            f"growth {first['label']} -> {last['label']}: rows ×{rows:.1f}, import "
+            f"time ×{grew:.1f}, peak memory ×{memory:.1f}, page rerun "
+            f"×{last['page']['page_ms'] / first['page']['page_ms']:.1f}"
+        )
+    lines.append(
+        "Aims: 1M events within 1.5× the floor; 10M in bounded memory, time growing "
+        "no faster than the data."
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.events", description=__doc__.split(
-        "\n\n")[0])
-    parser.add_argument("--sizes", default="1M",
-                        help="comma-separated sizes in events, such as 1M or 1M,10M (default 1M)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.events", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--sizes",
+        default="1M",
+        help="comma-separated sizes in events, such as 1M or 1M,10M (default 1M)",
+    )
     parser.add_argument("--reruns", type=int, default=5, help="page reruns to take the median of")
-    parser.add_argument("--format", choices=("csv", "parquet"), default="csv",
-                        help="the log's file format (default csv)")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="the log's file format (default csv)",
+    )
     args, _ = parser.parse_known_args(argv)  # `python -m bench` passes every option along
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="journey-bench-events-") as folder:
-        results = [measure(label, customers, args.format, args.reruns, pathlib.Path(folder))
-                   for label, customers in sizes]
-    print(f"Event-log import ({args.format}), measured in fresh subprocesses; "
-          f"took {time.perf_counter() - started:.0f} s")
+        results = [
+            measure(label, customers, args.format, args.reruns, pathlib.Path(folder))
+            for label, customers in sizes
+        ]
+    print(
+        f"Event-log import ({args.format}), measured in fresh subprocesses; "
+        f"took {time.perf_counter() - started:.0f} s"
+    )
     print(report(results))
     return 0
 

@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from bench.events import event_log, parse_size, say, seeded_database  # noqa: E402
 
-EDITOR = '''
+EDITOR = """
 import json, pathlib, sys, time
 sys.path.insert(0, {root!r})
 from journey.model import ConflictError, JourneyError
@@ -55,9 +55,9 @@ while not stop.exists():
     n += 1
     time.sleep(0.01)
 print(json.dumps({{"latencies": latencies, "failures": failures, "at": stamps}}))
-'''
+"""
 
-IMPORTER = '''
+IMPORTER = """
 import contextlib, json, sys, time
 sys.path.insert(0, {root!r})
 from journey import cli
@@ -80,7 +80,7 @@ start = time.perf_counter()
 status = cli.main(["events", "import", {path!r}, "--journey", "1", "--db", {db!r}])
 print(json.dumps({{"status": status, "seconds": time.perf_counter() - start,
                   "holds": holds, "at": when}}))
-'''
+"""
 
 
 def run_editor(db: pathlib.Path, folder: pathlib.Path, during=None, quiet_seconds=3.0) -> dict:
@@ -88,9 +88,16 @@ def run_editor(db: pathlib.Path, folder: pathlib.Path, during=None, quiet_second
     stop.unlink(missing_ok=True)
     ready.unlink(missing_ok=True)
     editor = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(EDITOR.format(
-            root=str(ROOT), db=str(db), stop=str(stop), ready=str(ready)))],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                EDITOR.format(root=str(ROOT), db=str(db), stop=str(stop), ready=str(ready))
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     while not ready.exists():
         time.sleep(0.01)
     result = during() if during else time.sleep(quiet_seconds)
@@ -100,9 +107,17 @@ def run_editor(db: pathlib.Path, folder: pathlib.Path, during=None, quiet_second
 
 
 def run_import(log: pathlib.Path, db: pathlib.Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(IMPORTER.format(
-        root=str(ROOT), path=str(log), db=str(db)))], capture_output=True, text=True,
-        timeout=3 * 3600, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(IMPORTER.format(root=str(ROOT), path=str(log), db=str(db))),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=3 * 3600,
+        cwd=ROOT,
+    )
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -125,26 +140,32 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{label}: editor during the import ...")
             busy = run_editor(db, folder, during=lambda: run_import(log, db))  # noqa: B023
             rows.append((label, quiet, busy))
-    head = (f"{'events':>7} {'import s':>9} {'write txns':>10} {'longest hold s':>15} "
-            f"{'saves':>6} {'failed':>6} {'median save ms':>15} {'worst save ms':>14} "
-            f"{'quiet worst ms':>15}")
+    head = (
+        f"{'events':>7} {'import s':>9} {'write txns':>10} {'longest hold s':>15} "
+        f"{'saves':>6} {'failed':>6} {'median save ms':>15} {'worst save ms':>14} "
+        f"{'quiet worst ms':>15}"
+    )
     print("Write locks during an event-log import (editor saving stages in another process)")
     print(head)
     print("-" * len(head))
     for label, quiet, busy in rows:
         lat = busy["editor"]["latencies"]
-        print(f"{label:>7} {busy['import']['seconds']:>9.1f} {len(busy['import']['holds']):>10,} "
-              f"{max(busy['import']['holds']):>15.3f} {len(lat):>6,} "
-              f"{len(busy['editor']['failures']):>6} {statistics.median(lat) * 1000:>15.1f} "
-              f"{max(lat) * 1000:>14.1f} {max(quiet['latencies']) * 1000:>15.1f}")
+        print(
+            f"{label:>7} {busy['import']['seconds']:>9.1f} {len(busy['import']['holds']):>10,} "
+            f"{max(busy['import']['holds']):>15.3f} {len(lat):>6,} "
+            f"{len(busy['editor']['failures']):>6} {statistics.median(lat) * 1000:>15.1f} "
+            f"{max(lat) * 1000:>14.1f} {max(quiet['latencies']) * 1000:>15.1f}"
+        )
     for label, _quiet, busy in rows:  # when the slowest saves happened, against the import
         import_at, lat = busy["import"]["at"], busy["editor"]["latencies"]
         slow = sorted(zip(lat, busy["editor"]["at"], strict=True), reverse=True)[:3]
         first_write = import_at[0] if import_at else 0
-        print(f"{label}: slowest saves " + ", ".join(
-            f"{ms * 1000:.0f} ms at {at - first_write:+.1f} s" for ms, at in slow)
+        print(
+            f"{label}: slowest saves "
+            + ", ".join(f"{ms * 1000:.0f} ms at {at - first_write:+.1f} s" for ms, at in slow)
             + " from the import's first write transaction (negative: while DuckDB read the "
-              "file, before any write)")
+            "file, before any write)"
+        )
     print("Aim: no write transaction longer than about 1 s; no save fails.")
     return 0
 

@@ -43,11 +43,17 @@ from tests.browser.conftest import (  # noqa: E402
 EMPTY_PAGE = 'import streamlit as st\n\nst.write("empty")\n'
 SETTINGS = {
     "project settings (postScriptGC off)": {
-        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "JOURNEY_TCP_NODELAY": "0"},
+        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false",
+        "JOURNEY_TCP_NODELAY": "0",
+    },
     "postScriptGC on (Streamlit default)": {
-        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true", "JOURNEY_TCP_NODELAY": "0"},
+        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true",
+        "JOURNEY_TCP_NODELAY": "0",
+    },
     "TCP_NODELAY forced on": {
-        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "JOURNEY_TCP_NODELAY": "1"},
+        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false",
+        "JOURNEY_TCP_NODELAY": "1",
+    },
 }
 
 
@@ -83,8 +89,10 @@ def measure(page, url: str, reruns: int) -> float:
 
     def on_socket(ws):
         def sent(payload):
-            if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof(
-                    "type") == "rerun_script":
+            if (
+                isinstance(payload, bytes)
+                and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script"
+            ):
                 marks["sent"] = time.perf_counter()
 
         def received(payload):
@@ -115,8 +123,13 @@ def run(settings: dict[str, str], pages: list[str], reruns: int) -> dict[str, fl
 
     folder = project_copy()
     db = folder / "bench.db"
-    server = start_server(db, folder / "server.log", extra_env=settings, cwd=folder,
-                          launcher=(str(ROOT / "bench" / "nodelay_server.py"),))
+    server = start_server(
+        db,
+        folder / "server.log",
+        extra_env=settings,
+        cwd=folder,
+        launcher=(str(ROOT / "bench" / "nodelay_server.py"),),
+    )
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -141,15 +154,20 @@ def main(argv: list[str] | None = None) -> None:
     if not os.path.exists(CHROMIUM):
         sys.exit("bench.latency needs Debian's chromium: make browser-deps")
     pages = [p for p in args.pages.split(",") if p] or [
-        n for n in page_paths(project_copy()) if n != "Empty"]
+        n for n in page_paths(project_copy()) if n != "Empty"
+    ]
     table = {label: run(env, pages, args.reruns) for label, env in SETTINGS.items()}
     labels = list(table)
-    print(f"\nInteraction latency on the real server: median of {args.reruns} reruns, ms "
-          "(ratio to the empty page on the same server)")
+    print(
+        f"\nInteraction latency on the real server: median of {args.reruns} reruns, ms "
+        "(ratio to the empty page on the same server)"
+    )
     print(f"{'page':<28}" + "".join(f"{label[:26]:>30}" for label in labels))
     for name in ["Empty", *pages]:
-        cells = [f"{table[lab][name]:8.1f} ({table[lab][name] / table[lab]['Empty']:4.1f}x)"
-                 for lab in labels]
+        cells = [
+            f"{table[lab][name]:8.1f} ({table[lab][name] / table[lab]['Empty']:4.1f}x)"
+            for lab in labels
+        ]
         print(f"{name:<28}" + "".join(f"{c:>30}" for c in cells))
     base = table[labels[0]]
     for label in labels[1:]:

@@ -86,19 +86,30 @@ def main(argv: list[str] | None = None) -> int:
         many = folder / "many.db"
         many_id = bench_moments.seed(many, 2000)
         print("Live-update check: the fingerprint query (median per call)\n")
-        print(f"{'database':<34} {'fingerprint':>12} {'cheapest':>9} {'ratio':>6} "
-              f"{'load_journey':>13} {'ratio':>6}")
-        for name, db, journey_id in (("big workspace, journey 100", big, 100),
-                                     ("one journey, 2,000 moments", many, many_id)):
+        print(
+            f"{'database':<34} {'fingerprint':>12} {'cheapest':>9} {'ratio':>6} "
+            f"{'load_journey':>13} {'ratio':>6}"
+        )
+        for name, db, journey_id in (
+            ("big workspace, journey 100", big, 100),
+            ("one journey, 2,000 moments", many, many_id),
+        ):
             fingerprint, cheapest, load = queries(db, journey_id, args.calls)
-            print(f"{name:<34} {fingerprint:>10.3f}ms {cheapest:>7.3f}ms "
-                  f"{fingerprint / cheapest:>5.1f}x {load:>11.2f}ms {fingerprint / load:>5.2f}x",
-                  flush=True)
-        for name, db, journey_id in (("big workspace, journey 100", big, 100),
-                                     ("one journey, 2,000 moments", many, many_id)):
+            print(
+                f"{name:<34} {fingerprint:>10.3f}ms {cheapest:>7.3f}ms "
+                f"{fingerprint / cheapest:>5.1f}x {load:>11.2f}ms {fingerprint / load:>5.2f}x",
+                flush=True,
+            )
+        for name, db, journey_id in (
+            ("big workspace, journey 100", big, 100),
+            ("one journey, 2,000 moments", many, many_id),
+        ):
             cost = in_apptest(db, journey_id, folder, args.reruns)
-            print(f"\nui.live_updates in a page run ({name}): {cost:.2f} ms per rerun "
-                  "(goal: under 5 ms)", flush=True)
+            print(
+                f"\nui.live_updates in a page run ({name}): {cost:.2f} ms per rerun "
+                "(goal: under 5 ms)",
+                flush=True,
+            )
     return 0
 
 

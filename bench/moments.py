@@ -70,15 +70,20 @@ def main(argv: list[str] | None = None) -> int:
     args, _ = parser.parse_known_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     print("Friction and key points page in AppTest (one journey, N moments on one stage)\n")
-    print(f"{'moments':>8} {'first run':>10} {'rerun':>9} {'reference':>10} {'ratio':>6} "
-          f"{'vs smallest':>12}")
+    print(
+        f"{'moments':>8} {'first run':>10} {'rerun':>9} {'reference':>10} {'ratio':>6} "
+        f"{'vs smallest':>12}"
+    )
     smallest = None
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             first, page, reference = measure(size, args.reruns, pathlib.Path(folder))
             smallest = smallest or page
-            print(f"{size:>8,} {first:>9.2f}s {page:>7.0f}ms {reference:>8.0f}ms "
-                  f"{page / reference:>5.1f}x {page / smallest:>11.2f}x", flush=True)
+            print(
+                f"{size:>8,} {first:>9.2f}s {page:>7.0f}ms {reference:>8.0f}ms "
+                f"{page / reference:>5.1f}x {page / smallest:>11.2f}x",
+                flush=True,
+            )
     return 0
 
 

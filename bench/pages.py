@@ -42,8 +42,6 @@ PERSONAS = 20
 MEASURED_JOURNEY = 1  # the first journey of the big workspace: it holds 10 of the scenarios
 
 
-
-
 # ---------------------------------------------------------------------------- the workspace
 
 
@@ -57,8 +55,10 @@ def big_workspace(seed: int = 7) -> dict:
     journey = template["journeys"][0]
     doc = {k: v for k, v in template.items() if k not in ("personas", "journeys")}
     doc["workspace"] = {"name": "Benchmark workspace", "description": "Made by bench/pages.py"}
-    doc["personas"] = [{**copy.deepcopy(persona), "id": f"persona-{p}",
-                        "name": f"Persona {p}"} for p in range(PERSONAS)]
+    doc["personas"] = [
+        {**copy.deepcopy(persona), "id": f"persona-{p}", "name": f"Persona {p}"}
+        for p in range(PERSONAS)
+    ]
     moment = journey["stages"][2]["moments"][0]
     keys = [m["key"] for m in journey["metrics"]][:METRICS_EACH]
     months = [f"2026-{m:02d}-01" for m in range(1, VALUES_EACH + 1)]
@@ -69,17 +69,31 @@ def big_workspace(seed: int = 7) -> dict:
         j["name"], j["persona"] = f"Journey {i + 1}", f"persona-{i % PERSONAS}"
         for k, stage in enumerate(j["stages"]):
             stage["duration_days"] = round(stage["duration_days"] * rng.uniform(0.5, 1.5), 1)
-            stage["moments"] = [{**moment, "title": f"Moment {i}.{k}.{n}"}
-                                for n in range(MOMENTS_EACH // 5)]
-        j["metrics"] = [{**m, "values": [{"date": d, "value": round(m["target"]
-                                                                   * rng.uniform(0.7, 1.1), 3)}
-                                         for d in months]}
-                        for m in journey["metrics"] if m["key"] in keys]
+            stage["moments"] = [
+                {**moment, "title": f"Moment {i}.{k}.{n}"} for n in range(MOMENTS_EACH // 5)
+            ]
+        j["metrics"] = [
+            {
+                **m,
+                "values": [
+                    {"date": d, "value": round(m["target"] * rng.uniform(0.7, 1.1), 3)}
+                    for d in months
+                ],
+            }
+            for m in journey["metrics"]
+            if m["key"] in keys
+        ]
         count = 10 if i == 0 else (1 if scenarios_left > 0 else 0)
-        j["scenarios"] = [{"name": f"Scenario {n + 1}",
-                           "levers": {"retention": round(rng.uniform(0.5, 0.9), 2),
-                                      "spend": float(rng.randrange(200_000, 600_000, 10_000))}}
-                          for n in range(min(count, scenarios_left))]
+        j["scenarios"] = [
+            {
+                "name": f"Scenario {n + 1}",
+                "levers": {
+                    "retention": round(rng.uniform(0.5, 0.9), 2),
+                    "spend": float(rng.randrange(200_000, 600_000, 10_000)),
+                },
+            }
+            for n in range(min(count, scenarios_left))
+        ]
         scenarios_left -= len(j["scenarios"])
         doc["journeys"].append(j)
     return doc
@@ -91,8 +105,10 @@ def seed(path: pathlib.Path) -> dict:
 
     store = Store(path)
     store.import_document(big_workspace())
-    counts = {table: store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-              for table in ("journeys", "moments", "scenarios", "metric_values")}
+    counts = {
+        table: store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("journeys", "moments", "scenarios", "metric_values")
+    }
     store.close()
     return counts
 
@@ -128,6 +144,7 @@ def page_runner(path: pathlib.Path, **query: str) -> Callable[[], object]:
         if at.exception:
             raise RuntimeError(at.exception[0].value.splitlines()[0][:120])
         return at
+
     return run
 
 
@@ -141,8 +158,9 @@ def fragment_rerun_ms(reruns: int) -> tuple[float, str]:
     try:
         [fragment_id] = list(at._fragment_storage._fragments)
     except (AttributeError, ValueError):
-        return fragment_body_ms(reruns), "the panel's function body (AppTest could not rerun "\
-                                         "the fragment alone)"
+        return fragment_body_ms(
+            reruns
+        ), "the panel's function body (AppTest could not rerun the fragment alone)"
     values = iter(range(10**6))
 
     def move_slider():
@@ -156,8 +174,9 @@ def fragment_rerun_ms(reruns: int) -> tuple[float, str]:
     finally:
         runner_module.RerunData = RerunData
     if not ok:
-        return fragment_body_ms(reruns), "the panel's function body (the fragment rerun " \
-                                         "did not draw only the panel)"
+        return fragment_body_ms(
+            reruns
+        ), "the panel's function body (the fragment rerun did not draw only the panel)"
     return ms, "the fragment alone, rerun through AppTest as the server does"
 
 
@@ -173,6 +192,7 @@ def fragment_body_ms(reruns: int) -> float:
         levers = formulas.apply(baseline, {"order_value": 30_000.0})
         outcome, before = formulas.whatif(levers).as_dict(), formulas.whatif(baseline).as_dict()
         return [formulas.format_output(n, v) for n, v in outcome.items()] + list(before)
+
     return median_ms(body, reruns * 20)
 
 
@@ -208,8 +228,9 @@ def pages() -> list[tuple[str, pathlib.Path, dict[str, str]]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__.split(
-        "\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.pages", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--reruns", type=int, default=7, help="timed reruns per page")
     args, _ = parser.parse_known_args(argv or [])  # `python -m bench` passes every option
     started = time.perf_counter()
@@ -221,11 +242,15 @@ def main(argv: list[str] | None = None) -> int:
     reference = tmp / "reference_page.py"
     reference.write_text(textwrap.dedent(REFERENCE_PAGE.format(db=str(db))))
 
-    print(f"Page reruns in AppTest on a large workspace: {counts['journeys']} journeys, "
-          f"{counts['moments']:,} moments, {counts['scenarios']} scenarios, "
-          f"{counts['metric_values']:,} metric values (journey {MEASURED_JOURNEY} shown).")
-    print(f"Median of {args.reruns} reruns after 2 warm-up runs; ratio = page ÷ reference page "
-          "(one SQLite read, one Altair chart, one dataframe), measured in this run.\n")
+    print(
+        f"Page reruns in AppTest on a large workspace: {counts['journeys']} journeys, "
+        f"{counts['moments']:,} moments, {counts['scenarios']} scenarios, "
+        f"{counts['metric_values']:,} metric values (journey {MEASURED_JOURNEY} shown)."
+    )
+    print(
+        f"Median of {args.reruns} reruns after 2 warm-up runs; ratio = page ÷ reference page "
+        "(one SQLite read, one Altair chart, one dataframe), measured in this run.\n"
+    )
     ref_ms = median_ms(page_runner(reference), args.reruns)
     rows = [("reference page", f"{ref_ms:8.1f}", "    1.0")]
     runners = []
@@ -239,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
         runners.append(run)
         rows.append((label, f"{ms:8.1f}", f"{ms / ref_ms:7.1f}"))
     fragment_ms, how = fragment_rerun_ms(args.reruns)
-    rows.append(("6_What_if.py panel (fragment)", f"{fragment_ms:8.1f}",
-                 f"{fragment_ms / ref_ms:7.1f}"))
+    rows.append(
+        ("6_What_if.py panel (fragment)", f"{fragment_ms:8.1f}", f"{fragment_ms / ref_ms:7.1f}")
+    )
     width = max(len(r[0]) for r in rows)
     print(f"{'page':<{width}}  {'ms':>8}  {'ratio':>7}")
     for label, ms, ratio in rows:
@@ -248,22 +274,30 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nWhat-if panel measured as {how}.")
 
     gc_ms, freed, tracked = gc_after_reruns_ms(runners, rounds=3)
-    print(f"\nrunner.postScriptGC: a full gc.collect() after a page rerun takes {gc_ms:.1f} ms "
-          f"(median; {freed:,} objects freed, {tracked:,} tracked) = "
-          f"{gc_ms / ref_ms:.1f}× the reference page and {gc_ms / fragment_ms:.1f}× the "
-          "What-if panel's rerun.")
+    print(
+        f"\nrunner.postScriptGC: a full gc.collect() after a page rerun takes {gc_ms:.1f} ms "
+        f"(median; {freed:,} objects freed, {tracked:,} tracked) = "
+        f"{gc_ms / ref_ms:.1f}× the reference page and {gc_ms / fragment_ms:.1f}× the "
+        "What-if panel's rerun."
+    )
     gc.collect()
     gc.freeze()  # what an app could do once its imports are done
     frozen_ms, _, _ = gc_after_reruns_ms(runners, rounds=3)
     gc.unfreeze()
-    print(f"With gc.freeze() after start-up (imported modules out of the collector's reach) "
-          f"the same collection takes {frozen_ms:.1f} ms.")
+    print(
+        f"With gc.freeze() after start-up (imported modules out of the collector's reach) "
+        f"the same collection takes {frozen_ms:.1f} ms."
+    )
     verdict = gc_ms >= 0.25 * fragment_ms or gc_ms >= 10
-    print("Verdict: " + (
-        "set postScriptGC = false. The forced collection would add at least a quarter again "
-        "to each slider move, while Python's own generational collector still frees cycles."
-        if verdict else
-        "keep postScriptGC = true: the forced collection costs little next to a rerun."))
+    print(
+        "Verdict: "
+        + (
+            "set postScriptGC = false. The forced collection would add at least a quarter again "
+            "to each slider move, while Python's own generational collector still frees cycles."
+            if verdict
+            else "keep postScriptGC = true: the forced collection costs little next to a rerun."
+        )
+    )
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 

@@ -33,8 +33,9 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
-def role_for_password(given: str, editor_password: str | None,
-                      viewer_password: str | None) -> str | None:
+def role_for_password(
+    given: str, editor_password: str | None, viewer_password: str | None
+) -> str | None:
     """The role a password opens, or None. Both are always compared (no timing hint)."""
     editor = password_matches(given, editor_password) if editor_password else False
     viewer = password_matches(given, viewer_password) if viewer_password else False
@@ -124,15 +125,20 @@ class Throttle:
                 pending.append(now)
             return start - now
 
-    def attempt(self, client: str, check: Callable[[], str | None],
-                sleep: Callable[[float], None] = time.sleep) -> str | None:
+    def attempt(
+        self,
+        client: str,
+        check: Callable[[], str | None],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> str | None:
         """One sign-in attempt: reserve a slot, wait for it, run ``check`` (the role the
         password opens, or None) and report the outcome. Raises TooManyAttempts, without
         running ``check``, when too many attempts from this client are already in flight."""
         wait = self.reserve(client)
         if wait is None:
-            raise TooManyAttempts("Too many sign-in attempts right now. Wait half a minute "
-                                  "and try again.")
+            raise TooManyAttempts(
+                "Too many sign-in attempts right now. Wait half a minute and try again."
+            )
         sleep(wait)
         role = check()
         (self.failed if role is None else self.succeeded)(client)

@@ -46,13 +46,20 @@ PANEL_WIDTH = 160  # of each comparison panel: three and the names fit 1280 wide
 
 
 def _stage_scale() -> alt.Scale:
-    return alt.Scale(domain=[stage_label(s) for s in STAGES],
-                     range=[STAGE_COLOURS[s] for s in STAGES])
+    return alt.Scale(
+        domain=[stage_label(s) for s in STAGES], range=[STAGE_COLOURS[s] for s in STAGES]
+    )
 
 
 def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
-    return alt.TitleParams(text, subtitle=subtitle or [], anchor="start", fontSize=15,
-                           subtitleColor=MUTED, subtitleFontSize=12)
+    return alt.TitleParams(
+        text,
+        subtitle=subtitle or [],
+        anchor="start",
+        fontSize=15,
+        subtitleColor=MUTED,
+        subtitleFontSize=12,
+    )
 
 
 def _values(rows: Sequence[Mapping]) -> alt.Data:
@@ -81,33 +88,68 @@ def timeframe_chart(durations: Mapping[str, float | None], title: str = "") -> a
     for side, stages in (("buyer", BUYER_STAGES), ("customer", STAGES)):
         start = 0.0
         for stage in stages:
-            rows.append({"side": SIDE_LABELS[side], "stage": stage_label(stage),
-                         "order": STAGES.index(stage), "start": start,
-                         "end": start + days[stage], "days": days[stage],
-                         "duration": format_days(days[stage])})
+            rows.append(
+                {
+                    "side": SIDE_LABELS[side],
+                    "stage": stage_label(stage),
+                    "order": STAGES.index(stage),
+                    "start": start,
+                    "end": start + days[stage],
+                    "days": days[stage],
+                    "duration": format_days(days[stage]),
+                }
+            )
             start += days[stage]
         totals.append({"side": SIDE_LABELS[side], "end": start, "label": format_days(start)})
-    y = alt.Y("side:N", title=None, sort=list(SIDE_LABELS.values()),
-              axis=alt.Axis(labelFontSize=13, labelFontWeight="bold", labelLimit=400))
-    bars = alt.Chart(_values(rows)).mark_bar(height=34, stroke="white", strokeWidth=1).encode(
-        x=alt.X("start:Q", title="days"),
-        x2=alt.X2("end"),
-        y=y,
-        color=alt.Color("stage:N", scale=_stage_scale(), title="Stage",
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("side:N", title="Journey"), alt.Tooltip("stage:N", title="Stage"),
-                 alt.Tooltip("duration:N", title="Duration")],
+    y = alt.Y(
+        "side:N",
+        title=None,
+        sort=list(SIDE_LABELS.values()),
+        axis=alt.Axis(labelFontSize=13, labelFontWeight="bold", labelLimit=400),
     )
-    labels = alt.Chart(_values(totals)).mark_text(tooltip=None,
-        align="left", dx=6, fontSize=12, fontWeight="bold", color="#111827"
-    ).encode(x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
+    bars = (
+        alt.Chart(_values(rows))
+        .mark_bar(height=34, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("start:Q", title="days"),
+            x2=alt.X2("end"),
+            y=y,
+            color=alt.Color(
+                "stage:N",
+                scale=_stage_scale(),
+                title="Stage",
+                legend=alt.Legend(orient="bottom", direction="horizontal"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("side:N", title="Journey"),
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("duration:N", title="Duration"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(_values(totals))
+        .mark_text(
+            tooltip=None, align="left", dx=6, fontSize=12, fontWeight="bold", color="#111827"
+        )
+        .encode(x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
+    )
     buyer, customer = totals[0]["end"], totals[1]["end"]
     ratio = formulas.timeframe_ratio(buyer, customer)
-    subtitle = (f"The customer journey takes {ratio:,.1f}× as long as the buyer journey"
-                if ratio is not None else "The buyer journey has no durations yet")
-    return alt.layer(bars, labels, width=WIDTH, height=130, view=NO_FRAME,
-                     title=_title(title or "Buyer journey vs customer journey", subtitle))
+    subtitle = (
+        f"The customer journey takes {ratio:,.1f}× as long as the buyer journey"
+        if ratio is not None
+        else "The buyer journey has no durations yet"
+    )
+    return alt.layer(
+        bars,
+        labels,
+        width=WIDTH,
+        height=130,
+        view=NO_FRAME,
+        title=_title(title or "Buyer journey vs customer journey", subtitle),
+    )
 
 
 def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> alt.LayerChart:
@@ -120,50 +162,93 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
     rows, start = [], 0.0
     for stage in STAGES:
         side = "buyer" if stage in BUYER_STAGES else "customer"
-        rows.append({"stage": stage_label(stage), "start": start, "end": start + days[stage],
-                     "side": "Buyer journey" if side == "buyer" else "After the purchase",
-                     "duration": format_days(days[stage])})
+        rows.append(
+            {
+                "stage": stage_label(stage),
+                "start": start,
+                "end": start + days[stage],
+                "side": "Buyer journey" if side == "buyer" else "After the purchase",
+                "duration": format_days(days[stage]),
+            }
+        )
         start += days[stage]
     purchase = sum(days[s] for s in BUYER_STAGES)
     for row in rows:  # a label starts right of the purchase rule, not across it
         row["label_at"] = max(row["end"], purchase) if row["end"] <= purchase else row["end"]
-    y = alt.Y("stage:N", sort=[stage_label(s) for s in STAGES], title=None,
-              axis=alt.Axis(labelFontSize=12))
-    band = alt.Chart(_values([{"start": 0.0, "end": purchase}])).mark_rect(tooltip=None,
-        color=BUYER_COLOUR, opacity=0.08).encode(x=alt.X("start:Q"), x2=alt.X2("end"))
-    bars = alt.Chart(_values(rows)).mark_bar(height=22, cornerRadius=2).encode(
-        x=alt.X("start:Q", title="days since first contact"),
-        x2=alt.X2("end"),
-        y=y,
-        color=alt.Color("side:N", title=None,
-                        scale=alt.Scale(domain=["Buyer journey", "After the purchase"],
-                                        range=[BUYER_COLOUR, CUSTOMER_COLOUR]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("stage:N", title="Stage"),
-                 alt.Tooltip("start:Q", title="Starts on day", format=",.1f"),
-                 alt.Tooltip("end:Q", title="Ends on day", format=",.1f"),
-                 alt.Tooltip("duration:N", title="Duration")],
+    y = alt.Y(
+        "stage:N",
+        sort=[stage_label(s) for s in STAGES],
+        title=None,
+        axis=alt.Axis(labelFontSize=12),
     )
-    labels = alt.Chart(_values(rows)).mark_text(tooltip=None, align="left", dx=5, fontSize=11,
-                                                color="#111827").encode(
-        x=alt.X("label_at:Q"), y=y, text=alt.Text("duration:N"))
+    band = (
+        alt.Chart(_values([{"start": 0.0, "end": purchase}]))
+        .mark_rect(tooltip=None, color=BUYER_COLOUR, opacity=0.08)
+        .encode(x=alt.X("start:Q"), x2=alt.X2("end"))
+    )
+    bars = (
+        alt.Chart(_values(rows))
+        .mark_bar(height=22, cornerRadius=2)
+        .encode(
+            x=alt.X("start:Q", title="days since first contact"),
+            x2=alt.X2("end"),
+            y=y,
+            color=alt.Color(
+                "side:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Buyer journey", "After the purchase"],
+                    range=[BUYER_COLOUR, CUSTOMER_COLOUR],
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("start:Q", title="Starts on day", format=",.1f"),
+                alt.Tooltip("end:Q", title="Ends on day", format=",.1f"),
+                alt.Tooltip("duration:N", title="Duration"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(_values(rows))
+        .mark_text(tooltip=None, align="left", dx=5, fontSize=11, color="#111827")
+        .encode(x=alt.X("label_at:Q"), y=y, text=alt.Text("duration:N"))
+    )
     rule = alt.Chart(_values([{"day": purchase, "text": f"purchase · day {purchase:,.0f}"}]))
     purchase_rule = rule.mark_rule(
-        tooltip=None, color=BUYER_COLOUR, strokeDash=[4, 3], strokeWidth=2).encode(
-        x=alt.X("day:Q"))
+        tooltip=None, color=BUYER_COLOUR, strokeDash=[4, 3], strokeWidth=2
+    ).encode(x=alt.X("day:Q"))
     purchase_text = rule.mark_text(
-        tooltip=None, align="left", baseline="bottom", dx=4, y=198, fontSize=11,
-                                   fontWeight="bold", color=BUYER_COLOUR).encode(
-        x=alt.X("day:Q"), text=alt.Text("text:N"))
+        tooltip=None,
+        align="left",
+        baseline="bottom",
+        dx=4,
+        y=198,
+        fontSize=11,
+        fontWeight="bold",
+        color=BUYER_COLOUR,
+    ).encode(x=alt.X("day:Q"), text=alt.Text("text:N"))
     return alt.layer(
-        band, bars, labels, purchase_rule, purchase_text, width=WIDTH, height=200, view=NO_FRAME,
-        title=_title(title or "Timeline of the stages",
-                     f"Buyer journey (shaded): {format_days(purchase)} · whole customer "
-                     f"journey: {format_days(start)}"))
+        band,
+        bars,
+        labels,
+        purchase_rule,
+        purchase_text,
+        width=WIDTH,
+        height=200,
+        view=NO_FRAME,
+        title=_title(
+            title or "Timeline of the stages",
+            f"Buyer journey (shaded): {format_days(purchase)} · whole customer "
+            f"journey: {format_days(start)}",
+        ),
+    )
 
 
-def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | None = None,
-                               title: str = "") -> alt.HConcatChart:
+def timeframe_comparison_chart(
+    rows: Sequence[TimeframeRow], highlight: int | None = None, title: str = ""
+) -> alt.HConcatChart:
     """Buyer and customer timeframes of several journeys (or personas), side by side.
 
     Three panels share the rows: buyer-journey days, customer-journey days and their ratio,
@@ -179,47 +264,80 @@ def timeframe_comparison_chart(rows: Sequence[TimeframeRow], highlight: int | No
         ordered = keep[: MAX_COMPARISON_ROWS - len(current)] + current
     if not any(r.journey_id == highlight for r in ordered):
         highlight = None
-    data = [{
-        "name": (f"{r.name} · {r.persona}" if r.journey_id is not None
-                 else f"{r.name} ({r.journeys} journey{'s' if r.journeys != 1 else ''})"),
-        "buyer": r.buyer_days, "customer": r.customer_days, "ratio": r.ratio,
-        "buyer_text": format_days(r.buyer_days), "customer_text": format_days(r.customer_days),
-        "buyer_short": short_days(r.buyer_days), "customer_short": short_days(r.customer_days),
-        "ratio_text": "n/a" if r.ratio is None else f"{r.ratio:,.1f}×",
-        "journeys": r.journeys,
-        "alpha": 0.9 if highlight is None else (1.0 if r.journey_id == highlight else 0.45),
-    } for r in ordered]
+    data = [
+        {
+            "name": (
+                f"{r.name} · {r.persona}"
+                if r.journey_id is not None
+                else f"{r.name} ({r.journeys} journey{'s' if r.journeys != 1 else ''})"
+            ),
+            "buyer": r.buyer_days,
+            "customer": r.customer_days,
+            "ratio": r.ratio,
+            "buyer_text": format_days(r.buyer_days),
+            "customer_text": format_days(r.customer_days),
+            "buyer_short": short_days(r.buyer_days),
+            "customer_short": short_days(r.customer_days),
+            "ratio_text": "n/a" if r.ratio is None else f"{r.ratio:,.1f}×",
+            "journeys": r.journeys,
+            "alpha": 0.9 if highlight is None else (1.0 if r.journey_id == highlight else 0.45),
+        }
+        for r in ordered
+    ]
     names = [row["name"] for row in data]
-    tooltip = [alt.Tooltip("name:N", title="Journey or persona"),
-               alt.Tooltip("buyer_text:N", title="Buyer journey"),
-               alt.Tooltip("customer_text:N", title="Customer journey"),
-               alt.Tooltip("ratio_text:N", title="Customer ÷ buyer"),
-               alt.Tooltip("journeys:Q", title="Journeys")]
+    tooltip = [
+        alt.Tooltip("name:N", title="Journey or persona"),
+        alt.Tooltip("buyer_text:N", title="Buyer journey"),
+        alt.Tooltip("customer_text:N", title="Customer journey"),
+        alt.Tooltip("ratio_text:N", title="Customer ÷ buyer"),
+        alt.Tooltip("journeys:Q", title="Journeys"),
+    ]
     opacity = alt.Opacity("alpha:Q", scale=None, legend=None)  # a dict-free condition
 
     def panel(field: str, text: str, colour: str, heading: str, axis: bool) -> alt.LayerChart:
-        y = alt.Y("name:N", sort=names, title=None,  # the journey above its persona
-                  axis=alt.Axis(labelLimit=220, labelExpr="split(datum.label, ' · ')")
-                  if axis else None)
+        y = alt.Y(
+            "name:N",
+            sort=names,
+            title=None,  # the journey above its persona
+            axis=alt.Axis(labelLimit=220, labelExpr="split(datum.label, ' · ')") if axis else None,
+        )
         top = max((row[field] for row in data if row[field] is not None), default=0.0)
         room = top * 1.33 if top > 0 else 1.0  # the longest bar takes 3/4: room for its label
-        bars = alt.Chart().mark_bar(color=colour, height=14).encode(
-            x=alt.X(f"{field}:Q", title=heading, scale=alt.Scale(domain=[0, room])), y=y,
-            opacity=opacity, tooltip=tooltip)
-        labels = alt.Chart().mark_text(align="left", dx=4, fontSize=10, color="#111827").encode(
-            x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
+        bars = (
+            alt.Chart()
+            .mark_bar(color=colour, height=14)
+            .encode(
+                x=alt.X(f"{field}:Q", title=heading, scale=alt.Scale(domain=[0, room])),
+                y=y,
+                opacity=opacity,
+                tooltip=tooltip,
+            )
+        )
+        labels = (
+            alt.Chart()
+            .mark_text(align="left", dx=4, fontSize=10, color="#111827")
+            .encode(x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
+        )
         return alt.layer(bars, labels, width=PANEL_WIDTH, height=max(60, 32 * len(data)))
 
-    shown = "" if len(rows) <= MAX_COMPARISON_ROWS else (
-        f" · {len(ordered)} of {len(rows):,} shown, the longest customer journeys first")
+    shown = (
+        ""
+        if len(rows) <= MAX_COMPARISON_ROWS
+        else (f" · {len(ordered)} of {len(rows):,} shown, the longest customer journeys first")
+    )
     return alt.hconcat(
         panel("buyer", "buyer_short", BUYER_COLOUR, "buyer journey (days)", True),
         panel("customer", "customer_short", CUSTOMER_COLOUR, "customer journey (days)", False),
         panel("ratio", "ratio_text", MUTED, "customer ÷ buyer (times)", False),
-        data=_values(data), spacing=24, config=alt.Config(view=NO_FRAME),
-        title=_title(title or "Timeframes across the workspace",
-                     "Buyer journey = awareness + consideration + decision; customer journey = "
-                     f"all five stages{shown}"))
+        data=_values(data),
+        spacing=24,
+        config=alt.Config(view=NO_FRAME),
+        title=_title(
+            title or "Timeframes across the workspace",
+            "Buyer journey = awareness + consideration + decision; customer journey = "
+            f"all five stages{shown}",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------- funnel
@@ -237,34 +355,76 @@ def funnel_chart(reached: Sequence[float], title: str = "") -> alt.LayerChart:
     for k, stage in enumerate(STAGES[: len(reached)]):
         drop = drops.get(stage)
         going_on = drop.next_reached if drop else reached[k]
-        rows.append({"stage": stage_label(stage), "part": "go on to the next stage",
-                     "order": 0, "start": 0.0, "end": going_on, "people": going_on})
+        rows.append(
+            {
+                "stage": stage_label(stage),
+                "part": "go on to the next stage",
+                "order": 0,
+                "start": 0.0,
+                "end": going_on,
+                "people": going_on,
+            }
+        )
         if drop:
-            rows.append({"stage": stage_label(stage), "part": "lost before the next stage",
-                         "order": 1, "start": going_on, "end": reached[k], "people": drop.lost})
+            rows.append(
+                {
+                    "stage": stage_label(stage),
+                    "part": "lost before the next stage",
+                    "order": 1,
+                    "start": going_on,
+                    "end": reached[k],
+                    "people": drop.lost,
+                }
+            )
         share = "" if not drop or drop.share is None else f"  ·  {drop.share:.0%} lost"
-        labels.append({"stage": stage_label(stage), "end": reached[k],
-                       "label": f"{reached[k]:,.0f}{share}"})
-    y = alt.Y("stage:N", sort=[stage_label(s) for s in STAGES], title=None,
-              axis=alt.Axis(labelFontSize=12))
-    bars = alt.Chart(_values(rows)).mark_bar(height=26).encode(
-        x=alt.X("start:Q", title="people per period", axis=alt.Axis(format="~s")),
-        x2=alt.X2("end"),
-        y=y,
-        color=alt.Color("part:N", title=None,
-                        scale=alt.Scale(domain=["go on to the next stage",
-                                                "lost before the next stage"],
-                                        range=[BUYER_COLOUR, "#F3A6A6"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("part:N", title=""),
-                 alt.Tooltip("people:Q", title="People", format=",.0f")],
+        labels.append(
+            {"stage": stage_label(stage), "end": reached[k], "label": f"{reached[k]:,.0f}{share}"}
+        )
+    y = alt.Y(
+        "stage:N",
+        sort=[stage_label(s) for s in STAGES],
+        title=None,
+        axis=alt.Axis(labelFontSize=12),
     )
-    text = alt.Chart(_values(labels)).mark_text(tooltip=None,
-        align="left", dx=5, fontSize=11, color="#111827").encode(
-        x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
-    return alt.layer(bars, text, width=WIDTH, height=220, view=NO_FRAME,
-                     title=_title(title or "Funnel", "People reaching each stage = people at "
-                                                     "the previous stage × its conversion"))
+    bars = (
+        alt.Chart(_values(rows))
+        .mark_bar(height=26)
+        .encode(
+            x=alt.X("start:Q", title="people per period", axis=alt.Axis(format="~s")),
+            x2=alt.X2("end"),
+            y=y,
+            color=alt.Color(
+                "part:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["go on to the next stage", "lost before the next stage"],
+                    range=[BUYER_COLOUR, "#F3A6A6"],
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("part:N", title=""),
+                alt.Tooltip("people:Q", title="People", format=",.0f"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(_values(labels))
+        .mark_text(tooltip=None, align="left", dx=5, fontSize=11, color="#111827")
+        .encode(x=alt.X("end:Q"), y=y, text=alt.Text("label:N"))
+    )
+    return alt.layer(
+        bars,
+        text,
+        width=WIDTH,
+        height=220,
+        view=NO_FRAME,
+        title=_title(
+            title or "Funnel",
+            "People reaching each stage = people at the previous stage × its conversion",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------- KPIs
@@ -295,45 +455,72 @@ def kpi_trend_chart(row: KpiRow, title: str = "") -> alt.LayerChart:
         subtitle += f" · target {format_value(target, unit)} (dashed)"
     axis_format = ".1~%" if unit == "share" else ",~r"
     data = [{"date": d, "value": v, "text": format_value(v, unit)} for d, v in points]
-    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0,
-                                                  tickCount="month"))
-    y = alt.Y("value:Q", title=label, scale=alt.Scale(zero=False),
-              axis=alt.Axis(format=axis_format))
-    tooltip = [alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-               alt.Tooltip("text:N", title=label)]
-    layers = [alt.Chart(_values(data)).mark_line(color=BUYER_COLOUR, strokeWidth=2.5).encode(
-                  x=x, y=y, tooltip=tooltip),
-              alt.Chart(_values(data)).mark_point(color=BUYER_COLOUR, filled=True, size=55).encode(
-                  x=x, y=y, tooltip=tooltip)]
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
+    y = alt.Y(
+        "value:Q", title=label, scale=alt.Scale(zero=False), axis=alt.Axis(format=axis_format)
+    )
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("text:N", title=label),
+    ]
+    layers = [
+        alt.Chart(_values(data))
+        .mark_line(color=BUYER_COLOUR, strokeWidth=2.5)
+        .encode(x=x, y=y, tooltip=tooltip),
+        alt.Chart(_values(data))
+        .mark_point(color=BUYER_COLOUR, filled=True, size=55)
+        .encode(x=x, y=y, tooltip=tooltip),
+    ]
     if target is not None:
         rule = _values([{"value": target, "text": f"target {format_value(target, unit)}"}])
-        layers.append(alt.Chart(rule).mark_rule(
-            tooltip=None, color=CUSTOMER_COLOUR, strokeDash=[6, 4],
-                                                strokeWidth=2).encode(y=alt.Y("value:Q")))
-        layers.append(alt.Chart(rule).mark_text(tooltip=None,
-            align="right", baseline="bottom", dy=-3, x=WIDTH, fontSize=11, color=CUSTOMER_COLOUR,
-            fontWeight="bold").encode(y=alt.Y("value:Q"), text=alt.Text("text:N")))
-    return alt.layer(*layers, width=WIDTH, height=240, view=NO_FRAME,
-                     title=_title(title or label, subtitle))
+        layers.append(
+            alt.Chart(rule)
+            .mark_rule(tooltip=None, color=CUSTOMER_COLOUR, strokeDash=[6, 4], strokeWidth=2)
+            .encode(y=alt.Y("value:Q"))
+        )
+        layers.append(
+            alt.Chart(rule)
+            .mark_text(
+                tooltip=None,
+                align="right",
+                baseline="bottom",
+                dy=-3,
+                x=WIDTH,
+                fontSize=11,
+                color=CUSTOMER_COLOUR,
+                fontWeight="bold",
+            )
+            .encode(y=alt.Y("value:Q"), text=alt.Text("text:N"))
+        )
+    return alt.layer(
+        *layers, width=WIDTH, height=240, view=NO_FRAME, title=_title(title or label, subtitle)
+    )
 
 
 # ---------------------------------------------------------------------------- what-if
 
 
-def scenario_change_chart(rows: Sequence[Mapping], outputs: Sequence[str] | None = None,
-                          title: str = "") -> alt.LayerChart:
+def scenario_change_chart(
+    rows: Sequence[Mapping], outputs: Sequence[str] | None = None, title: str = ""
+) -> alt.LayerChart:
     """Each scenario's change against the baseline, in %, per output.
 
     ``rows`` are :func:`journey.formulas.compare` rows. Outputs whose change is undefined
     (a CAC without spend, a baseline of 0) are left out; ``outputs`` picks which to show.
     """
     wanted = list(outputs or formulas.OUTPUT_NAMES)
-    data = [{
-        "scenario": str(r["scenario"]), "output": r["label"], "change_pct": r["change_pct"],
-        "text": f"{r['change_pct']:+.1f}%",
-        "value": formulas.format_output(r["output"], r["value"]),
-        "baseline": formulas.format_output(r["output"], r["baseline"]),
-    } for r in rows if r["output"] in wanted and r["change_pct"] is not None]
+    data = [
+        {
+            "scenario": str(r["scenario"]),
+            "output": r["label"],
+            "change_pct": r["change_pct"],
+            "text": f"{r['change_pct']:+.1f}%",
+            "value": formulas.format_output(r["output"], r["value"]),
+            "baseline": formulas.format_output(r["output"], r["baseline"]),
+        }
+        for r in rows
+        if r["output"] in wanted and r["change_pct"] is not None
+    ]
     moved = {row["output"] for row in data if abs(row["change_pct"]) > 1e-9}
     labels = [formulas.OUTPUT_INFO[o].label for o in wanted]
     order = [label for label in labels if label in moved]
@@ -342,36 +529,63 @@ def scenario_change_chart(rows: Sequence[Mapping], outputs: Sequence[str] | None
     scenarios = list(dict.fromkeys(row["scenario"] for row in data))
     y = alt.Y("output:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     offset = alt.YOffset("scenario:N", sort=scenarios)
-    bars = alt.Chart(_values(data)).mark_bar(height=alt.RelativeBandSize(0.8)).encode(
-        x=alt.X("change_pct:Q", title="change against the baseline (%)"),
-        y=y,
-        yOffset=offset,
-        color=alt.Color("scenario:N", sort=scenarios, title="Scenario",
-                        scale=alt.Scale(scheme="tableau10"),
-                        legend=alt.Legend(orient="bottom", labelLimit=260)),
-        tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
-                 alt.Tooltip("output:N", title="Output"),
-                 alt.Tooltip("baseline:N", title="Baseline"),
-                 alt.Tooltip("value:N", title="Scenario"),
-                 alt.Tooltip("text:N", title="Change")],
+    bars = (
+        alt.Chart(_values(data))
+        .mark_bar(height=alt.RelativeBandSize(0.8))
+        .encode(
+            x=alt.X("change_pct:Q", title="change against the baseline (%)"),
+            y=y,
+            yOffset=offset,
+            color=alt.Color(
+                "scenario:N",
+                sort=scenarios,
+                title="Scenario",
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", labelLimit=260),
+            ),
+            tooltip=[
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("output:N", title="Output"),
+                alt.Tooltip("baseline:N", title="Baseline"),
+                alt.Tooltip("value:N", title="Scenario"),
+                alt.Tooltip("text:N", title="Change"),
+            ],
+        )
     )
-    texts = [alt.Chart(_values([r for r in data if (r["change_pct"] >= 0) == up])).mark_text(
-                 tooltip=None, align="left" if up else "right", dx=4 if up else -4, fontSize=10,
-                 color="#374151").encode(
-                 x=alt.X("change_pct:Q"), y=y, yOffset=offset, text=alt.Text("text:N"))
-             for up in (True, False)]
-    zero = alt.Chart(_values([{"x": 0}])).mark_rule(
-        tooltip=None, color="#111827").encode(x=alt.X("x:Q"))
+    texts = [
+        alt.Chart(_values([r for r in data if (r["change_pct"] >= 0) == up]))
+        .mark_text(
+            tooltip=None,
+            align="left" if up else "right",
+            dx=4 if up else -4,
+            fontSize=10,
+            color="#374151",
+        )
+        .encode(x=alt.X("change_pct:Q"), y=y, yOffset=offset, text=alt.Text("text:N"))
+        for up in (True, False)
+    ]
+    zero = (
+        alt.Chart(_values([{"x": 0}]))
+        .mark_rule(tooltip=None, color="#111827")
+        .encode(x=alt.X("x:Q"))
+    )
     subtitle = ["Change of each output in % of the baseline's value"]
     if unchanged:
         subtitle.append(f"Unchanged or undefined: {', '.join(unchanged)}")
-    return alt.layer(bars, *texts, zero, width=WIDTH, view=NO_FRAME,
-                     height=max(120, 18 * max(1, len(scenarios)) * len(moved) + 20),
-                     title=_title(title or "Scenarios against the baseline", subtitle))
+    return alt.layer(
+        bars,
+        *texts,
+        zero,
+        width=WIDTH,
+        view=NO_FRAME,
+        height=max(120, 18 * max(1, len(scenarios)) * len(moved) + 20),
+        title=_title(title or "Scenarios against the baseline", subtitle),
+    )
 
 
-def tornado_chart(rows: Sequence[formulas.SensitivityRow], output: str, step: float = 0.1,
-                  title: str = "") -> alt.LayerChart:
+def tornado_chart(
+    rows: Sequence[formulas.SensitivityRow], output: str, step: float = 0.1, title: str = ""
+) -> alt.LayerChart:
     """Which lever moves ``output`` most: one bar per lever, from the lever moved down by
     ``step`` to it moved up, around the baseline (a vertical rule).
 
@@ -383,50 +597,95 @@ def tornado_chart(rows: Sequence[formulas.SensitivityRow], output: str, step: fl
     base = next((r.output_base for r in rows if r.output_base is not None), None)
     down, up = f"lever −{step:.0%}", f"lever +{step:.0%}"
     data = [
-        {"lever": r.label, "direction": direction, "value": value, "base": base,
-         "text": formulas.format_output(output, value), "lever_value": f"{lever_value:,.4g}"}
+        {
+            "lever": r.label,
+            "direction": direction,
+            "value": value,
+            "base": base,
+            "text": formulas.format_output(output, value),
+            "lever_value": f"{lever_value:,.4g}",
+        }
         for r in moving
-        for direction, value, lever_value in ((down, r.output_low, r.low_value),
-                                              (up, r.output_high, r.high_value))
+        for direction, value, lever_value in (
+            (down, r.output_low, r.low_value),
+            (up, r.output_high, r.high_value),
+        )
     ]
-    y = alt.Y("lever:N", sort=[r.label for r in moving], title=None,
-              axis=alt.Axis(labelLimit=220, labelFontSize=12))
-    bars = alt.Chart(_values(data)).mark_bar(height=18).encode(
-        x=alt.X("value:Q", title=info.label, scale=alt.Scale(zero=False, padding=48),
-                axis=alt.Axis(format=".0%" if info.unit == "share" else ",~s")),
-        x2=alt.X2("base"),
-        y=y,
-        color=alt.Color("direction:N", title=None,
-                        scale=alt.Scale(domain=[down, up], range=["#9CA3AF", BUYER_COLOUR]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("lever:N", title="Lever"),
-                 alt.Tooltip("direction:N", title="Moved"),
-                 alt.Tooltip("lever_value:N", title="Lever value"),
-                 alt.Tooltip("text:N", title=info.label)],
+    y = alt.Y(
+        "lever:N",
+        sort=[r.label for r in moving],
+        title=None,
+        axis=alt.Axis(labelLimit=220, labelFontSize=12),
+    )
+    bars = (
+        alt.Chart(_values(data))
+        .mark_bar(height=18)
+        .encode(
+            x=alt.X(
+                "value:Q",
+                title=info.label,
+                scale=alt.Scale(zero=False, padding=48),
+                axis=alt.Axis(format=".0%" if info.unit == "share" else ",~s"),
+            ),
+            x2=alt.X2("base"),
+            y=y,
+            color=alt.Color(
+                "direction:N",
+                title=None,
+                scale=alt.Scale(domain=[down, up], range=["#9CA3AF", BUYER_COLOUR]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("lever:N", title="Lever"),
+                alt.Tooltip("direction:N", title="Moved"),
+                alt.Tooltip("lever_value:N", title="Lever value"),
+                alt.Tooltip("text:N", title=info.label),
+            ],
+        )
     )
     layers = [bars] + [
-        alt.Chart(_values([r for r in data if (r["value"] >= r["base"]) == right])).mark_text(
-            tooltip=None, align="left" if right else "right", dx=4 if right else -4, fontSize=10,
-            color="#374151").encode(x=alt.X("value:Q"), y=y, text=alt.Text("text:N"))
-        for right in (True, False)]
+        alt.Chart(_values([r for r in data if (r["value"] >= r["base"]) == right]))
+        .mark_text(
+            tooltip=None,
+            align="left" if right else "right",
+            dx=4 if right else -4,
+            fontSize=10,
+            color="#374151",
+        )
+        .encode(x=alt.X("value:Q"), y=y, text=alt.Text("text:N"))
+        for right in (True, False)
+    ]
     if base is not None:
-        layers.append(alt.Chart(_values([{"base": base}])).mark_rule(tooltip=None,
-            color="#111827", strokeWidth=1.5).encode(x=alt.X("base:Q")))
+        layers.append(
+            alt.Chart(_values([{"base": base}]))
+            .mark_rule(tooltip=None, color="#111827", strokeWidth=1.5)
+            .encode(x=alt.X("base:Q"))
+        )
     still = len([r for r in rows if r.swing == 0])
-    subtitle = (f"{info.label} with each lever moved {step:.0%} down and up, one at a time; "
-                f"baseline {formulas.format_output(output, base)}"
-                + (f" · {still} lever(s) with no effect not shown" if still else ""))
-    return alt.layer(*layers, width=WIDTH, height=max(80, 28 * len(moving)), view=NO_FRAME,
-                     title=_title(title or f"What moves {info.label} most", subtitle))
+    subtitle = (
+        f"{info.label} with each lever moved {step:.0%} down and up, one at a time; "
+        f"baseline {formulas.format_output(output, base)}"
+        + (f" · {still} lever(s) with no effect not shown" if still else "")
+    )
+    return alt.layer(
+        *layers,
+        width=WIDTH,
+        height=max(80, 28 * len(moving)),
+        view=NO_FRAME,
+        title=_title(title or f"What moves {info.label} most", subtitle),
+    )
 
 
 # ---------------------------------------------------------------------------- projector
 
 #: Vega-Lite's text sizes that default below 16 px, set explicitly so they can be raised.
-_TEXT_DEFAULTS = {"axis": ("labelFontSize", "titleFontSize"),
-                  "legend": ("labelFontSize", "titleFontSize"),
-                  "header": ("labelFontSize", "titleFontSize"),
-                  "title": ("fontSize", "subtitleFontSize"), "text": ("fontSize",)}
+_TEXT_DEFAULTS = {
+    "axis": ("labelFontSize", "titleFontSize"),
+    "legend": ("labelFontSize", "titleFontSize"),
+    "header": ("labelFontSize", "titleFontSize"),
+    "title": ("fontSize", "subtitleFontSize"),
+    "text": ("fontSize",),
+}
 
 
 def projector_spec(spec: dict, least: int = 16) -> dict:
@@ -440,8 +699,14 @@ def projector_spec(spec: dict, least: int = 16) -> dict:
 
     def raise_sizes(node):
         if isinstance(node, dict):
-            return {k: (least if k.lower().endswith("fontsize") and isinstance(v, int | float)
-                        and v < least else raise_sizes(v)) for k, v in node.items()}
+            return {
+                k: (
+                    least
+                    if k.lower().endswith("fontsize") and isinstance(v, int | float) and v < least
+                    else raise_sizes(v)
+                )
+                for k, v in node.items()
+            }
         if isinstance(node, list):
             return [raise_sizes(v) for v in node]
         return node

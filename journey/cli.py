@@ -22,8 +22,12 @@ Handler = Callable[[argparse.Namespace, Store], int]
 
 def _db_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", default=None, metavar="PATH",
-                        help="database file (default: $JOURNEY_DB or journey.db)")
+    parent.add_argument(
+        "--db",
+        default=None,
+        metavar="PATH",
+        help="database file (default: $JOURNEY_DB or journey.db)",
+    )
     return parent
 
 
@@ -31,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m journey",
         description="Journey Lab: map customer journeys and compare buyer and customer "
-                    "journey timeframes.")
+        "journey timeframes.",
+    )
     parser.add_argument("--version", action="version", version=f"journey-lab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     db = [_db_parent()]
@@ -53,17 +58,30 @@ def build_parser() -> argparse.ArgumentParser:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--workspace", type=int, metavar="ID", help="workspace to export")
     target.add_argument("--journey", type=int, metavar="ID", help="one journey to export")
-    p.add_argument("--csv", choices=("stages", "moments", "metrics"),
-                   help="CSV of the journey's stages, moments or metrics (needs --journey)")
+    p.add_argument(
+        "--csv",
+        choices=("stages", "moments", "metrics"),
+        help="CSV of the journey's stages, moments or metrics (needs --journey)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
-    p = command("import", cmd_import, "Import an exchange file: checked whole, then written "
-                                      "in one transaction.")
+    p = command(
+        "import",
+        cmd_import,
+        "Import an exchange file: checked whole, then written in one transaction.",
+    )
     p.add_argument("file", help="a Journey Lab JSON file")
-    p.add_argument("--workspace", type=int, metavar="ID",
-                   help="add to this workspace instead of creating a new one")
-    p.add_argument("--replace", action="store_true",
-                   help="with --workspace: replace its contents (a snapshot is saved first)")
+    p.add_argument(
+        "--workspace",
+        type=int,
+        metavar="ID",
+        help="add to this workspace instead of creating a new one",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --workspace: replace its contents (a snapshot is saved first)",
+    )
 
     p = command("snapshot", cmd_snapshot, "Save a snapshot of a journey or workspace now.")
     target = p.add_mutually_exclusive_group(required=True)
@@ -75,27 +93,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--journey", type=int, metavar="ID")
     p.add_argument("--workspace", type=int, metavar="ID")
 
-    p = command("restore", cmd_restore, "Restore a snapshot (what it replaces is snapshotted "
-                                        "first, so a restore can be undone).")
+    p = command(
+        "restore",
+        cmd_restore,
+        "Restore a snapshot (what it replaces is snapshotted first, so a restore can be undone).",
+    )
     p.add_argument("snapshot", type=int, metavar="SNAPSHOT_ID")
 
-    p = command("whatif", cmd_whatif, "Compute a what-if for a journey: the outputs the "
-                                      "What-if page shows, from the same engine.")
-    p.add_argument("--journey", type=int, metavar="ID", required=True,
-                   help="the journey whose stages and assumptions are the starting levers")
-    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", dest="changes",
-                   help="change one lever (repeatable), e.g. --set retention=0.8 (--set spend= "
-                        "means no spend entered); levers: " + ", ".join(formulas.LEVER_NAMES))
+    p = command(
+        "whatif",
+        cmd_whatif,
+        "Compute a what-if for a journey: the outputs the "
+        "What-if page shows, from the same engine.",
+    )
+    p.add_argument(
+        "--journey",
+        type=int,
+        metavar="ID",
+        required=True,
+        help="the journey whose stages and assumptions are the starting levers",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="LEVER=VALUE",
+        dest="changes",
+        help="change one lever (repeatable), e.g. --set retention=0.8 (--set spend= "
+        "means no spend entered); levers: " + ", ".join(formulas.LEVER_NAMES),
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = command("backup", cmd_backup, "Copy the database with SQLite's online backup "
-                                      "(safe while the app is running).")
+    p = command(
+        "backup",
+        cmd_backup,
+        "Copy the database with SQLite's online backup (safe while the app is running).",
+    )
     p.add_argument("file", nargs="?", help="destination (default: backups/journey-<time>.db)")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
-    p = command("restore-backup", cmd_restore_backup,
-                "Replace the database's contents with a backup file (checked whole first; "
-                "the replaced contents are kept in the backup folder).")
+    p = command(
+        "restore-backup",
+        cmd_restore_backup,
+        "Replace the database's contents with a backup file (checked whole first; "
+        "the replaced contents are kept in the backup folder).",
+    )
     p.add_argument("file", help="a backup made by `python -m journey backup`")
     cli_events.add_commands(sub, db)
     cli_report.add_commands(sub, db)
@@ -123,16 +165,20 @@ def cmd_seed(args: argparse.Namespace, store: Store) -> int:
 def cmd_list(args: argparse.Namespace, store: Store) -> int:
     journeys = store.journeys()
     if args.json:
-        out = {"workspaces": [{"id": w.id, "name": w.name} for w in store.workspaces()],
-               "journeys": journeys}
+        out = {
+            "workspaces": [{"id": w.id, "name": w.name} for w in store.workspaces()],
+            "journeys": journeys,
+        }
         print(json.dumps(out, indent=2))
         return 0
     for ws in store.workspaces():
         print(f"workspace {ws.id}: {ws.name}")
         for j in (j for j in journeys if j["workspace_id"] == ws.id):
             persona = j["persona"] or "no persona"
-            print(f"  journey {j['id']}: {j['name']} ({persona}; {j['stages']} stages, "
-                  f"{j['friction_points']} friction, {j['key_points']} key points)")
+            print(
+                f"  journey {j['id']}: {j['name']} ({persona}; {j['stages']} stages, "
+                f"{j['friction_points']} friction, {j['key_points']} key points)"
+            )
     return 0
 
 
@@ -141,8 +187,11 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
         if args.journey is None:
             raise ValidationError("--csv needs --journey ID")
         journey = store.load_journey(args.journey)
-        text = {"stages": exchange.stages_csv, "moments": exchange.moments_csv,
-                "metrics": exchange.metrics_csv}[args.csv](journey)
+        text = {
+            "stages": exchange.stages_csv,
+            "moments": exchange.moments_csv,
+            "metrics": exchange.metrics_csv,
+        }[args.csv](journey)
     elif args.journey is not None:
         text = exchange.dumps(store.export_journey(args.journey))
     else:
@@ -156,10 +205,16 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
         raise ValidationError("--replace needs --workspace ID")
     doc = exchange.load_document(args.file)
     result = store.import_document(doc, workspace_id=args.workspace, replace=args.replace)
-    print(f"imported {result['personas']} persona(s) and {len(result['journeys'])} "
-          f"journey(s) into workspace {result['workspace_id']}"
-          + (f"; snapshot {result['snapshot_id']} holds what was replaced"
-             if result["snapshot_id"] else "") + kept_note(result))
+    print(
+        f"imported {result['personas']} persona(s) and {len(result['journeys'])} "
+        f"journey(s) into workspace {result['workspace_id']}"
+        + (
+            f"; snapshot {result['snapshot_id']} holds what was replaced"
+            if result["snapshot_id"]
+            else ""
+        )
+        + kept_note(result)
+    )
     return 0
 
 
@@ -180,9 +235,11 @@ def cmd_snapshots(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_restore(args: argparse.Namespace, store: Store) -> int:
     result = store.restore_snapshot(args.snapshot)
-    undo = (f"; undo with `restore {result['snapshot_id']}`" if result["snapshot_id"] else "")
-    print(f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}"
-          + kept_note(result))
+    undo = f"; undo with `restore {result['snapshot_id']}`" if result["snapshot_id"] else ""
+    print(
+        f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}"
+        + kept_note(result)
+    )
     return 0
 
 
@@ -195,8 +252,10 @@ def _lever_changes(pairs: Sequence[str]) -> dict[str, float | None]:
         if not sep:
             raise ValidationError(f"--set {pair!r}: expected LEVER=VALUE, e.g. retention=0.8")
         if name not in formulas.LEVER_INFO:
-            raise ValidationError(f"--set {pair!r}: unknown lever {name!r}; valid levers: "
-                                  f"{', '.join(formulas.LEVER_NAMES)}")
+            raise ValidationError(
+                f"--set {pair!r}: unknown lever {name!r}; valid levers: "
+                f"{', '.join(formulas.LEVER_NAMES)}"
+            )
         if name == "spend" and not text.strip():  # --set spend= : not entered
             changes[name] = None
             continue
@@ -213,15 +272,19 @@ def _lever_changes(pairs: Sequence[str]) -> dict[str, float | None]:
 
 def cmd_whatif(args: argparse.Namespace, store: Store) -> int:
     changes = _lever_changes(args.changes)
-    levers = formulas.apply(formulas.levers_from_journey(store.load_journey(args.journey)),
-                            changes)
+    levers = formulas.apply(formulas.levers_from_journey(store.load_journey(args.journey)), changes)
     try:
         outcome = formulas.whatif(levers)
     except ValueError as e:  # a stored value the engine refuses
         raise ValidationError(f"journey {args.journey}: {e}") from None
     if args.json:
-        print(json.dumps({"journey": args.journey, "levers": levers.as_dict(),
-                          "outputs": outcome.as_dict()}, indent=2, allow_nan=False))
+        print(
+            json.dumps(
+                {"journey": args.journey, "levers": levers.as_dict(), "outputs": outcome.as_dict()},
+                indent=2,
+                allow_nan=False,
+            )
+        )
         return 0
     print(f"journey {args.journey}" + (f" with {', '.join(args.changes)}" if changes else ""))
     width = max(len(info.label) for info in formulas.OUTPUT_INFO.values())
@@ -240,8 +303,10 @@ def cmd_backup(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_restore_backup(args: argparse.Namespace, store: Store) -> int:
     kept = store.restore_backup(args.file, settings.default_backup_path("before-restore"))
-    print(f"restored {store.path} from {args.file}; what it held is kept in {kept} "
-          f"(`restore-backup {kept}` brings it back)")
+    print(
+        f"restored {store.path} from {args.file}; what it held is kept in {kept} "
+        f"(`restore-backup {kept}` brings it back)"
+    )
     return 0
 
 

@@ -26,58 +26,89 @@ from .storage import Store
 DB_HELP = "Each subcommand takes --db PATH (default: $JOURNEY_DB or journey.db)."
 
 
-def add_commands(sub: argparse._SubParsersAction,
-                 db_parents: Sequence[argparse.ArgumentParser]) -> None:
+def add_commands(
+    sub: argparse._SubParsersAction, db_parents: Sequence[argparse.ArgumentParser]
+) -> None:
     """Add ``report`` and ``mermaid export|import|check`` to the top-level subcommands."""
     p = sub.add_parser(
-        "report", parents=list(db_parents), help="Write the workshop report as PDF or HTML.",
+        "report",
+        parents=list(db_parents),
+        help="Write the workshop report as PDF or HTML.",
         description="Write the workshop report of a journey (or of every journey of a "
-                    "workspace): persona, map, emotion curve, timeframes, friction and key "
-                    "points, KPIs, scenarios. The format follows the file's suffix: .pdf, or "
-                    ".html (one self-contained file that works offline).")
+        "workspace): persona, map, emotion curve, timeframes, friction and key "
+        "points, KPIs, scenarios. The format follows the file's suffix: .pdf, or "
+        ".html (one self-contained file that works offline).",
+    )
     p.set_defaults(handler=cmd_report)
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--journey", type=int, metavar="ID", help="one journey")
     target.add_argument("--workspace", type=int, metavar="ID", help="every journey of it")
-    p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="where to write: FILE.pdf or FILE.html")
-    p.add_argument("--paper", choices=list(report.PAPERS), default="a4",
-                   help="page size of the PDF (and of the HTML when printed); default a4")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="where to write: FILE.pdf or FILE.html",
+    )
+    p.add_argument(
+        "--paper",
+        choices=list(report.PAPERS),
+        default="a4",
+        help="page size of the PDF (and of the HTML when printed); default a4",
+    )
 
-    m = sub.add_parser("mermaid", help="Export a journey as a Mermaid journey diagram, or "
-                                       "import one.",
-                       description="Mermaid journey diagrams: stages as sections, actions and "
-                                   "friction and key points as tasks, emotion as the 1-5 "
-                                   "score, the persona as the actor.", epilog=DB_HELP)
+    m = sub.add_parser(
+        "mermaid",
+        help="Export a journey as a Mermaid journey diagram, or import one.",
+        description="Mermaid journey diagrams: stages as sections, actions and "
+        "friction and key points as tasks, emotion as the 1-5 "
+        "score, the persona as the actor.",
+        epilog=DB_HELP,
+    )
     inner = m.add_subparsers(dest="mermaid_command", required=True, metavar="SUBCOMMAND")
-    p = inner.add_parser("export", parents=list(db_parents),
-                         help="Print a journey as Mermaid journey text.",
-                         description="Print a journey as Mermaid journey text (to paste into "
-                                     "GitHub, GitLab or docs).")
+    p = inner.add_parser(
+        "export",
+        parents=list(db_parents),
+        help="Print a journey as Mermaid journey text.",
+        description="Print a journey as Mermaid journey text (to paste into "
+        "GitHub, GitLab or docs).",
+    )
     p.set_defaults(handler=cmd_mermaid_export)
     p.add_argument("--journey", type=int, required=True, metavar="ID")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    p = inner.add_parser("import", parents=list(db_parents),
-                         help="Make a new journey from Mermaid journey text.",
-                         description="Make a new journey from Mermaid journey text: sections "
-                                     "go to the stage they name, or in order; what cannot be "
-                                     "placed is listed on stderr.")
+    p = inner.add_parser(
+        "import",
+        parents=list(db_parents),
+        help="Make a new journey from Mermaid journey text.",
+        description="Make a new journey from Mermaid journey text: sections "
+        "go to the stage they name, or in order; what cannot be "
+        "placed is listed on stderr.",
+    )
     p.set_defaults(handler=cmd_mermaid_import)
     p.add_argument("file", help="a Mermaid journey diagram (.mmd, .md or .txt)")
-    p.add_argument("--workspace", type=int, required=True, metavar="ID",
-                   help="the workspace the new journey goes into")
-    p = inner.add_parser("check", parents=list(db_parents),
-                         help="Check Mermaid journey text against the grammar.",
-                         description="Check Mermaid journey text against the journey grammar's "
-                                     "rules and 1-5 scores; exit status 2 with the problems.")
+    p.add_argument(
+        "--workspace",
+        type=int,
+        required=True,
+        metavar="ID",
+        help="the workspace the new journey goes into",
+    )
+    p = inner.add_parser(
+        "check",
+        parents=list(db_parents),
+        help="Check Mermaid journey text against the grammar.",
+        description="Check Mermaid journey text against the journey grammar's "
+        "rules and 1-5 scores; exit status 2 with the problems.",
+    )
     p.set_defaults(handler=cmd_mermaid_check)
     p.add_argument("file", help="a Mermaid journey diagram")
 
 
 def cmd_report(args: argparse.Namespace, store: Store) -> int:
     fmt = report.format_for(args.output)
-    data = report.build(store, journey_id=args.journey, workspace_id=args.workspace, fmt=fmt,
-                        paper=args.paper)
+    data = report.build(
+        store, journey_id=args.journey, workspace_id=args.workspace, fmt=fmt, paper=args.paper
+    )
     path = pathlib.Path(args.output)
     try:
         path.write_bytes(data)
@@ -113,8 +144,10 @@ def cmd_mermaid_import(args: argparse.Namespace, store: Store) -> int:
     journey_id = mermaid.store_imported(store, args.workspace, imported)
     for message in imported.messages:
         print(f"note: {message}", file=sys.stderr)
-    print(f"imported {imported.journey.name!r} as journey {journey_id} of workspace "
-          f"{args.workspace}" + (f" (persona {imported.persona!r})" if imported.persona else ""))
+    print(
+        f"imported {imported.journey.name!r} as journey {journey_id} of workspace "
+        f"{args.workspace}" + (f" (persona {imported.persona!r})" if imported.persona else "")
+    )
     return 0
 
 

@@ -26,8 +26,9 @@ def clean_text(text: str) -> str:
     if not text:
         raise ValidationError("a comment cannot be empty", "text")
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"is {len(text):,} characters long; the limit is {MAX_TEXT:,}",
-                              "text")
+        raise ValidationError(
+            f"is {len(text):,} characters long; the limit is {MAX_TEXT:,}", "text"
+        )
     return text
 
 
@@ -59,8 +60,7 @@ def byline(comment: Comment) -> str:
 def label(comment: Comment) -> str:
     """One line for a tooltip or a list: ``author, YYYY-MM-DD HH:MM: text`` (edited noted)."""
     when = comment.created_at[:16].replace("T", " ")
-    edited = " (edited)" if comment.updated_at and comment.updated_at != comment.created_at \
-        else ""
+    edited = " (edited)" if comment.updated_at and comment.updated_at != comment.created_at else ""
     return f"{comment.author}, {when}{edited}: {comment.text}"
 
 
@@ -81,4 +81,4 @@ def tooltip_text(comments: list[Comment]) -> str:
 
 def _cut(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= TOOLTIP_CHARS else text[:TOOLTIP_CHARS - 1] + "…"
+    return text if len(text) <= TOOLTIP_CHARS else text[: TOOLTIP_CHARS - 1] + "…"

@@ -38,8 +38,9 @@ def cell(value: Any) -> Any:
     return text
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *,
-           lineterminator: str = "\r\n") -> str:
+def to_csv(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, lineterminator: str = "\r\n"
+) -> str:
     """A CSV document (header first) with every cell passed through :func:`cell`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=lineterminator)

@@ -28,9 +28,20 @@ from .model import (
 )
 
 #: Channels offered in the pickers; anything people type is kept too.
-CHANNELS: tuple[str, ...] = ("Web", "Social", "Email", "Dealership", "Phone", "App",
-                             "Review sites", "Events", "Chat", "Support desk", "Community",
-                             "Store")
+CHANNELS: tuple[str, ...] = (
+    "Web",
+    "Social",
+    "Email",
+    "Dealership",
+    "Phone",
+    "App",
+    "Review sites",
+    "Events",
+    "Chat",
+    "Support desk",
+    "Community",
+    "Store",
+)
 
 #: Emotion scores as the stage form's slider shows them.
 EMOTIONS: dict[int, str] = {-2: "😣 -2", -1: "🙁 -1", 0: "😐 0", 1: "🙂 +1", 2: "😀 +2"}
@@ -43,27 +54,60 @@ AFTER_PART = "After purchase"
 
 #: What the forms call each field, for messages that point at the right widget.
 FIELD_LABELS: dict[str, str] = {
-    "name": "Name", "role": "Role", "age_range": "Age range", "goals": "Goals",
-    "motivations": "Motivations", "pain_points": "Pain points", "channels": "Preferred channels",
-    "quote": "Quote", "notes": "Notes",
-    "label": "Label", "customer_goal": "Customer goal", "customer_actions": "Customer actions",
-    "business_actions": "Business actions", "thoughts": "Thoughts", "emotion": "Emotion",
-    "duration_days": "Typical duration", "conversion": "Conversion to the next stage",
+    "name": "Name",
+    "role": "Role",
+    "age_range": "Age range",
+    "goals": "Goals",
+    "motivations": "Motivations",
+    "pain_points": "Pain points",
+    "channels": "Preferred channels",
+    "quote": "Quote",
+    "notes": "Notes",
+    "label": "Label",
+    "customer_goal": "Customer goal",
+    "customer_actions": "Customer actions",
+    "business_actions": "Business actions",
+    "thoughts": "Thoughts",
+    "emotion": "Emotion",
+    "duration_days": "Typical duration",
+    "conversion": "Conversion to the next stage",
     "touchpoints": "Touchpoints and channels",
-    "kind": "Kind", "title": "Title", "description": "Description", "severity": "Severity",
-    "channel": "Channel", "action": "Action", "owner": "Owner", "status": "Status",
-    "stage": "Stage", "stage_id": "Stage",
-    "persona_id": "Persona", "entrants": "Entrants",
-    "order_value": "Order value", "purchases_per_period": "Purchases per period",
-    "margin": "Margin", "retention": "Retention", "discount_rate": "Discount rate",
-    "spend": "Spend", "period_days": "One period",
-    "key": "Key", "side": "Side", "unit": "Unit", "target": "Target", "direction": "Better",
+    "kind": "Kind",
+    "title": "Title",
+    "description": "Description",
+    "severity": "Severity",
+    "channel": "Channel",
+    "action": "Action",
+    "owner": "Owner",
+    "status": "Status",
+    "stage": "Stage",
+    "stage_id": "Stage",
+    "persona_id": "Persona",
+    "entrants": "Entrants",
+    "order_value": "Order value",
+    "purchases_per_period": "Purchases per period",
+    "margin": "Margin",
+    "retention": "Retention",
+    "discount_rate": "Discount rate",
+    "spend": "Spend",
+    "period_days": "One period",
+    "key": "Key",
+    "side": "Side",
+    "unit": "Unit",
+    "target": "Target",
+    "direction": "Better",
     "levers": "Levers",
 }
 
 #: What each kind of editable row is called in messages ("This friction point was ...").
-KIND_LABELS: dict[str, str] = {"persona": "persona", "stage": "stage", "moment": "point",
-                               "journey": "journey", "metric": "KPI", "scenario": "scenario"}
+KIND_LABELS: dict[str, str] = {
+    "persona": "persona",
+    "stage": "stage",
+    "moment": "point",
+    "journey": "journey",
+    "metric": "KPI",
+    "scenario": "scenario",
+}
 
 
 # ---------------------------------------------------------------------------- text and lists
@@ -104,7 +148,7 @@ def channel_options(used: Iterable[Iterable[str]] = ()) -> list[str]:
 
 
 def journey_part(stage: str) -> str:
-    """"Buyer journey" for awareness, consideration and decision; "After purchase" after."""
+    """ "Buyer journey" for awareness, consideration and decision; "After purchase" after."""
     return BUYER_PART if is_buyer_stage(stage) else AFTER_PART
 
 
@@ -146,18 +190,37 @@ def touchpoint_rows(stage: Stage) -> list[dict]:
 def stage_values(stage: Stage) -> dict:
     """A stage's editable values as :func:`stage_changes` returns them (the merge's base):
     durations in days, the conversion as a share (none for advocacy), touchpoint dicts."""
-    values = {k: getattr(stage, k) for k in ("label", "customer_goal", "customer_actions",
-                                             "business_actions", "thoughts", "emotion",
-                                             "duration_days")}
+    values = {
+        k: getattr(stage, k)
+        for k in (
+            "label",
+            "customer_goal",
+            "customer_actions",
+            "business_actions",
+            "thoughts",
+            "emotion",
+            "duration_days",
+        )
+    }
     if has_conversion(stage.stage):
         values["conversion"] = stage.conversion
     return {**values, "touchpoints": touchpoint_rows(stage)}
 
 
-def stage_changes(stage: Stage, *, label: str, customer_goal: str, customer_actions: str,
-                  business_actions: str, thoughts: str, emotion: int, duration_value: float,
-                  duration_unit: str, conversion: float | None,
-                  touchpoints: Iterable[dict]) -> dict:
+def stage_changes(
+    stage: Stage,
+    *,
+    label: str,
+    customer_goal: str,
+    customer_actions: str,
+    business_actions: str,
+    thoughts: str,
+    emotion: int,
+    duration_value: float,
+    duration_unit: str,
+    conversion: float | None,
+    touchpoints: Iterable[dict],
+) -> dict:
     """The form's values for ``stage`` as keyword arguments for ``Store.update_stage``.
 
     The duration is converted to days and the conversion percent to a share (left out for
@@ -169,9 +232,14 @@ def stage_changes(stage: Stage, *, label: str, customer_goal: str, customer_acti
     if (duration_value, duration_unit) != best_unit(days):
         days = to_days(duration_value or 0, duration_unit)
     changes = {
-        "label": label, "customer_goal": customer_goal, "customer_actions": customer_actions,
-        "business_actions": business_actions, "thoughts": thoughts, "emotion": emotion,
-        "duration_days": days, "touchpoints": touchpoints_from_rows(touchpoints),
+        "label": label,
+        "customer_goal": customer_goal,
+        "customer_actions": customer_actions,
+        "business_actions": business_actions,
+        "thoughts": thoughts,
+        "emotion": emotion,
+        "duration_days": days,
+        "touchpoints": touchpoints_from_rows(touchpoints),
     }
     if has_conversion(stage.stage):
         unchanged = conversion == conversion_percent(stage.conversion)
@@ -192,24 +260,36 @@ def severity_label(kind: str) -> str:
     return "Severity" if kind == "friction" else "Impact"
 
 
-def filter_moments(moments: Iterable[Moment], *, stages: Iterable[str] = (),
-                   kinds: Iterable[str] = (), statuses: Iterable[str] = ()) -> list[Moment]:
+def filter_moments(
+    moments: Iterable[Moment],
+    *,
+    stages: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+) -> list[Moment]:
     """The moments that match every filter given; an empty filter lets everything through."""
     stages, kinds, statuses = set(stages), set(kinds), set(statuses)
-    return [m for m in moments
-            if (not stages or m.stage in stages) and (not kinds or m.kind in kinds)
-            and (not statuses or m.status in statuses)]
+    return [
+        m
+        for m in moments
+        if (not stages or m.stage in stages)
+        and (not kinds or m.kind in kinds)
+        and (not statuses or m.status in statuses)
+    ]
 
 
 def moment_counts(stages: Iterable[Stage]) -> list[dict]:
     """One row per stage: its part of the journey, friction points, key points, still open."""
-    return [{
-        "Stage": stage_label(s.stage),
-        "Part": journey_part(s.stage),
-        "Friction points": sum(m.kind == "friction" for m in s.moments),
-        "Key points": sum(m.kind == "key" for m in s.moments),
-        "Not done": sum(m.status != "done" for m in s.moments),
-    } for s in stages]
+    return [
+        {
+            "Stage": stage_label(s.stage),
+            "Part": journey_part(s.stage),
+            "Friction points": sum(m.kind == "friction" for m in s.moments),
+            "Key points": sum(m.kind == "key" for m in s.moments),
+            "Not done": sum(m.status != "done" for m in s.moments),
+        }
+        for s in stages
+    ]
 
 
 #: Moments listed per page on the Friction and key points page.
@@ -222,20 +302,29 @@ def page_of(items: list, page: int, size: int = PAGE_SIZE) -> tuple[list, int]:
     """
     pages = max(1, -(-len(items) // size))
     page = min(max(1, int(page)), pages)
-    return items[(page - 1) * size:page * size], pages
+    return items[(page - 1) * size : page * size], pages
 
 
 def moment_values(m: Moment) -> dict:
     """A moment's editable values as ``Store.editable_values`` names them (the merge's base)."""
-    return {"kind": m.kind, **{k: getattr(m, k) for k in (
-        "title", "description", "severity", "channel", "action", "owner", "status")},
-            "stage_id": m.stage_id}
+    return {
+        "kind": m.kind,
+        **{
+            k: getattr(m, k)
+            for k in ("title", "description", "severity", "channel", "action", "owner", "status")
+        },
+        "stage_id": m.stage_id,
+    }
 
 
 def moment_facts(m: Moment) -> list[str]:
     """The short facts under a moment's title: kind, stage, severity or impact, status, ..."""
-    facts = [MOMENT_KIND_LABELS.get(m.kind, m.kind), stage_label(m.stage),
-             f"{severity_label(m.kind).lower()} {m.severity}/5", m.status]
+    facts = [
+        MOMENT_KIND_LABELS.get(m.kind, m.kind),
+        stage_label(m.stage),
+        f"{severity_label(m.kind).lower()} {m.severity}/5",
+        m.status,
+    ]
     if m.channel:
         facts.append(f"channel: {m.channel}")
     if m.owner:
@@ -245,8 +334,22 @@ def moment_facts(m: Moment) -> list[str]:
 
 def moment_from(values: dict) -> Moment:
     """A new Moment from the add form's values (stage is the stage key, not its id)."""
-    return Moment(**{k: values[k] for k in ("kind", "title", "description", "severity",
-                                            "channel", "action", "owner", "status", "stage")})
+    return Moment(
+        **{
+            k: values[k]
+            for k in (
+                "kind",
+                "title",
+                "description",
+                "severity",
+                "channel",
+                "action",
+                "owner",
+                "status",
+                "stage",
+            )
+        }
+    )
 
 
 # ---------------------------------------------------------------------------- errors
@@ -264,7 +367,7 @@ def error_message(error: ValidationError) -> str:
     """The error in the form's words: ``Customer goal: is 10,001 characters long; ...``."""
     field = field_of(error)
     where = FIELD_LABELS.get(field, field)
-    detail = error.path[len(field):]
+    detail = error.path[len(field) :]
     row = re.match(r"^\[(\d+)\]\.?(\w*)", detail)
     if row:
         where += f", row {int(row.group(1)) + 1}" + (f", {row.group(2)}" if row.group(2) else "")
@@ -299,8 +402,13 @@ def show_value(field: str, value: Any) -> str:
     if field == "channels":
         return ", ".join(map(str, value)) or "(empty)"
     if field == "touchpoints":
-        return "; ".join(f"{_text(t.get('channel'))}: {_text(t.get('description'))}".rstrip(": ")
-                         for t in value) or "(none)"
+        return (
+            "; ".join(
+                f"{_text(t.get('channel'))}: {_text(t.get('description'))}".rstrip(": ")
+                for t in value
+            )
+            or "(none)"
+        )
     if field == "levers":
         return ", ".join(f"{k} {v:g}" for k, v in sorted(value.items())) or "(none)"
     if isinstance(value, float):
@@ -308,23 +416,31 @@ def show_value(field: str, value: Any) -> str:
     return str(value)
 
 
-def change_rows(changes: dict[str, tuple[Any, Any]],
-                shown: dict[str, Any] | None = None) -> list[dict]:
+def change_rows(
+    changes: dict[str, tuple[Any, Any]], shown: dict[str, Any] | None = None
+) -> list[dict]:
     """A revision's changes as table rows: field as the form calls it, before, after.
 
     ``shown`` overrides how a field's values read (``{"stage_id": {3: "Decision"}.get}``).
     """
     shown = shown or {}
+
     def fmt(f, v):
         return shown[f](v) if f in shown else show_value(f, v)
-    return [{"Field": field_label(f), "Before": fmt(f, old), "After": fmt(f, new)}
-            for f, (old, new) in changes.items()]
+
+    return [
+        {"Field": field_label(f), "Before": fmt(f, old), "After": fmt(f, new)}
+        for f, (old, new) in changes.items()
+    ]
 
 
 def typed_rows(values: dict[str, Any]) -> list[dict]:
     """What someone typed into a form whose row is gone, to show and copy: field, value."""
-    return [{"Field": field_label(f), "What you typed": show_value(f, v)}
-            for f, v in values.items() if v not in (None, "", [], {})]
+    return [
+        {"Field": field_label(f), "What you typed": show_value(f, v)}
+        for f, v in values.items()
+        if v not in (None, "", [], {})
+    ]
 
 
 def revision_title(r: Revision) -> str:
@@ -335,5 +451,7 @@ def revision_title(r: Revision) -> str:
 
 def revision_heading(r: Revision) -> str:
     """One line naming a save: "#12 · 2026-11-29 16:40 · ana · stage Awareness (restores #9)"."""
-    return (f"#{r.id} · {r.created_at.replace('T', ' ')[:16]} · {r.author or 'someone'} · "
-            f"{revision_title(r)}" + (f" (restores #{r.restores})" if r.restores else ""))
+    return (
+        f"#{r.id} · {r.created_at.replace('T', ' ')[:16]} · {r.author or 'someone'} · "
+        f"{revision_title(r)}" + (f" (restores #{r.restores})" if r.restores else "")
+    )

@@ -39,17 +39,27 @@ STAGE_OPTIONS: tuple[str, ...] = (*STAGES, IGNORE)
 
 _SUFFIXES = (".csv.gz", ".csv", ".parquet", ".pq")
 
-UPLOAD_HELP = ("One row per event: a customer id, a timestamp (epoch, ISO 8601 such as "
-               "2026-01-31T09:30:00Z, YYYYMMDD...) and an event name; optionally a value and a "
-               "segment. Exports of GA4, Segment, Mixpanel, Amplitude, PostHog and Shopify work.")
+UPLOAD_HELP = (
+    "One row per event: a customer id, a timestamp (epoch, ISO 8601 such as "
+    "2026-01-31T09:30:00Z, YYYYMMDD...) and an event name; optionally a value and a "
+    "segment. Exports of GA4, Segment, Mixpanel, Amplitude, PostHog and Shopify work."
+)
 
 READING_INPUTS: tuple[tuple[str, str, str, str], ...] = (
     ("encoding", "Encoding", "detected", "Such as cp1252 (Windows-1252) or latin-1."),
-    ("timestamp_format", "Timestamp format", "told from the values",
-     "epoch_s, epoch_ms, epoch_us, epoch_ns, iso8601, yyyymmdd, yyyymmddhhmmss, or a strftime "
-     "pattern such as %d/%m/%Y %H:%M"),
-    ("timezone", "Time zone", "UTC", "IANA zone of times without an offset, such as "
-                                     "Europe/Berlin."),
+    (
+        "timestamp_format",
+        "Timestamp format",
+        "told from the values",
+        "epoch_s, epoch_ms, epoch_us, epoch_ns, iso8601, yyyymmdd, yyyymmddhhmmss, or a strftime "
+        "pattern such as %d/%m/%Y %H:%M",
+    ),
+    (
+        "timezone",
+        "Time zone",
+        "UTC",
+        "IANA zone of times without an offset, such as Europe/Berlin.",
+    ),
 )
 """The page's reading options: ``(ReadOptions field, label, placeholder, help)``, the same
 choices as the command line's ``--encoding``, ``--timestamp-format`` and ``--timezone``."""
@@ -61,7 +71,8 @@ def candidates_text(info: dict) -> str:
     if len(candidates) < 2:
         return ""
     return "Rows each customer id column would keep: " + ", ".join(
-        f"{name} {count:,} of {info['rows']:,}" for name, count in candidates.items())
+        f"{name} {count:,} of {info['rows']:,}" for name, count in candidates.items()
+    )
 
 
 def with_found(counts: list[tuple[str, int]], found: list[tuple[str, int]]) -> list:
@@ -92,8 +103,12 @@ def mapping_rows(event_names: Iterable[Sequence[Any]], mapping: Mapping) -> list
 
 def _row(name: str, count: int | None, mapping: Mapping) -> dict:
     stage = mapping.stages.get(name)
-    return {"event": name, "count": count, "stage": stage or IGNORE,
-            "purchase": name in mapping.purchase_events}
+    return {
+        "event": name,
+        "count": count,
+        "stage": stage or IGNORE,
+        "purchase": name in mapping.purchase_events,
+    }
 
 
 def mapping_from_rows(rows: Any) -> Mapping:
@@ -125,8 +140,9 @@ def _truthy(value: Any) -> bool:
     return not _blank(value) and bool(value)
 
 
-def mapping_from_options(event_names: Iterable[str], guess: Mapping, maps: Sequence[str],
-                         purchases: Sequence[str]) -> Mapping:
+def mapping_from_options(
+    event_names: Iterable[str], guess: Mapping, maps: Sequence[str], purchases: Sequence[str]
+) -> Mapping:
     """The mapping the command line asks for.
 
     Without ``maps`` it is ``guess`` (the engine's guess from the event names); with them it is
@@ -145,8 +161,7 @@ def mapping_from_options(event_names: Iterable[str], guess: Mapping, maps: Seque
             stages[event] = None if stage.lower() == IGNORE else stage
         mapping = Mapping(stages, set())
     else:
-        mapping = Mapping(dict(guess.stages), set(guess.purchase_events),
-                          guessed=not purchases)
+        mapping = Mapping(dict(guess.stages), set(guess.purchase_events), guessed=not purchases)
     if purchases:
         mapping.purchase_events = set(purchases)
     if known:
@@ -154,15 +169,18 @@ def mapping_from_options(event_names: Iterable[str], guess: Mapping, maps: Seque
         if unknown and len(names) < TOP_EVENT_NAMES:
             raise ValidationError(
                 f"no event named {unknown[0]!r} in the file; its events are: "
-                f"{', '.join(names[:30])}{' …' if len(names) > 30 else ''}")
+                f"{', '.join(names[:30])}{' …' if len(names) > 30 else ''}"
+            )
     return mapping
 
 
 def _split(option: str) -> tuple[str, str]:
     event, sep, stage = option.rpartition("=")
     if not sep or not event.strip() or not stage.strip():
-        raise ValidationError(f"--map expects EVENT=STAGE (such as purchase=decision, or "
-                              f"email_open=ignore), not {option!r}")
+        raise ValidationError(
+            f"--map expects EVENT=STAGE (such as purchase=decision, or "
+            f"email_open=ignore), not {option!r}"
+        )
     return event.strip(), stage.strip()
 
 

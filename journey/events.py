@@ -194,10 +194,11 @@ class Summary:
     incomplete_rows: int = 0
     quality: dict = field(default_factory=dict)
     stored_rows: int = 0
+
+
 # ---------------------------------------------------------------------------- reading the file
 
-_FORMATS = {".csv": "csv", ".csv.gz": "csv", ".gz": "csv", ".parquet": "parquet",
-            ".pq": "parquet"}
+_FORMATS = {".csv": "csv", ".csv.gz": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet"}
 TIMESTAMP_SAMPLE = 1_000  # values read to tell a timestamp column's encoding
 MAX_LINE_BYTES = 8 * 2**20  # a row may hold a huge properties JSON (DuckDB default: 2 MB)
 _MIN_TS, _MAX_TS = "0001-01-01 00:00:00+00", "10000-01-01 00:00:00+00"
@@ -239,12 +240,39 @@ def _cause(e: duckdb.Error) -> str:
     lines = [line.strip() for line in str(e).splitlines() if line.strip()]
     kept = []
     for line in lines:
-        if line.lower().startswith((
-                "original line", "possible solution", "possible fixes", "file", "* ", "  *",
-                "delimiter", "quote", "escape", "new_line", "header", "skip", "comment",
-                "strict", "date_format", "timestamp_format", "null", "sample", "ignore",
-                "all_varchar", "parser options", "the sniffer", "the csv reader",
-                "column ", "buffer", "encoding")) or len(kept) >= 4:
+        if (
+            line.lower().startswith(
+                (
+                    "original line",
+                    "possible solution",
+                    "possible fixes",
+                    "file",
+                    "* ",
+                    "  *",
+                    "delimiter",
+                    "quote",
+                    "escape",
+                    "new_line",
+                    "header",
+                    "skip",
+                    "comment",
+                    "strict",
+                    "date_format",
+                    "timestamp_format",
+                    "null",
+                    "sample",
+                    "ignore",
+                    "all_varchar",
+                    "parser options",
+                    "the sniffer",
+                    "the csv reader",
+                    "column ",
+                    "buffer",
+                    "encoding",
+                )
+            )
+            or len(kept) >= 4
+        ):
             continue
         kept.append(line[:300] + ("…" if len(line) > 300 else ""))
     text = " ".join(kept)
@@ -262,8 +290,9 @@ class _Source:
     through a UTF-8 copy made chunk by chunk.
     """
 
-    def __init__(self, path: str | Path, *, typed: bool = False,
-                 options: ReadOptions | None = None):
+    def __init__(
+        self, path: str | Path, *, typed: bool = False, options: ReadOptions | None = None
+    ):
         self.options = options or ReadOptions()
         self.path = Path(path)
         self.name = self.path.name
@@ -282,16 +311,19 @@ class _Source:
                 self.reading = textfile.sniff(files[0], self.options.encoding)
                 if not self.reading.utf8:
                     self._folder = tempfile.TemporaryDirectory(prefix="journey-utf8-")
-                    files = [textfile.utf8_copy(f, self.reading, Path(self._folder.name))
-                             for f in files]
+                    files = [
+                        textfile.utf8_copy(f, self.reading, Path(self._folder.name)) for f in files
+                    ]
             except ValidationError as e:
                 self._cleanup()
                 raise EventError(str(e).replace(f"{files[0].name}:", f"{self.name}:")) from None
             extra = ", union_by_name = true" if len(files) > 1 else ""
             if self.reading.delimiter:
                 extra += f", delim = {_literal(self.reading.delimiter)}"
-            options_sql = (f"header = true, skip = {self.reading.skip_lines}, "
-                           f"max_line_size = {MAX_LINE_BYTES}{extra}")
+            options_sql = (
+                f"header = true, skip = {self.reading.skip_lines}, "
+                f"max_line_size = {MAX_LINE_BYTES}{extra}"
+            )
             self.text_reader = f"read_csv($path, {options_sql}, all_varchar = true)"
             self.reader = f"read_csv($path, {options_sql})" if typed else self.text_reader
         else:
@@ -299,7 +331,8 @@ class _Source:
             self.reader = self.text_reader = f"read_parquet($path{extra})"
         self.files = files
         self.params: dict[str, Any] = {
-            "path": str(files[0]) if len(files) == 1 else [str(f) for f in files]}
+            "path": str(files[0]) if len(files) == 1 else [str(f) for f in files]
+        }
         self.con = _connect()
         try:
             described = self.run(f"DESCRIBE SELECT * FROM {self.reader}")
@@ -310,8 +343,11 @@ class _Source:
 
     def describe_file(self) -> str:
         """How the file was read, in words."""
-        parts = [f"{len(self.files)} {self.format.upper()} files" if len(self.files) > 1
-                 else self.format.upper()]
+        parts = [
+            f"{len(self.files)} {self.format.upper()} files"
+            if len(self.files) > 1
+            else self.format.upper()
+        ]
         if self.reading:
             parts.append(self.reading.describe())
         return ", ".join(parts)
@@ -334,8 +370,10 @@ class _Source:
         cause = _cause(e)
         hint = ""
         if "unicode" in cause.lower() or "utf-8" in cause.lower() or "utf8" in cause.lower():
-            hint = (" (the file is not UTF-8 there: name its encoding with --encoding, "
-                    "such as --encoding cp1252; on the page: Encoding)")
+            hint = (
+                " (the file is not UTF-8 there: name its encoding with --encoding, "
+                "such as --encoding cp1252; on the page: Encoding)"
+            )
         return EventError(f"{self.name}: could not be read as {kind}: {cause}{hint}")
 
     def row_count(self) -> int:
@@ -357,8 +395,10 @@ class _Source:
                 available = ", ".join(self.columns)
                 hint = ""
                 if self.format == "csv" and len(self.columns) == 1:
-                    hint = (" (the file was read as a single column: check that every line "
-                            "has the same number of comma-, semicolon- or tab-separated fields)")
+                    hint = (
+                        " (the file was read as a single column: check that every line "
+                        "has the same number of comma-, semicolon- or tab-separated fields)"
+                    )
                 raise EventError(
                     f"{self.name}: there is no column {name!r} for the {role}; "
                     f"the columns are: {available}{hint}"
@@ -368,12 +408,21 @@ class _Source:
         """The encoding of the timestamp column, told from its first non-empty values."""
         col = _ident(column)
         kind = self.columns.get(column, "VARCHAR") if self.format == "parquet" else "VARCHAR"
-        sample = [v for (v,) in self.run(
-            f"SELECT CAST({col} AS VARCHAR) FROM {self.text_reader} WHERE {col} IS NOT NULL "
-            f"AND trim(CAST({col} AS VARCHAR)) <> '' LIMIT {TIMESTAMP_SAMPLE}")]
+        sample = [
+            v
+            for (v,) in self.run(
+                f"SELECT CAST({col} AS VARCHAR) FROM {self.text_reader} WHERE {col} IS NOT NULL "
+                f"AND trim(CAST({col} AS VARCHAR)) <> '' LIMIT {TIMESTAMP_SAMPLE}"
+            )
+        ]
         try:
-            return timestamps.classify(sample, kind, override=self.options.timestamp_format,
-                                       timezone=self.options.timezone, column=column)
+            return timestamps.classify(
+                sample,
+                kind,
+                override=self.options.timestamp_format,
+                timezone=self.options.timezone,
+                column=column,
+            )
         except ValidationError as e:
             raise EventError(f"{self.name}: {e}") from None
 
@@ -420,20 +469,26 @@ def _timestamp_sql(column: str, kind: str, reading: timestamps.TimestampReading)
     # ISO 8601. Words other than infinity (DuckDB reads 'epoch', 'now') are not timestamps.
     value = text
     if reading.space_offset:
-        value = (f"regexp_replace({value}, '(\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?)\\s+"
-                 f"([+-]\\d\\d(?::?\\d\\d)?)$', '\\1\\2')")
+        value = (
+            f"regexp_replace({value}, '(\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?)\\s+"
+            f"([+-]\\d\\d(?::?\\d\\d)?)$', '\\1\\2')"
+        )
     if reading.abbreviation:
         value = f"regexp_replace({value}, '\\s*[A-Za-z]{{2,5}}$', '')"
         parsed = _naive_in_zone(f"TRY_CAST({value} AS TIMESTAMP)", zone)
     elif zone == "UTC":
         parsed = f"TRY_CAST({value} AS TIMESTAMPTZ)"
     else:
-        parsed = (f"CASE WHEN regexp_matches({value}, '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*"
-                  f"(Z|[+-]\\d\\d(:?\\d\\d)?|UTC|GMT)$', 'i') THEN TRY_CAST({value} AS TIMESTAMPTZ)"
-                  f" ELSE {_naive_in_zone(f'TRY_CAST({value} AS TIMESTAMP)', zone)} END")
+        parsed = (
+            f"CASE WHEN regexp_matches({value}, '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*"
+            f"(Z|[+-]\\d\\d(:?\\d\\d)?|UTC|GMT)$', 'i') THEN TRY_CAST({value} AS TIMESTAMPTZ)"
+            f" ELSE {_naive_in_zone(f'TRY_CAST({value} AS TIMESTAMP)', zone)} END"
+        )
     first = f"ascii({text})"
-    return (f"CASE WHEN {first} BETWEEN 48 AND 57 OR {first} IN (43, 45) "
-            f"OR lower({text}) = 'infinity' THEN {parsed} END")
+    return (
+        f"CASE WHEN {first} BETWEEN 48 AND 57 OR {first} IN (43, 45) "
+        f"OR lower({text}) = 'infinity' THEN {parsed} END"
+    )
 
 
 _NUMERIC = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|DOUBLE|DECIMAL)")
@@ -460,29 +515,59 @@ def _guess_column(names: list[str], candidates: tuple[str, ...], taken: set[str]
     return None
 
 
-CUSTOMER_COLUMNS = ("customer_id", "customerid", "amplitude_id", "user_pseudo_id", "distinct_id",
-                    "anonymous_id", "anonymousid", "person_id", "user_id", "userid", "client_id",
-                    "visitor_id", "device_id", "account_id", "contact_id", "email", "customer",
-                    "user", "client", "visitor", "account", "person", "contact")
+CUSTOMER_COLUMNS = (
+    "customer_id",
+    "customerid",
+    "amplitude_id",
+    "user_pseudo_id",
+    "distinct_id",
+    "anonymous_id",
+    "anonymousid",
+    "person_id",
+    "user_id",
+    "userid",
+    "client_id",
+    "visitor_id",
+    "device_id",
+    "account_id",
+    "contact_id",
+    "email",
+    "customer",
+    "user",
+    "client",
+    "visitor",
+    "account",
+    "person",
+    "contact",
+)
 """Customer-id column names, vendors' included (Amplitude ``amplitude_id``, GA4
 ``user_pseudo_id``, Mixpanel ``distinct_id``, Segment ``anonymous_id``), in order of preference
 when they are equally filled."""
 
 _GUESSES: dict[str, tuple[str, ...]] = {
     "customer": CUSTOMER_COLUMNS,
-    "timestamp": ("timestamp", "ts", "event_time", "event_timestamp", "time", "datetime",
-                  "created_at", "occurred_at", "original_timestamp", "sent_at", "date",
-                  "event_date"),
+    "timestamp": (
+        "timestamp",
+        "ts",
+        "event_time",
+        "event_timestamp",
+        "time",
+        "datetime",
+        "created_at",
+        "occurred_at",
+        "original_timestamp",
+        "sent_at",
+        "date",
+        "event_date",
+    ),
     "event": ("event", "event_name", "event_type", "action", "type", "activity", "name"),
-    "value": ("value", "amount", "revenue", "price", "total", "order_value",
-              "event_value_in_usd"),
+    "value": ("value", "amount", "revenue", "price", "total", "order_value", "event_value_in_usd"),
     "segment": ("segment", "channel", "country", "source", "plan", "region", "cohort"),
     "insert_id": ("insert_id", "message_id", "messageid", "uuid"),
 }
 
 
-def _guess_columns(columns: dict[str, str],
-                   filled: dict[str, int] | None = None) -> ColumnChoice:
+def _guess_columns(columns: dict[str, str], filled: dict[str, int] | None = None) -> ColumnChoice:
     """The guessed roles. ``filled`` (non-empty rows per customer-like column) makes the
     customer column the most filled candidate, so a mostly empty ``user_id`` loses to an
     ``amplitude_id`` filled on every row."""
@@ -492,16 +577,23 @@ def _guess_columns(columns: dict[str, str],
     for role, candidates in _GUESSES.items():
         if role == "customer" and filled:
             order = {c: i for i, c in enumerate(CUSTOMER_COLUMNS)}
-            found[role] = max(filled, key=lambda n: (filled[n], -order.get(_normal(n), 99),
-                                                     -names.index(n)))
+            found[role] = max(
+                filled, key=lambda n: (filled[n], -order.get(_normal(n), 99), -names.index(n))
+            )
         else:
             found[role] = _guess_column(names, candidates, taken)
         if found[role]:
             taken.add(found[role])
     # Required roles fall back to a column of a fitting type, then to any column left.
     if not found["timestamp"]:
-        found["timestamp"] = next((n for n, t in columns.items()
-                                   if n not in taken and t.startswith(("TIMESTAMP", "DATE"))), None)
+        found["timestamp"] = next(
+            (
+                n
+                for n, t in columns.items()
+                if n not in taken and t.startswith(("TIMESTAMP", "DATE"))
+            ),
+            None,
+        )
     for role in ("customer", "timestamp", "event"):
         if not found[role]:
             rest = [n for n in names if n not in taken] or names
@@ -513,20 +605,27 @@ def _guess_columns(columns: dict[str, str],
 def _rows_and_candidates(source: _Source) -> tuple[int, dict[str, int]]:
     """The number of rows, and the rows each customer-like column would keep (non-empty
     values), by column: one scan of the file."""
-    names = [n for n in source.columns
-             if (_normal(n) in CUSTOMER_COLUMNS
-                 or any(c in _normal(n).split("_") for c in CUSTOMER_COLUMNS[-6:]))
-             and not {"time", "timestamp", "date", "at", "ts"} & set(_normal(n).split("_"))]
+    names = [
+        n
+        for n in source.columns
+        if (
+            _normal(n) in CUSTOMER_COLUMNS
+            or any(c in _normal(n).split("_") for c in CUSTOMER_COLUMNS[-6:])
+        )
+        and not {"time", "timestamp", "date", "at", "ts"} & set(_normal(n).split("_"))
+    ]
     counts = "".join(
-        f", count(*) FILTER (WHERE trim(CAST({_ident(n)} AS VARCHAR)) <> '')" for n in names)
+        f", count(*) FILTER (WHERE trim(CAST({_ident(n)} AS VARCHAR)) <> '')" for n in names
+    )
     row = source.run(f"SELECT count(*){counts} FROM {source.text_reader}")[0]
     if row[0] == 0:
         raise EventError(f"{source.name} is empty: it has no rows of events")
     return int(row[0]), {n: int(c) for n, c in zip(names, row[1:], strict=True)}
 
 
-def inspect(path: str | Path, columns: ColumnChoice | None = None,
-            options: ReadOptions | None = None) -> dict:
+def inspect(
+    path: str | Path, columns: ColumnChoice | None = None, options: ReadOptions | None = None
+) -> dict:
     """What an event file holds, to help a person choose its columns.
 
     Returns ``{"path", "format", "columns": [{"name", "type"}], "rows", "preview": [row dicts
@@ -541,7 +640,8 @@ def inspect(path: str | Path, columns: ColumnChoice | None = None,
         rows, candidates = _rows_and_candidates(source)
         shown = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n)}" for n in source.columns)
         preview = source.query(
-            f"SELECT {shown} FROM {source.reader} LIMIT {PREVIEW_ROWS}").fetchall()
+            f"SELECT {shown} FROM {source.reader} LIMIT {PREVIEW_ROWS}"
+        ).fetchall()
         preview = [dict(zip(source.columns, r, strict=True)) for r in preview]
         guess = _guess_columns(source.columns, candidates)
         chosen = columns or guess
@@ -573,8 +673,7 @@ def inspect(path: str | Path, columns: ColumnChoice | None = None,
         source.close()
 
 
-def describe_timestamps(path: str | Path, column: str,
-                        options: ReadOptions | None = None) -> str:
+def describe_timestamps(path: str | Path, column: str, options: ReadOptions | None = None) -> str:
     """How the column ``column`` of the file would be read as timestamps, in words (or why it
     cannot be: an ambiguous zone abbreviation, an unknown format)."""
     source = _Source(path, typed=True, options=options)
@@ -587,8 +686,9 @@ def describe_timestamps(path: str | Path, column: str,
         source.close()
 
 
-def _event_counts(source: _Source, column: str, limit: int | None = TOP_EVENT_NAMES,
-                  search: str | None = None) -> list[tuple[str, int]]:
+def _event_counts(
+    source: _Source, column: str, limit: int | None = TOP_EVENT_NAMES, search: str | None = None
+) -> list[tuple[str, int]]:
     col = _ident(column)
     where = f"{col} IS NOT NULL"
     params = None
@@ -596,20 +696,28 @@ def _event_counts(source: _Source, column: str, limit: int | None = TOP_EVENT_NA
         where += f" AND contains(lower(CAST({col} AS VARCHAR)), lower($search))"
         params = {"search": search}
     cap = f"LIMIT {int(limit)}" if limit else ""
-    sql = (f"SELECT CAST({col} AS VARCHAR) AS event, count(*) AS n FROM {source.text_reader} "
-           f"WHERE {where} GROUP BY 1 ORDER BY n DESC, event {cap}")
+    sql = (
+        f"SELECT CAST({col} AS VARCHAR) AS event, count(*) AS n FROM {source.text_reader} "
+        f"WHERE {where} GROUP BY 1 ORDER BY n DESC, event {cap}"
+    )
     return [(name, int(n)) for name, n in source.run(sql, params)]
 
 
 def _distinct_events(source: _Source, column: str) -> int:
     col = _ident(column)
-    return int(source.run(f"SELECT count(DISTINCT CAST({col} AS VARCHAR)) "
-                          f"FROM {source.text_reader}")[0][0])
+    return int(
+        source.run(f"SELECT count(DISTINCT CAST({col} AS VARCHAR)) FROM {source.text_reader}")[0][0]
+    )
 
 
-def event_counts(path: str | Path, columns: ColumnChoice | str,
-                 limit: int | None = TOP_EVENT_NAMES, *, search: str | None = None,
-                 options: ReadOptions | None = None) -> list[tuple[str, int]]:
+def event_counts(
+    path: str | Path,
+    columns: ColumnChoice | str,
+    limit: int | None = TOP_EVENT_NAMES,
+    *,
+    search: str | None = None,
+    options: ReadOptions | None = None,
+) -> list[tuple[str, int]]:
     """The distinct event names of the event column with their counts, most frequent first:
     the ``limit`` most frequent (None: all), or those containing ``search`` (any case)."""
     column = columns if isinstance(columns, str) else columns.event
@@ -625,56 +733,227 @@ def event_counts(path: str | Path, columns: ColumnChoice | str,
 # ---------------------------------------------------------------------------- mapping
 
 _STAGE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("advocacy", frozenset({"review", "referral", "refer", "share", "recommend", "nps",
-                            "testimonial", "rating", "rate", "advocate", "invite"})),
-    ("decision", frozenset({"purchase", "buy", "bought", "order", "checkout", "quote",
-                            "payment", "pay", "paid", "contract", "subscribe", "booking"})),
-    ("consideration", frozenset({"compare", "comparison", "test", "drive", "trial", "demo",
-                                 "brochure", "download", "pricing", "cart", "wishlist",
-                                 "configure", "configurator", "signup", "register"})),
-    ("retention", frozenset({"service", "login", "support", "renew", "renewal", "usage",
-                             "repeat", "reorder", "maintenance", "app"})),
-    ("awareness", frozenset({"ad", "ads", "impression", "visit", "view", "landing", "click",
-                             "search", "pageview", "seen"})),
+    (
+        "advocacy",
+        frozenset(
+            {
+                "review",
+                "referral",
+                "refer",
+                "share",
+                "recommend",
+                "nps",
+                "testimonial",
+                "rating",
+                "rate",
+                "advocate",
+                "invite",
+            }
+        ),
+    ),
+    (
+        "decision",
+        frozenset(
+            {
+                "purchase",
+                "buy",
+                "bought",
+                "order",
+                "checkout",
+                "quote",
+                "payment",
+                "pay",
+                "paid",
+                "contract",
+                "subscribe",
+                "booking",
+            }
+        ),
+    ),
+    (
+        "consideration",
+        frozenset(
+            {
+                "compare",
+                "comparison",
+                "test",
+                "drive",
+                "trial",
+                "demo",
+                "brochure",
+                "download",
+                "pricing",
+                "cart",
+                "wishlist",
+                "configure",
+                "configurator",
+                "signup",
+                "register",
+            }
+        ),
+    ),
+    (
+        "retention",
+        frozenset(
+            {
+                "service",
+                "login",
+                "support",
+                "renew",
+                "renewal",
+                "usage",
+                "repeat",
+                "reorder",
+                "maintenance",
+                "app",
+            }
+        ),
+    ),
+    (
+        "awareness",
+        frozenset(
+            {
+                "ad",
+                "ads",
+                "impression",
+                "visit",
+                "view",
+                "landing",
+                "click",
+                "search",
+                "pageview",
+                "seen",
+            }
+        ),
+    ),
 )
 _VENDOR_STAGES: dict[str, str] = {
-    **dict.fromkeys((
-        # GA4 recommended and automatic events, Segment spec v2, PostHog, Amplitude, Mixpanel
-        "page_view", "pageview", "screen_view", "session_start", "first_visit", "first_open",
-        "view_item_list", "view_promotion", "select_promotion", "search",
-        "view_search_results", "products_searched", "product_list_viewed",
-        "product_list_filtered", "promotion_viewed", "promotion_clicked", "ad_clicked",
-        "landing_page_view", "search_results_view", "app_open", "application_opened",
-        "application_installed", "page", "screen", "newsletter_geoffnet", "newsletter"),
-        "awareness"),
-    **dict.fromkeys((
-        "view_item", "select_item", "add_to_cart", "add_to_wishlist", "view_cart",
-        "sign_up", "generate_lead", "product_viewed", "product_clicked", "product_added",
-        "product_added_to_wishlist", "cart_viewed", "product_details_view", "product_view",
-        "signed_up", "trial_started", "produkt_angesehen"), "consideration"),
-    **dict.fromkeys((
-        "begin_checkout", "add_shipping_info", "add_payment_info", "purchase",
-        "checkout_started", "checkout_step_viewed", "checkout_step_completed",
-        "payment_info_entered", "order_completed", "order_placed", "checkout_start",
-        "checkout_completed", "paid", "in_app_purchase", "ecommerce_purchase", "kauf"),
-        "decision"),
-    **dict.fromkeys(("login", "app_login", "subscription_renewed", "order_refunded", "refund"),
-                    "retention"),
-    **dict.fromkeys(("product_reviewed", "product_shared", "cart_shared", "referral",
-                     "review_posted", "share"), "advocacy"),
+    **dict.fromkeys(
+        (
+            # GA4 recommended and automatic events, Segment spec v2, PostHog, Amplitude, Mixpanel
+            "page_view",
+            "pageview",
+            "screen_view",
+            "session_start",
+            "first_visit",
+            "first_open",
+            "view_item_list",
+            "view_promotion",
+            "select_promotion",
+            "search",
+            "view_search_results",
+            "products_searched",
+            "product_list_viewed",
+            "product_list_filtered",
+            "promotion_viewed",
+            "promotion_clicked",
+            "ad_clicked",
+            "landing_page_view",
+            "search_results_view",
+            "app_open",
+            "application_opened",
+            "application_installed",
+            "page",
+            "screen",
+            "newsletter_geoffnet",
+            "newsletter",
+        ),
+        "awareness",
+    ),
+    **dict.fromkeys(
+        (
+            "view_item",
+            "select_item",
+            "add_to_cart",
+            "add_to_wishlist",
+            "view_cart",
+            "sign_up",
+            "generate_lead",
+            "product_viewed",
+            "product_clicked",
+            "product_added",
+            "product_added_to_wishlist",
+            "cart_viewed",
+            "product_details_view",
+            "product_view",
+            "signed_up",
+            "trial_started",
+            "produkt_angesehen",
+        ),
+        "consideration",
+    ),
+    **dict.fromkeys(
+        (
+            "begin_checkout",
+            "add_shipping_info",
+            "add_payment_info",
+            "purchase",
+            "checkout_started",
+            "checkout_step_viewed",
+            "checkout_step_completed",
+            "payment_info_entered",
+            "order_completed",
+            "order_placed",
+            "checkout_start",
+            "checkout_completed",
+            "paid",
+            "in_app_purchase",
+            "ecommerce_purchase",
+            "kauf",
+        ),
+        "decision",
+    ),
+    **dict.fromkeys(
+        ("login", "app_login", "subscription_renewed", "order_refunded", "refund"), "retention"
+    ),
+    **dict.fromkeys(
+        ("product_reviewed", "product_shared", "cart_shared", "referral", "review_posted", "share"),
+        "advocacy",
+    ),
 }
 """Event names analytics tools define (normalised: lower case, ``$`` and spaces dropped),
 mapped to the stage they belong to; other names are guessed from their words."""
 
-PURCHASE_NAMES = frozenset({
-    "purchase", "purchased", "order_completed", "order_placed", "completed_order",
-    "checkout_completed", "paid", "in_app_purchase", "ecommerce_purchase", "transaction",
-    "bought", "buy", "kauf", "achat", "compra"})
+PURCHASE_NAMES = frozenset(
+    {
+        "purchase",
+        "purchased",
+        "order_completed",
+        "order_placed",
+        "completed_order",
+        "checkout_completed",
+        "paid",
+        "in_app_purchase",
+        "ecommerce_purchase",
+        "transaction",
+        "bought",
+        "buy",
+        "kauf",
+        "achat",
+        "compra",
+    }
+)
 """Names of a *completed* purchase (GA4 ``purchase``, Segment ``Order Completed``, Shopify
 ``checkout_completed``/``paid``...). Steps before it (``begin_checkout``, ``add_payment_info``,
 ``checkout_started``) are never guessed as purchases."""
-_NOT_DONE = frozenset({"begin", "start", "started", "intent", "refund", "refunded", "cancel",
-                       "cancelled", "canceled", "failed", "abandoned", "attempt", "add", "info"})
+_NOT_DONE = frozenset(
+    {
+        "begin",
+        "start",
+        "started",
+        "intent",
+        "refund",
+        "refunded",
+        "cancel",
+        "cancelled",
+        "canceled",
+        "failed",
+        "abandoned",
+        "attempt",
+        "add",
+        "info",
+    }
+)
 
 
 def _normal_event(name: str) -> str:
@@ -687,7 +966,8 @@ def is_purchase_name(name: str) -> bool:
     normal = _normal_event(name)
     words = set(normal.split("_"))
     return normal in PURCHASE_NAMES or (
-        bool(words & {"purchase", "purchased", "bought"}) and not words & _NOT_DONE)
+        bool(words & {"purchase", "purchased", "bought"}) and not words & _NOT_DONE
+    )
 
 
 def guess_mapping(event_names: Iterable[str]) -> Mapping:
@@ -704,7 +984,8 @@ def guess_mapping(event_names: Iterable[str]) -> Mapping:
         normal = _normal_event(name)
         words = set(normal.split("_"))
         stages[name] = _VENDOR_STAGES.get(normal) or next(
-            (stage for stage, keys in _STAGE_WORDS if words & keys), None)
+            (stage for stage, keys in _STAGE_WORDS if words & keys), None
+        )
         if is_purchase_name(name):
             stages[name] = "decision"
             purchases.add(name)
@@ -731,12 +1012,16 @@ def validate_mapping(mapping: Mapping) -> Mapping:
             ) from None
     purchases = set(mapping.purchase_events)
     if not purchases:
-        raise EventError("no event is marked as the purchase: mark at least one (such as "
-                         "'purchase' or 'order_completed') so buyer timeframes can be measured")
+        raise EventError(
+            "no event is marked as the purchase: mark at least one (such as "
+            "'purchase' or 'order_completed') so buyer timeframes can be measured"
+        )
     for event in sorted(purchases):
         if stages.get(event) is None:
-            raise EventError(f"purchase event {event!r} is not mapped to a stage; "
-                             "map it to decision (the purchase stage)")
+            raise EventError(
+                f"purchase event {event!r} is not mapped to a stage; "
+                "map it to decision (the purchase stage)"
+            )
     return Mapping(stages, purchases, guessed=mapping.guessed)
 
 
@@ -770,8 +1055,7 @@ def _plausible_span(options: ReadOptions) -> tuple[str | None, str | None]:
     return start, end
 
 
-def _base_sql(source: _Source, columns: ColumnChoice,
-              reading: timestamps.TimestampReading) -> str:
+def _base_sql(source: _Source, columns: ColumnChoice, reading: timestamps.TimestampReading) -> str:
     """CTEs ``mapping`` (event -> stage) and ``raw`` (the chosen columns, parsed)."""
 
     def text(name: str | None) -> str:
@@ -787,9 +1071,13 @@ def _base_sql(source: _Source, columns: ColumnChoice,
     if columns.fallback_customer:
         customer = f"coalesce({customer}, {text(columns.fallback_customer)})"
     start, before = _plausible_span(source.options)
-    plausible = " AND ".join(
-        [f"ts >= TIMESTAMPTZ '{start}'"] * bool(start)
-        + [f"ts < TIMESTAMPTZ '{before}'"] * bool(before)) or "true"
+    plausible = (
+        " AND ".join(
+            [f"ts >= TIMESTAMPTZ '{start}'"] * bool(start)
+            + [f"ts < TIMESTAMPTZ '{before}'"] * bool(before)
+        )
+        or "true"
+    )
     ts_any = _timestamp_sql(columns.timestamp, source.columns[columns.timestamp], reading)
     return f"""
     WITH mapping AS (
@@ -805,7 +1093,7 @@ def _base_sql(source: _Source, columns: ColumnChoice,
                CAST({_ident(columns.event)} AS VARCHAR) AS event,
                {value_raw} AS value_raw,
                {value} AS value,
-               CAST({_ident(columns.segment) if columns.segment else 'NULL'} AS VARCHAR)
+               CAST({_ident(columns.segment) if columns.segment else "NULL"} AS VARCHAR)
                    AS segment,
                {text(columns.insert_id)} AS insert_id
         FROM {source.reader}
@@ -820,8 +1108,9 @@ def _base_sql(source: _Source, columns: ColumnChoice,
     )"""
 
 
-def _check(source: _Source, columns: ColumnChoice, reading: timestamps.TimestampReading,
-           base: str) -> dict[str, Any]:
+def _check(
+    source: _Source, columns: ColumnChoice, reading: timestamps.TimestampReading, base: str
+) -> dict[str, Any]:
     """Count the rows by what becomes of them, and refuse unreadable timestamps or values, a
     log where no row has a customer id, and times outside what the figures can hold."""
     row = source.run(
@@ -844,22 +1133,48 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
         FROM raw""",
         _mapping_params(Mapping({})),
     )[0]
-    names = ("total", "bad_ts", "out_of_range", "bad_value", "no_event", "no_customer",
-             "no_timestamp", "implausible", "by_fallback", "with_customer", "first", "last")
+    names = (
+        "total",
+        "bad_ts",
+        "out_of_range",
+        "bad_value",
+        "no_event",
+        "no_customer",
+        "no_timestamp",
+        "implausible",
+        "by_fallback",
+        "with_customer",
+        "first",
+        "last",
+    )
     counts = dict(zip(names, row, strict=True))
     params = _mapping_params(Mapping({}))
     if counts["total"] == 0:
         raise EventError(f"{source.name} is empty: it has no rows of events")
     bad_cases = (
-        ("bad_ts", "ts_raw IS NOT NULL AND ts_any IS NULL", columns.timestamp,
-         "could not be read as timestamps",
-         f" (read as {timestamps.ENCODINGS.get(reading.encoding, reading.encoding)}; use ISO "
-         "8601 such as 2026-01-31T09:30:00Z, epoch seconds, or name the format: "
-         "--timestamp-format, on the page Timestamp format)"),
-        ("out_of_range", "ts_any IS NOT NULL AND ts IS NULL", columns.timestamp,
-         "outside the years 0001..9999 or not finite", " (fix or remove those rows)"),
-        ("bad_value", "value_raw IS NOT NULL AND value IS NULL", columns.value,
-         "could not be read as numbers", " (plain numbers, such as 1234.50)"),
+        (
+            "bad_ts",
+            "ts_raw IS NOT NULL AND ts_any IS NULL",
+            columns.timestamp,
+            "could not be read as timestamps",
+            f" (read as {timestamps.ENCODINGS.get(reading.encoding, reading.encoding)}; use ISO "
+            "8601 such as 2026-01-31T09:30:00Z, epoch seconds, or name the format: "
+            "--timestamp-format, on the page Timestamp format)",
+        ),
+        (
+            "out_of_range",
+            "ts_any IS NOT NULL AND ts IS NULL",
+            columns.timestamp,
+            "outside the years 0001..9999 or not finite",
+            " (fix or remove those rows)",
+        ),
+        (
+            "bad_value",
+            "value_raw IS NOT NULL AND value IS NULL",
+            columns.value,
+            "could not be read as numbers",
+            " (plain numbers, such as 1234.50)",
+        ),
     )
     for key, where, column, what, hint in bad_cases:
         bad = counts[key]
@@ -869,21 +1184,30 @@ def _check(source: _Source, columns: ColumnChoice, reading: timestamps.Timestamp
             rows = "row" if bad == 1 else "rows"
             if key == "out_of_range":
                 what = ("is " if bad == 1 else "are ") + what
-            raise EventError(f"{source.name}: {bad:,} {rows} of column {column!r} {what}, for "
-                             f"example {', '.join(examples)}{hint}")
+            raise EventError(
+                f"{source.name}: {bad:,} {rows} of column {column!r} {what}, for "
+                f"example {', '.join(examples)}{hint}"
+            )
     if counts["with_customer"] == 0:
         raise EventError(
             f"{source.name}: no row has a customer id in column {columns.customer!r}; choose "
-            "the column that identifies people (an anonymous or device id will do)")
+            "the column that identifies people (an anonymous or device id will do)"
+        )
     counts["implausible_examples"] = (
-        _examples_with(source, base, "event IS NOT NULL AND customer_id IS NOT NULL AND ts IS "
-                       "NOT NULL AND NOT plausible", "ts_raw", params)
-        if counts["implausible"] else [])
+        _examples_with(
+            source,
+            base,
+            "event IS NOT NULL AND customer_id IS NOT NULL AND ts IS NOT NULL AND NOT plausible",
+            "ts_raw",
+            params,
+        )
+        if counts["implausible"]
+        else []
+    )
     return counts
 
 
-def _examples_with(source: _Source, base: str, where: str, shown: str,
-                   params: dict) -> list[str]:
+def _examples_with(source: _Source, base: str, where: str, shown: str, params: dict) -> list[str]:
     """Up to three distinct values of the rows ``where`` holds, each with the number of the
     first data row (after the header) that has it, in file order."""
     source.con.execute("SET preserve_insertion_order = true")  # rows numbered in file order
@@ -892,7 +1216,9 @@ def _examples_with(source: _Source, base: str, where: str, shown: str,
             f"""{base}
             SELECT v, min(n) FROM (SELECT CAST({shown} AS VARCHAR) AS v, {where} AS hit,
                                           row_number() OVER () AS n FROM raw)
-            WHERE hit GROUP BY v ORDER BY min(n) LIMIT 3""", params)
+            WHERE hit GROUP BY v ORDER BY min(n) LIMIT 3""",
+            params,
+        )
     finally:
         source.con.execute("SET preserve_insertion_order = false")
     return [f"{str(v)!r} (row {n:,})" for v, n in found]
@@ -912,9 +1238,14 @@ class EventLog:
     id (when the log has one): raw exports (Mixpanel) send some events twice.
     """
 
-    def __init__(self, path: str | Path, columns: ColumnChoice, mapping: Mapping,
-                 options: ReadOptions | None = None,
-                 progress: Callable[[float, str], None] | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        columns: ColumnChoice,
+        mapping: Mapping,
+        options: ReadOptions | None = None,
+        progress: Callable[[float, str], None] | None = None,
+    ):
         report_progress = progress or (lambda fraction, message: None)
         self.mapping = validate_mapping(mapping)
         self.columns = columns
@@ -950,15 +1281,23 @@ class EventLog:
         stored, mapped = self._run(f"""{mapping_cte}
             SELECT count(*), count(mapping.event) FROM clean
             LEFT JOIN mapping ON clean.event = mapping.event""")[0]
-        unmapped = [(str(e), int(n)) for e, n in self._run(f"""{mapping_cte}
+        unmapped = [
+            (str(e), int(n))
+            for e, n in self._run(f"""{mapping_cte}
             SELECT clean.event, count(*) AS n FROM clean
             LEFT JOIN mapping ON clean.event = mapping.event WHERE mapping.event IS NULL
-            GROUP BY 1 ORDER BY n DESC, 1 LIMIT {UNMAPPED_LISTED}""")]
+            GROUP BY 1 ORDER BY n DESC, 1 LIMIT {UNMAPPED_LISTED}""")
+        ]
         unmapped_distinct = self._run(f"""{mapping_cte}
             SELECT count(DISTINCT clean.event) FROM clean
             LEFT JOIN mapping ON clean.event = mapping.event WHERE mapping.event IS NULL""")[0][0]
-        complete = (counts["total"] - counts["no_event"] - counts["no_customer"]
-                    - counts["no_timestamp"] - counts["implausible"])
+        complete = (
+            counts["total"]
+            - counts["no_event"]
+            - counts["no_customer"]
+            - counts["no_timestamp"]
+            - counts["implausible"]
+        )
         progress(0.5, f"Summarising {mapped:,} events of {counts['total']:,} rows per customer")
         entered = ",\n".join(
             f"min(ts) FILTER (WHERE stage = {k}) AS {_ident('entered_' + stage)}"
@@ -1003,19 +1342,27 @@ class EventLog:
             "plausible_from": start,
             "plausible_before": before,
             "file_reading": self.source.describe_file(),
-            "timestamp_reading": self.reading.describe(self.columns.timestamp, counts["first"],
-                                                       counts["last"]),
+            "timestamp_reading": self.reading.describe(
+                self.columns.timestamp, counts["first"], counts["last"]
+            ),
             "customer_column": self.columns.customer,
             "mapping_guessed": bool(self.mapping.guessed),
         }
         progress(1.0, f"Done: {customers.num_rows:,} customers")
         incomplete = counts["no_customer"] + counts["no_timestamp"]
-        return Summary(customers=customers, events_rows=int(mapped),
-                       ignored_rows=int(counts["total"] - mapped), total_rows=int(counts["total"]),
-                       incomplete_rows=int(incomplete), quality=quality, stored_rows=int(stored))
+        return Summary(
+            customers=customers,
+            events_rows=int(mapped),
+            ignored_rows=int(counts["total"] - mapped),
+            total_rows=int(counts["total"]),
+            incomplete_rows=int(incomplete),
+            quality=quality,
+            stored_rows=int(stored),
+        )
 
-    def events(self, batch_size: int = 100_000, *, keep_unmapped: bool = False,
-               iso_text: bool = False) -> pa.RecordBatchReader:
+    def events(
+        self, batch_size: int = 100_000, *, keep_unmapped: bool = False, iso_text: bool = False
+    ) -> pa.RecordBatchReader:
         """The cleaned events (:data:`EVENT_SCHEMA`) in Arrow batches; ``keep_unmapped`` also
         gives the events the mapping ignores (stage null); ``iso_text`` gives ``ts`` as ISO 8601
         text in UTC (``2026-01-31T09:30:00.000000Z``), formatted by DuckDB, ready for SQLite."""
@@ -1112,32 +1459,43 @@ def quality_lines(quality: dict) -> list[str]:
     if not quality:
         return []
     q = quality
-    lines = [f"read as {q['file_reading']}; {q['timestamp_reading']}; customers by column "
-             f"{q['customer_column']!r}"]
+    lines = [
+        f"read as {q['file_reading']}; {q['timestamp_reading']}; customers by column "
+        f"{q['customer_column']!r}"
+    ]
     left = []
-    for key, what in (("duplicates_dropped", "exact duplicates dropped"),
-                      ("no_customer_id", "rows without a customer id"),
-                      ("no_timestamp", "rows without a time"),
-                      ("no_event_name", "rows without an event name"),
-                      ("implausible_timestamps", "rows with implausible times")):
+    for key, what in (
+        ("duplicates_dropped", "exact duplicates dropped"),
+        ("no_customer_id", "rows without a customer id"),
+        ("no_timestamp", "rows without a time"),
+        ("no_event_name", "rows without an event name"),
+        ("implausible_timestamps", "rows with implausible times"),
+    ):
         if q.get(key):
             text = f"{q[key]:,} {what}"
             if key == "implausible_timestamps":
-                text += (f" (outside {q['plausible_from'] or '…'} .. "
-                         f"{q['plausible_before'] or '…'}, e.g. "
-                         f"{', '.join(q['implausible_examples'])})")
+                text += (
+                    f" (outside {q['plausible_from'] or '…'} .. "
+                    f"{q['plausible_before'] or '…'}, e.g. "
+                    f"{', '.join(q['implausible_examples'])})"
+                )
             left.append(text)
     if q.get("fallback_customer_rows"):
         left.append(f"{q['fallback_customer_rows']:,} rows attributed to the fallback id")
-    lines.append(f"{q['rows_read']:,} rows read, {q['events_used']:,} events used"
-                 + (": " + "; ".join(left) if left else ""))
+    lines.append(
+        f"{q['rows_read']:,} rows read, {q['events_used']:,} events used"
+        + (": " + "; ".join(left) if left else "")
+    )
     if q.get("unmapped_rows"):
         names = ", ".join(f"{n} ({c:,})" for n, c in q["unmapped_events"][:8])
         more = q["unmapped_distinct"] - min(len(q["unmapped_events"]), 8)
-        lines.append(f"{q['unmapped_rows']:,} rows of {q['unmapped_distinct']:,} unmapped "
-                     f"events: {names}{f' and {more:,} more' if more > 0 else ''}")
-    lines.append("mapping guessed, not confirmed" if q.get("mapping_guessed")
-                 else "mapping confirmed")
+        lines.append(
+            f"{q['unmapped_rows']:,} rows of {q['unmapped_distinct']:,} unmapped "
+            f"events: {names}{f' and {more:,} more' if more > 0 else ''}"
+        )
+    lines.append(
+        "mapping guessed, not confirmed" if q.get("mapping_guessed") else "mapping confirmed"
+    )
     return lines
 
 
@@ -1149,7 +1507,10 @@ def rows_with_iso_timestamps(table: pa.Table, chunk: int = 50_000) -> Iterator[l
     """
     columns = ", ".join(
         f"strftime({_ident(f.name)}, '{ISO_FORMAT}') AS {_ident(f.name)}"
-        if pa.types.is_timestamp(f.type) else _ident(f.name) for f in table.schema)
+        if pa.types.is_timestamp(f.type)
+        else _ident(f.name)
+        for f in table.schema
+    )
     con = _connect()
     try:
         con.register("source_table", table)
@@ -1195,8 +1556,7 @@ def _frame(customers: pa.Table) -> Any:
     if missing:
         raise ValueError(f"the customers table lacks column(s): {', '.join(missing)}")
     df = customers.to_pandas()
-    for name in ("first_seen", "last_seen", "first_purchase",
-                 *[f"entered_{s}" for s in STAGES]):
+    for name in ("first_seen", "last_seen", "first_purchase", *[f"entered_{s}" for s in STAGES]):
         df[name] = pd.to_datetime(df[name], utc=True)
     df["purchase_count"] = df["purchase_count"].fillna(0).astype("int64")
     return df
@@ -1208,17 +1568,20 @@ def _breakdown(key: Any, purchased: Any, buyer_days: Any, name: str) -> list[dic
 
     frame = pd.DataFrame({"key": key, "bought": purchased, "days": buyer_days})
     groups = frame.groupby("key", dropna=False, sort=True).agg(
-        customers=("bought", "size"), purchasers=("bought", "sum"), median=("days", "median"))
+        customers=("bought", "size"), purchasers=("bought", "sum"), median=("days", "median")
+    )
     rows = []
     for value, group in groups.iterrows():
         customers, purchasers = int(group["customers"]), int(group["purchasers"])
-        rows.append({
-            name: None if pd.isna(value) else (str(value) if name == "segment" else int(value)),
-            "customers": customers,
-            "purchasers": purchasers,
-            "conversion": _ratio(purchasers, customers),
-            "buyer_timeframe_median_days": group["median"],
-        })
+        rows.append(
+            {
+                name: None if pd.isna(value) else (str(value) if name == "segment" else int(value)),
+                "customers": customers,
+                "purchasers": purchasers,
+                "conversion": _ratio(purchasers, customers),
+                "buyer_timeframe_median_days": group["median"],
+            }
+        )
     return rows
 
 
@@ -1321,14 +1684,16 @@ def report(customers: pa.Table, estimated_days: dict[str, float] | None = None) 
     for k, stage in enumerate(STAGES):
         previous = reached[k - 1] if k else None
         step = _ratio(reached[k], previous) if k else None
-        funnel.append({
-            "stage": stage,
-            "reached": reached[k],
-            "share_of_first": _ratio(reached[k], reached[0]),
-            "step_conversion": step,
-            "drop_off": None if step is None else 1 - step,
-            "lost": previous - reached[k] if k else 0,
-        })
+        funnel.append(
+            {
+                "stage": stage,
+                "reached": reached[k],
+                "share_of_first": _ratio(reached[k], reached[0]),
+                "step_conversion": step,
+                "drop_off": None if step is None else 1 - step,
+                "lost": previous - reached[k] if k else 0,
+            }
+        )
 
     between = []
     durations: dict[str, float | None] = {}
@@ -1336,12 +1701,14 @@ def report(customers: pa.Table, estimated_days: dict[str, float] | None = None) 
         entered = df[f"entered_{stage}"]
         if k + 1 < len(STAGES):
             gap = _days(df[f"entered_{STAGES[k + 1]}"], entered)
-            between.append({
-                "from": stage,
-                "to": STAGES[k + 1],
-                **summary_stats(gap.dropna()),
-                "out_of_order": int((gap < 0).sum()),
-            })
+            between.append(
+                {
+                    "from": stage,
+                    "to": STAGES[k + 1],
+                    **summary_stats(gap.dropna()),
+                    "out_of_order": int((gap < 0).sum()),
+                }
+            )
             durations[stage] = _median(gap)
             if stage == "decision":  # the decision stage ends with the purchase
                 durations[stage] = _median(_days(df["first_purchase"], entered))
@@ -1352,8 +1719,9 @@ def report(customers: pa.Table, estimated_days: dict[str, float] | None = None) 
     by_segment = []
     if df["segment"].notna().any():
         by_segment = _breakdown(df["segment"], purchased, all_buyer_days, "segment")
-        by_segment.sort(key=lambda row: (-row["customers"], row["segment"] is None,
-                                         row["segment"] or ""))
+        by_segment.sort(
+            key=lambda row: (-row["customers"], row["segment"] is None, row["segment"] or "")
+        )
     months = df["first_seen"].dt.year * 100 + df["first_seen"].dt.month
     by_month = _breakdown(months, purchased, all_buyer_days, "month")
     for row in by_month:
@@ -1393,17 +1761,24 @@ def compare_with_estimates(figures: dict, estimated_days: dict[str, float | None
         known = [estimates[s] for s in stages if estimates[s]]
         return sum(known) if known else None
 
-    return _clean({
-        **figures,
-        "estimated_vs_observed": [
-            {"stage": s, **_compare(estimates[s], durations.get(s))} for s in STAGES],
-        "estimated_vs_observed_journeys": [
-            {"journey": "buyer", **_compare(total(STAGES[:3]),
-                                            figures["buyer_timeframe_days"]["median"])},
-            {"journey": "customer", **_compare(total(STAGES),
-                                               figures["customer_timeframe_days"]["median"])},
-        ],
-    })
+    return _clean(
+        {
+            **figures,
+            "estimated_vs_observed": [
+                {"stage": s, **_compare(estimates[s], durations.get(s))} for s in STAGES
+            ],
+            "estimated_vs_observed_journeys": [
+                {
+                    "journey": "buyer",
+                    **_compare(total(STAGES[:3]), figures["buyer_timeframe_days"]["median"]),
+                },
+                {
+                    "journey": "customer",
+                    **_compare(total(STAGES), figures["customer_timeframe_days"]["median"]),
+                },
+            ],
+        }
+    )
 
 
 def _estimate(value: Any) -> float | None:

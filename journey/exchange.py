@@ -57,12 +57,29 @@ FORMAT_VERSION = 2
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "exchange-v2.schema.json"
 
-PERSONA_KEYS = ("name", "role", "age_range", "goals", "motivations", "pain_points", "channels",
-                "quote", "notes")
-STAGE_KEYS = ("stage", "label", "customer_goal", "customer_actions", "business_actions",
-              "thoughts", "emotion", "duration_days", "conversion")
-MOMENT_KEYS = ("kind", "title", "description", "severity", "channel", "action", "owner",
-               "status")
+PERSONA_KEYS = (
+    "name",
+    "role",
+    "age_range",
+    "goals",
+    "motivations",
+    "pain_points",
+    "channels",
+    "quote",
+    "notes",
+)
+STAGE_KEYS = (
+    "stage",
+    "label",
+    "customer_goal",
+    "customer_actions",
+    "business_actions",
+    "thoughts",
+    "emotion",
+    "duration_days",
+    "conversion",
+)
+MOMENT_KEYS = ("kind", "title", "description", "severity", "channel", "action", "owner", "status")
 COMMENT_KEYS = ("author", "text", "created_at", "updated_at")
 METRIC_KEYS = ("key", "name", "side", "unit", "target", "direction")
 
@@ -95,20 +112,26 @@ def journey_to_dict(j: Journey, persona_ref: str | None) -> dict:
         "stages": [
             {
                 **{k: getattr(s, k) for k in STAGE_KEYS},
-                "touchpoints": [{"channel": t.channel, "description": t.description}
-                                for t in s.touchpoints],
-                "moments": [{k: getattr(m, k) for k in MOMENT_KEYS} | _comments(m)
-                            for m in s.moments],
-            } | _comments(s)
+                "touchpoints": [
+                    {"channel": t.channel, "description": t.description} for t in s.touchpoints
+                ],
+                "moments": [
+                    {k: getattr(m, k) for k in MOMENT_KEYS} | _comments(m) for m in s.moments
+                ],
+            }
+            | _comments(s)
             for s in sorted(j.stages, key=lambda s: STAGES.index(s.stage))
         ],
         "metrics": [
-            {**{k: getattr(m, k) for k in METRIC_KEYS},
-             "values": [{"date": v.date, "value": v.value} for v in m.values]}
+            {
+                **{k: getattr(m, k) for k in METRIC_KEYS},
+                "values": [{"date": v.date, "value": v.value} for v in m.values],
+            }
             for m in j.metrics
         ],
-        "scenarios": [{"name": s.name, "levers": dict(sorted(s.levers.items()))}
-                      for s in j.scenarios],
+        "scenarios": [
+            {"name": s.name, "levers": dict(sorted(s.levers.items()))} for s in j.scenarios
+        ],
     }
 
 
@@ -145,8 +168,9 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text())
 
 
-def read_file(path: str | pathlib.Path, *, name: str | None = None,
-              limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+def read_file(
+    path: str | pathlib.Path, *, name: str | None = None, limit: int = MAX_DOCUMENT_BYTES
+) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
     Raises ValidationError naming the file for a folder, a device or pipe (which could be
@@ -182,17 +206,20 @@ def load_document(source: str | pathlib.Path | bytes, *, name: str | None = None
         raw = read_file(source, name=name)
     try:
         text = raw.decode("utf-8-sig")
-        doc = json.loads(text, object_pairs_hook=_Object, parse_int=_parse_int,
-                         parse_constant=_Constant)
+        doc = json.loads(
+            text, object_pairs_hook=_Object, parse_int=_parse_int, parse_constant=_Constant
+        )
     except UnicodeDecodeError:
         raise ValidationError(f"{name}: not UTF-8 text") from None
     except json.JSONDecodeError as e:
-        raise ValidationError(f"{name}: not valid JSON: {e.msg} at line {e.lineno}, "
-                              f"column {e.colno}") from None
+        raise ValidationError(
+            f"{name}: not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+        ) from None
     except RecursionError:
         line, column = _too_deep_at(text)
-        raise ValidationError(f"{name}: nested more than {MAX_DEPTH} levels deep at line "
-                              f"{line}, column {column}") from None
+        raise ValidationError(
+            f"{name}: nested more than {MAX_DEPTH} levels deep at line {line}, column {column}"
+        ) from None
     try:
         check_values(doc)
     except ValidationError as e:
@@ -250,23 +277,30 @@ def check_values(doc: Any) -> None:
     while stack:
         value, where, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise ValidationError(f"nested more than {MAX_DEPTH} levels deep",
-                                  _path(where[:3]) + "…")
+            raise ValidationError(
+                f"nested more than {MAX_DEPTH} levels deep", _path(where[:3]) + "…"
+            )
         if isinstance(value, _BigInt):
-            raise ValidationError(f"the integer with {len(value.lstrip('-')):,} digits is too "
-                                  "large (at most 64 bits)", _path(where))
+            raise ValidationError(
+                f"the integer with {len(value.lstrip('-')):,} digits is too "
+                "large (at most 64 bits)",
+                _path(where),
+            )
         if isinstance(value, _Constant):
             raise ValidationError(f"{value} is not a number JSON allows", _path(where))
-        if isinstance(value, int) and not isinstance(value, bool) and not (
-                INT64[0] <= value <= INT64[1]):
-            raise ValidationError(f"the integer {str(value)[:12]}… is too large (at most "
-                                  "64 bits)", _path(where))
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not (INT64[0] <= value <= INT64[1])
+        ):
+            raise ValidationError(
+                f"the integer {str(value)[:12]}… is too large (at most 64 bits)", _path(where)
+            )
         if isinstance(value, str):
             _check_text(value, where)
         elif isinstance(value, dict):
             if getattr(value, "duplicate", None) is not None:
-                raise ValidationError(f"the key {value.duplicate!r} appears twice",
-                                      _path(where))
+                raise ValidationError(f"the key {value.duplicate!r} appears twice", _path(where))
             for key, item in value.items():
                 _check_text(key, where)
                 stack.append((item, (*where, key), depth + 1))
@@ -279,8 +313,10 @@ def _too_deep_at(text: str) -> tuple[int, int]:
     depth, in_string, escaped = 0, False, False
     for i, char in enumerate(text):
         if in_string:
-            escaped, in_string = (not escaped and char == "\\"), in_string and (
-                escaped or char != '"')
+            escaped, in_string = (
+                (not escaped and char == "\\"),
+                in_string and (escaped or char != '"'),
+            )
         elif char == '"':
             in_string = True
         elif char in "[{":
@@ -298,8 +334,9 @@ def _check_text(text: str, where: tuple) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as e:
         bad = text[e.start]
-        raise ValidationError(f"text with a lone surrogate (\\u{ord(bad):04x}) is not valid "
-                              "text", _path(where)) from None
+        raise ValidationError(
+            f"text with a lone surrogate (\\u{ord(bad):04x}) is not valid text", _path(where)
+        ) from None
 
 
 def _too_big(name: str, size: int, limit: int = MAX_DOCUMENT_BYTES) -> str:
@@ -312,17 +349,23 @@ def parse_document(doc: Any) -> Parsed:
     if not isinstance(doc, dict):
         raise ValidationError(f"expected a JSON object at the top, got {_kind(doc)}")
     if doc.get("format") != FORMAT:
-        raise ValidationError(f"not a Journey Lab file (format is {doc.get('format')!r}, "
-                              f"expected {FORMAT!r})", "format")
+        raise ValidationError(
+            f"not a Journey Lab file (format is {doc.get('format')!r}, expected {FORMAT!r})",
+            "format",
+        )
     version = doc.get("format_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-        raise ValidationError(f"format version {version} was written by a newer Journey Lab; "
-                              f"this one reads version {FORMAT_VERSION}", "format_version")
+        raise ValidationError(
+            f"format version {version} was written by a newer Journey Lab; "
+            f"this one reads version {FORMAT_VERSION}",
+            "format_version",
+        )
     doc = upgrade(doc)
     _check_schema(doc)
 
-    ws = Workspace(name=doc["workspace"]["name"],
-                   description=doc["workspace"].get("description", ""))
+    ws = Workspace(
+        name=doc["workspace"]["name"], description=doc["workspace"].get("description", "")
+    )
     _at("workspace", validate_workspace, ws)
 
     personas: dict[str, Persona] = {}
@@ -338,8 +381,9 @@ def parse_document(doc: Any) -> Parsed:
     for i, entry in enumerate(doc["journeys"]):
         ref = entry.get("persona")
         if ref is not None and ref not in personas:
-            raise ValidationError(f"no persona with id {ref!r} in this file",
-                                  f"journeys[{i}].persona")
+            raise ValidationError(
+                f"no persona with id {ref!r} in this file", f"journeys[{i}].persona"
+            )
         journey = journey_from_dict(entry)
         _at(f"journeys[{i}]", validate_journey, journey)
         journeys.append((journey, ref))
@@ -367,24 +411,45 @@ def journey_from_dict(entry: dict) -> Journey:
         stage.label = stage.label or stage_label(stage.stage)
         stage.touchpoints = [Touchpoint(**t) for t in s.get("touchpoints", [])]
         stage.comments = _comments_from(s)
-        stage.moments = [Moment(**{k: v for k, v in m.items() if k != "comments"},
-                                comments=_comments_from(m)) for m in s.get("moments", [])]
+        stage.moments = [
+            Moment(**{k: v for k, v in m.items() if k != "comments"}, comments=_comments_from(m))
+            for m in s.get("moments", [])
+        ]
         stages.append(stage)
-    metrics = [Metric(**{k: m[k] for k in METRIC_KEYS if k in m},
-                      values=[MetricValue(**v) for v in m.get("values", [])])
-               for m in entry.get("metrics", [])]
-    scenarios = [Scenario(name=s["name"], levers=dict(s.get("levers", {})))
-                 for s in entry.get("scenarios", [])]
-    assumptions = Assumptions(**{k: v for k, v in entry.get("assumptions", {}).items()
-                                 if k in ASSUMPTION_FIELDS})
-    return Journey(name=entry["name"], description=entry.get("description", ""),
-                   assumptions=assumptions, stages=stages, metrics=metrics, scenarios=scenarios)
+    metrics = [
+        Metric(
+            **{k: m[k] for k in METRIC_KEYS if k in m},
+            values=[MetricValue(**v) for v in m.get("values", [])],
+        )
+        for m in entry.get("metrics", [])
+    ]
+    scenarios = [
+        Scenario(name=s["name"], levers=dict(s.get("levers", {})))
+        for s in entry.get("scenarios", [])
+    ]
+    assumptions = Assumptions(
+        **{k: v for k, v in entry.get("assumptions", {}).items() if k in ASSUMPTION_FIELDS}
+    )
+    return Journey(
+        name=entry["name"],
+        description=entry.get("description", ""),
+        assumptions=assumptions,
+        stages=stages,
+        metrics=metrics,
+        scenarios=scenarios,
+    )
 
 
 def _comments_from(entry: dict) -> list[Comment]:
-    return [Comment(author=c["author"], text=c["text"], created_at=c["created_at"],
-                    updated_at=c.get("updated_at", c["created_at"]))
-            for c in entry.get("comments", [])]
+    return [
+        Comment(
+            author=c["author"],
+            text=c["text"],
+            created_at=c["created_at"],
+            updated_at=c.get("updated_at", c["created_at"]),
+        )
+        for c in entry.get("comments", [])
+    ]
 
 
 def _at(prefix: str, check, value) -> None:
@@ -443,8 +508,11 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return "must not be empty"
     if error.validator in ("minItems", "maxItems"):
         low, high = schema_.get("minItems"), schema_.get("maxItems")
-        wanted = f"exactly {low}" if low == high else (
-            f"at least {low}" if error.validator == "minItems" else f"at most {high}")
+        wanted = (
+            f"exactly {low}"
+            if low == high
+            else (f"at least {low}" if error.validator == "minItems" else f"at most {high}")
+        )
         noun = _path(error.absolute_path).rsplit(".", 1)[-1] or "items"
         return f"expected {wanted} {noun}, got {len(value)}"
     if error.validator == "pattern" and "date" in _path(error.absolute_path):
@@ -457,8 +525,15 @@ def _article(word: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "text", bool: "true/false",
-             int: "a number", float: "a number", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "an array",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
     return f"{names.get(type(value), type(value).__name__)} ({json.dumps(value)[:40]})"
 
 
@@ -472,10 +547,15 @@ def _csv(header: list[str], rows: list[list]) -> str:
 def stages_csv(j: Journey) -> str:
     """One row per stage, for spreadsheets."""
     header = [*STAGE_KEYS, "touchpoints", "friction_points", "key_points"]
-    rows = [[*(getattr(s, k) for k in STAGE_KEYS),
-             "; ".join(t.channel for t in s.touchpoints),
-             sum(m.kind == "friction" for m in s.moments),
-             sum(m.kind == "key" for m in s.moments)] for s in j.stages]
+    rows = [
+        [
+            *(getattr(s, k) for k in STAGE_KEYS),
+            "; ".join(t.channel for t in s.touchpoints),
+            sum(m.kind == "friction" for m in s.moments),
+            sum(m.kind == "key" for m in s.moments),
+        ]
+        for s in j.stages
+    ]
     return _csv(header, rows)
 
 

@@ -450,8 +450,10 @@ def levers_from_journey(journey: Journey) -> Levers:
         value = getattr(a, name)
         values[name] = None if value is None else float(value)
     # a database from before the limits may hold more than a lever takes: clamp it
-    values = {k: v if v is None else min(max(v, LEVER_INFO[k].min), LEVER_INFO[k].limit)
-              for k, v in values.items()}
+    values = {
+        k: v if v is None else min(max(v, LEVER_INFO[k].min), LEVER_INFO[k].limit)
+        for k, v in values.items()
+    }
     return Levers(**values)
 
 
@@ -476,8 +478,13 @@ class LeverInfo:
 
 
 #: The hard upper limit of a lever, by unit (the same limits the model validates).
-LEVER_LIMITS: dict[str, float] = {"share": 1.0, "people": MAX_PEOPLE, "money": MAX_MONEY,
-                                  "purchases": MAX_PURCHASES, "days": MAX_DAYS}
+LEVER_LIMITS: dict[str, float] = {
+    "share": 1.0,
+    "people": MAX_PEOPLE,
+    "money": MAX_MONEY,
+    "purchases": MAX_PURCHASES,
+    "days": MAX_DAYS,
+}
 
 
 LEVER_INFO: dict[str, LeverInfo] = {
@@ -571,8 +578,9 @@ def apply(levers: Levers, changes: Mapping[str, float]) -> Levers:
         _check_lever(name)
         if value is None and name != "spend":
             raise ValueError(f"{name} needs a number")
-    return dataclasses.replace(levers, **{k: None if v is None else float(v)
-                                          for k, v in changes.items()})
+    return dataclasses.replace(
+        levers, **{k: None if v is None else float(v) for k, v in changes.items()}
+    )
 
 
 @dataclass(frozen=True)
@@ -734,32 +742,38 @@ def whatif(levers: Levers) -> Outcome:
     durations = [getattr(v, f"duration_{s}") for s in STAGES]
     buyer_days = buyer_timeframe(durations)
     customer_days = customer_timeframe(durations)
-    return _finite(Outcome(
-        leads=reached[1],
-        customers=new_customers,
-        revenue=period_revenue,
-        margin_revenue=period_margin,
-        cac=acquisition_cost,
-        roi=roi(period_margin, v.spend),
-        expected_lifetime_periods=expected_lifetime(v.retention),
-        clv=lifetime_value,
-        clv_discounted=clv_discounted(
-            v.order_value, v.purchases_per_period, v.margin, v.retention, v.discount_rate
-        ),
-        ltv_to_cac=ltv_to_cac(lifetime_value, acquisition_cost),
-        payback_days=payback_days(
-            acquisition_cost, v.order_value, v.purchases_per_period, v.margin, v.period_days
-        ),
-        buyer_timeframe_days=buyer_days,
-        customer_timeframe_days=customer_days,
-        timeframe_ratio=timeframe_ratio(buyer_days, customer_days),
-    ))
+    return _finite(
+        Outcome(
+            leads=reached[1],
+            customers=new_customers,
+            revenue=period_revenue,
+            margin_revenue=period_margin,
+            cac=acquisition_cost,
+            roi=roi(period_margin, v.spend),
+            expected_lifetime_periods=expected_lifetime(v.retention),
+            clv=lifetime_value,
+            clv_discounted=clv_discounted(
+                v.order_value, v.purchases_per_period, v.margin, v.retention, v.discount_rate
+            ),
+            ltv_to_cac=ltv_to_cac(lifetime_value, acquisition_cost),
+            payback_days=payback_days(
+                acquisition_cost, v.order_value, v.purchases_per_period, v.margin, v.period_days
+            ),
+            buyer_timeframe_days=buyer_days,
+            customer_timeframe_days=customer_days,
+            timeframe_ratio=timeframe_ratio(buyer_days, customer_days),
+        )
+    )
 
 
 def _finite(outcome: Outcome) -> Outcome:
     """The outcome with any NaN or infinite figure made None (undefined), as promised above."""
-    return Outcome(**{k: None if v is not None and not math.isfinite(v) else v
-                      for k, v in outcome.as_dict().items()})
+    return Outcome(
+        **{
+            k: None if v is not None and not math.isfinite(v) else v
+            for k, v in outcome.as_dict().items()
+        }
+    )
 
 
 # ---------------------------------------------------------------------------- sensitivity

@@ -59,8 +59,13 @@ AFTER_PART = "After purchase"
 
 #: The emotion axis: -2..+2 with room for the friction and key point symbols (and labels).
 EMOTION_DOMAIN = [-3, 3.6]
-EMOTION_WORDS: dict[int, str] = {-2: "very negative", -1: "negative", 0: "neutral",
-                                 1: "positive", 2: "very positive"}
+EMOTION_WORDS: dict[int, str] = {
+    -2: "very negative",
+    -1: "negative",
+    0: "neutral",
+    1: "positive",
+    2: "very positive",
+}
 
 #: Colours: a cool background for the buyer journey, a warm one after the purchase.
 PART_COLOURS = {BUYER_PART: "#e3eefa", AFTER_PART: "#fbeedd"}
@@ -72,7 +77,7 @@ MARKERS = {"friction": ("triangle-down", FRICTION_COLOUR), "key": ("triangle-up"
 
 
 def part_of(stage: str) -> str:
-    """"Buyer journey" for awareness, consideration and decision, else "After purchase"."""
+    """ "Buyer journey" for awareness, consideration and decision, else "After purchase"."""
     return BUYER_PART if is_buyer_stage(stage) else AFTER_PART
 
 
@@ -123,18 +128,26 @@ def conversion_text(conversion: float | None) -> str:
 
 
 def _touchpoint_lines(stage: Stage) -> list[str]:
-    return [f"{t.channel.strip()}: {t.description.strip()}" if t.description.strip()
-            else t.channel.strip() for t in stage.touchpoints]
+    return [
+        f"{t.channel.strip()}: {t.description.strip()}"
+        if t.description.strip()
+        else t.channel.strip()
+        for t in stage.touchpoints
+    ]
 
 
 def _moment_lines(stage: Stage, kind: str) -> list[str]:
     """A friction or key point per line: its title, rating and the action that answers it."""
-    return [f"{m.title} ({m.severity})" + (f" → {m.action.strip()}" if m.action.strip() else "")
-            for m in stage.moments if m.kind == kind]
+    return [
+        f"{m.title} ({m.severity})" + (f" → {m.action.strip()}" if m.action.strip() else "")
+        for m in stage.moments
+        if m.kind == kind
+    ]
 
 
 def lane_lines(stage: Stage) -> dict[str, list[str]]:
     """What each lane holds for one stage, as lines of text (empty fields give no lines)."""
+
     def text(value: str) -> list[str]:
         return [value.strip()] if value and value.strip() else []
 
@@ -158,85 +171,138 @@ def map_table(journey: Journey) -> pd.DataFrame:
     (4)"``); the other lanes hold the stage's text as typed. Empty fields give ``""``.
     """
     stages = ordered_stages(journey)
-    columns = pd.MultiIndex.from_tuples([(part_of(s.stage), stage_title(s)) for s in stages],
-                                        names=["Part", "Stage"])
+    columns = pd.MultiIndex.from_tuples(
+        [(part_of(s.stage), stage_title(s)) for s in stages], names=["Part", "Stage"]
+    )
     cells = [lane_lines(s) for s in stages]
-    rows = [["\n".join(f"• {line}" if lane in LIST_LANES else line for line in c[lane])
-             for c in cells] for lane in LANES]
-    return pd.DataFrame(rows, index=pd.Index(list(LANES.values()), name="Lane"),
-                        columns=columns)
+    rows = [
+        ["\n".join(f"• {line}" if lane in LIST_LANES else line for line in c[lane]) for c in cells]
+        for lane in LANES
+    ]
+    return pd.DataFrame(rows, index=pd.Index(list(LANES.values()), name="Lane"), columns=columns)
 
 
 # ---------------------------------------------------------------------------- emotion curve
 
 
-def _emotion_data(journey: Journey, x0: float, step: float,
-                  highlight: str | None = None) -> tuple[list[dict], list[dict]]:
+def _emotion_data(
+    journey: Journey, x0: float, step: float, highlight: str | None = None
+) -> tuple[list[dict], list[dict]]:
     """Points of the curve and the moment markers, at ``x0 + (i + 0.5) * step``."""
     points, markers = [], []
     for i, s in enumerate(ordered_stages(journey)):
         x = x0 + (i + 0.5) * step
-        points.append({"stage": s.stage, "label": stage_label(s.stage), "title": stage_title(s),
-                       "part": part_of(s.stage), "position": i + 1, "x": x,
-                       "emotion": int(s.emotion or 0), "feeling": emotion_text(s.emotion),
-                       "size": 420 if s.stage == highlight else 120,
-                       "comments": comments.tooltip_text(s.comments)})
+        points.append(
+            {
+                "stage": s.stage,
+                "label": stage_label(s.stage),
+                "title": stage_title(s),
+                "part": part_of(s.stage),
+                "position": i + 1,
+                "x": x,
+                "emotion": int(s.emotion or 0),
+                "feeling": emotion_text(s.emotion),
+                "size": 420 if s.stage == highlight else 120,
+                "comments": comments.tooltip_text(s.comments),
+            }
+        )
         for kind, sign in (("friction", -1), ("key", 1)):
             found = [m for m in s.moments if m.kind == kind]
             for k, m in enumerate(found):
-                markers.append(_marker(m, s, kind, x + (k - (len(found) - 1) / 2) * 0.13 * step,
-                                       int(s.emotion or 0) + sign * 0.6))
+                markers.append(
+                    _marker(
+                        m,
+                        s,
+                        kind,
+                        x + (k - (len(found) - 1) / 2) * 0.13 * step,
+                        int(s.emotion or 0) + sign * 0.6,
+                    )
+                )
     return points, markers
 
 
 def _marker(m: Moment, stage: Stage, kind: str, x: float, y: float) -> dict:
     shape, colour = MARKERS[kind]
-    return {"stage": stage.stage, "stage_label": stage_label(stage.stage), "kind": kind,
-            "type": MOMENT_KIND_LABELS[kind], "title": m.title, "severity": m.severity,
-            "action": m.action or "—", "comments": comments.tooltip_text(m.comments),
-            "x": round(x, 4), "y": y, "shape": shape,
-            "colour": colour}
+    return {
+        "stage": stage.stage,
+        "stage_label": stage_label(stage.stage),
+        "kind": kind,
+        "type": MOMENT_KIND_LABELS[kind],
+        "title": m.title,
+        "severity": m.severity,
+        "action": m.action or "—",
+        "comments": comments.tooltip_text(m.comments),
+        "x": round(x, 4),
+        "y": y,
+        "shape": shape,
+        "colour": colour,
+    }
 
 
-def _curve_layers(points: list[dict], markers: list[dict], x_scale: alt.Scale,
-                  x_axis: alt.Axis | None, y_axis: alt.Axis | None) -> list[alt.Chart]:
+def _curve_layers(
+    points: list[dict],
+    markers: list[dict],
+    x_scale: alt.Scale,
+    x_axis: alt.Axis | None,
+    y_axis: alt.Axis | None,
+) -> list[alt.Chart]:
     """The layers shared by the standalone curve and the map: line, points, markers."""
     y_scale = alt.Scale(domain=EMOTION_DOMAIN, nice=False)
     x = alt.X("x:Q", scale=x_scale, axis=x_axis, title=None)
     y = alt.Y("emotion:Q", scale=y_scale, axis=y_axis, title=None)
     base = alt.Chart(_frame(points))
     line = base.mark_line(
-        tooltip=None, color=LINE_COLOUR, strokeWidth=3, interpolate="monotone").encode(x, y)
+        tooltip=None, color=LINE_COLOUR, strokeWidth=3, interpolate="monotone"
+    ).encode(x, y)
     dots = base.mark_point(filled=True, color=LINE_COLOUR, opacity=1).encode(
-        x, y,
+        x,
+        y,
         size=alt.Size("size:Q", scale=None, legend=None),
-        tooltip=[alt.Tooltip("label:N", title="Stage"), alt.Tooltip("title:N", title="Heading"),
-                 alt.Tooltip("feeling:N", title="Emotion"),
-                 alt.Tooltip("comments:N", title="Comments")])
+        tooltip=[
+            alt.Tooltip("label:N", title="Stage"),
+            alt.Tooltip("title:N", title="Heading"),
+            alt.Tooltip("feeling:N", title="Emotion"),
+            alt.Tooltip("comments:N", title="Comments"),
+        ],
+    )
     layers = [line, dots]
     if markers:
-        layers.append(alt.Chart(_frame(markers)).mark_point(
-            filled=True, opacity=0.95, stroke="white", strokeWidth=1).encode(
-            alt.X("x:Q", scale=x_scale, axis=x_axis, title=None),
-            alt.Y("y:Q", scale=y_scale, axis=y_axis, title=None),
-            shape=alt.Shape("shape:N", scale=None, legend=None),
-            color=alt.Color("colour:N", scale=None, legend=None),
-            size=alt.Size("severity:Q", scale=alt.Scale(domain=[1, 5], range=[70, 260]),
-                          legend=None),
-            tooltip=[alt.Tooltip("type:N", title="Type"), alt.Tooltip("title:N", title="Title"),
-                     alt.Tooltip("stage_label:N", title="Stage"),
-                     alt.Tooltip("severity:Q", title="Severity / impact"),
-                     alt.Tooltip("action:N", title="Action"),
-                     alt.Tooltip("comments:N", title="Comments")]))
+        layers.append(
+            alt.Chart(_frame(markers))
+            .mark_point(filled=True, opacity=0.95, stroke="white", strokeWidth=1)
+            .encode(
+                alt.X("x:Q", scale=x_scale, axis=x_axis, title=None),
+                alt.Y("y:Q", scale=y_scale, axis=y_axis, title=None),
+                shape=alt.Shape("shape:N", scale=None, legend=None),
+                color=alt.Color("colour:N", scale=None, legend=None),
+                size=alt.Size(
+                    "severity:Q", scale=alt.Scale(domain=[1, 5], range=[70, 260]), legend=None
+                ),
+                tooltip=[
+                    alt.Tooltip("type:N", title="Type"),
+                    alt.Tooltip("title:N", title="Title"),
+                    alt.Tooltip("stage_label:N", title="Stage"),
+                    alt.Tooltip("severity:Q", title="Severity / impact"),
+                    alt.Tooltip("action:N", title="Action"),
+                    alt.Tooltip("comments:N", title="Comments"),
+                ],
+            )
+        )
     return layers
 
 
 def _bands(x0: float, step: float) -> list[dict]:
     """The two parts of the journey as x ranges (buyer journey, then after purchase)."""
     cut = len(BUYER_STAGES)
-    return [{**_part(BUYER_PART), "x": x0, "x2": x0 + cut * step, "mid": x0 + cut * step / 2},
-            {**_part(AFTER_PART), "x": x0 + cut * step, "x2": x0 + len(STAGES) * step,
-             "mid": x0 + (cut + len(STAGES)) * step / 2}]
+    return [
+        {**_part(BUYER_PART), "x": x0, "x2": x0 + cut * step, "mid": x0 + cut * step / 2},
+        {
+            **_part(AFTER_PART),
+            "x": x0 + cut * step,
+            "x2": x0 + len(STAGES) * step,
+            "mid": x0 + (cut + len(STAGES)) * step / 2,
+        },
+    ]
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -255,8 +321,13 @@ def _part_ink() -> alt.Color:
     return alt.Color("ink:N", scale=None, legend=None)
 
 
-def emotion_curve(journey: Journey, *, highlight: str | None = None, height: int = 260,
-                  width: int | str = "container") -> alt.LayerChart:
+def emotion_curve(
+    journey: Journey,
+    *,
+    highlight: str | None = None,
+    height: int = 260,
+    width: int | str = "container",
+) -> alt.LayerChart:
     """The customer's emotion (-2..+2) across the five stages, with friction and key points.
 
     Friction points are red triangles below the curve, key points green triangles above it
@@ -269,35 +340,67 @@ def emotion_curve(journey: Journey, *, highlight: str | None = None, height: int
     points, markers = _emotion_data(journey, 0, 1, highlight)
     x_scale = alt.Scale(domain=[0, len(STAGES)], nice=False, zero=False)
     labels = [stage_label(s) for s in STAGES]
-    x_axis = alt.Axis(values=[i + 0.5 for i in range(len(STAGES))], grid=False, ticks=False,
-                      domain=False, labelFontSize=10 if compact else 13, labelOverlap=False,
-                      labelFontWeight="bold", labelPadding=4 if compact else 8,
-                      labelAngle=-25 if compact else 0, labelAlign="right" if compact else "center",
-                      labelExpr=f"{labels}[floor(datum.value)]")
-    y_axis = alt.Axis(values=list(EMOTION_WORDS), grid=False, domain=False, ticks=False,
-                      labelFontSize=10 if compact else 11, title=None if compact else "Emotion",
-                      labelExpr="datum.value > 0 ? '+' + datum.value : '' + datum.value")
+    x_axis = alt.Axis(
+        values=[i + 0.5 for i in range(len(STAGES))],
+        grid=False,
+        ticks=False,
+        domain=False,
+        labelFontSize=10 if compact else 13,
+        labelOverlap=False,
+        labelFontWeight="bold",
+        labelPadding=4 if compact else 8,
+        labelAngle=-25 if compact else 0,
+        labelAlign="right" if compact else "center",
+        labelExpr=f"{labels}[floor(datum.value)]",
+    )
+    y_axis = alt.Axis(
+        values=list(EMOTION_WORDS),
+        grid=False,
+        domain=False,
+        ticks=False,
+        labelFontSize=10 if compact else 11,
+        title=None if compact else "Emotion",
+        labelExpr="datum.value > 0 ? '+' + datum.value : '' + datum.value",
+    )
     bands = alt.Chart(_frame(_bands(0, 1)))
     shade = bands.mark_rect(tooltip=None, opacity=0.8).encode(
-        alt.X("x:Q", scale=x_scale, axis=x_axis, title=None), x2=alt.X2("x2:Q"),
-        color=_part_colour())
+        alt.X("x:Q", scale=x_scale, axis=x_axis, title=None),
+        x2=alt.X2("x2:Q"),
+        color=_part_colour(),
+    )
     names = bands.mark_text(
-        tooltip=None, baseline="top", fontSize=11 if compact else 13, fontWeight="bold",
-                            dy=4 if compact else 6).encode(
-        alt.X("mid:Q", scale=x_scale, axis=x_axis), y=alt.YValue(0), text=alt.Text("part:N"),
-        color=_part_ink())
+        tooltip=None,
+        baseline="top",
+        fontSize=11 if compact else 13,
+        fontWeight="bold",
+        dy=4 if compact else 6,
+    ).encode(
+        alt.X("mid:Q", scale=x_scale, axis=x_axis),
+        y=alt.YValue(0),
+        text=alt.Text("part:N"),
+        color=_part_ink(),
+    )
     purchase = alt.Chart(_frame([{"x": len(BUYER_STAGES), "text": "purchase"}]))
     rule = purchase.mark_rule(tooltip=None, strokeDash=[6, 4], color="#7f8c8d").encode(
-        alt.X("x:Q", scale=x_scale, axis=x_axis))
+        alt.X("x:Q", scale=x_scale, axis=x_axis)
+    )
     layers = [shade, rule] if compact else [shade, rule, names]
     if highlight in STAGES:
         at = STAGES.index(highlight)
-        layers.append(alt.Chart(_frame([{"x": at + 0.04, "x2": at + 0.96}])).mark_rect(tooltip=None,
-            fill="#f7dc6f", opacity=0.35, stroke="#b7950b", strokeWidth=1.5, cornerRadius=4
-        ).encode(alt.X("x:Q", scale=x_scale, axis=x_axis), x2=alt.X2("x2:Q")))
+        layers.append(
+            alt.Chart(_frame([{"x": at + 0.04, "x2": at + 0.96}]))
+            .mark_rect(
+                tooltip=None,
+                fill="#f7dc6f",
+                opacity=0.35,
+                stroke="#b7950b",
+                strokeWidth=1.5,
+                cornerRadius=4,
+            )
+            .encode(alt.X("x:Q", scale=x_scale, axis=x_axis), x2=alt.X2("x2:Q"))
+        )
     layers += _curve_layers(points, markers, x_scale, x_axis, y_axis)
-    return alt.layer(*layers).properties(height=height, width=width).configure_view(
-        stroke=None)
+    return alt.layer(*layers).properties(height=height, width=width).configure_view(stroke=None)
 
 
 # ---------------------------------------------------------------------------- the whole map
@@ -314,8 +417,12 @@ LINES_PER_CELL = 6
 FONT = "Helvetica, Arial, sans-serif"
 
 
-def wrap_cell(lines: list[str], width: int = CHARS_PER_LINE,
-              max_lines: int | None = LINES_PER_CELL, bullet: bool = False) -> list[str]:
+def wrap_cell(
+    lines: list[str],
+    width: int = CHARS_PER_LINE,
+    max_lines: int | None = LINES_PER_CELL,
+    bullet: bool = False,
+) -> list[str]:
     """Wrap a cell's lines to ``width`` characters and keep at most ``max_lines`` (None: all
     of them, as the map handout does).
 
@@ -324,19 +431,27 @@ def wrap_cell(lines: list[str], width: int = CHARS_PER_LINE,
     there are more items than lines, the last line says how many more there are.
     """
     if max_lines is None:
-        return [line for item in (lines if bullet else [" ".join(lines)])
-                for line in textwrap.wrap(" ".join(item.split()), width=width,
-                                          initial_indent="• " if bullet else "",
-                                          subsequent_indent="   " if bullet else "")]
+        return [
+            line
+            for item in (lines if bullet else [" ".join(lines)])
+            for line in textwrap.wrap(
+                " ".join(item.split()),
+                width=width,
+                initial_indent="• " if bullet else "",
+                subsequent_indent="   " if bullet else "",
+            )
+        ]
     if not bullet:
-        return _clip(textwrap.wrap(" ".join(" ".join(lines).split()), width=width), width,
-                     max_lines)
-    shown = lines if len(lines) <= max_lines else lines[:max_lines - 1]
+        return _clip(
+            textwrap.wrap(" ".join(" ".join(lines).split()), width=width), width, max_lines
+        )
+    shown = lines if len(lines) <= max_lines else lines[: max_lines - 1]
     budget = max(1, max_lines // max(1, len(shown)))
     out: list[str] = []
     for item in shown:
-        wrapped = textwrap.wrap(" ".join(item.split()), width=width, initial_indent="• ",
-                                subsequent_indent="   ")
+        wrapped = textwrap.wrap(
+            " ".join(item.split()), width=width, initial_indent="• ", subsequent_indent="   "
+        )
         out.extend(_clip(wrapped, width, budget))
     if len(shown) < len(lines):
         out.append(f"+ {len(lines) - len(shown)} more")
@@ -367,30 +482,59 @@ def _lanes_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     for lane, label in LANES.items():
         bullet = lane in LIST_LANES
         wrapped = [wrap_cell(c[lane], bullet=bullet, max_lines=None) for c in lines]
-        heading = [part for line in label.replace(" (", "\n(").split("\n")
-                   for part in textwrap.wrap(line, 22)]
+        heading = [
+            part
+            for line in label.replace(" (", "\n(").split("\n")
+            for part in textwrap.wrap(line, 22)
+        ]
         height = max(len(heading), *map(len, wrapped)) * LINE_HEIGHT + 2 * CELL_PAD
         for i, (s, text) in enumerate(zip(stages, wrapped, strict=True)):
-            cells.append({"lane": label, "stage": stage_label(s.stage), **_part(s.stage),
-                          "x": _x(i) + 2, "x2": _x(i + 1) - 2, "y": top + 2,
-                          "y2": top + height - 2, "text": "\n".join(text) or "—",
-                          "colour": "#1c2833" if text else "#aab4be"})
+            cells.append(
+                {
+                    "lane": label,
+                    "stage": stage_label(s.stage),
+                    **_part(s.stage),
+                    "x": _x(i) + 2,
+                    "x2": _x(i + 1) - 2,
+                    "y": top + 2,
+                    "y2": top + height - 2,
+                    "text": "\n".join(text) or "—",
+                    "colour": "#1c2833" if text else "#aab4be",
+                }
+            )
         labels.append({"x": 10, "y": top + CELL_PAD, "text": "\n".join(heading)})
         top += height
     x_scale = _pixel_scale(width)
     y_scale = alt.Scale(domain=[0, top], nice=False, zero=False, reverse=True)
     x, y = (alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None))
     grid = alt.Chart(_frame(cells))
-    boxes = grid.mark_rect(
-        tooltip=None, cornerRadius=3).encode(x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"),
-                                                  color=_part_colour())
-    texts = grid.mark_text(tooltip=None, align="left", baseline="top", lineBreak="\n", fontSize=11,
-                           lineHeight=LINE_HEIGHT, dx=CELL_PAD - 2, dy=CELL_PAD - 2).encode(
-        x, y, text=alt.Text("text:N"),
-        color=alt.Color("colour:N", scale=None, legend=None))
-    heads = alt.Chart(_frame(labels)).mark_text(tooltip=None,
-        align="left", baseline="top", lineBreak="\n", fontSize=12, fontWeight="bold",
-        color="#2c3e50", lineHeight=LINE_HEIGHT).encode(x, y, text=alt.Text("text:N"))
+    boxes = grid.mark_rect(tooltip=None, cornerRadius=3).encode(
+        x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_colour()
+    )
+    texts = grid.mark_text(
+        tooltip=None,
+        align="left",
+        baseline="top",
+        lineBreak="\n",
+        fontSize=11,
+        lineHeight=LINE_HEIGHT,
+        dx=CELL_PAD - 2,
+        dy=CELL_PAD - 2,
+    ).encode(x, y, text=alt.Text("text:N"), color=alt.Color("colour:N", scale=None, legend=None))
+    heads = (
+        alt.Chart(_frame(labels))
+        .mark_text(
+            tooltip=None,
+            align="left",
+            baseline="top",
+            lineBreak="\n",
+            fontSize=12,
+            fontWeight="bold",
+            color="#2c3e50",
+            lineHeight=LINE_HEIGHT,
+        )
+        .encode(x, y, text=alt.Text("text:N"))
+    )
     return alt.layer(boxes, texts, heads).properties(width=width, height=top)
 
 
@@ -403,27 +547,43 @@ def _header_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     for i, s in enumerate(stages):
         own = (s.label or "").strip()
         sub = [own] if own and own.lower() != stage_label(s.stage).lower() else []
-        facts = [duration_text(s.duration_days) if s.duration_days else "",
-                 f"{conversion_text(s.conversion)} go on" if s.conversion is not None else ""]
-        heads.append({**_part(s.stage), "x": _x(i) + CELL_PAD,
-                      "name": f"{i + 1}. {stage_label(s.stage)}",
-                      "sub": "\n".join([*wrap_cell(sub, 36, 1),
-                                        " · ".join(f for f in facts if f)])})
+        facts = [
+            duration_text(s.duration_days) if s.duration_days else "",
+            f"{conversion_text(s.conversion)} go on" if s.conversion is not None else "",
+        ]
+        heads.append(
+            {
+                **_part(s.stage),
+                "x": _x(i) + CELL_PAD,
+                "name": f"{i + 1}. {stage_label(s.stage)}",
+                "sub": "\n".join([*wrap_cell(sub, 36, 1), " · ".join(f for f in facts if f)]),
+            }
+        )
     x, y = alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None)
     band = alt.Chart(_frame(bands))
     band_rect = band.mark_rect(tooltip=None, cornerRadius=3).encode(
-        x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_ink())
-    band_text = band.mark_text(tooltip=None, fontSize=13, fontWeight="bold", color="white",
-                               baseline="middle").encode(
-        alt.X("mid:Q", scale=x_scale, axis=None), y=alt.YDatum(13, scale=y_scale),
-        text=alt.Text("part:N"))
+        x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_ink()
+    )
+    band_text = band.mark_text(
+        tooltip=None, fontSize=13, fontWeight="bold", color="white", baseline="middle"
+    ).encode(
+        alt.X("mid:Q", scale=x_scale, axis=None),
+        y=alt.YDatum(13, scale=y_scale),
+        text=alt.Text("part:N"),
+    )
     head = alt.Chart(_frame(heads))
     names = head.mark_text(
-        tooltip=None, align="left", baseline="top", fontSize=15, fontWeight="bold").encode(
-        x, y=alt.YDatum(34, scale=y_scale), text=alt.Text("name:N"), color=_part_ink())
-    subs = head.mark_text(tooltip=None, align="left", baseline="top", fontSize=11, lineBreak="\n",
-                          lineHeight=LINE_HEIGHT, color="#4d5656").encode(
-        x, y=alt.YDatum(54, scale=y_scale), text=alt.Text("sub:N"))
+        tooltip=None, align="left", baseline="top", fontSize=15, fontWeight="bold"
+    ).encode(x, y=alt.YDatum(34, scale=y_scale), text=alt.Text("name:N"), color=_part_ink())
+    subs = head.mark_text(
+        tooltip=None,
+        align="left",
+        baseline="top",
+        fontSize=11,
+        lineBreak="\n",
+        lineHeight=LINE_HEIGHT,
+        color="#4d5656",
+    ).encode(x, y=alt.YDatum(54, scale=y_scale), text=alt.Text("sub:N"))
     return alt.layer(band_rect, band_text, names, subs).properties(width=width, height=96)
 
 
@@ -431,51 +591,85 @@ def _map_curve_chart(journey: Journey, width: int) -> alt.LayerChart:
     """The emotion curve, aligned with the map's stage columns."""
     x_scale = _pixel_scale(width)
     points, markers = _emotion_data(journey, LABEL_WIDTH, STAGE_WIDTH)
-    shade = alt.Chart(_frame(_bands(LABEL_WIDTH, STAGE_WIDTH))).mark_rect(tooltip=None,
-        opacity=0.55).encode(alt.X("x:Q", scale=x_scale, axis=None), x2=alt.X2("x2:Q"),
-                             color=_part_colour())
-    guide = [{"emotion": e, "x": LABEL_WIDTH, "x2": width, "text": emotion_text(e)}
-             for e in EMOTION_WORDS]
+    shade = (
+        alt.Chart(_frame(_bands(LABEL_WIDTH, STAGE_WIDTH)))
+        .mark_rect(tooltip=None, opacity=0.55)
+        .encode(alt.X("x:Q", scale=x_scale, axis=None), x2=alt.X2("x2:Q"), color=_part_colour())
+    )
+    guide = [
+        {"emotion": e, "x": LABEL_WIDTH, "x2": width, "text": emotion_text(e)}
+        for e in EMOTION_WORDS
+    ]
     y_scale = alt.Scale(domain=EMOTION_DOMAIN, nice=False)
     guides = alt.Chart(_frame(guide))
     rules = guides.mark_rule(tooltip=None, strokeDash=[2, 3], color="#b2babb").encode(
-        alt.X("x:Q", scale=x_scale, axis=None), x2=alt.X2("x2:Q"),
-        y=alt.Y("emotion:Q", scale=y_scale, axis=None))
+        alt.X("x:Q", scale=x_scale, axis=None),
+        x2=alt.X2("x2:Q"),
+        y=alt.Y("emotion:Q", scale=y_scale, axis=None),
+    )
     words = guides.mark_text(
-        tooltip=None, align="right", baseline="middle", fontSize=10, color="#626567",
-                             dx=-6).encode(alt.X("x:Q", scale=x_scale, axis=None),
-                                           alt.Y("emotion:Q", scale=y_scale, axis=None),
-                                           text=alt.Text("text:N"))
-    title = alt.Chart(_frame([{"x": 10, "text": "Emotion"}])).mark_text(tooltip=None,
-        align="left", baseline="top", fontSize=12, fontWeight="bold", color="#2c3e50").encode(
-        alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(4), text=alt.Text("text:N"))
+        tooltip=None, align="right", baseline="middle", fontSize=10, color="#626567", dx=-6
+    ).encode(
+        alt.X("x:Q", scale=x_scale, axis=None),
+        alt.Y("emotion:Q", scale=y_scale, axis=None),
+        text=alt.Text("text:N"),
+    )
+    title = (
+        alt.Chart(_frame([{"x": 10, "text": "Emotion"}]))
+        .mark_text(
+            tooltip=None,
+            align="left",
+            baseline="top",
+            fontSize=12,
+            fontWeight="bold",
+            color="#2c3e50",
+        )
+        .encode(alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(4), text=alt.Text("text:N"))
+    )
     purchase = alt.Chart(_frame([{"x": _x(len(BUYER_STAGES)), "text": "purchase"}]))
     cut = purchase.mark_rule(
-        tooltip=None, strokeDash=[6, 4], color="#7f8c8d", strokeWidth=1.5).encode(
-        alt.X("x:Q", scale=x_scale, axis=None))
+        tooltip=None, strokeDash=[6, 4], color="#7f8c8d", strokeWidth=1.5
+    ).encode(alt.X("x:Q", scale=x_scale, axis=None))
     cut_label = purchase.mark_text(
-        tooltip=None, align="right", baseline="bottom", dx=-5, dy=-4, fontSize=11,
-                                   fontStyle="italic", color="#626567").encode(
-        alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(CURVE_HEIGHT), text=alt.Text("text:N"))
+        tooltip=None,
+        align="right",
+        baseline="bottom",
+        dx=-5,
+        dy=-4,
+        fontSize=11,
+        fontStyle="italic",
+        color="#626567",
+    ).encode(
+        alt.X("x:Q", scale=x_scale, axis=None), y=alt.YValue(CURVE_HEIGHT), text=alt.Text("text:N")
+    )
     layers = _curve_layers(points, markers, x_scale, None, None)
     return alt.layer(shade, rules, words, title, cut, cut_label, *layers).properties(
-        width=width, height=CURVE_HEIGHT)
+        width=width, height=CURVE_HEIGHT
+    )
 
 
 def _legend_chart(width: int) -> alt.LayerChart:
     """What the curve's symbols mean (drawn by hand: a legend would shift the columns)."""
-    items = [("circle", LINE_COLOUR, "Emotion at the stage"),
-             (*MARKERS["friction"], "Friction point (bigger: more severe)"),
-             (*MARKERS["key"], "Key point (bigger: more impact)")]
-    rows = [{"x": LABEL_WIDTH + 8 + 260 * i, "shape": shape, "colour": colour, "text": text}
-            for i, (shape, colour, text) in enumerate(items)]
+    items = [
+        ("circle", LINE_COLOUR, "Emotion at the stage"),
+        (*MARKERS["friction"], "Friction point (bigger: more severe)"),
+        (*MARKERS["key"], "Key point (bigger: more impact)"),
+    ]
+    rows = [
+        {"x": LABEL_WIDTH + 8 + 260 * i, "shape": shape, "colour": colour, "text": text}
+        for i, (shape, colour, text) in enumerate(items)
+    ]
     x = alt.X("x:Q", scale=_pixel_scale(width), axis=None)
     base = alt.Chart(_frame(rows))
     marks = base.mark_point(tooltip=None, filled=True, size=140, opacity=1).encode(
-        x, y=alt.YValue(11), shape=alt.Shape("shape:N", scale=None, legend=None),
-        color=alt.Color("colour:N", scale=None, legend=None))
-    words = base.mark_text(tooltip=None, align="left", baseline="middle", fontSize=11, dx=12,
-                           color="#4d5656").encode(x, y=alt.YValue(11), text=alt.Text("text:N"))
+        x,
+        y=alt.YValue(11),
+        shape=alt.Shape("shape:N", scale=None, legend=None),
+        color=alt.Color("colour:N", scale=None, legend=None),
+    )
+    words = base.mark_text(
+        tooltip=None, align="left", baseline="middle", fontSize=11, dx=12, color="#4d5656"
+    ).encode(x, y=alt.YValue(11), text=alt.Text("text:N"))
     return alt.layer(marks, words).properties(width=width, height=22)
 
 
@@ -490,20 +684,40 @@ def map_chart(journey: Journey, persona: str = "") -> alt.VConcatChart:
     characters and keeps all of its text (a cell grows; nothing ends in "…").
     """
     buyer, customer = timeframes(journey)
-    subtitle = " · ".join(part for part in (
-        "Customer journey map", f"persona: {persona}" if persona else "",
-        f"buyer journey {buyer}", f"customer journey {customer}") if part)
+    subtitle = " · ".join(
+        part
+        for part in (
+            "Customer journey map",
+            f"persona: {persona}" if persona else "",
+            f"buyer journey {buyer}",
+            f"customer journey {customer}",
+        )
+        if part
+    )
     stages = ordered_stages(journey)
     width = LABEL_WIDTH + len(STAGES) * STAGE_WIDTH
-    return alt.vconcat(
-        _header_chart(stages, width), _map_curve_chart(journey, width), _legend_chart(width),
-        _lanes_chart(stages, width), spacing=6,
-    ).properties(
-        title=alt.Title(journey.name or "Customer journey", subtitle=subtitle,
-                        anchor="start", fontSize=20, subtitleFontSize=13, offset=12,
-                        subtitleColor="#626567"),
-        padding={"left": 16, "top": 16, "right": 16, "bottom": 16},
-    ).configure(font=FONT, background="white", view=alt.ViewConfig(stroke=None))
+    return (
+        alt.vconcat(
+            _header_chart(stages, width),
+            _map_curve_chart(journey, width),
+            _legend_chart(width),
+            _lanes_chart(stages, width),
+            spacing=6,
+        )
+        .properties(
+            title=alt.Title(
+                journey.name or "Customer journey",
+                subtitle=subtitle,
+                anchor="start",
+                fontSize=20,
+                subtitleFontSize=13,
+                offset=12,
+                subtitleColor="#626567",
+            ),
+            padding={"left": 16, "top": 16, "right": 16, "bottom": 16},
+        )
+        .configure(font=FONT, background="white", view=alt.ViewConfig(stroke=None))
+    )
 
 
 # ---------------------------------------------------------------------------- channels
@@ -531,8 +745,12 @@ def channel_matrix(journey: Journey) -> pd.DataFrame:
     a channel is shown as first spelled."""
     names, counts = _channel_uses(journey)
     rows = [[counts.get((key, s), 0) for s in STAGES] for key in names]
-    return pd.DataFrame(rows, index=pd.Index(list(names.values()), name="Channel"),
-                        columns=[stage_label(s) for s in STAGES], dtype="int64")
+    return pd.DataFrame(
+        rows,
+        index=pd.Index(list(names.values()), name="Channel"),
+        columns=[stage_label(s) for s in STAGES],
+        dtype="int64",
+    )
 
 
 def channel_gaps(journey: Journey) -> list[tuple[str, list[str]]]:
@@ -546,7 +764,7 @@ def channel_gaps(journey: Journey) -> list[tuple[str, list[str]]]:
     gaps = []
     for key, name in names.items():
         used = [i for i, s in enumerate(STAGES) if (key, s) in counts]
-        missing = [s for s in STAGES[used[0] + 1:used[-1]] if (key, s) not in counts]
+        missing = [s for s in STAGES[used[0] + 1 : used[-1]] if (key, s) not in counts]
         if missing:
             gaps.append((name, missing))
     return gaps
@@ -556,11 +774,14 @@ def gap_rows(journey: Journey) -> list[dict[str, str]]:
     """:func:`channel_gaps` as rows to show: ``Channel``, ``Used at``, ``Missing at``."""
     names, counts = _channel_uses(journey)
     by_name = {name: key for key, name in names.items()}
-    return [{"Channel": channel,
-             "Used at": ", ".join(stage_label(s) for s in STAGES
-                                  if (by_name[channel], s) in counts),
-             "Missing at": ", ".join(stage_label(s) for s in missing)}
-            for channel, missing in channel_gaps(journey)]
+    return [
+        {
+            "Channel": channel,
+            "Used at": ", ".join(stage_label(s) for s in STAGES if (by_name[channel], s) in counts),
+            "Missing at": ", ".join(stage_label(s) for s in missing),
+        }
+        for channel, missing in channel_gaps(journey)
+    ]
 
 
 def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
@@ -571,34 +792,72 @@ def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
     """
     matrix = channel_matrix(journey)
     top = int(matrix.to_numpy().max()) if matrix.size else 0
-    gaps = {(channel, stage_label(s)) for channel, missing in channel_gaps(journey)
-            for s in missing}
-    cells = [{"channel": channel, "stage": stage, "count": int(count),
-              "label": str(count) if count else "gap" if (channel, stage) in gaps else ""}
-             for channel, row in matrix.iterrows() for stage, count in row.items()]
+    gaps = {
+        (channel, stage_label(s)) for channel, missing in channel_gaps(journey) for s in missing
+    }
+    cells = [
+        {
+            "channel": channel,
+            "stage": stage,
+            "count": int(count),
+            "label": str(count) if count else "gap" if (channel, stage) in gaps else "",
+        }
+        for channel, row in matrix.iterrows()
+        for stage, count in row.items()
+    ]
     order = [stage_label(s) for s in STAGES]
     buyers = [stage_label(s) for s in BUYER_STAGES]
-    x = alt.X("stage:N", sort=order, scale=alt.Scale(domain=order), title=None, axis=alt.Axis(
-        orient="top", labelAngle=0, labelFontSize=13, labelFontWeight="bold", domain=False,
-        ticks=False, labelColor=alt.ExprRef(
-            expr=f"indexof({buyers}, datum.label) >= 0 ? '{PART_INK[BUYER_PART]}' "
-                 f": '{PART_INK[AFTER_PART]}'")))
-    y = alt.Y("channel:N", sort=list(matrix.index), title=None,
-              axis=alt.Axis(labelFontSize=12, domain=False, ticks=False))
+    x = alt.X(
+        "stage:N",
+        sort=order,
+        scale=alt.Scale(domain=order),
+        title=None,
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=0,
+            labelFontSize=13,
+            labelFontWeight="bold",
+            domain=False,
+            ticks=False,
+            labelColor=alt.ExprRef(
+                expr=f"indexof({buyers}, datum.label) >= 0 ? '{PART_INK[BUYER_PART]}' "
+                f": '{PART_INK[AFTER_PART]}'"
+            ),
+        ),
+    )
+    y = alt.Y(
+        "channel:N",
+        sort=list(matrix.index),
+        title=None,
+        axis=alt.Axis(labelFontSize=12, domain=False, ticks=False),
+    )
     base = alt.Chart(_frame(cells)).encode(x, y)
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.condition("datum.count > 0", alt.Color(
-            "count:Q", scale=alt.Scale(scheme="blues", domainMin=0), title="Uses",
-            legend=alt.Legend(orient="right", tickMinStep=1, format="d")),
-            alt.value("#f2f3f4")),
-        tooltip=[alt.Tooltip("channel:N", title="Channel"), alt.Tooltip("stage:N", title="Stage"),
-                 alt.Tooltip("count:Q", title="Touchpoints and moments")])
+        color=alt.condition(
+            "datum.count > 0",
+            alt.Color(
+                "count:Q",
+                scale=alt.Scale(scheme="blues", domainMin=0),
+                title="Uses",
+                legend=alt.Legend(orient="right", tickMinStep=1, format="d"),
+            ),
+            alt.value("#f2f3f4"),
+        ),
+        tooltip=[
+            alt.Tooltip("channel:N", title="Channel"),
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("count:Q", title="Touchpoints and moments"),
+        ],
+    )
     text = base.mark_text(tooltip=None, fontSize=12).encode(
         text=alt.Text("label:N"),
-        color=alt.condition(f"datum.count * 2 > {top}", alt.value("white"),
-                            alt.value("#34495e")))
-    return alt.layer(rect, text).properties(
-        width="container", height=max(60, 32 * len(matrix.index))).configure_view(stroke=None)
+        color=alt.condition(f"datum.count * 2 > {top}", alt.value("white"), alt.value("#34495e")),
+    )
+    return (
+        alt.layer(rect, text)
+        .properties(width="container", height=max(60, 32 * len(matrix.index)))
+        .configure_view(stroke=None)
+    )
 
 
 # ---------------------------------------------------------------------------- presentation
@@ -622,31 +881,56 @@ def stage_cards(journey: Journey) -> list[dict]:
     cards = []
     for i, s in enumerate(ordered_stages(journey)):
         emotion = int(s.emotion or 0)
-        cards.append({
-            "stage": s.stage, "number": i + 1, "label": stage_label(s.stage),
-            "title": stage_title(s), "part": part_of(s.stage), "buyer": is_buyer_stage(s.stage),
-            "goal": s.customer_goal, "actions": s.customer_actions,
-            "business_actions": s.business_actions, "touchpoints": _touchpoint_lines(s),
-            "thoughts": s.thoughts, "emotion": emotion, "feeling": emotion_text(emotion),
-            "feeling_word": EMOTION_WORDS.get(emotion, ""),
-            "duration": duration_text(s.duration_days),
-            "duration_short": duration_text(s.duration_days, short=True),
-            "conversion": conversion_text(s.conversion),
-            **{kind: [{"title": m.title, "severity": m.severity, "description": m.description,
-                       "action": m.action, "owner": m.owner, "status": m.status}
-                      for m in s.moments if m.kind == kind] for kind in ("friction", "key")},
-        })
+        cards.append(
+            {
+                "stage": s.stage,
+                "number": i + 1,
+                "label": stage_label(s.stage),
+                "title": stage_title(s),
+                "part": part_of(s.stage),
+                "buyer": is_buyer_stage(s.stage),
+                "goal": s.customer_goal,
+                "actions": s.customer_actions,
+                "business_actions": s.business_actions,
+                "touchpoints": _touchpoint_lines(s),
+                "thoughts": s.thoughts,
+                "emotion": emotion,
+                "feeling": emotion_text(emotion),
+                "feeling_word": EMOTION_WORDS.get(emotion, ""),
+                "duration": duration_text(s.duration_days),
+                "duration_short": duration_text(s.duration_days, short=True),
+                "conversion": conversion_text(s.conversion),
+                **{
+                    kind: [
+                        {
+                            "title": m.title,
+                            "severity": m.severity,
+                            "description": m.description,
+                            "action": m.action,
+                            "owner": m.owner,
+                            "status": m.status,
+                        }
+                        for m in s.moments
+                        if m.kind == kind
+                    ]
+                    for kind in ("friction", "key")
+                },
+            }
+        )
     return cards
 
 
 def style_by_part(table: pd.DataFrame):
     """A :func:`map_table` (or one made from it) as a pandas Styler: buyer-journey columns on
     blue, after-purchase columns on amber, text at the top of each cell."""
+
     def colours(column: pd.Series) -> list[str]:
         part = column.name[0] if isinstance(column.name, tuple) else BUYER_PART
         fill = PART_COLOURS.get(part, PART_COLOURS[BUYER_PART])
-        return [f"background-color: {fill}; vertical-align: top; color: #1c2833; "
-                "padding: 0.5rem 0.75rem"] * len(column)
+        return [
+            f"background-color: {fill}; vertical-align: top; color: #1c2833; "
+            "padding: 0.5rem 0.75rem"
+        ] * len(column)
 
     return table.style.apply(colours, axis=0)
 
@@ -655,10 +939,16 @@ def deck(journey: Journey) -> list[dict]:
     """The slides of the Present deck, in order: the persona, one per stage, the timeframes
     and a summary. Each is ``{"kind": "persona" | "stage" | "timeframes" | "summary",
     "title": str}``; a stage slide also has ``"stage"`` (its key)."""
-    stages = [{"kind": "stage", "stage": s.stage, "title": stage_title(s)}
-              for s in ordered_stages(journey)]
-    return [{"kind": "persona", "title": "Persona"}, *stages,
-            {"kind": "timeframes", "title": "Timeframes"}, {"kind": "summary", "title": "Summary"}]
+    stages = [
+        {"kind": "stage", "stage": s.stage, "title": stage_title(s)}
+        for s in ordered_stages(journey)
+    ]
+    return [
+        {"kind": "persona", "title": "Persona"},
+        *stages,
+        {"kind": "timeframes", "title": "Timeframes"},
+        {"kind": "summary", "title": "Summary"},
+    ]
 
 
 def timeframes(journey: Journey) -> tuple[str, str]:
@@ -672,7 +962,16 @@ def timeframes(journey: Journey) -> tuple[str, str]:
 def ranked_points(journey: Journey, kind: str) -> list[dict]:
     """The friction (``kind="friction"``) or key points of every stage, most severe (or most
     impact) first, then in stage order; dicts as in :func:`stage_cards`, with the stage."""
-    found = [{"title": m.title, "severity": m.severity, "action": m.action,
-              "stage": stage_label(s.stage), "order": i}
-             for i, s in enumerate(ordered_stages(journey)) for m in s.moments if m.kind == kind]
+    found = [
+        {
+            "title": m.title,
+            "severity": m.severity,
+            "action": m.action,
+            "stage": stage_label(s.stage),
+            "order": i,
+        }
+        for i, s in enumerate(ordered_stages(journey))
+        for m in s.moments
+        if m.kind == kind
+    ]
     return sorted(found, key=lambda p: (-(p["severity"] or 0), p["order"]))

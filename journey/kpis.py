@@ -81,31 +81,104 @@ class KpiInfo:
 
 
 STANDARD_KPIS: tuple[KpiInfo, ...] = (
-    KpiInfo("leads", "Leads", "buyer", "people", "higher",
-            "People who showed interest and entered consideration in the period "
-            "(sign-ups, enquiries, test-drive requests).", low=0),
-    KpiInfo("website_traffic", "Website traffic", "buyer", "visits", "higher",
-            "Visits to the website in the period.", low=0),
-    KpiInfo("conversions", "Conversions", "buyer", "sales", "higher",
-            "Purchases (new customers) in the period.", low=0),
-    KpiInfo("lead_to_customer_rate", "Lead-to-customer rate", "buyer", "share", "higher",
-            "Conversions ÷ leads in the period, as a share (0.25 = 25%).", low=0, high=1),
-    KpiInfo("campaign_roi", "Campaign ROI", "buyer", "share", "higher",
-            "(Margin from the campaign − campaign spend) ÷ campaign spend "
-            "(1.2 = 120% return).", low=-1),
-    KpiInfo("clv", "Customer lifetime value", "customer", "money", "higher",
-            "Margin a customer brings over their lifetime: order value × purchases per period × "
-            "margin × expected lifetime."),
-    KpiInfo("repeat_purchase_rate", "Repeat purchase rate", "customer", "share", "higher",
-            "Customers with two or more purchases ÷ customers, as a share.", low=0, high=1),
-    KpiInfo("csat", "Customer satisfaction (CSAT)", "customer", "score", "higher",
-            "Mean satisfaction score (1-5), or the % of customers answering 4 or 5: "
-            "use one of the two consistently.", low=0, high=100),
-    KpiInfo("nps", "Net Promoter Score", "customer", "score", "higher",
-            "% promoters (9-10) − % detractors (0-6), from −100 to 100.", low=-100, high=100),
-    KpiInfo("retention_rate", "Retention (loyalty) rate", "customer", "share", "higher",
-            "Customers at the end of the period who were customers at its start ÷ customers at "
-            "its start, as a share.", low=0, high=1),
+    KpiInfo(
+        "leads",
+        "Leads",
+        "buyer",
+        "people",
+        "higher",
+        "People who showed interest and entered consideration in the period "
+        "(sign-ups, enquiries, test-drive requests).",
+        low=0,
+    ),
+    KpiInfo(
+        "website_traffic",
+        "Website traffic",
+        "buyer",
+        "visits",
+        "higher",
+        "Visits to the website in the period.",
+        low=0,
+    ),
+    KpiInfo(
+        "conversions",
+        "Conversions",
+        "buyer",
+        "sales",
+        "higher",
+        "Purchases (new customers) in the period.",
+        low=0,
+    ),
+    KpiInfo(
+        "lead_to_customer_rate",
+        "Lead-to-customer rate",
+        "buyer",
+        "share",
+        "higher",
+        "Conversions ÷ leads in the period, as a share (0.25 = 25%).",
+        low=0,
+        high=1,
+    ),
+    KpiInfo(
+        "campaign_roi",
+        "Campaign ROI",
+        "buyer",
+        "share",
+        "higher",
+        "(Margin from the campaign − campaign spend) ÷ campaign spend (1.2 = 120% return).",
+        low=-1,
+    ),
+    KpiInfo(
+        "clv",
+        "Customer lifetime value",
+        "customer",
+        "money",
+        "higher",
+        "Margin a customer brings over their lifetime: order value × purchases per period × "
+        "margin × expected lifetime.",
+    ),
+    KpiInfo(
+        "repeat_purchase_rate",
+        "Repeat purchase rate",
+        "customer",
+        "share",
+        "higher",
+        "Customers with two or more purchases ÷ customers, as a share.",
+        low=0,
+        high=1,
+    ),
+    KpiInfo(
+        "csat",
+        "Customer satisfaction (CSAT)",
+        "customer",
+        "score",
+        "higher",
+        "Mean satisfaction score (1-5), or the % of customers answering 4 or 5: "
+        "use one of the two consistently.",
+        low=0,
+        high=100,
+    ),
+    KpiInfo(
+        "nps",
+        "Net Promoter Score",
+        "customer",
+        "score",
+        "higher",
+        "% promoters (9-10) − % detractors (0-6), from −100 to 100.",
+        low=-100,
+        high=100,
+    ),
+    KpiInfo(
+        "retention_rate",
+        "Retention (loyalty) rate",
+        "customer",
+        "share",
+        "higher",
+        "Customers at the end of the period who were customers at its start ÷ customers at "
+        "its start, as a share.",
+        low=0,
+        high=1,
+    ),
 )
 STANDARD_BY_KEY: dict[str, KpiInfo] = {k.key: k for k in STANDARD_KPIS}
 
@@ -114,10 +187,17 @@ def new_metric(key: str, target: float | None = None) -> Metric:
     """A journey metric for the standard KPI ``key`` (with ``target``, if given), no values."""
     info = STANDARD_BY_KEY.get(key)
     if info is None:
-        raise ValidationError(f"{key!r} is not a standard KPI; expected one of "
-                              f"{', '.join(STANDARD_BY_KEY)}", "metric")
-    return Metric(key=info.key, name=info.label, side=info.side, unit=info.unit,
-                  direction=info.direction, target=target)
+        raise ValidationError(
+            f"{key!r} is not a standard KPI; expected one of {', '.join(STANDARD_BY_KEY)}", "metric"
+        )
+    return Metric(
+        key=info.key,
+        name=info.label,
+        side=info.side,
+        unit=info.unit,
+        direction=info.direction,
+        target=target,
+    )
 
 
 def find_metric(journey: Journey, key: str) -> Metric | None:
@@ -129,7 +209,7 @@ def find_metric(journey: Journey, key: str) -> Metric | None:
 
 
 def status(actual: float | None, target: float | None, direction: str = "higher") -> str:
-    """"on track", "at risk", "off track" or "no data" (see the module docstring).
+    """ "on track", "at risk", "off track" or "no data" (see the module docstring).
 
     >>> status(95, 100), status(89, 100), status(100, 100), status(None, 100)
     ('at risk', 'off track', 'on track', 'no data')
@@ -230,10 +310,19 @@ def status_text(row: KpiRow) -> str:
 
 def board_table(rows: Iterable[KpiRow]) -> list[dict[str, str]]:
     """The board as a table: one row per KPI, formatted for display."""
-    return [{"KPI": r.label, "Side": SIDE_LABELS.get(r.side, r.side), "Unit": r.unit,
-             "Target": format_value(r.target, r.unit), "Latest": format_value(r.actual, r.unit),
-             "Date": r.date or "", "Status": r.status, "Values": str(len(r.values))}
-            for r in rows]
+    return [
+        {
+            "KPI": r.label,
+            "Side": SIDE_LABELS.get(r.side, r.side),
+            "Unit": r.unit,
+            "Target": format_value(r.target, r.unit),
+            "Latest": format_value(r.actual, r.unit),
+            "Date": r.date or "",
+            "Status": r.status,
+            "Values": str(len(r.values)),
+        }
+        for r in rows
+    ]
 
 
 def format_value(value: float | None, unit: str = "") -> str:
@@ -276,8 +365,9 @@ def stage_days(journey: Journey) -> dict[str, float]:
     return {s.stage: s.duration_days or 0.0 for s in journey.stages}
 
 
-def timeframe_rows(journeys: Iterable[Mapping], durations: Mapping[int, Mapping[str, float]],
-                   by: str = "journey") -> list[TimeframeRow]:
+def timeframe_rows(
+    journeys: Iterable[Mapping], durations: Mapping[int, Mapping[str, float]], by: str = "journey"
+) -> list[TimeframeRow]:
     """Buyer and customer timeframes per journey, or averaged per persona (``by="persona"``).
 
     ``journeys`` are summary rows with ``id``, ``name`` and ``persona`` (a name or None), as
@@ -293,8 +383,17 @@ def timeframe_rows(journeys: Iterable[Mapping], durations: Mapping[int, Mapping[
         days = durations.get(j["id"], {})
         buyer = sum(days.get(s) or 0.0 for s in BUYER_STAGES)
         customer = sum(v or 0.0 for v in days.values())
-        rows.append(TimeframeRow(j["name"], j.get("persona") or "no persona", 1, buyer, customer,
-                                 customer / buyer if buyer else None, j["id"]))
+        rows.append(
+            TimeframeRow(
+                j["name"],
+                j.get("persona") or "no persona",
+                1,
+                buyer,
+                customer,
+                customer / buyer if buyer else None,
+                j["id"],
+            )
+        )
     if by == "journey":
         return rows
     groups: dict[str, list[TimeframeRow]] = {}
@@ -304,18 +403,28 @@ def timeframe_rows(journeys: Iterable[Mapping], durations: Mapping[int, Mapping[
     for persona, members in groups.items():
         buyer = sum(r.buyer_days for r in members) / len(members)
         customer = sum(r.customer_days for r in members) / len(members)
-        out.append(TimeframeRow(persona, persona, len(members), buyer, customer,
-                                customer / buyer if buyer else None))
+        out.append(
+            TimeframeRow(
+                persona, persona, len(members), buyer, customer, customer / buyer if buyer else None
+            )
+        )
     return out
 
 
 def timeframe_table(rows: Iterable[TimeframeRow]) -> list[dict]:
     """The comparison as a table, one row per journey or persona, for display: durations
     and the ratio as text from :mod:`journey.formatting` ("7.3 weeks", "36.8×")."""
-    return [{"Journey or persona": r.name, "Persona": r.persona, "Journeys": r.journeys,
-             "Buyer journey": formatting.duration(r.buyer_days),
-             "Customer journey": formatting.duration(r.customer_days),
-             "Customer ÷ buyer": formatting.ratio(r.ratio)} for r in rows]
+    return [
+        {
+            "Journey or persona": r.name,
+            "Persona": r.persona,
+            "Journeys": r.journeys,
+            "Buyer journey": formatting.duration(r.buyer_days),
+            "Customer journey": formatting.duration(r.customer_days),
+            "Customer ÷ buyer": formatting.ratio(r.ratio),
+        }
+        for r in rows
+    ]
 
 
 def drop_off_table(reached: Sequence[float]) -> list[dict]:
@@ -323,10 +432,17 @@ def drop_off_table(reached: Sequence[float]) -> list[dict]:
     from .formulas import drop_off
     from .model import stage_label
 
-    return [{"From": stage_label(d.stage), "To": stage_label(d.next_stage),
-             "Reached": formatting.people(d.reached), "Go on": formatting.people(d.next_reached),
-             "Lost": formatting.people(d.lost), "Drop-off": formatting.percent(d.share)}
-            for d in drop_off(reached)]
+    return [
+        {
+            "From": stage_label(d.stage),
+            "To": stage_label(d.next_stage),
+            "Reached": formatting.people(d.reached),
+            "Go on": formatting.people(d.next_reached),
+            "Lost": formatting.people(d.lost),
+            "Drop-off": formatting.percent(d.share),
+        }
+        for d in drop_off(reached)
+    ]
 
 
 # ---------------------------------------------------------------------------- CSV in
@@ -343,8 +459,7 @@ class CsvRowsError(ValidationError):
         shown = "\n".join(f"row {n}: {what}" for n, what in problems[:MAX_LISTED_PROBLEMS])
         more = len(problems) - MAX_LISTED_PROBLEMS
         tail = f"\n… and {more} more" if more > 0 else ""
-        super().__init__(f"{len(problems)} bad row(s); nothing was imported.\n{shown}{tail}",
-                         name)
+        super().__init__(f"{len(problems)} bad row(s); nothing was imported.\n{shown}{tail}", name)
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -371,8 +486,10 @@ def _metric_key(text: str, names: Mapping[str, str]) -> str:
         raise ValueError("the metric is empty")
     key = names.get(raw.lower()) or names.get(re.sub(r"[\s\-]+", "_", raw.lower()))
     if key is None:
-        raise ValueError(f"unknown metric {raw[:60]!r}; use a key such as "
-                         f"{', '.join(sorted(set(names.values()))[:12])}")
+        raise ValueError(
+            f"unknown metric {raw[:60]!r}; use a key such as "
+            f"{', '.join(sorted(set(names.values()))[:12])}"
+        )
     return key
 
 
@@ -400,16 +517,20 @@ def _value(text: str, key: str, unit: str, decimal_comma: bool = False) -> float
     elif _THOUSANDS.match(raw) and not decimal_comma:
         number = raw.replace(",", "")
     elif "," in raw:
-        raise ValueError(f"the value {raw[:40]!r} has a comma that could be a decimal or a "
-                         "thousands separator: write it as 0.125 (or save the file "
-                         "semicolon-separated, where the comma is the decimal mark)")
+        raise ValueError(
+            f"the value {raw[:40]!r} has a comma that could be a decimal or a "
+            "thousands separator: write it as 0.125 (or save the file "
+            "semicolon-separated, where the comma is the decimal mark)"
+        )
     else:
         number = raw
     percent = number.endswith("%")
     if percent:
         if unit != "share":
-            raise ValueError(f"the value {raw!r} is a percentage, but {key} is not a share: "
-                             "enter the number itself")
+            raise ValueError(
+                f"the value {raw!r} is a percentage, but {key} is not a share: "
+                "enter the number itself"
+            )
         number = number[:-1].strip()
     try:
         value = float(number)
@@ -473,8 +594,11 @@ def parse_kpi_csv(data: bytes, journey: Journey, name: str = "") -> list[tuple[s
     rows.
     """
     if len(data) > MAX_CSV_BYTES:
-        raise ValidationError(f"the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                              f"{MAX_CSV_BYTES // 1024 // 1024} MB", name)
+        raise ValidationError(
+            f"the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_CSV_BYTES // 1024 // 1024} MB",
+            name,
+        )
     try:
         text, reading = textfile.decode(data)
     except ValidationError as e:
@@ -491,8 +615,11 @@ def parse_kpi_csv(data: bytes, journey: Journey, name: str = "") -> list[tuple[s
     missing = [c for c in CSV_COLUMNS if c not in columns]
     if missing:
         found = ", ".join(repr(c) for c in columns if c) or "none"
-        raise ValidationError(f"missing column(s) {', '.join(missing)}; the first row must "
-                              f"name the columns metric, date, value (found: {found})", name)
+        raise ValidationError(
+            f"missing column(s) {', '.join(missing)}; the first row must "
+            f"name the columns metric, date, value (found: {found})",
+            name,
+        )
     at = {c: columns.index(c) for c in CSV_COLUMNS}
     names, existing = _lookup(journey), _existing(journey)
     seen: dict[tuple[str, str], int] = {}
@@ -557,13 +684,23 @@ def kpi_values_csv(journey: Journey) -> str:
     so the file can be edited and uploaded into another journey.
     """
     header = ["metric", "name", "side", "unit", "direction", "target", "date", "value"]
-    rows = [[m.key, m.name, m.side, m.unit, m.direction, m.target, v.date, v.value]
-            for m in journey.metrics for v in sorted(m.values, key=lambda v: v.date)]
+    rows = [
+        [m.key, m.name, m.side, m.unit, m.direction, m.target, v.date, v.value]
+        for m in journey.metrics
+        for v in sorted(m.values, key=lambda v: v.date)
+    ]
     return _csv(header, rows)
 
 
-SCENARIO_COLUMNS: tuple[str, ...] = ("scenario", "output", "label", "baseline", "value",
-                                     "change", "change_pct")
+SCENARIO_COLUMNS: tuple[str, ...] = (
+    "scenario",
+    "output",
+    "label",
+    "baseline",
+    "value",
+    "change",
+    "change_pct",
+)
 
 
 def scenarios_csv(rows: Iterable[Mapping]) -> str:
@@ -581,8 +718,10 @@ def scenario_table(rows: Sequence[Mapping]) -> list[dict[str, str]]:
 
     table: dict[str, dict[str, str]] = {}
     for row in rows:
-        line = table.setdefault(row["output"], {
-            "Output": row["label"], "Baseline": format_output(row["output"], row["baseline"])})
+        line = table.setdefault(
+            row["output"],
+            {"Output": row["label"], "Baseline": format_output(row["output"], row["baseline"])},
+        )
         name = str(row["scenario"])
         if name in ("Output", "Baseline"):
             name = f"{name} (scenario)"

@@ -15,8 +15,7 @@ UPDATED_ELSEWHERE = "Updated by someone else just now."
 MINE, THEIRS = "mine", "theirs"
 
 
-def change(seen: tuple | None, journey_id: int, fingerprint: tuple,
-           my_writes: int) -> str | None:
+def change(seen: tuple | None, journey_id: int, fingerprint: tuple, my_writes: int) -> str | None:
     """``None`` when nothing changed since ``seen`` (``(journey_id, fingerprint, my_writes)``
     of the last full run; ``None`` before any), else :data:`MINE` when this session saved
     meanwhile (its write count moved) or :data:`THEIRS`."""

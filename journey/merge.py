@@ -79,8 +79,7 @@ def changed(base: Mapping[str, Any], mine: Mapping[str, Any]) -> dict:
     return {k: v for k, v in mine.items() if k not in base or base[k] != v}
 
 
-def merge(base: Mapping[str, Any], mine: Mapping[str, Any],
-          theirs: Mapping[str, Any]) -> Merge:
+def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> Merge:
     """Merge my edit of a record with theirs, both made from ``base`` (see the module doc).
 
     The fields are those of ``mine`` (the form's fields), in its order; a field ``theirs``
@@ -103,5 +102,11 @@ def merge(base: Mapping[str, Any], mine: Mapping[str, Any],
             conflicts.append(name)
         elif theirs_moved:
             theirs_changed.append(name)
-    return Merge(base=dict(base), mine=dict(mine), theirs=dict(theirs), changes=changes,
-                 conflicts=tuple(conflicts), theirs_changed=tuple(theirs_changed))
+    return Merge(
+        base=dict(base),
+        mine=dict(mine),
+        theirs=dict(theirs),
+        changes=changes,
+        conflicts=tuple(conflicts),
+        theirs_changed=tuple(theirs_changed),
+    )

@@ -63,9 +63,11 @@ KEY_PREFIX = "Key point - "
 SECTION_SEPARATOR = " - "
 DEFAULT_SEVERITY = 3
 DEFAULT_NAME = "Imported journey"
-BUTTON_HELP = ("The journey as a Mermaid `journey` diagram to paste into GitHub, GitLab or "
-               "docs: stages as sections, actions and friction and key points as tasks, the "
-               "emotion as the 1-5 score. `python -m journey mermaid import FILE` reads one back.")
+BUTTON_HELP = (
+    "The journey as a Mermaid `journey` diagram to paste into GitHub, GitLab or "
+    "docs: stages as sections, actions and friction and key points as tasks, the "
+    "emotion as the 1-5 score. `python -m journey mermaid import FILE` reads one back."
+)
 
 #: Characters the grammar gives a meaning to, and the look-alikes export writes instead.
 ESCAPES: dict[str, str] = {":": "\ua789", "#": "\uff03", ";": "\uff1b", "%%": "\uff05\uff05"}
@@ -81,29 +83,32 @@ class MermaidError(ValidationError):
 # ---------------------------------------------------------------------------- the grammar
 
 # JavaScript's \s (the lexer is generated for JavaScript, whose \s differs from Python's).
-_JS_SPACE = "[ \\f\\n\\r\\t\\v\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f" \
-            "\\u3000\\ufeff]"
+_JS_SPACE = (
+    "[ \\f\\n\\r\\t\\v\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]"
+)
 
 #: The lexer rules of mermaid's journey.jison, in its order: the first rule that matches at
 #: the current position wins (jison's default), and the match is case-insensitive.
-_RULES: list[tuple[str | None, re.Pattern]] = [(kind, re.compile(pattern, re.IGNORECASE)) for
-                                               kind, pattern in (
-    (None, r"%%(?!\{)[^\n]*"),
-    (None, r"[^}]%%[^\n]*"),
-    ("NEWLINE", r"\n+"),
-    (None, _JS_SPACE + "+"),
-    (None, r"#[^\n]*"),
-    ("journey", r"journey"),
-    ("title", r"title" + _JS_SPACE + r"[^#\n;]+"),
-    ("acc_title", r"accTitle" + _JS_SPACE + r"*:" + _JS_SPACE + "*"),
-    ("acc_descr", r"accDescr" + _JS_SPACE + r"*:" + _JS_SPACE + "*"),
-    ("acc_descr_multiline", r"accDescr" + _JS_SPACE + r"*\{" + _JS_SPACE + "*"),
-    ("section", r"section" + _JS_SPACE + r"[^#:\n;]+"),
-    ("taskName", r"[^#:\n;]+"),
-    ("taskData", r":[^#\n;]+"),
-    (":", r":"),
-    ("INVALID", r"."),
-)]
+_RULES: list[tuple[str | None, re.Pattern]] = [
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (None, r"%%(?!\{)[^\n]*"),
+        (None, r"[^}]%%[^\n]*"),
+        ("NEWLINE", r"\n+"),
+        (None, _JS_SPACE + "+"),
+        (None, r"#[^\n]*"),
+        ("journey", r"journey"),
+        ("title", r"title" + _JS_SPACE + r"[^#\n;]+"),
+        ("acc_title", r"accTitle" + _JS_SPACE + r"*:" + _JS_SPACE + "*"),
+        ("acc_descr", r"accDescr" + _JS_SPACE + r"*:" + _JS_SPACE + "*"),
+        ("acc_descr_multiline", r"accDescr" + _JS_SPACE + r"*\{" + _JS_SPACE + "*"),
+        ("section", r"section" + _JS_SPACE + r"[^#:\n;]+"),
+        ("taskName", r"[^#:\n;]+"),
+        ("taskData", r":[^#\n;]+"),
+        (":", r":"),
+        ("INVALID", r"."),
+    )
+]
 _ACC_VALUE = re.compile(r"[^\n]*")
 _MULTILINE_VALUE = re.compile(r"[^}]*")
 
@@ -142,8 +147,9 @@ def tokens(text: str) -> list[Token]:
             value_match = _MULTILINE_VALUE.match(text, pos)
             out.append(Token("acc_descr_multiline_value", value_match.group(), line))
             line += value_match.group().count("\n")
-            pos = value_match.end() + (1 if text[value_match.end():value_match.end() + 1] == "}"
-                                       else 0)
+            pos = value_match.end() + (
+                1 if text[value_match.end() : value_match.end() + 1] == "}" else 0
+            )
     return out
 
 
@@ -202,8 +208,10 @@ def parse(text: str) -> Diagram:
         elif token.kind == "taskName":
             following = items[i + 1] if i + 1 < len(items) else None
             if following is None or following.kind != "taskData":
-                raise MermaidError(f"line {token.line}: the task {token.text.strip()!r} needs "
-                                   "a score after a colon, such as ': 3'")
+                raise MermaidError(
+                    f"line {token.line}: the task {token.text.strip()!r} needs "
+                    "a score after a colon, such as ': 3'"
+                )
             score, actors = _score(following.text)
             task = Task(token.text, score, actors, token.line)
             (current.tasks if current else diagram.loose_tasks).append(task)
@@ -212,8 +220,10 @@ def parse(text: str) -> Diagram:
             i += 1  # the value follows: accessibility text, not part of the journey
         elif token.kind not in ("NEWLINE", "acc_descr_multiline_value"):
             shown = token.text.strip() or token.text
-            raise MermaidError(f"line {token.line}: unexpected {shown!r} (Mermaid's journey "
-                               "grammar has title, section and 'task: score: actors' lines)")
+            raise MermaidError(
+                f"line {token.line}: unexpected {shown!r} (Mermaid's journey "
+                "grammar has title, section and 'task: score: actors' lines)"
+            )
         i += 1
     return diagram
 
@@ -231,8 +241,10 @@ def check_syntax(text: str) -> list[str]:
     problems = []
     for task in [*diagram.loose_tasks, *(t for s in diagram.sections for t in s.tasks)]:
         if task.score not in SCORES:
-            problems.append(f"line {task.line}: the task {task.name.strip()!r} has the score "
-                            f"{_number(task.score)}; Mermaid's scores are 1 to 5")
+            problems.append(
+                f"line {task.line}: the task {task.name.strip()!r} has the score "
+                f"{_number(task.score)}; Mermaid's scores are 1 to 5"
+            )
     return problems
 
 
@@ -286,11 +298,14 @@ def section_name(stage: Stage) -> str:
 def stage_tasks(stage: Stage) -> list[str]:
     """The task names of a stage: action lines (and ``;`` parts), then friction points,
     then key points."""
-    names = [_escape(part) for line in (stage.customer_actions or "").splitlines()
-             for part in line.split(";") if part.strip()]
+    names = [
+        _escape(part)
+        for line in (stage.customer_actions or "").splitlines()
+        for part in line.split(";")
+        if part.strip()
+    ]
     for kind, prefix in (("friction", FRICTION_PREFIX), ("key", KEY_PREFIX)):
-        names += [prefix + _escape(m.title, first=False) for m in stage.moments
-                  if m.kind == kind]
+        names += [prefix + _escape(m.title, first=False) for m in stage.moments if m.kind == kind]
     return names
 
 
@@ -351,12 +366,16 @@ def _place(sections: list[Section], messages: list[str]) -> dict[str, Section]:
         if free:
             stage = free.pop(0)
             placed[stage] = section
-            messages.append(f"Section {shown!r} (line {section.line}) names no free stage: "
-                            f"placed at {stage_label(stage)}, by its order.")
+            messages.append(
+                f"Section {shown!r} (line {section.line}) names no free stage: "
+                f"placed at {stage_label(stage)}, by its order."
+            )
         else:
             tasks = ", ".join(repr(_unescape(t.name)) for t in section.tasks) or "no tasks"
-            messages.append(f"Section {shown!r} (line {section.line}) was not imported: the "
-                            f"five stages are all taken (its tasks: {tasks}).")
+            messages.append(
+                f"Section {shown!r} (line {section.line}) was not imported: the "
+                f"five stages are all taken (its tasks: {tasks})."
+            )
     return placed
 
 
@@ -379,9 +398,10 @@ def _stage_from(stage: str, section: Section | None) -> Stage:
         name = _unescape(task.name)
         for kind, prefix in (("friction", FRICTION_PREFIX), ("key", KEY_PREFIX)):
             if name.lower().startswith(prefix.lower()):
-                title = name[len(prefix):].strip().removeprefix(ZERO_WIDTH_SPACE)
-                result.moments.append(Moment(kind=kind, title=title,
-                                             severity=DEFAULT_SEVERITY, stage=stage))
+                title = name[len(prefix) :].strip().removeprefix(ZERO_WIDTH_SPACE)
+                result.moments.append(
+                    Moment(kind=kind, title=title, severity=DEFAULT_SEVERITY, stage=stage)
+                )
                 break
         else:
             actions.append(name)
@@ -396,23 +416,34 @@ def from_mermaid(text: str) -> Imported:
     breaks the domain rules (a title longer than 200 characters)."""
     problems = check_syntax(text)
     if problems:
-        raise MermaidError("; ".join(problems[:5]) + (
-            f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
+        raise MermaidError(
+            "; ".join(problems[:5])
+            + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+        )
     diagram = parse(text)
     messages: list[str] = []
     if diagram.loose_tasks:
         names = ", ".join(repr(_unescape(t.name)) for t in diagram.loose_tasks)
-        messages.append(f"{len(diagram.loose_tasks)} task(s) before the first section were "
-                        f"not imported (a task belongs to a stage): {names}.")
+        messages.append(
+            f"{len(diagram.loose_tasks)} task(s) before the first section were "
+            f"not imported (a task belongs to a stage): {names}."
+        )
     placed = _place(diagram.sections, messages)
     stages = [_stage_from(key, placed.get(key)) for key in STAGES]
-    actors = Counter(_unescape(a, ACTOR_ESCAPES) for s in placed.values() for t in s.tasks
-                     for a in t.actors if a.strip())
+    actors = Counter(
+        _unescape(a, ACTOR_ESCAPES)
+        for s in placed.values()
+        for t in s.tasks
+        for a in t.actors
+        if a.strip()
+    )
     persona = actors.most_common(1)[0][0] if actors else None
     others = [a for a in actors if a != persona]
     if others:
-        messages.append(f"A journey has one persona, {persona!r}: the other actor(s) "
-                        f"{', '.join(map(repr, others))} were not imported.")
+        messages.append(
+            f"A journey has one persona, {persona!r}: the other actor(s) "
+            f"{', '.join(map(repr, others))} were not imported."
+        )
     journey = Journey(name=_unescape(diagram.title) or DEFAULT_NAME, stages=stages)
     validate_journey(journey)
     return Imported(journey=journey, persona=persona, messages=messages)
@@ -429,11 +460,15 @@ def store_imported(store: Store, workspace_id: int, imported: Imported) -> int:
     persona_id = None
     if imported.persona:
         existing = [p for p in store.personas(workspace_id) if p.name == imported.persona]
-        persona_id = (existing[0] if existing else store.create_persona(
-            workspace_id, Persona(name=imported.persona[:MAX_NAME]))).id
+        persona_id = (
+            existing[0]
+            if existing
+            else store.create_persona(workspace_id, Persona(name=imported.persona[:MAX_NAME]))
+        ).id
     imported.journey.persona_id = persona_id
-    created = store.create_journey(workspace_id, imported.journey.name, persona_id=persona_id,
-                                   journey=imported.journey)
+    created = store.create_journey(
+        workspace_id, imported.journey.name, persona_id=persona_id, journey=imported.journey
+    )
     return created.id
 
 

@@ -28,8 +28,11 @@ STAGE_LABELS: dict[str, str] = {
     "retention": "Retention",
     "advocacy": "Advocacy",
 }
-STAGE_ALIASES: dict[str, str] = {"recognition": "awareness", "purchase": "decision",
-                                 "loyalty": "advocacy"}
+STAGE_ALIASES: dict[str, str] = {
+    "recognition": "awareness",
+    "purchase": "decision",
+    "loyalty": "advocacy",
+}
 
 MOMENT_KINDS: tuple[str, ...] = ("friction", "key")
 MOMENT_KIND_LABELS = {"friction": "Friction point", "key": "Key point"}
@@ -120,8 +123,11 @@ class ValidationError(JourneyError, ValueError):
         """The same error, with ``prefix`` put in front of its path."""
         if not prefix:
             return self
-        path = f"{prefix}.{self.path}" if self.path and not self.path.startswith("[") else (
-            f"{prefix}{self.path}")
+        path = (
+            f"{prefix}.{self.path}"
+            if self.path and not self.path.startswith("[")
+            else (f"{prefix}{self.path}")
+        )
         return ValidationError(self.message, path)
 
 
@@ -153,10 +159,13 @@ class ConflictError(JourneyError):
         if current.get("deleted"):
             detail = "it was deleted"
         else:
-            detail = (f"version {expected_version} -> {current.get('version')}"
-                      + (f": {changes}" if changes else ""))
-        super().__init__(f"{what} was changed by someone else since you opened it ({detail}). "
-                         "Nothing was saved: review the values and save again.")
+            detail = f"version {expected_version} -> {current.get('version')}" + (
+                f": {changes}" if changes else ""
+            )
+        super().__init__(
+            f"{what} was changed by someone else since you opened it ({detail}). "
+            "Nothing was saved: review the values and save again."
+        )
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -360,8 +369,15 @@ def check_text(value: Any, path: str, *, required: bool = False, limit: int = MA
     return value
 
 
-def check_number(value: Any, path: str, *, low: float | None = None, high: float | None = None,
-                 optional: bool = False, integer: bool = False) -> float | int | None:
+def check_number(
+    value: Any,
+    path: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    optional: bool = False,
+    integer: bool = False,
+) -> float | int | None:
     """A numeric field within ``low..high`` (inclusive)."""
     if value is None and optional:
         return None

@@ -53,17 +53,19 @@ DECK_CSS = """
 
 #: The navigation, in workshop order (Streamlit's own would label the home page "app"), with
 #: Material icons: emoji and symbols such as ⧉ show as empty boxes without an emoji font.
-PAGES = [("app.py", "Home", ":material/home:"),
-         ("pages/1_Personas.py", "Personas", ":material/person:"),
-         ("pages/2_Stages.py", "Stages", ":material/stairs:"),
-         ("pages/3_Friction_and_key_points.py", "Friction and key points", ":material/bolt:"),
-         ("pages/4_Journey_map.py", "Journey map", ":material/map:"),
-         ("pages/5_Metrics.py", "Metrics", ":material/monitoring:"),
-         ("pages/6_What_if.py", "What if", ":material/tune:"),
-         ("pages/7_Observed_timeframes.py", "Observed timeframes", ":material/timer:"),
-         ("pages/8_Workspace_and_history.py", "Workspace and history", ":material/history:"),
-         ("pages/9_Present.py", "Present", ":material/co_present:"),
-         ("pages/10_Dot_voting.py", "Dot voting", ":material/how_to_vote:")]
+PAGES = [
+    ("app.py", "Home", ":material/home:"),
+    ("pages/1_Personas.py", "Personas", ":material/person:"),
+    ("pages/2_Stages.py", "Stages", ":material/stairs:"),
+    ("pages/3_Friction_and_key_points.py", "Friction and key points", ":material/bolt:"),
+    ("pages/4_Journey_map.py", "Journey map", ":material/map:"),
+    ("pages/5_Metrics.py", "Metrics", ":material/monitoring:"),
+    ("pages/6_What_if.py", "What if", ":material/tune:"),
+    ("pages/7_Observed_timeframes.py", "Observed timeframes", ":material/timer:"),
+    ("pages/8_Workspace_and_history.py", "Workspace and history", ":material/history:"),
+    ("pages/9_Present.py", "Present", ":material/co_present:"),
+    ("pages/10_Dot_voting.py", "Dot voting", ":material/how_to_vote:"),
+]
 
 #: The smallest chart text in presentation mode, in pixels.
 CHART_TEXT_PX = 16

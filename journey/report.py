@@ -63,10 +63,12 @@ CHART_WIDTH = 600
 #: The charts' font: metric-compatible with Arial, shipped by Debian's fonts-liberation.
 CHART_FONT = "Liberation Sans"
 
-BUTTON_HELP = ("The handout of this journey: persona, the map with full text and actions, "
-               "emotion curve, buyer vs customer journey timeframes, friction and key points "
-               "with owners and actions, KPIs, scenarios. The HTML is one file that works "
-               "offline; `python -m journey report` writes the same.")
+BUTTON_HELP = (
+    "The handout of this journey: persona, the map with full text and actions, "
+    "emotion curve, buyer vs customer journey timeframes, friction and key points "
+    "with owners and actions, KPIs, scenarios. The HTML is one file that works "
+    "offline; `python -m journey report` writes the same."
+)
 
 RANKING_RULE = {
     "friction": "Ranked by votes, then severity (5 is the most severe).",
@@ -105,9 +107,13 @@ def gather(store: Store, journey_id: int) -> JourneyReport:
 
         observed_figures = observed.figures(store, datasets[0]["id"], journey)
     vote = store.latest_vote(journey_id)
-    return JourneyReport(journey=journey, workspace=workspace, persona=persona,
-                         observed=observed_figures,
-                         votes=store.vote_tallies(vote["id"]) if vote else {})
+    return JourneyReport(
+        journey=journey,
+        workspace=workspace,
+        persona=persona,
+        observed=observed_figures,
+        votes=store.vote_tallies(vote["id"]) if vote else {},
+    )
 
 
 def gather_workspace(store: Store, workspace_id: int) -> tuple[str, list[JourneyReport]]:
@@ -127,19 +133,26 @@ def revision(journey: Journey) -> dict[str, Any]:
     ``fingerprint`` the first 10 hex digits of the SHA-256 of its exchange-format JSON, so
     two reports with the same fingerprint show the same content.
     """
-    stamps = [journey.updated_at, *(s.updated_at for s in journey.stages),
-              *(m.updated_at for m in journey.moments),
-              *(m.updated_at for m in journey.metrics),
-              *(s.updated_at for s in journey.scenarios)]
-    content = json.dumps(exchange.journey_to_dict(journey, None), sort_keys=True,
-                         ensure_ascii=False)
-    return {"version": journey.version,
-            "last_changed": max((s for s in stamps if s), default=""),
-            "fingerprint": hashlib.sha256(content.encode()).hexdigest()[:10]}
+    stamps = [
+        journey.updated_at,
+        *(s.updated_at for s in journey.stages),
+        *(m.updated_at for m in journey.moments),
+        *(m.updated_at for m in journey.metrics),
+        *(s.updated_at for s in journey.scenarios),
+    ]
+    content = json.dumps(
+        exchange.journey_to_dict(journey, None), sort_keys=True, ensure_ascii=False
+    )
+    return {
+        "version": journey.version,
+        "last_changed": max((s for s in stamps if s), default=""),
+        "fingerprint": hashlib.sha256(content.encode()).hexdigest()[:10],
+    }
 
 
-def ranked_moments(journey: Journey, kind: str,
-                   votes: Mapping[int, int] | None = None) -> list[dict[str, Any]]:
+def ranked_moments(
+    journey: Journey, kind: str, votes: Mapping[int, int] | None = None
+) -> list[dict[str, Any]]:
     """The journey's friction (``kind="friction"``) or key points, most important first.
 
     Sorted by votes (most first), then severity or impact (highest first), then stage order
@@ -148,12 +161,24 @@ def ranked_moments(journey: Journey, kind: str,
     """
     votes = votes or {}
     found = [m for s in journey_map.ordered_stages(journey) for m in s.moments if m.kind == kind]
-    found.sort(key=lambda m: (-votes.get(m.id, 0), -m.severity, STAGES.index(m.stage),
-                              m.title.casefold()))
-    return [{"rank": i, "title": m.title, "stage": stage_label(m.stage),
-             "severity": m.severity, "votes": votes.get(m.id, 0),
-             "description": m.description, "channel": m.channel, "action": m.action,
-             "owner": m.owner, "status": m.status} for i, m in enumerate(found, start=1)]
+    found.sort(
+        key=lambda m: (-votes.get(m.id, 0), -m.severity, STAGES.index(m.stage), m.title.casefold())
+    )
+    return [
+        {
+            "rank": i,
+            "title": m.title,
+            "stage": stage_label(m.stage),
+            "severity": m.severity,
+            "votes": votes.get(m.id, 0),
+            "description": m.description,
+            "channel": m.channel,
+            "action": m.action,
+            "owner": m.owner,
+            "status": m.status,
+        }
+        for i, m in enumerate(found, start=1)
+    ]
 
 
 def comment_rows(journey: Journey) -> list[dict[str, str]]:
@@ -165,11 +190,13 @@ def comment_rows(journey: Journey) -> list[dict[str, str]]:
     for s in journey_map.ordered_stages(journey):
         stage = stage_label(s.stage)
         targets = [(stage, s.comments)] + [
-            (f"{stage} · {MOMENT_KIND_LABELS[m.kind]} “{m.title}”", m.comments)
-            for m in s.moments]
+            (f"{stage} · {MOMENT_KIND_LABELS[m.kind]} “{m.title}”", m.comments) for m in s.moments
+        ]
         for on, comments in targets:
-            rows.extend({"on": on, "author": c.author, "when": _comment_time(c),
-                         "text": c.text} for c in comments)
+            rows.extend(
+                {"on": on, "author": c.author, "when": _comment_time(c), "text": c.text}
+                for c in comments
+            )
     return rows
 
 
@@ -187,22 +214,35 @@ def timeframes(journey: Journey, observed: Mapping[str, Any] | None) -> list[dic
     (:func:`journey.events.report`). Each row holds the figures in days and as text.
     """
     days = kpis.stage_days(journey)
-    estimated = {"buyer": formulas.buyer_timeframe(days),
-                 "customer": formulas.customer_timeframe(days)}
+    estimated = {
+        "buyer": formulas.buyer_timeframe(days),
+        "customer": formulas.customer_timeframe(days),
+    }
     rows = []
-    for side, label, stages in (("buyer", "Buyer journey", "awareness → decision"),
-                                ("customer", "Customer journey", "awareness → advocacy")):
+    for side, label, stages in (
+        ("buyer", "Buyer journey", "awareness → decision"),
+        ("customer", "Customer journey", "awareness → advocacy"),
+    ):
         stats = (observed or {}).get(f"{side}_timeframe_days") or {}
         median = stats.get("median")
-        rows.append({
-            "side": side, "label": label, "stages": stages,
-            "estimated_days": estimated[side], "estimated": kpis.format_days(estimated[side]),
-            "observed_days": median,
-            "observed": kpis.format_days(median) if observed else "",
-            "observed_detail": (f"mean {kpis.format_days(stats.get('mean'))}, p90 "
-                                f"{kpis.format_days(stats.get('p90'))}, "
-                                f"{stats.get('count') or 0:,} purchasers") if observed else "",
-        })
+        rows.append(
+            {
+                "side": side,
+                "label": label,
+                "stages": stages,
+                "estimated_days": estimated[side],
+                "estimated": kpis.format_days(estimated[side]),
+                "observed_days": median,
+                "observed": kpis.format_days(median) if observed else "",
+                "observed_detail": (
+                    f"mean {kpis.format_days(stats.get('mean'))}, p90 "
+                    f"{kpis.format_days(stats.get('p90'))}, "
+                    f"{stats.get('count') or 0:,} purchasers"
+                )
+                if observed
+                else "",
+            }
+        )
     return rows
 
 
@@ -216,15 +256,18 @@ def data_quality_line(observed: Mapping[str, Any] | None) -> str:
     if not observed:
         return ""
     d = observed.get("dataset") or {}
-    total, used, ignored = d.get("total_rows", 0), d.get("events_rows", 0), d.get(
-        "ignored_rows", 0)
+    total, used, ignored = d.get("total_rows", 0), d.get("events_rows", 0), d.get("ignored_rows", 0)
     dropped = max(total - used - ignored, 0)
-    line = (f"Event log {d.get('name', '')}, imported {str(d.get('created_at', ''))[:10]}: "
-            f"{total:,} rows read; {used:,} mapped events used, {ignored:,} ignored")
+    line = (
+        f"Event log {d.get('name', '')}, imported {str(d.get('created_at', ''))[:10]}: "
+        f"{total:,} rows read; {used:,} mapped events used, {ignored:,} ignored"
+    )
     if dropped:
         line += f", {dropped:,} dropped (no customer, time or event name)"
-    return (line + f"; {d.get('customers', 0):,} customers, "
-            f"{observed.get('purchasers', 0):,} purchasers.")
+    return (
+        line + f"; {d.get('customers', 0):,} customers, "
+        f"{observed.get('purchasers', 0):,} purchasers."
+    )
 
 
 def kpi_rows(journey: Journey) -> tuple[list[dict[str, str]], list[str]]:
@@ -234,17 +277,27 @@ def kpi_rows(journey: Journey) -> tuple[list[dict[str, str]], list[str]]:
     (:func:`journey.kpis.status_text`); status by :func:`journey.kpis.status`.
     """
     board = kpis.kpi_board(journey)
-    rows = [{"label": r.label, "side": kpis.SIDE_LABELS.get(r.side, r.side),
-             "target": kpis.format_value(r.target, r.unit),
-             "latest": kpis.format_value(r.actual, r.unit), "date": r.date or "",
-             "status": r.status, "detail": kpis.status_text(r)}
-            for r in board if r.metric_id is not None]
+    rows = [
+        {
+            "label": r.label,
+            "side": kpis.SIDE_LABELS.get(r.side, r.side),
+            "target": kpis.format_value(r.target, r.unit),
+            "latest": kpis.format_value(r.actual, r.unit),
+            "date": r.date or "",
+            "status": r.status,
+            "detail": kpis.status_text(r),
+        }
+        for r in board
+        if r.metric_id is not None
+    ]
     untracked = [r.label for r in board if r.metric_id is None]
     return rows, untracked
 
 
-def scenario_tables(journey: Journey, per_table: int = SCENARIOS_PER_TABLE,
-                    ) -> tuple[list[dict[str, Any]], list[str]]:
+def scenario_tables(
+    journey: Journey,
+    per_table: int = SCENARIOS_PER_TABLE,
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The saved scenarios side by side against the journey's own values.
 
     Returns tables of at most ``per_table`` scenarios each (``{"columns": [...], "rows":
@@ -265,11 +318,12 @@ def scenario_tables(journey: Journey, per_table: int = SCENARIOS_PER_TABLE,
     names = list(compared)
     tables = []
     for start in range(0, len(names), per_table):
-        chunk = {n: compared[n] for n in names[start:start + per_table]}
+        chunk = {n: compared[n] for n in names[start : start + per_table]}
         table = kpis.scenario_table(formulas.compare(baseline, chunk))
         columns = list(table[0]) if table else []
-        tables.append({"columns": columns, "rows": [[row.get(c, "") for c in columns]
-                                                    for row in table]})
+        tables.append(
+            {"columns": columns, "rows": [[row.get(c, "") for c in columns] for row in table]}
+        )
     return tables, skipped
 
 
@@ -278,8 +332,9 @@ def _levers_text(levers: Mapping[str, float]) -> str:
     for name, value in sorted(levers.items()):
         info = formulas.LEVER_INFO.get(name)
         label = info.label if info else name
-        parts.append(f"{label} = {value:.0%}" if info and info.unit == "share"
-                     else f"{label} = {value:,g}")
+        parts.append(
+            f"{label} = {value:.0%}" if info and info.unit == "share" else f"{label} = {value:,g}"
+        )
     return "; ".join(parts)
 
 
@@ -287,9 +342,15 @@ def persona_rows(persona: Persona | None) -> list[tuple[str, str]]:
     """The persona's filled-in fields as (label, text) pairs, in a fixed order."""
     if persona is None:
         return []
-    fields = [("Role", persona.role), ("Age", persona.age_range), ("Goals", persona.goals),
-              ("Motivations", persona.motivations), ("Pain points", persona.pain_points),
-              ("Preferred channels", ", ".join(persona.channels)), ("Notes", persona.notes)]
+    fields = [
+        ("Role", persona.role),
+        ("Age", persona.age_range),
+        ("Goals", persona.goals),
+        ("Motivations", persona.motivations),
+        ("Pain points", persona.pain_points),
+        ("Preferred channels", ", ".join(persona.channels)),
+        ("Notes", persona.notes),
+    ]
     return [(label, text) for label, text in fields if text and text.strip()]
 
 
@@ -330,8 +391,9 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
         "persona_rows": persona_rows(report.persona),
         "cards": journey_map.stage_cards(journey),
         "timeframes": timeframes(journey, report.observed),
-        "timeframe_ratio": formulas.timeframe_ratio(formulas.buyer_timeframe(days),
-                                                    formulas.customer_timeframe(days)),
+        "timeframe_ratio": formulas.timeframe_ratio(
+            formulas.buyer_timeframe(days), formulas.customer_timeframe(days)
+        ),
         "observed": report.observed is not None,
         "comparison": _comparison(report.observed),
         "data_quality": data_quality_line(report.observed),
@@ -342,8 +404,9 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
         "kpis": kpi_table,
         "kpis_untracked": untracked,
         "status_rule": kpis.STATUS_RULE,
-        "scenarios": [{"name": s.name, "levers": _levers_text(s.levers)}
-                      for s in journey.scenarios],
+        "scenarios": [
+            {"name": s.name, "levers": _levers_text(s.levers)} for s in journey.scenarios
+        ],
         "scenario_tables": tables,
         "scenarios_skipped": skipped,
         "comments": comment_rows(journey),
@@ -351,8 +414,9 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
         "timeframe_svg": None,
     }
     if with_charts:
-        context["emotion_svg"] = _svg(journey_map.emotion_curve(journey, width=CHART_WIDTH,
-                                                                height=230))
+        context["emotion_svg"] = _svg(
+            journey_map.emotion_curve(journey, width=CHART_WIDTH, height=230)
+        )
         context["timeframe_svg"] = _svg(charts.timeframe_chart(days))
     return context
 
@@ -366,10 +430,15 @@ def _comparison(observed: Mapping[str, Any] | None) -> list[dict[str, str]]:
     rows = []
     for r in comparison_rows(observed):
         ratio = r["observed ÷ estimated"]
-        rows.append({"name": r[""], "estimated": kpis.format_days(r["estimated (days)"]),
-                     "observed": kpis.format_days(r["observed (days)"]),
-                     "ratio": ratio_text(ratio) if ratio else "n/a",
-                     "flag": "differs more than 2×" if r["differs > 2×"] else ""})
+        rows.append(
+            {
+                "name": r[""],
+                "estimated": kpis.format_days(r["estimated (days)"]),
+                "observed": kpis.format_days(r["observed (days)"]),
+                "ratio": ratio_text(ratio) if ratio else "n/a",
+                "flag": "differs more than 2×" if r["differs > 2×"] else "",
+            }
+        )
     return rows
 
 
@@ -377,17 +446,28 @@ def _comparison(observed: Mapping[str, Any] | None) -> list[dict[str, str]]:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 _ENV: jinja2.Environment | None = None
 
 
-def render_html(reports: Sequence[JourneyReport], *, title: str, paper: str = "a4",
-                workspace: str | None = None, now: dt.datetime | None = None,
-                with_charts: bool = True, contexts: Sequence[dict] | None = None) -> str:
+def render_html(
+    reports: Sequence[JourneyReport],
+    *,
+    title: str,
+    paper: str = "a4",
+    workspace: str | None = None,
+    now: dt.datetime | None = None,
+    with_charts: bool = True,
+    contexts: Sequence[dict] | None = None,
+) -> str:
     """The report as one self-contained HTML document (inline CSS and SVG, no script).
 
     ``workspace`` (a name) adds a contents list for a workspace report. ``paper`` ("a4" or
@@ -400,13 +480,20 @@ def render_html(reports: Sequence[JourneyReport], *, title: str, paper: str = "a
     _ENV = _ENV or _environment()
     now = now or dt.datetime.now(dt.UTC)
     return _ENV.get_template("report.html.j2").render(
-        title=title, workspace=workspace, paper=PAPERS[paper],
+        title=title,
+        workspace=workspace,
+        paper=PAPERS[paper],
         generated=now.strftime("%Y-%m-%d %H:%M UTC"),
-        journeys=(list(contexts) if contexts is not None
-                  else [journey_context(r, with_charts=with_charts) for r in reports]),
-        css=Markup(_ENV.loader.get_source(_ENV, "report.css")[0].replace(
-            "PAPER_SIZE", PAPERS[paper])),
-        stage_count=len(STAGES))
+        journeys=(
+            list(contexts)
+            if contexts is not None
+            else [journey_context(r, with_charts=with_charts) for r in reports]
+        ),
+        css=Markup(
+            _ENV.loader.get_source(_ENV, "report.css")[0].replace("PAPER_SIZE", PAPERS[paper])
+        ),
+        stage_count=len(STAGES),
+    )
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -416,8 +503,15 @@ def html_to_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
 
 
-def build(store: Store, *, journey_id: int | None = None, workspace_id: int | None = None,
-          fmt: str = "pdf", paper: str = "a4", now: dt.datetime | None = None) -> bytes:
+def build(
+    store: Store,
+    *,
+    journey_id: int | None = None,
+    workspace_id: int | None = None,
+    fmt: str = "pdf",
+    paper: str = "a4",
+    now: dt.datetime | None = None,
+) -> bytes:
     """The report of one journey or of every journey of a workspace, as PDF or HTML bytes.
 
     Exactly one of ``journey_id`` and ``workspace_id``; ``fmt`` is "pdf" or "html" and
@@ -445,10 +539,12 @@ def file_name(title: str, fmt: str) -> str:
 
 
 def format_for(path: str | pathlib.Path) -> str:
-    """"pdf" or "html" from a file name's suffix; ValidationError for anything else."""
+    """ "pdf" or "html" from a file name's suffix; ValidationError for anything else."""
     suffix = pathlib.Path(path).suffix.lower().lstrip(".")
     suffix = "html" if suffix == "htm" else suffix
     if suffix not in FORMATS:
-        raise ValidationError(f"{path}: the report is written as .pdf or .html, not "
-                              f"{('.' + suffix) if suffix else 'a file without a suffix'}")
+        raise ValidationError(
+            f"{path}: the report is written as .pdf or .html, not "
+            f"{('.' + suffix) if suffix else 'a file without a suffix'}"
+        )
     return suffix

@@ -34,15 +34,17 @@ SAMPLES: dict[str, str] = {
 }
 
 SAMPLE_WORKSPACE = "Sample workspace"
-SAMPLE_WORKSPACE_DESCRIPTION = ("The journeys that ship with Journey Lab: edit freely, or start "
-                                "your own workspace.")
+SAMPLE_WORKSPACE_DESCRIPTION = (
+    "The journeys that ship with Journey Lab: edit freely, or start your own workspace."
+)
 
 
 def sample_path(slug: str) -> pathlib.Path:
     """The file of the sample called ``slug`` ("car-buying"); NotFoundError if there is none."""
     if slug not in SAMPLES:
-        raise NotFoundError(f"there is no sample called {slug!r}; the samples are "
-                            f"{', '.join(SAMPLES)}")
+        raise NotFoundError(
+            f"there is no sample called {slug!r}; the samples are {', '.join(SAMPLES)}"
+        )
     return SAMPLE_DIR / f"{slug}.json"
 
 
@@ -65,8 +67,9 @@ def seed(store: Store) -> int | None:
         if not store.is_empty():
             return None
         ws = store.create_workspace(SAMPLE_WORKSPACE, SAMPLE_WORKSPACE_DESCRIPTION)
-        journey_ids = [store.import_document(doc, workspace_id=ws.id)["journeys"][0]
-                       for doc in docs]
+        journey_ids = [
+            store.import_document(doc, workspace_id=ws.id)["journeys"][0] for doc in docs
+        ]
         _import_sample_events(store, journey_ids[list(SAMPLES).index(SAMPLE_EVENTS_FOR)])
     return ws.id
 
@@ -98,8 +101,13 @@ def template(slug: str) -> Journey:
     return journey
 
 
-def new_journey(store: Store, workspace_id: int, name: str, persona_id: int | None = None,
-                template_slug: str | None = None) -> Journey:
+def new_journey(
+    store: Store,
+    workspace_id: int,
+    name: str,
+    persona_id: int | None = None,
+    template_slug: str | None = None,
+) -> Journey:
     """Create a journey in a workspace, blank or from the template of sample
     ``template_slug`` (named after it when ``name`` is blank); return it.
 
@@ -110,5 +118,4 @@ def new_journey(store: Store, workspace_id: int, name: str, persona_id: int | No
     if journey is not None:
         journey.name = name.strip() or journey.name
         journey.persona_id = persona_id
-    return store.create_journey(workspace_id, name.strip(), persona_id=persona_id,
-                                journey=journey)
+    return store.create_journey(workspace_id, name.strip(), persona_id=persona_id, journey=journey)

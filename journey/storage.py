@@ -81,7 +81,9 @@ class BusyError(JourneyError):
         super().__init__(
             f"The database is busy (another save or an import is writing) and stayed busy for "
             f"{BUSY_TIMEOUT_SECONDS:.0f} s; nothing was saved and what you typed is kept: "
-            "save again in a moment.")
+            "save again in a moment."
+        )
+
 
 migrations = Migrations("journey-lab")
 
@@ -318,8 +320,10 @@ def m004_spend_not_entered(db: Database) -> None:
     """
     version = db.execute("PRAGMA schema_version").fetchone()[0]
     db.execute("PRAGMA writable_schema=ON")
-    db.execute("UPDATE sqlite_master SET sql = replace(sql, 'spend REAL NOT NULL DEFAULT 0', "
-               "'spend REAL') WHERE type = 'table' AND name = 'journeys'")
+    db.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, 'spend REAL NOT NULL DEFAULT 0', "
+        "'spend REAL') WHERE type = 'table' AND name = 'journeys'"
+    )
     db.execute(f"PRAGMA schema_version={version + 1}")
     db.execute("PRAGMA writable_schema=OFF")
     db.execute("UPDATE journeys SET spend = NULL WHERE spend = 0")
@@ -414,8 +418,7 @@ def connect(path: str | pathlib.Path, *, read_only: bool = False) -> sqlite3.Con
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:
             conn.close()
-            conn = sqlite3.connect(f"{uri}&immutable=1", uri=True,
-                                   timeout=BUSY_TIMEOUT_SECONDS)
+            conn = sqlite3.connect(f"{uri}&immutable=1", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         conn.execute("PRAGMA query_only=ON")
     else:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
@@ -445,8 +448,7 @@ def is_read_only(path: str | pathlib.Path) -> bool:
     """True when the database file exists but this process may not write it (or its folder,
     where SQLite keeps the write-ahead log)."""
     path = pathlib.Path(path)
-    return path.exists() and not (os.access(path, os.W_OK)
-                                  and os.access(path.parent, os.W_OK))
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def database_error(path: str | pathlib.Path, error: sqlite3.Error) -> StorageError:
@@ -518,12 +520,37 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
 
 
-_PERSONA_FIELDS = ("name", "role", "age_range", "goals", "motivations", "pain_points",
-                   "channels", "quote", "notes")
-_STAGE_FIELDS = ("label", "customer_goal", "customer_actions", "business_actions", "thoughts",
-                 "emotion", "duration_days", "conversion")
-_MOMENT_FIELDS = ("kind", "title", "description", "severity", "channel", "action", "owner",
-                  "status")
+_PERSONA_FIELDS = (
+    "name",
+    "role",
+    "age_range",
+    "goals",
+    "motivations",
+    "pain_points",
+    "channels",
+    "quote",
+    "notes",
+)
+_STAGE_FIELDS = (
+    "label",
+    "customer_goal",
+    "customer_actions",
+    "business_actions",
+    "thoughts",
+    "emotion",
+    "duration_days",
+    "conversion",
+)
+_MOMENT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "severity",
+    "channel",
+    "action",
+    "owner",
+    "status",
+)
 _METRIC_FIELDS = ("key", "name", "side", "unit", "target", "direction")
 _JOURNEY_FIELDS = ("name", "description", "persona_id", *ASSUMPTION_FIELDS)
 
@@ -603,8 +630,10 @@ class Store:
         if not migrations.pending(self.db):
             return
         if self.read_only:
-            raise StorageError(f"{self.path}: the database needs an upgrade to this release, "
-                               "but the file is read-only")
+            raise StorageError(
+                f"{self.path}: the database needs an upgrade to this release, "
+                "but the file is read-only"
+            )
         with _lock_file(f"{self.path}.migrate-lock"):
             migrations.apply(self.db)
 
@@ -640,8 +669,9 @@ class Store:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
-    def _versioned_update(self, table: str, row_id: int, version: int, changes: dict,
-                          what: str) -> None:
+    def _versioned_update(
+        self, table: str, row_id: int, version: int, changes: dict, what: str
+    ) -> None:
         """UPDATE ``table`` where the version still matches, or raise ConflictError.
 
         The version goes up even when ``changes`` is empty: that is how an edit of a
@@ -653,7 +683,9 @@ class Store:
         with self.write() as conn:
             cursor = conn.execute(
                 f"UPDATE [{table}] SET {sets}version = version + 1, updated_at = :_now "
-                "WHERE id = :_id AND version = :_version", params)
+                "WHERE id = :_id AND version = :_version",
+                params,
+            )
             if cursor.rowcount == 0:
                 current = self._row(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
                 raise ConflictError(what, current or {"deleted": True}, changes, version)
@@ -668,7 +700,9 @@ class Store:
         with self.write() as conn:
             ws.id = conn.execute(
                 "INSERT INTO workspaces (name, description, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?)", [name, description, now, now]).lastrowid
+                "VALUES (?, ?, ?, ?)",
+                [name, description, now, now],
+            ).lastrowid
         ws.updated_at = now
         return ws
 
@@ -687,9 +721,13 @@ class Store:
         for k, v in changes.items():
             setattr(ws, k, v)
         validate_workspace(ws)
-        self._versioned_update("workspaces", workspace_id, version,
-                               {k: changes[k] for k in ("name", "description") if k in changes},
-                               f"Workspace {ws.name!r}")
+        self._versioned_update(
+            "workspaces",
+            workspace_id,
+            version,
+            {k: changes[k] for k in ("name", "description") if k in changes},
+            f"Workspace {ws.name!r}",
+        )
 
     def delete_workspace(self, workspace_id: int) -> int:
         """Delete a workspace and all it holds; returns the snapshot id that can undo it."""
@@ -714,8 +752,14 @@ class Store:
         persona.workspace_id, persona.version, persona.updated_at = workspace_id, 1, now
         return persona
 
-    def _insert_persona(self, conn: sqlite3.Connection, workspace_id: int, p: Persona,
-                        now: str, persona_id: int | None = None) -> int:
+    def _insert_persona(
+        self,
+        conn: sqlite3.Connection,
+        workspace_id: int,
+        p: Persona,
+        now: str,
+        persona_id: int | None = None,
+    ) -> int:
         values = {k: getattr(p, k) for k in _PERSONA_FIELDS}
         values["channels"] = json.dumps(p.channels)
         cols = ", ".join(values)
@@ -723,11 +767,13 @@ class Store:
         return conn.execute(
             f"INSERT INTO personas (id, workspace_id, {cols}, created_at, updated_at) "
             f"VALUES (:_id, :_ws, {marks}, :_now, :_now)",
-            {**values, "_id": persona_id, "_ws": workspace_id, "_now": now}).lastrowid
+            {**values, "_id": persona_id, "_ws": workspace_id, "_now": now},
+        ).lastrowid
 
     def personas(self, workspace_id: int) -> list[Persona]:
-        rows = self._rows("SELECT * FROM personas WHERE workspace_id = ? ORDER BY id",
-                          [workspace_id])
+        rows = self._rows(
+            "SELECT * FROM personas WHERE workspace_id = ? ORDER BY id", [workspace_id]
+        )
         return [_persona(r) for r in rows]
 
     def get_persona(self, persona_id: int) -> Persona:
@@ -749,8 +795,9 @@ class Store:
         if "channels" in changes:
             changes["channels"] = json.dumps(changes["channels"])
         with self._revised("persona", persona_id, new):
-            self._versioned_update("personas", persona_id, version, changes,
-                                   f"Persona {persona.name!r}")
+            self._versioned_update(
+                "personas", persona_id, version, changes, f"Persona {persona.name!r}"
+            )
 
     def duplicate_persona(self, persona_id: int, name: str | None = None) -> Persona:
         p = self.get_persona(persona_id)
@@ -762,21 +809,37 @@ class Store:
         """Delete a persona (its journeys keep going without one); returns the snapshot id."""
         persona = self.get_persona(persona_id)
         with self.write() as conn:
-            linked = [r["id"] for r in self._rows(
-                "SELECT id FROM journeys WHERE persona_id = ?", [persona_id])]
+            linked = [
+                r["id"]
+                for r in self._rows("SELECT id FROM journeys WHERE persona_id = ?", [persona_id])
+            ]
             data = {"persona": exchange.persona_to_dict(persona), "journeys": linked}
-            snapshot_id = self._save_snapshot("persona", persona_id, persona.workspace_id,
-                                              persona.name, "before deleting the persona", data)
+            snapshot_id = self._save_snapshot(
+                "persona",
+                persona_id,
+                persona.workspace_id,
+                persona.name,
+                "before deleting the persona",
+                data,
+            )
             conn.execute("DELETE FROM personas WHERE id = ?", [persona_id])
         return snapshot_id
 
     # -- journeys ------------------------------------------------------------
 
-    def create_journey(self, workspace_id: int, name: str, *, persona_id: int | None = None,
-                       description: str = "", journey: Journey | None = None) -> Journey:
+    def create_journey(
+        self,
+        workspace_id: int,
+        name: str,
+        *,
+        persona_id: int | None = None,
+        description: str = "",
+        journey: Journey | None = None,
+    ) -> Journey:
         """Create a journey with its five stages (blank, or as given in ``journey``)."""
-        j = journey or Journey(name=name, description=description, persona_id=persona_id,
-                               stages=blank_stages())
+        j = journey or Journey(
+            name=name, description=description, persona_id=persona_id, stages=blank_stages()
+        )
         if not j.stages:
             j.stages = blank_stages()
         validate_journey(j)
@@ -789,37 +852,56 @@ class Store:
             j.id = self._insert_journey(conn, workspace_id, j, utcnow())
         return self.load_journey(j.id)
 
-    def _insert_journey(self, conn: sqlite3.Connection, workspace_id: int, j: Journey, now: str,
-                        journey_id: int | None = None) -> int:
+    def _insert_journey(
+        self,
+        conn: sqlite3.Connection,
+        workspace_id: int,
+        j: Journey,
+        now: str,
+        journey_id: int | None = None,
+    ) -> int:
         """Insert a whole journey (stages, touchpoints, moments, metrics, scenarios)."""
-        values = {"name": j.name, "description": j.description, "persona_id": j.persona_id,
-                  **j.assumptions.as_dict()}
+        values = {
+            "name": j.name,
+            "description": j.description,
+            "persona_id": j.persona_id,
+            **j.assumptions.as_dict(),
+        }
         cols = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
         journey_id = conn.execute(
             f"INSERT INTO journeys (id, workspace_id, {cols}, created_at, updated_at) "
             f"VALUES (:_id, :_ws, {marks}, :_now, :_now)",
-            {**values, "_id": journey_id, "_ws": workspace_id, "_now": now}).lastrowid
+            {**values, "_id": journey_id, "_ws": workspace_id, "_now": now},
+        ).lastrowid
         self._insert_journey_contents(conn, journey_id, j, now)
         return journey_id
 
-    def _replace_journey(self, conn: sqlite3.Connection, journey_id: int, j: Journey,
-                         now: str) -> None:
+    def _replace_journey(
+        self, conn: sqlite3.Connection, journey_id: int, j: Journey, now: str
+    ) -> None:
         """Put ``j`` into the live journey ``journey_id`` in place: its row is updated (and its
         version bumped) and its stages, metrics and scenarios replaced. The id stays, and so
         does everything that hangs off the journey itself but is not in an exchange document:
         its event logs (raw events, summaries, report, mapping)."""
-        values = {"name": j.name, "description": j.description, "persona_id": j.persona_id,
-                  **j.assumptions.as_dict()}
+        values = {
+            "name": j.name,
+            "description": j.description,
+            "persona_id": j.persona_id,
+            **j.assumptions.as_dict(),
+        }
         sets = "".join(f"[{k}] = :{k}, " for k in values)
-        conn.execute(f"UPDATE journeys SET {sets}version = version + 1, updated_at = :_now "
-                     "WHERE id = :_id", {**values, "_id": journey_id, "_now": now})
+        conn.execute(
+            f"UPDATE journeys SET {sets}version = version + 1, updated_at = :_now WHERE id = :_id",
+            {**values, "_id": journey_id, "_now": now},
+        )
         for table in ("stages", "metrics", "scenarios"):
             conn.execute(f"DELETE FROM [{table}] WHERE journey_id = ?", [journey_id])
         self._insert_journey_contents(conn, journey_id, j, now)
 
-    def _insert_journey_contents(self, conn: sqlite3.Connection, journey_id: int, j: Journey,
-                                 now: str) -> None:
+    def _insert_journey_contents(
+        self, conn: sqlite3.Connection, journey_id: int, j: Journey, now: str
+    ) -> None:
         """Insert a journey's stages (touchpoints, moments), metrics and scenarios."""
         stages = sorted(j.stages, key=lambda s: STAGES.index(s.stage))
         for s in stages:
@@ -827,9 +909,21 @@ class Store:
                 "INSERT INTO stages (journey_id, stage, position, label, customer_goal, "
                 "customer_actions, business_actions, thoughts, emotion, duration_days, "
                 "conversion, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [journey_id, s.stage, STAGES.index(s.stage), s.label or stage_label(s.stage),
-                 s.customer_goal, s.customer_actions, s.business_actions, s.thoughts,
-                 s.emotion, s.duration_days, s.conversion, now]).lastrowid
+                [
+                    journey_id,
+                    s.stage,
+                    STAGES.index(s.stage),
+                    s.label or stage_label(s.stage),
+                    s.customer_goal,
+                    s.customer_actions,
+                    s.business_actions,
+                    s.thoughts,
+                    s.emotion,
+                    s.duration_days,
+                    s.conversion,
+                    now,
+                ],
+            ).lastrowid
             self._insert_touchpoints(conn, stage_id, s.touchpoints)
             self._insert_comments(conn, journey_id, "stage", stage_id, s.comments)
             for m in s.moments:
@@ -837,42 +931,74 @@ class Store:
                     "INSERT INTO moments (stage_id, kind, title, description, severity, "
                     "channel, action, owner, status, created_at, updated_at) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    [stage_id, m.kind, m.title, m.description, m.severity, m.channel, m.action,
-                     m.owner, m.status, now, now]).lastrowid
+                    [
+                        stage_id,
+                        m.kind,
+                        m.title,
+                        m.description,
+                        m.severity,
+                        m.channel,
+                        m.action,
+                        m.owner,
+                        m.status,
+                        now,
+                        now,
+                    ],
+                ).lastrowid
                 self._insert_comments(conn, journey_id, "moment", moment_id, m.comments)
         for position, m in enumerate(j.metrics):
             metric_id = conn.execute(
                 "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
                 "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [journey_id, position, m.key, m.name, m.side, m.unit, m.target, m.direction,
-                 now]).lastrowid
+                [journey_id, position, m.key, m.name, m.side, m.unit, m.target, m.direction, now],
+            ).lastrowid
             conn.executemany(
                 "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                [[metric_id, v.date, v.value] for v in m.values])
+                [[metric_id, v.date, v.value] for v in m.values],
+            )
         conn.executemany(
             "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
             "VALUES (?,?,?,?,?)",
-            [[journey_id, sc.name, json.dumps(sc.levers, sort_keys=True), now, now]
-             for sc in j.scenarios])
+            [
+                [journey_id, sc.name, json.dumps(sc.levers, sort_keys=True), now, now]
+                for sc in j.scenarios
+            ],
+        )
 
     @staticmethod
-    def _insert_comments(conn: sqlite3.Connection, journey_id: int, target: str,
-                         target_id: int, comments: list[Comment]) -> None:
+    def _insert_comments(
+        conn: sqlite3.Connection,
+        journey_id: int,
+        target: str,
+        target_id: int,
+        comments: list[Comment],
+    ) -> None:
         """Insert comments as they are (author and times kept: an import or a restore)."""
         column = f"{comments_rules.check_target(target)}_id"
         conn.executemany(
             f"INSERT INTO comments (journey_id, {column}, author, text, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?)",
-            [[journey_id, target_id, c.author, c.text, c.created_at, c.updated_at or
-              c.created_at] for c in comments])
+            [
+                [
+                    journey_id,
+                    target_id,
+                    c.author,
+                    c.text,
+                    c.created_at,
+                    c.updated_at or c.created_at,
+                ]
+                for c in comments
+            ],
+        )
 
     @staticmethod
-    def _insert_touchpoints(conn: sqlite3.Connection, stage_id: int,
-                            touchpoints: list[Touchpoint]) -> None:
+    def _insert_touchpoints(
+        conn: sqlite3.Connection, stage_id: int, touchpoints: list[Touchpoint]
+    ) -> None:
         conn.executemany(
-            "INSERT INTO touchpoints (stage_id, position, channel, description) "
-            "VALUES (?,?,?,?)",
-            [[stage_id, i, t.channel, t.description] for i, t in enumerate(touchpoints)])
+            "INSERT INTO touchpoints (stage_id, position, channel, description) VALUES (?,?,?,?)",
+            [[stage_id, i, t.channel, t.description] for i, t in enumerate(touchpoints)],
+        )
 
     def journeys(self, workspace_id: int | None = None) -> list[dict]:
         """A summary row per journey: ids, names, its persona's name, stage and moment counts."""
@@ -891,7 +1017,9 @@ class Store:
             LEFT JOIN personas p ON p.id = j.persona_id
             {where}
             ORDER BY j.workspace_id, j.id
-            """, {"ws": workspace_id})
+            """,
+            {"ws": workspace_id},
+        )
 
     def load_journey(self, journey_id: int) -> Journey:
         """The whole journey: stages with touchpoints and moments, metrics, scenarios."""
@@ -900,33 +1028,52 @@ class Store:
             raise NotFoundError(f"journey {journey_id} does not exist")
         j = _pick(Journey, row)
         j.assumptions = Assumptions(**{k: row[k] for k in ASSUMPTION_FIELDS})
-        stages = [_pick(Stage, r) for r in self._rows(
-            "SELECT * FROM stages WHERE journey_id = ? ORDER BY position", [journey_id])]
+        stages = [
+            _pick(Stage, r)
+            for r in self._rows(
+                "SELECT * FROM stages WHERE journey_id = ? ORDER BY position", [journey_id]
+            )
+        ]
         by_id = {s.id: s for s in stages}
         for r in self._rows(
-                "SELECT t.* FROM touchpoints t JOIN stages s ON t.stage_id = s.id "
-                "WHERE s.journey_id = ? ORDER BY t.stage_id, t.position, t.id", [journey_id]):
+            "SELECT t.* FROM touchpoints t JOIN stages s ON t.stage_id = s.id "
+            "WHERE s.journey_id = ? ORDER BY t.stage_id, t.position, t.id",
+            [journey_id],
+        ):
             by_id[r["stage_id"]].touchpoints.append(_pick(Touchpoint, r))
         for r in self._rows(
-                "SELECT m.*, s.stage FROM moments m JOIN stages s ON m.stage_id = s.id "
-                "WHERE s.journey_id = ? ORDER BY m.id", [journey_id]):
+            "SELECT m.*, s.stage FROM moments m JOIN stages s ON m.stage_id = s.id "
+            "WHERE s.journey_id = ? ORDER BY m.id",
+            [journey_id],
+        ):
             by_id[r["stage_id"]].moments.append(_pick(Moment, r))
         j.stages = stages
         moments = {m.id: m for s in stages for m in s.moments}
-        for r in self._rows("SELECT * FROM comments WHERE journey_id = ? ORDER BY created_at, id",
-                            [journey_id]):
+        for r in self._rows(
+            "SELECT * FROM comments WHERE journey_id = ? ORDER BY created_at, id", [journey_id]
+        ):
             owner = by_id.get(r["stage_id"]) if r["stage_id"] else moments.get(r["moment_id"])
             if owner is not None:
                 owner.comments.append(_pick(Comment, r))
-        metrics = {r["id"]: _pick(Metric, r) for r in self._rows(
-            "SELECT * FROM metrics WHERE journey_id = ? ORDER BY position, id", [journey_id])}
+        metrics = {
+            r["id"]: _pick(Metric, r)
+            for r in self._rows(
+                "SELECT * FROM metrics WHERE journey_id = ? ORDER BY position, id", [journey_id]
+            )
+        }
         for r in self._rows(
-                "SELECT v.* FROM metric_values v JOIN metrics m ON v.metric_id = m.id "
-                "WHERE m.journey_id = ? ORDER BY v.date, v.id", [journey_id]):
+            "SELECT v.* FROM metric_values v JOIN metrics m ON v.metric_id = m.id "
+            "WHERE m.journey_id = ? ORDER BY v.date, v.id",
+            [journey_id],
+        ):
             metrics[r["metric_id"]].values.append(_pick(MetricValue, r))
         j.metrics = list(metrics.values())
-        j.scenarios = [self._scenario(r) for r in self._rows(
-            "SELECT * FROM scenarios WHERE journey_id = ? ORDER BY id", [journey_id])]
+        j.scenarios = [
+            self._scenario(r)
+            for r in self._rows(
+                "SELECT * FROM scenarios WHERE journey_id = ? ORDER BY id", [journey_id]
+            )
+        ]
         return j
 
     def update_journey(self, journey_id: int, version: int, **changes: Any) -> None:
@@ -946,8 +1093,7 @@ class Store:
             if persona.workspace_id != j.workspace_id:
                 raise ValidationError("the persona belongs to another workspace", "persona")
         with self._revised("journey", journey_id, changes):
-            self._versioned_update("journeys", journey_id, version, changes,
-                                   f"Journey {j.name!r}")
+            self._versioned_update("journeys", journey_id, version, changes, f"Journey {j.name!r}")
 
     def delete_journey(self, journey_id: int) -> int:
         """Delete a journey; returns the id of the snapshot that can bring it back."""
@@ -982,24 +1128,34 @@ class Store:
     def stage_durations(self, workspace_id: int) -> dict[int, dict[str, float]]:
         """Every journey's stage durations in one query: ``{journey_id: {stage: days}}``."""
         out: dict[int, dict[str, float]] = {}
-        for r in self._rows("SELECT s.journey_id, s.stage, s.duration_days FROM stages s "
-                            "JOIN journeys j ON j.id = s.journey_id WHERE j.workspace_id = ?",
-                            [workspace_id]):
+        for r in self._rows(
+            "SELECT s.journey_id, s.stage, s.duration_days FROM stages s "
+            "JOIN journeys j ON j.id = s.journey_id WHERE j.workspace_id = ?",
+            [workspace_id],
+        ):
             out.setdefault(r["journey_id"], {})[r["stage"]] = r["duration_days"]
         return out
 
     def stage_ids(self, journey_id: int) -> list[int]:
         """The ids of a journey's five stages, in stage order."""
-        return [r["id"] for r in self._rows(
-            "SELECT id FROM stages WHERE journey_id = ? ORDER BY position", [journey_id])]
+        return [
+            r["id"]
+            for r in self._rows(
+                "SELECT id FROM stages WHERE journey_id = ? ORDER BY position", [journey_id]
+            )
+        ]
 
     def get_stage(self, stage_id: int) -> Stage:
         row = self._row("SELECT * FROM stages WHERE id = ?", [stage_id])
         if row is None:
             raise NotFoundError(f"stage {stage_id} does not exist")
         stage = _pick(Stage, row)
-        stage.touchpoints = [_pick(Touchpoint, r) for r in self._rows(
-            "SELECT * FROM touchpoints WHERE stage_id = ? ORDER BY position, id", [stage_id])]
+        stage.touchpoints = [
+            _pick(Touchpoint, r)
+            for r in self._rows(
+                "SELECT * FROM touchpoints WHERE stage_id = ? ORDER BY position, id", [stage_id]
+            )
+        ]
         return stage
 
     def update_stage(self, stage_id: int, version: int, **changes: Any) -> None:
@@ -1012,21 +1168,30 @@ class Store:
         unknown = set(changes) - {*_STAGE_FIELDS, "touchpoints"}
         if unknown:
             raise ValidationError(f"unknown stage field(s): {', '.join(sorted(unknown))}")
-        new = {**changes, "touchpoints": [
-            {"channel": t["channel"], "description": t.get("description", "")}
-            if isinstance(t, dict) else {"channel": t.channel, "description": t.description}
-            for t in changes["touchpoints"]]} if "touchpoints" in changes else dict(changes)
+        new = (
+            {
+                **changes,
+                "touchpoints": [
+                    {"channel": t["channel"], "description": t.get("description", "")}
+                    if isinstance(t, dict)
+                    else {"channel": t.channel, "description": t.description}
+                    for t in changes["touchpoints"]
+                ],
+            }
+            if "touchpoints" in changes
+            else dict(changes)
+        )
         touchpoints = changes.pop("touchpoints", None)
         if touchpoints is not None:
-            touchpoints = [t if isinstance(t, Touchpoint) else Touchpoint(**t)
-                           for t in touchpoints]
+            touchpoints = [t if isinstance(t, Touchpoint) else Touchpoint(**t) for t in touchpoints]
             stage.touchpoints = touchpoints
         for k, v in changes.items():
             setattr(stage, k, v)
         validate_stage(stage)
         with self._revised("stage", stage_id, new), self.write() as conn:
-            self._versioned_update("stages", stage_id, version, changes,
-                                   f"The {stage_label(stage.stage)} stage")
+            self._versioned_update(
+                "stages", stage_id, version, changes, f"The {stage_label(stage.stage)} stage"
+            )
             if touchpoints is not None:
                 conn.execute("DELETE FROM touchpoints WHERE stage_id = ?", [stage_id])
                 self._insert_touchpoints(conn, stage_id, touchpoints)
@@ -1043,16 +1208,29 @@ class Store:
                 "INSERT INTO moments (stage_id, kind, title, description, severity, channel, "
                 "action, owner, status, created_at, updated_at) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [stage_id, moment.kind, moment.title, moment.description, moment.severity,
-                 moment.channel, moment.action, moment.owner, moment.status, now,
-                 now]).lastrowid
+                [
+                    stage_id,
+                    moment.kind,
+                    moment.title,
+                    moment.description,
+                    moment.severity,
+                    moment.channel,
+                    moment.action,
+                    moment.owner,
+                    moment.status,
+                    now,
+                    now,
+                ],
+            ).lastrowid
         moment.stage_id, moment.stage, moment.version = stage_id, stage.stage, 1
         moment.updated_at = now
         return moment
 
     def get_moment(self, moment_id: int) -> Moment:
-        row = self._row("SELECT m.*, s.stage FROM moments m JOIN stages s ON s.id = m.stage_id "
-                        "WHERE m.id = ?", [moment_id])
+        row = self._row(
+            "SELECT m.*, s.stage FROM moments m JOIN stages s ON s.id = m.stage_id WHERE m.id = ?",
+            [moment_id],
+        )
         if row is None:
             raise NotFoundError(f"moment {moment_id} does not exist")
         return _pick(Moment, row)
@@ -1067,13 +1245,20 @@ class Store:
             setattr(moment, k, v)
         validate_moment(moment)
         if "stage_id" in changes:
-            old, new = self.get_stage(self.get_moment(moment_id).stage_id), self.get_stage(
-                changes["stage_id"])
+            old, new = (
+                self.get_stage(self.get_moment(moment_id).stage_id),
+                self.get_stage(changes["stage_id"]),
+            )
             if old.journey_id != new.journey_id:
                 raise ValidationError("a moment can only move within its journey", "stage")
         with self._revised("moment", moment_id, changes):
-            self._versioned_update("moments", moment_id, version, changes,
-                                   f"{moment.kind.title()} point {moment.title!r}")
+            self._versioned_update(
+                "moments",
+                moment_id,
+                version,
+                changes,
+                f"{moment.kind.title()} point {moment.title!r}",
+            )
 
     def delete_moment(self, moment_id: int) -> int:
         """Delete a moment; returns the snapshot id (of its journey) that can undo it."""
@@ -1081,7 +1266,8 @@ class Store:
         stage = self.get_stage(moment.stage_id)
         with self.write() as conn:
             snapshot_id = self._snapshot_journey(
-                stage.journey_id, f"before deleting {moment.kind} point {moment.title!r}")
+                stage.journey_id, f"before deleting {moment.kind} point {moment.title!r}"
+            )
             conn.execute("DELETE FROM moments WHERE id = ?", [moment_id])
         return snapshot_id
 
@@ -1092,19 +1278,33 @@ class Store:
         self.journey_version(journey_id)
         now = utcnow()
         with self.write() as conn:
-            position = self._row("SELECT count(*) AS n FROM metrics WHERE journey_id = ?",
-                                 [journey_id])["n"]
+            position = self._row(
+                "SELECT count(*) AS n FROM metrics WHERE journey_id = ?", [journey_id]
+            )["n"]
             try:
                 metric.id = conn.execute(
                     "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
                     "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                    [journey_id, position, metric.key, metric.name, metric.side, metric.unit,
-                     metric.target, metric.direction, now]).lastrowid
+                    [
+                        journey_id,
+                        position,
+                        metric.key,
+                        metric.name,
+                        metric.side,
+                        metric.unit,
+                        metric.target,
+                        metric.direction,
+                        now,
+                    ],
+                ).lastrowid
             except sqlite3.IntegrityError:
-                raise ValidationError(f"this journey already has a metric {metric.key!r}",
-                                      "key") from None
-            conn.executemany("INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                             [[metric.id, v.date, v.value] for v in metric.values])
+                raise ValidationError(
+                    f"this journey already has a metric {metric.key!r}", "key"
+                ) from None
+            conn.executemany(
+                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
+                [[metric.id, v.date, v.value] for v in metric.values],
+            )
         metric.journey_id, metric.updated_at = journey_id, now
         return metric
 
@@ -1120,8 +1320,9 @@ class Store:
             setattr(metric, k, v)
         validate_metric(metric)
         with self._revised("metric", metric_id, changes):
-            self._versioned_update("metrics", metric_id, version, changes,
-                                   f"Metric {metric.name!r}")
+            self._versioned_update(
+                "metrics", metric_id, version, changes, f"Metric {metric.name!r}"
+            )
 
     def add_metric_values(self, metric_id: int, values: list[MetricValue]) -> None:
         """Add dated values to a metric, all in one transaction."""
@@ -1130,16 +1331,19 @@ class Store:
         with self.write() as conn:
             if self._row("SELECT id FROM metrics WHERE id = ?", [metric_id]) is None:
                 raise NotFoundError(f"metric {metric_id} does not exist")
-            conn.executemany("INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                             [[metric_id, v.date, v.value] for v in values])
+            conn.executemany(
+                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
+                [[metric_id, v.date, v.value] for v in values],
+            )
 
     def delete_metric(self, metric_id: int) -> int:
         row = self._row("SELECT * FROM metrics WHERE id = ?", [metric_id])
         if row is None:
             raise NotFoundError(f"metric {metric_id} does not exist")
         with self.write() as conn:
-            snapshot_id = self._snapshot_journey(row["journey_id"],
-                                                 f"before deleting metric {row['name']!r}")
+            snapshot_id = self._snapshot_journey(
+                row["journey_id"], f"before deleting metric {row['name']!r}"
+            )
             conn.execute("DELETE FROM metrics WHERE id = ?", [metric_id])
         return snapshot_id
 
@@ -1162,16 +1366,22 @@ class Store:
                 scenario.id = conn.execute(
                     "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
                     "VALUES (?,?,?,?,?)",
-                    [journey_id, name, json.dumps(levers, sort_keys=True), now, now]).lastrowid
+                    [journey_id, name, json.dumps(levers, sort_keys=True), now, now],
+                ).lastrowid
             except sqlite3.IntegrityError:
-                raise ValidationError(f"a scenario called {name!r} already exists",
-                                      "name") from None
+                raise ValidationError(
+                    f"a scenario called {name!r} already exists", "name"
+                ) from None
         scenario.journey_id, scenario.updated_at = journey_id, now
         return scenario
 
     def scenarios(self, journey_id: int) -> list[Scenario]:
-        return [self._scenario(r) for r in self._rows(
-            "SELECT * FROM scenarios WHERE journey_id = ? ORDER BY id", [journey_id])]
+        return [
+            self._scenario(r)
+            for r in self._rows(
+                "SELECT * FROM scenarios WHERE journey_id = ? ORDER BY id", [journey_id]
+            )
+        ]
 
     def update_scenario(self, scenario_id: int, version: int, **changes: Any) -> None:
         row = self._row("SELECT * FROM scenarios WHERE id = ?", [scenario_id])
@@ -1188,8 +1398,9 @@ class Store:
         if "levers" in changes:
             changes["levers"] = json.dumps(changes["levers"], sort_keys=True)
         with self._revised("scenario", scenario_id, new):
-            self._versioned_update("scenarios", scenario_id, version, changes,
-                                   f"Scenario {scenario.name!r}")
+            self._versioned_update(
+                "scenarios", scenario_id, version, changes, f"Scenario {scenario.name!r}"
+            )
 
     def delete_scenario(self, scenario_id: int) -> int:
         """Delete a scenario; returns the snapshot id (of its journey) taken first."""
@@ -1197,8 +1408,9 @@ class Store:
         if row is None:
             raise NotFoundError(f"scenario {scenario_id} does not exist")
         with self.write() as conn:
-            snapshot_id = self._snapshot_journey(row["journey_id"],
-                                                 f"before deleting scenario {row['name']!r}")
+            snapshot_id = self._snapshot_journey(
+                row["journey_id"], f"before deleting scenario {row['name']!r}"
+            )
             conn.execute("DELETE FROM scenarios WHERE id = ?", [scenario_id])
         return snapshot_id
 
@@ -1208,8 +1420,12 @@ class Store:
         """The workspace as an exchange document (see journey/exchange.py)."""
         ws = self.get_workspace(workspace_id)
         personas = self.personas(workspace_id)
-        journeys = [self.load_journey(r["id"]) for r in self._rows(
-            "SELECT id FROM journeys WHERE workspace_id = ? ORDER BY id", [workspace_id])]
+        journeys = [
+            self.load_journey(r["id"])
+            for r in self._rows(
+                "SELECT id FROM journeys WHERE workspace_id = ? ORDER BY id", [workspace_id]
+            )
+        ]
         return exchange.build_document(ws, personas, journeys)
 
     def export_journey(self, journey_id: int) -> dict:
@@ -1219,8 +1435,9 @@ class Store:
         personas = [self.get_persona(j.persona_id)] if j.persona_id else []
         return exchange.build_document(ws, personas, [j])
 
-    def import_document(self, doc: dict, *, workspace_id: int | None = None,
-                        replace: bool = False) -> dict:
+    def import_document(
+        self, doc: dict, *, workspace_id: int | None = None, replace: bool = False
+    ) -> dict:
         """Check a whole exchange document, then write it in one transaction.
 
         Without ``workspace_id`` a new workspace is made from the document. With it, the
@@ -1242,23 +1459,40 @@ class Store:
                 ws = parsed.workspace
                 workspace_id = conn.execute(
                     "INSERT INTO workspaces (name, description, created_at, updated_at) "
-                    "VALUES (?,?,?,?)", [ws.name, ws.description, now, now]).lastrowid
+                    "VALUES (?,?,?,?)",
+                    [ws.name, ws.description, now, now],
+                ).lastrowid
             else:
                 self.get_workspace(workspace_id)
                 if replace:
-                    snapshot_id = self._snapshot_workspace(workspace_id,
-                                                           "before importing over it")
+                    snapshot_id = self._snapshot_workspace(workspace_id, "before importing over it")
                     journey_ids, kept = self._put_workspace(conn, workspace_id, parsed, now)
-                    return {"workspace_id": workspace_id, "personas": len(parsed.personas),
-                            "journeys": journey_ids, "snapshot_id": snapshot_id, "kept": kept}
+                    return {
+                        "workspace_id": workspace_id,
+                        "personas": len(parsed.personas),
+                        "journeys": journey_ids,
+                        "snapshot_id": snapshot_id,
+                        "kept": kept,
+                    }
             journey_ids = self._insert_parsed(conn, workspace_id, parsed, now)
-        return {"workspace_id": workspace_id, "personas": len(parsed.personas),
-                "journeys": journey_ids, "snapshot_id": snapshot_id, "kept": kept}
+        return {
+            "workspace_id": workspace_id,
+            "personas": len(parsed.personas),
+            "journeys": journey_ids,
+            "snapshot_id": snapshot_id,
+            "kept": kept,
+        }
 
-    def _put_workspace(self, conn: sqlite3.Connection, workspace_id: int,
-                       parsed: exchange.Parsed, now: str, *,
-                       journey_ids: list[int] | None = None,
-                       persona_ids: list[int] | None = None) -> tuple[list[int], list[int]]:
+    def _put_workspace(
+        self,
+        conn: sqlite3.Connection,
+        workspace_id: int,
+        parsed: exchange.Parsed,
+        now: str,
+        *,
+        journey_ids: list[int] | None = None,
+        persona_ids: list[int] | None = None,
+    ) -> tuple[list[int], list[int]]:
         """Make the workspace hold what ``parsed`` holds, losing nothing it cannot bring back.
 
         Each journey of ``parsed`` is matched to a live journey of the workspace: by the id
@@ -1268,10 +1502,12 @@ class Store:
         except those holding event logs, which are kept. Personas are replaced (under their
         ids from ``persona_ids`` when free). Returns (the journeys' ids, the kept ids).
         """
-        live = self._rows("SELECT j.id, j.name, j.persona_id, "
-                          "EXISTS (SELECT 1 FROM event_datasets e WHERE e.journey_id = j.id) "
-                          "AS has_events FROM journeys j WHERE j.workspace_id = ? ORDER BY j.id",
-                          [workspace_id])
+        live = self._rows(
+            "SELECT j.id, j.name, j.persona_id, "
+            "EXISTS (SELECT 1 FROM event_datasets e WHERE e.journey_id = j.id) "
+            "AS has_events FROM journeys j WHERE j.workspace_id = ? ORDER BY j.id",
+            [workspace_id],
+        )
         unmatched = {r["id"]: r for r in live}
         matches: list[int | None] = []
         for i, (j, _) in enumerate(parsed.journeys):
@@ -1284,8 +1520,11 @@ class Store:
             matches.append(match)
         # a journey kept for its event logs keeps its persona too
         held = [r["persona_id"] for r in unmatched.values() if r["has_events"] and r["persona_id"]]
-        conn.execute(f"DELETE FROM personas WHERE workspace_id = ? AND id NOT IN "
-                     f"({','.join('?' * len(held))})", [workspace_id, *held])
+        conn.execute(
+            f"DELETE FROM personas WHERE workspace_id = ? AND id NOT IN "
+            f"({','.join('?' * len(held))})",
+            [workspace_id, *held],
+        )
         new_persona_ids = {}
         for n, (ref, p) in enumerate(parsed.personas.items()):
             wanted = persona_ids[n] if persona_ids and n < len(persona_ids) else None
@@ -1311,14 +1550,18 @@ class Store:
                 continue
             kept.append(r["id"])
             if r["persona_id"] in restored_personas:  # its persona came back under its id
-                conn.execute("UPDATE journeys SET persona_id = ? WHERE id = ?",
-                             [r["persona_id"], r["id"]])
+                conn.execute(
+                    "UPDATE journeys SET persona_id = ? WHERE id = ?", [r["persona_id"], r["id"]]
+                )
         return out, kept
 
-    def _insert_parsed(self, conn: sqlite3.Connection, workspace_id: int,
-                       parsed: exchange.Parsed, now: str) -> list[int]:
-        persona_ids = {ref: self._insert_persona(conn, workspace_id, p, now)
-                       for ref, p in parsed.personas.items()}
+    def _insert_parsed(
+        self, conn: sqlite3.Connection, workspace_id: int, parsed: exchange.Parsed, now: str
+    ) -> list[int]:
+        persona_ids = {
+            ref: self._insert_persona(conn, workspace_id, p, now)
+            for ref, p in parsed.personas.items()
+        }
         journey_ids = []
         for j, ref in parsed.journeys:
             j.persona_id = persona_ids[ref] if ref else None
@@ -1327,13 +1570,28 @@ class Store:
 
     # -- snapshots -----------------------------------------------------------
 
-    def _save_snapshot(self, kind: str, target_id: int, workspace_id: int | None, title: str,
-                       reason: str, data: dict) -> int:
+    def _save_snapshot(
+        self,
+        kind: str,
+        target_id: int,
+        workspace_id: int | None,
+        title: str,
+        reason: str,
+        data: dict,
+    ) -> int:
         return self.conn.execute(
             "INSERT INTO snapshots (kind, target_id, workspace_id, title, reason, created_at, "
             "data) VALUES (?,?,?,?,?,?,?)",
-            [kind, target_id, workspace_id, title, reason, utcnow(),
-             json.dumps(data, sort_keys=True)]).lastrowid
+            [
+                kind,
+                target_id,
+                workspace_id,
+                title,
+                reason,
+                utcnow(),
+                json.dumps(data, sort_keys=True),
+            ],
+        ).lastrowid
 
     def _snapshot_journey(self, journey_id: int, reason: str) -> int:
         j = self.load_journey(journey_id)
@@ -1344,13 +1602,23 @@ class Store:
         """Snapshot a workspace: its document, and the database ids of its journeys and
         personas in document order, so a restore puts them back under the same ids."""
         doc = self.export_workspace(workspace_id)
-        ids = {table: [r["id"] for r in self._rows(
-            f"SELECT id FROM {table} WHERE workspace_id = ? ORDER BY id", [workspace_id])]
-            for table in ("journeys", "personas")}
-        return self._save_snapshot("workspace", workspace_id, workspace_id,
-                                   doc["workspace"]["name"], reason,
-                                   {"document": doc, "journey_ids": ids["journeys"],
-                                    "persona_ids": ids["personas"]})
+        ids = {
+            table: [
+                r["id"]
+                for r in self._rows(
+                    f"SELECT id FROM {table} WHERE workspace_id = ? ORDER BY id", [workspace_id]
+                )
+            ]
+            for table in ("journeys", "personas")
+        }
+        return self._save_snapshot(
+            "workspace",
+            workspace_id,
+            workspace_id,
+            doc["workspace"]["name"],
+            reason,
+            {"document": doc, "journey_ids": ids["journeys"], "persona_ids": ids["personas"]},
+        )
 
     def snapshot_journey(self, journey_id: int, reason: str = "saved by hand") -> int:
         """Save a snapshot of a journey now; returns its id."""
@@ -1361,8 +1629,12 @@ class Store:
         with self.write():
             return self._snapshot_workspace(workspace_id, reason)
 
-    def snapshots(self, *, workspace_id: int | None = None, journey_id: int | None = None,
-                  ) -> list[Snapshot]:
+    def snapshots(
+        self,
+        *,
+        workspace_id: int | None = None,
+        journey_id: int | None = None,
+    ) -> list[Snapshot]:
         """Snapshots, newest first, optionally for one workspace or journey."""
         clauses, params = [], []
         if workspace_id is not None:
@@ -1374,11 +1646,20 @@ class Store:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._rows(
             "SELECT id, kind, target_id, workspace_id, title, reason, created_at FROM snapshots "
-            f"{where} ORDER BY id DESC", params)
-        return [Snapshot(id=r["id"], journey_id=r["target_id"] if r["kind"] == "journey" else None,
-                         workspace_id=r["workspace_id"], reason=r["reason"],
-                         created_at=r["created_at"], title=f"{r['kind']}: {r['title']}")
-                for r in rows]
+            f"{where} ORDER BY id DESC",
+            params,
+        )
+        return [
+            Snapshot(
+                id=r["id"],
+                journey_id=r["target_id"] if r["kind"] == "journey" else None,
+                workspace_id=r["workspace_id"],
+                reason=r["reason"],
+                created_at=r["created_at"],
+                title=f"{r['kind']}: {r['title']}",
+            )
+            for r in rows
+        ]
 
     def snapshot_data(self, snapshot_id: int) -> dict:
         row = self._row("SELECT * FROM snapshots WHERE id = ?", [snapshot_id])
@@ -1407,12 +1688,14 @@ class Store:
                 exists = self._row("SELECT workspace_id FROM journeys WHERE id = ?", [target])
                 workspace_id = exists["workspace_id"] if exists else snap["workspace_id"]
                 if exists:
-                    undo = self._snapshot_journey(target, f"before restoring snapshot "
-                                                          f"{snapshot_id}")
+                    undo = self._snapshot_journey(
+                        target, f"before restoring snapshot {snapshot_id}"
+                    )
                 workspace_id = self._ensure_workspace(conn, workspace_id, parsed.workspace, now)
                 j, ref = parsed.journeys[0]
-                j.persona_id = self._reuse_or_insert_persona(conn, workspace_id, data, ref,
-                                                             parsed, now)
+                j.persona_id = self._reuse_or_insert_persona(
+                    conn, workspace_id, data, ref, parsed, now
+                )
                 if exists:
                     self._replace_journey(conn, target, j, now)
                 else:
@@ -1421,59 +1704,90 @@ class Store:
             if kind == "persona":
                 persona = exchange.persona_from_dict(data["persona"])
                 workspace_id = self._ensure_workspace(
-                    conn, snap["workspace_id"], Workspace(name="Restored"), now)
+                    conn, snap["workspace_id"], Workspace(name="Restored"), now
+                )
                 if self._row("SELECT id FROM personas WHERE id = ?", [target]):
                     raise ValidationError(f"persona {target} exists already: nothing to restore")
                 self._insert_persona(conn, workspace_id, persona, now, persona_id=target)
                 for jid in data["journeys"]:
-                    conn.execute("UPDATE journeys SET persona_id = ?, version = version + 1, "
-                                 "updated_at = ? WHERE id = ? AND persona_id IS NULL",
-                                 [target, now, jid])
+                    conn.execute(
+                        "UPDATE journeys SET persona_id = ?, version = version + 1, "
+                        "updated_at = ? WHERE id = ? AND persona_id IS NULL",
+                        [target, now, jid],
+                    )
                 return {"kind": kind, "id": target, "snapshot_id": None, "kept": []}
             # workspace
             parsed = exchange.parse_document(data["document"])
             if self._row("SELECT id FROM workspaces WHERE id = ?", [target]):
-                undo = self._snapshot_workspace(target, f"before restoring snapshot "
-                                                        f"{snapshot_id}")
-                conn.execute("UPDATE workspaces SET name = ?, description = ?, "
-                             "version = version + 1, updated_at = ? WHERE id = ?",
-                             [parsed.workspace.name, parsed.workspace.description, now, target])
+                undo = self._snapshot_workspace(target, f"before restoring snapshot {snapshot_id}")
+                conn.execute(
+                    "UPDATE workspaces SET name = ?, description = ?, "
+                    "version = version + 1, updated_at = ? WHERE id = ?",
+                    [parsed.workspace.name, parsed.workspace.description, now, target],
+                )
             else:
-                conn.execute("INSERT INTO workspaces (id, name, description, created_at, "
-                             "updated_at) VALUES (?,?,?,?,?)",
-                             [target, parsed.workspace.name, parsed.workspace.description,
-                              now, now])
-            _, kept = self._put_workspace(conn, target, parsed, now,
-                                          journey_ids=data.get("journey_ids"),
-                                          persona_ids=data.get("persona_ids"))
+                conn.execute(
+                    "INSERT INTO workspaces (id, name, description, created_at, "
+                    "updated_at) VALUES (?,?,?,?,?)",
+                    [target, parsed.workspace.name, parsed.workspace.description, now, now],
+                )
+            _, kept = self._put_workspace(
+                conn,
+                target,
+                parsed,
+                now,
+                journey_ids=data.get("journey_ids"),
+                persona_ids=data.get("persona_ids"),
+            )
             return {"kind": kind, "id": target, "snapshot_id": undo, "kept": kept}
 
-    def _ensure_workspace(self, conn: sqlite3.Connection, workspace_id: int | None,
-                          ws: Workspace, now: str) -> int:
+    def _ensure_workspace(
+        self, conn: sqlite3.Connection, workspace_id: int | None, ws: Workspace, now: str
+    ) -> int:
         if workspace_id is not None and self._row(
-                "SELECT id FROM workspaces WHERE id = ?", [workspace_id]):
+            "SELECT id FROM workspaces WHERE id = ?", [workspace_id]
+        ):
             return workspace_id
         return conn.execute(
             "INSERT INTO workspaces (id, name, description, created_at, updated_at) "
-            "VALUES (?,?,?,?,?)", [workspace_id, ws.name, ws.description, now, now]).lastrowid
+            "VALUES (?,?,?,?,?)",
+            [workspace_id, ws.name, ws.description, now, now],
+        ).lastrowid
 
-    def _reuse_or_insert_persona(self, conn: sqlite3.Connection, workspace_id: int, data: dict,
-                                 ref: str | None, parsed: exchange.Parsed, now: str) -> int | None:
+    def _reuse_or_insert_persona(
+        self,
+        conn: sqlite3.Connection,
+        workspace_id: int,
+        data: dict,
+        ref: str | None,
+        parsed: exchange.Parsed,
+        now: str,
+    ) -> int | None:
         """The persona a restored journey points at: the live one if it still exists."""
         if not ref:
             return None
         original = data.get("persona_id")
-        if original and self._row("SELECT id FROM personas WHERE id = ? AND workspace_id = ?",
-                                  [original, workspace_id]):
+        if original and self._row(
+            "SELECT id FROM personas WHERE id = ? AND workspace_id = ?", [original, workspace_id]
+        ):
             return original
         return self._insert_persona(conn, workspace_id, parsed.personas[ref], now)
 
     # -- event datasets (observed timeframes) --------------------------------
 
-    def add_event_dataset(self, journey_id: int, name: str, *, columns: dict, mapping: dict,
-                          event_names: list, stats: dict, report: dict,
-                          events: Iterable[list[tuple]], customers: Iterable[list[tuple]],
-                          ) -> int:
+    def add_event_dataset(
+        self,
+        journey_id: int,
+        name: str,
+        *,
+        columns: dict,
+        mapping: dict,
+        event_names: list,
+        stats: dict,
+        report: dict,
+        events: Iterable[list[tuple]],
+        customers: Iterable[list[tuple]],
+    ) -> int:
         """Store an imported event log: its settings, every raw event and the per-customer
         summaries (both given as chunks of row tuples, so a large log never sits in memory at
         once). Returns the dataset id.
@@ -1492,10 +1806,21 @@ class Store:
                 "INSERT INTO event_datasets (journey_id, name, columns, mapping, event_names, "
                 "total_rows, events_rows, ignored_rows, customers, report, created_at, "
                 "updated_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'staging')",
-                [journey_id, name, json.dumps(columns), json.dumps(mapping),
-                 json.dumps(event_names), stats["total_rows"], stats["events_rows"],
-                 stats["ignored_rows"], stats["customers"], json.dumps(report), now,
-                 now]).lastrowid
+                [
+                    journey_id,
+                    name,
+                    json.dumps(columns),
+                    json.dumps(mapping),
+                    json.dumps(event_names),
+                    stats["total_rows"],
+                    stats["events_rows"],
+                    stats["ignored_rows"],
+                    stats["customers"],
+                    json.dumps(report),
+                    now,
+                    now,
+                ],
+            ).lastrowid
         lock_path = pathlib.Path(self._import_lock(dataset_id))
         with open(lock_path, "w") as lock:  # held while this process stages
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -1508,24 +1833,32 @@ class Store:
                 lock_path.unlink(missing_ok=True)
         return dataset_id
 
-    def _stage(self, dataset_id: int, name: str, events: Iterable[list[tuple]],
-               customers: Iterable[list[tuple]]) -> None:
+    def _stage(
+        self,
+        dataset_id: int,
+        name: str,
+        events: Iterable[list[tuple]],
+        customers: Iterable[list[tuple]],
+    ) -> None:
         for chunk in events:
             for start in range(0, len(chunk), STAGE_ROWS):
-                self._stage_events(dataset_id, chunk[start:start + STAGE_ROWS])
+                self._stage_events(dataset_id, chunk[start : start + STAGE_ROWS])
         for chunk in customers:
             for start in range(0, len(chunk), STAGE_ROWS):
                 with self.write() as conn:
-                    self._insert_customers(conn, dataset_id, [chunk[start:start + STAGE_ROWS]])
+                    self._insert_customers(conn, dataset_id, [chunk[start : start + STAGE_ROWS]])
                 time.sleep(BEGIN_RETRY_SECONDS)
         with self.write() as conn:
             published = conn.execute(
                 "UPDATE event_datasets SET state = 'ready', staged_from = NULL, "
                 "staged_to = NULL, updated_at = ? WHERE id = ? AND state = 'staging'",
-                [utcnow(), dataset_id]).rowcount
+                [utcnow(), dataset_id],
+            ).rowcount
         if not published:
-            raise NotFoundError(f"the import of {name} was removed while it was stored "
-                                "(its journey was deleted?); nothing was imported")
+            raise NotFoundError(
+                f"the import of {name} was removed while it was stored "
+                "(its journey was deleted?); nothing was imported"
+            )
 
     def _import_lock(self, dataset_id: int) -> str:
         return f"{self.path}.import-{dataset_id}.lock"
@@ -1535,37 +1868,45 @@ class Store:
         with self.write() as conn:
             conn.executemany(
                 "INSERT INTO events (dataset_id, customer_id, ts, event, value, segment) "
-                f"VALUES ({int(dataset_id)},?,?,?,?,?)", rows)
+                f"VALUES ({int(dataset_id)},?,?,?,?,?)",
+                rows,
+            )
             last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
             conn.execute(
                 "UPDATE event_datasets SET staged_from = coalesce(staged_from, ?), "
                 "staged_to = ?, updated_at = ? WHERE id = ?",
-                [last - len(rows) + 1, last, utcnow(), dataset_id])
+                [last - len(rows) + 1, last, utcnow(), dataset_id],
+            )
         time.sleep(BEGIN_RETRY_SECONDS)  # a gap in which a waiting save takes the lock
 
     def _discard_import(self, dataset_id: int) -> None:
         """Remove a staged (unpublished) import in short transactions."""
-        row = self._row("SELECT staged_from, staged_to, state FROM event_datasets WHERE id = ?",
-                        [dataset_id])
+        row = self._row(
+            "SELECT staged_from, staged_to, state FROM event_datasets WHERE id = ?", [dataset_id]
+        )
         if row is None or row["state"] != "staging":
             return
         low, high = row["staged_from"], row["staged_to"]
         while low is not None and low <= high:
             with self.write() as conn:
-                conn.execute("DELETE FROM events WHERE rowid BETWEEN ? AND ? AND dataset_id = ?",
-                             [low, low + STAGE_ROWS - 1, dataset_id])
+                conn.execute(
+                    "DELETE FROM events WHERE rowid BETWEEN ? AND ? AND dataset_id = ?",
+                    [low, low + STAGE_ROWS - 1, dataset_id],
+                )
             low += STAGE_ROWS
         while True:
             with self.write() as conn:
                 gone = conn.execute(
                     "DELETE FROM customer_summaries WHERE rowid IN (SELECT rowid FROM "
                     "customer_summaries WHERE dataset_id = ? LIMIT ?)",
-                    [dataset_id, STAGE_ROWS]).rowcount
+                    [dataset_id, STAGE_ROWS],
+                ).rowcount
             if not gone:
                 break
         with self.write() as conn:
-            conn.execute("DELETE FROM event_datasets WHERE id = ? AND state = 'staging'",
-                         [dataset_id])
+            conn.execute(
+                "DELETE FROM event_datasets WHERE id = ? AND state = 'staging'", [dataset_id]
+            )
 
     def discard_abandoned_imports(self, grace_seconds: float = 60.0) -> list[int]:
         """Remove imports whose process died while staging (their lock file is free and they
@@ -1573,10 +1914,11 @@ class Store:
         any process holds its lock and is left alone."""
         gone = []
         cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=grace_seconds)).isoformat(
-            timespec="seconds")
+            timespec="seconds"
+        )
         for (dataset_id,) in self.conn.execute(
-                "SELECT id FROM event_datasets WHERE state = 'staging' AND updated_at <= ?",
-                [cutoff]).fetchall():
+            "SELECT id FROM event_datasets WHERE state = 'staging' AND updated_at <= ?", [cutoff]
+        ).fetchall():
             path = self._import_lock(dataset_id)
             with open(path, "a") as lock:
                 try:
@@ -1589,42 +1931,65 @@ class Store:
         return gone
 
     @staticmethod
-    def _insert_customers(conn: sqlite3.Connection, dataset_id: int,
-                          customers: Iterable[list[tuple]]) -> None:
+    def _insert_customers(
+        conn: sqlite3.Connection, dataset_id: int, customers: Iterable[list[tuple]]
+    ) -> None:
         for chunk in customers:
             conn.executemany(
                 "INSERT INTO customer_summaries (dataset_id, customer_id, first_seen, last_seen,"
                 " entered_awareness, entered_consideration, entered_decision, entered_retention,"
                 " entered_advocacy, first_purchase, purchase_count, reached_stage, segment, "
-                f"value_total) VALUES ({dataset_id},?,?,?,?,?,?,?,?,?,?,?,?,?)", chunk)
+                f"value_total) VALUES ({dataset_id},?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                chunk,
+            )
 
-    def replace_event_summaries(self, dataset_id: int, version: int, *, mapping: dict,
-                                stats: dict, report: dict,
-                                customers: Iterable[list[tuple]]) -> None:
+    def replace_event_summaries(
+        self,
+        dataset_id: int,
+        version: int,
+        *,
+        mapping: dict,
+        stats: dict,
+        report: dict,
+        customers: Iterable[list[tuple]],
+    ) -> None:
         """Swap in summaries recomputed with a new mapping (versioned, one transaction)."""
         with self.write() as conn:
             self._versioned_update(
-                "event_datasets", dataset_id, version,
-                {"mapping": json.dumps(mapping), "report": json.dumps(report),
-                 "events_rows": stats["events_rows"], "ignored_rows": stats["ignored_rows"],
-                 "customers": stats["customers"]}, "The event mapping")
+                "event_datasets",
+                dataset_id,
+                version,
+                {
+                    "mapping": json.dumps(mapping),
+                    "report": json.dumps(report),
+                    "events_rows": stats["events_rows"],
+                    "ignored_rows": stats["ignored_rows"],
+                    "customers": stats["customers"],
+                },
+                "The event mapping",
+            )
             conn.execute("DELETE FROM customer_summaries WHERE dataset_id = ?", [dataset_id])
             self._insert_customers(conn, dataset_id, customers)
 
     def event_datasets(self, journey_id: int) -> list[dict]:
         """The journey's imported event logs, newest first (settings and counts, no report)."""
-        return [self._dataset(r) for r in self._rows(
-            "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
-            "events_rows, ignored_rows, customers, version, created_at, updated_at "
-            "FROM event_datasets WHERE journey_id = ? AND deleted_at IS NULL "
-            "AND state = 'ready' ORDER BY id DESC",
-            [journey_id])]
+        return [
+            self._dataset(r)
+            for r in self._rows(
+                "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
+                "events_rows, ignored_rows, customers, version, created_at, updated_at "
+                "FROM event_datasets WHERE journey_id = ? AND deleted_at IS NULL "
+                "AND state = 'ready' ORDER BY id DESC",
+                [journey_id],
+            )
+        ]
 
     def get_event_dataset(self, dataset_id: int) -> dict:
         """One event log's settings, counts and stored report."""
-        row = self._row("SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL "
-                        "AND state = 'ready'",
-                        [dataset_id])
+        row = self._row(
+            "SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL AND state = 'ready'",
+            [dataset_id],
+        )
         if row is None:
             raise NotFoundError(f"event dataset {dataset_id} does not exist")
         return self._dataset(row)
@@ -1641,33 +2006,44 @@ class Store:
         """The stored events (customer_id, ts, event, value, segment) in chunks of rows."""
         cursor = self.conn.execute(
             "SELECT customer_id, ts, event, value, segment FROM events WHERE dataset_id = ? "
-            "ORDER BY rowid", [dataset_id])
+            "ORDER BY rowid",
+            [dataset_id],
+        )
         while rows := cursor.fetchmany(chunk):
             yield rows
 
     def customer_summaries(self, dataset_id: int) -> list[dict]:
         """The per-customer summaries of an event log (for checks and small exports)."""
-        return self._rows("SELECT * FROM customer_summaries WHERE dataset_id = ? "
-                          "ORDER BY customer_id", [dataset_id])
+        return self._rows(
+            "SELECT * FROM customer_summaries WHERE dataset_id = ? ORDER BY customer_id",
+            [dataset_id],
+        )
 
     def delete_event_dataset(self, dataset_id: int) -> int:
         """Delete an event log so that it can be undone: it is kept, hidden, until the next
         delete in its journey (then removed for good). Returns the id to restore."""
         dataset = self.get_event_dataset(dataset_id)
         with self.write() as conn:
-            conn.execute("DELETE FROM event_datasets WHERE journey_id = ? AND deleted_at IS NOT "
-                         "NULL", [dataset["journey_id"]])
-            conn.execute("UPDATE event_datasets SET deleted_at = ? WHERE id = ?",
-                         [utcnow(), dataset_id])
+            conn.execute(
+                "DELETE FROM event_datasets WHERE journey_id = ? AND deleted_at IS NOT NULL",
+                [dataset["journey_id"]],
+            )
+            conn.execute(
+                "UPDATE event_datasets SET deleted_at = ? WHERE id = ?", [utcnow(), dataset_id]
+            )
         return dataset_id
 
     def restore_event_dataset(self, dataset_id: int) -> None:
         """Undo :meth:`delete_event_dataset` (while it is still kept)."""
         with self.write() as conn:
-            if not conn.execute("UPDATE event_datasets SET deleted_at = NULL WHERE id = ? AND "
-                                "deleted_at IS NOT NULL", [dataset_id]).rowcount:
-                raise NotFoundError("that event log is gone for good: another one was "
-                                    "deleted after it")
+            if not conn.execute(
+                "UPDATE event_datasets SET deleted_at = NULL WHERE id = ? AND "
+                "deleted_at IS NOT NULL",
+                [dataset_id],
+            ).rowcount:
+                raise NotFoundError(
+                    "that event log is gone for good: another one was deleted after it"
+                )
 
     # -- housekeeping --------------------------------------------------------
 
@@ -1682,17 +2058,18 @@ class Store:
         if destination.is_dir():
             raise StorageError(f"{destination}: is a folder; give the backup a file name")
         if destination.exists() and not destination.is_file():
-            raise StorageError(f"{destination}: not a regular file (a device or a pipe?); "
-                               "nothing was written")
+            raise StorageError(
+                f"{destination}: not a regular file (a device or a pipe?); nothing was written"
+            )
         if destination.exists() and not force:
-            raise StorageError(f"{destination}: exists already; nothing was written "
-                               "(--force overwrites it)")
+            raise StorageError(
+                f"{destination}: exists already; nothing was written (--force overwrites it)"
+            )
         if destination.exists() and os.path.samefile(destination, self.path):
             raise StorageError(f"{destination}: is the database itself")
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=f".{destination.name}.",
-                                            dir=destination.parent)
+            handle, temp = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
             os.close(handle)
         except OSError as e:
             raise StorageError(f"{destination}: cannot write there ({e.strerror})") from None
@@ -1707,8 +2084,9 @@ class Store:
             else:
                 os.link(temp, destination)  # fails if someone made the file meanwhile
         except FileExistsError:
-            raise StorageError(f"{destination}: exists already; nothing was written "
-                               "(--force overwrites it)") from None
+            raise StorageError(
+                f"{destination}: exists already; nothing was written (--force overwrites it)"
+            ) from None
         except sqlite3.Error as e:
             raise database_error(destination, e) from None
         except OSError as e:
@@ -1718,8 +2096,7 @@ class Store:
                 os.unlink(temp)
         return destination
 
-    def restore_backup(self, source: str | pathlib.Path,
-                       keep: str | pathlib.Path) -> pathlib.Path:
+    def restore_backup(self, source: str | pathlib.Path, keep: str | pathlib.Path) -> pathlib.Path:
         """Replace this database's contents with a backup file, checked whole first.
 
         The file is copied aside and checked there (:func:`check_backup`): a Journey Lab
@@ -1749,8 +2126,9 @@ class Store:
             checked = check_backup(source, pathlib.Path(folder.name) / "checked.db")
             try:
                 if self.read_only:
-                    raise StorageError(f"{self.path}: the database is read-only; nothing was "
-                                       "restored")
+                    raise StorageError(
+                        f"{self.path}: the database is read-only; nothing was restored"
+                    )
                 page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
                 if checked.execute("PRAGMA page_size").fetchone()[0] != page_size:
                     checked.execute(f"PRAGMA page_size={int(page_size)}")
@@ -1772,9 +2150,11 @@ class Store:
 
     def schema(self) -> dict[str, dict[str, str]]:
         """Every table's columns and types: ``{"stages": {"id": "INTEGER", ...}}``."""
-        return {t.name: {c.name: c.type for c in t.columns} for t in self.db.tables
-                if not t.name.startswith(("_", "sqlite_"))}
-
+        return {
+            t.name: {c.name: c.type for c in t.columns}
+            for t in self.db.tables
+            if not t.name.startswith(("_", "sqlite_"))
+        }
 
     # -- revisions (every save, undoable) ------------------------------------
 
@@ -1809,16 +2189,18 @@ class Store:
         if kind == "stage":
             s = self.get_stage(row_id)
             values = {k: getattr(s, k) for k in _STAGE_FIELDS}
-            values["touchpoints"] = [{"channel": t.channel, "description": t.description}
-                                     for t in s.touchpoints]
+            values["touchpoints"] = [
+                {"channel": t.channel, "description": t.description} for t in s.touchpoints
+            ]
             return s.version, values
         if kind == "moment":
             m = self.get_moment(row_id)
-            return m.version, {**{k: getattr(m, k) for k in _MOMENT_FIELDS},
-                               "stage_id": m.stage_id}
-        table, names = {"journey": ("journeys", _JOURNEY_FIELDS),
-                        "metric": ("metrics", _METRIC_FIELDS),
-                        "scenario": ("scenarios", ("name", "levers"))}.get(kind, (None, ()))
+            return m.version, {**{k: getattr(m, k) for k in _MOMENT_FIELDS}, "stage_id": m.stage_id}
+        table, names = {
+            "journey": ("journeys", _JOURNEY_FIELDS),
+            "metric": ("metrics", _METRIC_FIELDS),
+            "scenario": ("scenarios", ("name", "levers")),
+        }.get(kind, (None, ()))
         if table is None:
             raise ValueError(f"no revisions for {kind!r}")
         row = self._row(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
@@ -1847,29 +2229,54 @@ class Store:
             conn.execute(
                 "INSERT INTO revisions (kind, target_id, journey_id, workspace_id, title, "
                 "author, created_at, changes, restores) VALUES (?,?,?,?,?,?,?,?,?)",
-                [kind, row_id, context["journey_id"], context["workspace_id"],
-                 context["title"], self.author, utcnow(), json.dumps(changes, sort_keys=True),
-                 getattr(self._local, "restoring", None)])
+                [
+                    kind,
+                    row_id,
+                    context["journey_id"],
+                    context["workspace_id"],
+                    context["title"],
+                    self.author,
+                    utcnow(),
+                    json.dumps(changes, sort_keys=True),
+                    getattr(self._local, "restoring", None),
+                ],
+            )
 
     @staticmethod
     def _revision(row: dict) -> Revision:
         changes = {k: tuple(v) for k, v in json.loads(row["changes"]).items()}
         return Revision(**{**_pick_revision(row), "changes": changes})
 
-    def revisions(self, *, workspace_id: int | None = None, journey_id: int | None = None,
-                  kind: str | None = None, target_id: int | None = None,
-                  author: str | None = None, limit: int = 200) -> list[Revision]:
+    def revisions(
+        self,
+        *,
+        workspace_id: int | None = None,
+        journey_id: int | None = None,
+        kind: str | None = None,
+        target_id: int | None = None,
+        author: str | None = None,
+        limit: int = 200,
+    ) -> list[Revision]:
         """Saves, newest first: of a workspace, a journey, one row (``kind`` and id) or one
         author."""
         clauses, params = [], []
-        for column, value in (("workspace_id", workspace_id), ("journey_id", journey_id),
-                              ("kind", kind), ("target_id", target_id), ("author", author)):
+        for column, value in (
+            ("workspace_id", workspace_id),
+            ("journey_id", journey_id),
+            ("kind", kind),
+            ("target_id", target_id),
+            ("author", author),
+        ):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return [self._revision(r) for r in self._rows(
-            f"SELECT * FROM revisions {where} ORDER BY id DESC LIMIT ?", [*params, limit])]
+        return [
+            self._revision(r)
+            for r in self._rows(
+                f"SELECT * FROM revisions {where} ORDER BY id DESC LIMIT ?", [*params, limit]
+            )
+        ]
 
     def get_revision(self, revision_id: int) -> Revision:
         row = self._row("SELECT * FROM revisions WHERE id = ?", [revision_id])
@@ -1885,9 +2292,14 @@ class Store:
         and ValidationError when an old value no longer fits (a moment's stage is gone).
         """
         revision = self.get_revision(revision_id)
-        update = {"persona": self.update_persona, "stage": self.update_stage,
-                  "moment": self.update_moment, "journey": self.update_journey,
-                  "metric": self.update_metric, "scenario": self.update_scenario}[revision.kind]
+        update = {
+            "persona": self.update_persona,
+            "stage": self.update_stage,
+            "moment": self.update_moment,
+            "journey": self.update_journey,
+            "metric": self.update_metric,
+            "scenario": self.update_scenario,
+        }[revision.kind]
         old = {k: v[0] for k, v in revision.changes.items()}
         self._local.restoring = revision_id
         try:
@@ -1895,8 +2307,9 @@ class Store:
                 version, _ = self.editable_values(revision.kind, revision.target_id)
                 update(revision.target_id, version, **old)
         except NotFoundError:
-            raise NotFoundError(f"{revision.kind} {revision.title!r} was deleted since: "
-                                "restore its snapshot first") from None
+            raise NotFoundError(
+                f"{revision.kind} {revision.title!r} was deleted since: restore its snapshot first"
+            ) from None
         finally:
             self._local.restoring = None
         return self.revisions(kind=revision.kind, target_id=revision.target_id, limit=1)[0]
@@ -1914,7 +2327,8 @@ class Store:
         row = self._row(
             f"SELECT r.id FROM revisions r WHERE {where} AND r.restores IS NULL AND NOT EXISTS "
             "(SELECT 1 FROM revisions u WHERE u.restores = r.id) ORDER BY r.id DESC LIMIT 1",
-            params)
+            params,
+        )
         return None if row is None else self.restore_revision(row["id"])
 
     # -- dot votes (m006) ----------------------------------------------------
@@ -1925,18 +2339,22 @@ class Store:
         now = utcnow()
         with self.write() as conn:
             self.journey_version(journey_id)
-            conn.execute("UPDATE votes SET status = 'closed', version = version + 1, "
-                         "updated_at = ? WHERE journey_id = ? AND status = 'open'",
-                         [now, journey_id])
+            conn.execute(
+                "UPDATE votes SET status = 'closed', version = version + 1, "
+                "updated_at = ? WHERE journey_id = ? AND status = 'open'",
+                [now, journey_id],
+            )
             return conn.execute(
                 "INSERT INTO votes (journey_id, dots, viewers_may_vote, created_at, updated_at)"
-                " VALUES (?,?,?,?,?)", [journey_id, dots, int(viewers_may_vote), now, now]
+                " VALUES (?,?,?,?,?)",
+                [journey_id, dots, int(viewers_may_vote), now, now],
             ).lastrowid
 
     def latest_vote(self, journey_id: int) -> dict | None:
         """The journey's newest vote (open or closed), or None: its result counts."""
-        return self._row("SELECT * FROM votes WHERE journey_id = ? ORDER BY id DESC LIMIT 1",
-                         [journey_id])
+        return self._row(
+            "SELECT * FROM votes WHERE journey_id = ? ORDER BY id DESC LIMIT 1", [journey_id]
+        )
 
     def _vote(self, vote_id: int) -> dict:
         row = self._row("SELECT * FROM votes WHERE id = ?", [vote_id])
@@ -1959,8 +2377,10 @@ class Store:
         """Take back every dot of a vote; returns how many were removed."""
         with self.write() as conn:
             self._vote(vote_id)
-            conn.execute("UPDATE votes SET version = version + 1, updated_at = ? WHERE id = ?",
-                         [utcnow(), vote_id])
+            conn.execute(
+                "UPDATE votes SET version = version + 1, updated_at = ? WHERE id = ?",
+                [utcnow(), vote_id],
+            )
             return conn.execute("DELETE FROM vote_dots WHERE vote_id = ?", [vote_id]).rowcount
 
     def cast_dot(self, vote_id: int, moment_id: int, participant: str) -> int:
@@ -1970,15 +2390,25 @@ class Store:
         participant = voting.participant_name(participant)
         with self.write() as conn:
             vote = self._vote(vote_id)
-            if self._row("SELECT m.id FROM moments m JOIN stages s ON m.stage_id = s.id "
-                         "WHERE m.id = ? AND s.journey_id = ?",
-                         [moment_id, vote["journey_id"]]) is None:
+            if (
+                self._row(
+                    "SELECT m.id FROM moments m JOIN stages s ON m.stage_id = s.id "
+                    "WHERE m.id = ? AND s.journey_id = ?",
+                    [moment_id, vote["journey_id"]],
+                )
+                is None
+            ):
                 raise NotFoundError(f"point {moment_id} is not in this journey (deleted?)")
-            used = conn.execute("SELECT count(*) FROM vote_dots WHERE vote_id = ? AND "
-                                "participant = ?", [vote_id, participant]).fetchone()[0]
+            used = conn.execute(
+                "SELECT count(*) FROM vote_dots WHERE vote_id = ? AND participant = ?",
+                [vote_id, participant],
+            ).fetchone()[0]
             voting.check_spend(vote, used)
-            conn.execute("INSERT INTO vote_dots (vote_id, moment_id, participant, created_at) "
-                         "VALUES (?,?,?,?)", [vote_id, moment_id, participant, utcnow()])
+            conn.execute(
+                "INSERT INTO vote_dots (vote_id, moment_id, participant, created_at) "
+                "VALUES (?,?,?,?)",
+                [vote_id, moment_id, participant, utcnow()],
+            )
         return voting.dots_left(vote, used + 1)
 
     def take_back_dot(self, vote_id: int, moment_id: int, participant: str) -> int:
@@ -1986,31 +2416,46 @@ class Store:
         participant = voting.participant_name(participant)
         with self.write() as conn:
             vote = self._vote(vote_id)
-            mine = conn.execute("SELECT id FROM vote_dots WHERE vote_id = ? AND moment_id = ? "
-                                "AND participant = ? ORDER BY id DESC",
-                                [vote_id, moment_id, participant]).fetchall()
+            mine = conn.execute(
+                "SELECT id FROM vote_dots WHERE vote_id = ? AND moment_id = ? "
+                "AND participant = ? ORDER BY id DESC",
+                [vote_id, moment_id, participant],
+            ).fetchall()
             voting.check_take_back(vote, len(mine))
             conn.execute("DELETE FROM vote_dots WHERE id = ?", [mine[0][0]])
-            used = conn.execute("SELECT count(*) FROM vote_dots WHERE vote_id = ? AND "
-                                "participant = ?", [vote_id, participant]).fetchone()[0]
+            used = conn.execute(
+                "SELECT count(*) FROM vote_dots WHERE vote_id = ? AND participant = ?",
+                [vote_id, participant],
+            ).fetchone()[0]
         return voting.dots_left(vote, used)
 
     def vote_tallies(self, vote_id: int) -> dict[int, int]:
         """Dots per moment id in a vote (points without dots left out)."""
-        return {r["moment_id"]: r["dots"] for r in self._rows(
-            "SELECT moment_id, count(*) AS dots FROM vote_dots WHERE vote_id = ? "
-            "GROUP BY moment_id", [vote_id])}
+        return {
+            r["moment_id"]: r["dots"]
+            for r in self._rows(
+                "SELECT moment_id, count(*) AS dots FROM vote_dots WHERE vote_id = ? "
+                "GROUP BY moment_id",
+                [vote_id],
+            )
+        }
 
     def vote_dots_of(self, vote_id: int, participant: str) -> dict[int, int]:
         """One participant's dots per moment id in a vote."""
-        return {r["moment_id"]: r["dots"] for r in self._rows(
-            "SELECT moment_id, count(*) AS dots FROM vote_dots WHERE vote_id = ? AND "
-            "participant = ? GROUP BY moment_id", [vote_id, participant])}
+        return {
+            r["moment_id"]: r["dots"]
+            for r in self._rows(
+                "SELECT moment_id, count(*) AS dots FROM vote_dots WHERE vote_id = ? AND "
+                "participant = ? GROUP BY moment_id",
+                [vote_id, participant],
+            )
+        }
 
     def vote_participants(self, vote_id: int) -> int:
         """How many people have spent at least one dot in a vote."""
-        return self._row("SELECT count(DISTINCT participant) AS n FROM vote_dots "
-                         "WHERE vote_id = ?", [vote_id])["n"]
+        return self._row(
+            "SELECT count(DISTINCT participant) AS n FROM vote_dots WHERE vote_id = ?", [vote_id]
+        )["n"]
 
     # -- comments ------------------------------------------------------------
 
@@ -2031,7 +2476,8 @@ class Store:
             comment_id = conn.execute(
                 f"INSERT INTO comments (journey_id, {target}_id, author, text, created_at, "
                 "updated_at) VALUES (?,?,?,?,?,?)",
-                [journey_id, target_id, author, text, now, now]).lastrowid
+                [journey_id, target_id, author, text, now, now],
+            ).lastrowid
         return self.get_comment(comment_id)
 
     def get_comment(self, comment_id: int) -> Comment:
@@ -2043,24 +2489,30 @@ class Store:
     def comments(self, target: str, target_id: int) -> list[Comment]:
         """A stage's or a moment's comments, oldest first."""
         comments_rules.check_target(target)
-        return [_pick(Comment, r) for r in self._rows(
-            f"SELECT * FROM comments WHERE {target}_id = ? ORDER BY created_at, id",
-            [target_id])]
+        return [
+            _pick(Comment, r)
+            for r in self._rows(
+                f"SELECT * FROM comments WHERE {target}_id = ? ORDER BY created_at, id", [target_id]
+            )
+        ]
 
     def edit_comment(self, comment_id: int, version: int, author: str, text: str) -> None:
         """Change the text of one's own comment. Raises NotYourCommentError for someone
         else's, ConflictError when it changed since ``version`` was read."""
         comments_rules.check_owner(self.get_comment(comment_id), author)
-        self._versioned_update("comments", comment_id, version,
-                               {"text": comments_rules.clean_text(text)}, "The comment")
+        self._versioned_update(
+            "comments",
+            comment_id,
+            version,
+            {"text": comments_rules.clean_text(text)},
+            "The comment",
+        )
 
     def delete_comment(self, comment_id: int, author: str) -> None:
         """Delete one's own comment. Raises NotYourCommentError for someone else's."""
         comments_rules.check_owner(self.get_comment(comment_id), author)
         with self.write() as conn:
             conn.execute("DELETE FROM comments WHERE id = ?", [comment_id])
-
-
 
 
 _WRITES_LOCK = threading.Lock()
@@ -2090,25 +2542,36 @@ SELECT (SELECT version || ' ' || updated_at FROM journeys WHERE id = :j),
 
 
 def _pick_revision(row: dict) -> dict:
-    return {k: row[k] for k in ("id", "kind", "target_id", "journey_id", "workspace_id",
-                                "title", "author", "created_at", "changes", "restores")}
+    return {
+        k: row[k]
+        for k in (
+            "id",
+            "kind",
+            "target_id",
+            "journey_id",
+            "workspace_id",
+            "title",
+            "author",
+            "created_at",
+            "changes",
+            "restores",
+        )
+    }
 
 
 #: Where a revision's row sits (journey, workspace) and what it is called.
 _REVISION_CONTEXT = {
-    "persona": "SELECT NULL AS journey_id, workspace_id, name AS title FROM personas "
-               "WHERE id = ?",
+    "persona": "SELECT NULL AS journey_id, workspace_id, name AS title FROM personas WHERE id = ?",
     "stage": "SELECT s.journey_id, j.workspace_id, s.stage AS title FROM stages s "
-             "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
+    "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
     "moment": "SELECT s.journey_id, j.workspace_id, m.title FROM moments m "
-              "JOIN stages s ON s.id = m.stage_id JOIN journeys j ON j.id = s.journey_id "
-              "WHERE m.id = ?",
-    "journey": "SELECT id AS journey_id, workspace_id, name AS title FROM journeys "
-               "WHERE id = ?",
+    "JOIN stages s ON s.id = m.stage_id JOIN journeys j ON j.id = s.journey_id "
+    "WHERE m.id = ?",
+    "journey": "SELECT id AS journey_id, workspace_id, name AS title FROM journeys WHERE id = ?",
     "metric": "SELECT m.journey_id, j.workspace_id, m.name AS title FROM metrics m "
-              "JOIN journeys j ON j.id = m.journey_id WHERE m.id = ?",
+    "JOIN journeys j ON j.id = m.journey_id WHERE m.id = ?",
     "scenario": "SELECT s.journey_id, j.workspace_id, s.name AS title FROM scenarios s "
-                "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
+    "JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?",
 }
 
 
@@ -2122,13 +2585,14 @@ def schema_objects(conn: sqlite3.Connection) -> dict[str, str]:
     """
     out = {}
     for kind, name, sql in conn.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"):
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ):
         if name.startswith(migrations.migrations_table) or (
-                kind == "index" and "_sqlite_migrations" in (sql or "")):
+            kind == "index" and "_sqlite_migrations" in (sql or "")
+        ):
             continue
         out[f"{kind} {name}"] = " ".join((sql or "").split())
-    columns = [r[1] for r in conn.execute(
-        f"PRAGMA table_info([{migrations.migrations_table}])")]
+    columns = [r[1] for r in conn.execute(f"PRAGMA table_info([{migrations.migrations_table}])")]
     out[f"table {migrations.migrations_table}"] = ", ".join(columns)
     return out
 
@@ -2166,34 +2630,54 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
         conn.execute("PRAGMA journal_mode=DELETE")
         db = Database(conn)
         if not db[migrations.migrations_table].exists():
-            raise StorageError(f"{name}: not a Journey Lab database (no record of its "
-                               "migrations)")
-        others = [r[0] for r in conn.execute(
-            f"SELECT DISTINCT migration_set FROM [{migrations.migrations_table}] "
-            "WHERE migration_set != ?", [migrations.name])]
+            raise StorageError(f"{name}: not a Journey Lab database (no record of its migrations)")
+        others = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT migration_set FROM [{migrations.migrations_table}] "
+                "WHERE migration_set != ?",
+                [migrations.name],
+            )
+        ]
         if others:
-            raise StorageError(f"{name}: holds migrations of another application "
-                               f"({', '.join(map(str, others))}); not a Journey Lab backup")
-        applied = [r[0] for r in conn.execute(
-            f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? "
-            "ORDER BY rowid", [migrations.name])]
+            raise StorageError(
+                f"{name}: holds migrations of another application "
+                f"({', '.join(map(str, others))}); not a Journey Lab backup"
+            )
+        applied = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? "
+                "ORDER BY rowid",
+                [migrations.name],
+            )
+        ]
         if not applied:
-            raise StorageError(f"{name}: not a Journey Lab database (no Journey Lab "
-                               "migrations recorded)")
+            raise StorageError(
+                f"{name}: not a Journey Lab database (no Journey Lab migrations recorded)"
+            )
         known = {m.name for m in migrations._migrations}
         unknown = [n for n in applied if n not in known]
         if unknown:
-            raise StorageError(f"{name}: written by a newer Journey Lab (unknown migration "
-                               f"{', '.join(unknown)}); upgrade Journey Lab first")
-        problems = [line for r in conn.execute("PRAGMA integrity_check(3)")
-                    for line in r[0].splitlines() if line and not line.startswith("***")]
+            raise StorageError(
+                f"{name}: written by a newer Journey Lab (unknown migration "
+                f"{', '.join(unknown)}); upgrade Journey Lab first"
+            )
+        problems = [
+            line
+            for r in conn.execute("PRAGMA integrity_check(3)")
+            for line in r[0].splitlines()
+            if line and not line.startswith("***")
+        ]
         if problems != ["ok"]:
             raise StorageError(f"{name}: integrity check failed: {'; '.join(problems)}")
         orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
         if orphans:
             table, rowid, parent, _ = orphans[0]
-            raise StorageError(f"{name}: foreign key check failed: {len(orphans)} row(s), "
-                               f"e.g. {table} row {rowid} points at a missing {parent} row")
+            raise StorageError(
+                f"{name}: foreign key check failed: {len(orphans)} row(s), "
+                f"e.g. {table} row {rowid} points at a missing {parent} row"
+            )
         conn.execute("PRAGMA foreign_keys=ON")
         migrations.apply(db)
         expected, actual = expected_schema(), schema_objects(conn)
@@ -2201,8 +2685,13 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
             missing = sorted(set(expected) - set(actual))
             extra = sorted(set(actual) - set(expected))
             changed = sorted(k for k in set(actual) & set(expected) if actual[k] != expected[k])
-            what = (f"missing {missing[0]}" if missing else f"unexpected {extra[0]}" if extra
-                    else f"{changed[0]} differs")
+            what = (
+                f"missing {missing[0]}"
+                if missing
+                else f"unexpected {extra[0]}"
+                if extra
+                else f"{changed[0]} differs"
+            )
             raise StorageError(f"{name}: its schema is not this release's ({what})")
         _check_values(conn, name)
     except sqlite3.Error as e:
@@ -2210,8 +2699,9 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
         raise database_error(name, e) from None
     except UnicodeDecodeError:
         conn.close()
-        raise StorageError(f"{name}: its schema holds text that is not valid UTF-8 (a damaged "
-                           "file?)") from None
+        raise StorageError(
+            f"{name}: its schema holds text that is not valid UTF-8 (a damaged file?)"
+        ) from None
     except BaseException:
         conn.close()
         raise
@@ -2225,18 +2715,23 @@ _TYPES = {"TEXT": ("text",), "INTEGER": ("integer",), "REAL": ("real", "integer"
 def _check_values(conn: sqlite3.Connection, name: str | pathlib.Path) -> None:
     """Every value has its column's type and all text is valid UTF-8 (a damaged file can
     pass the integrity check and still hold bytes no page could read); StorageError if not."""
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     for table in tables:
         columns = conn.execute(f"PRAGMA table_info([{table}])").fetchall()
         wrong = " OR ".join(
             f"(typeof([{c[1]}]) NOT IN ('null', {', '.join(map(repr, _TYPES[c[2]]))}))"
-            for c in columns if c[2] in _TYPES)
+            for c in columns
+            if c[2] in _TYPES
+        )
         if wrong:
             row = conn.execute(f"SELECT rowid FROM [{table}] WHERE {wrong} LIMIT 1").fetchone()
             if row:
-                raise StorageError(f"{name}: {table} row {row[0]} holds a value of the wrong "
-                                   "type")
+                raise StorageError(f"{name}: {table} row {row[0]} holds a value of the wrong type")
         texts = [c[1] for c in columns if c[2] == "TEXT"]
         if not texts:
             continue

@@ -35,9 +35,13 @@ SAMPLE_BYTES = 1 << 20  # how much of a file is read to decide its encoding (1 M
 CHUNK_BYTES = 1 << 20
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 _WESTERN = "cp1252"
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
-         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 SUFFIXES = (".csv.gz", ".csv", ".parquet", ".pq", ".gz")
 
 
@@ -63,9 +67,17 @@ class Reading:
     def describe(self) -> str:
         """The reading in words, e.g. ``"encoding Windows-1252 (detected: not UTF-8)"``."""
         name = _LABELS.get(codecs.lookup(self.encoding).name, self.encoding)
-        how = "named" if not self.detected else (
-            "byte-order mark" if self.bom else "detected" if self.utf8 else
-            "detected: not UTF-8; --encoding names another")
+        how = (
+            "named"
+            if not self.detected
+            else (
+                "byte-order mark"
+                if self.bom
+                else "detected"
+                if self.utf8
+                else "detected: not UTF-8; --encoding names another"
+            )
+        )
         parts = [f"encoding {name} ({how})"]
         if self.delimiter:
             parts.append(f"delimiter {self.delimiter!r} from its first line 'sep={self.delimiter}'")
@@ -74,16 +86,24 @@ class Reading:
         return ", ".join(parts)
 
 
-_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252",
-           "iso8859-1": "Latin-1", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "cp1252": "Windows-1252",
+    "iso8859-1": "Latin-1",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+}
 
 
 def _check_encoding(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError:
-        raise ValidationError(f"unknown encoding {encoding!r}; use a name such as utf-8, "
-                              "cp1252 (Windows-1252) or latin-1") from None
+        raise ValidationError(
+            f"unknown encoding {encoding!r}; use a name such as utf-8, "
+            "cp1252 (Windows-1252) or latin-1"
+        ) from None
 
 
 def _guess_encoding(sample: bytes, complete: bool) -> tuple[str, bool]:
@@ -153,8 +173,13 @@ def _reading(sample: bytes, complete: bool, encoding: str | None, compressed: bo
         name, bom = _guess_encoding(sample, complete)
     first = sample[:200].decode(name, errors="replace").lstrip("\ufeff").splitlines()
     sep = _SEP_LINE.match(first[0]) if first else None
-    return Reading(encoding=name, detected=not encoding, bom=bom,
-                   delimiter=sep.group(1) if sep else None, compressed=compressed)
+    return Reading(
+        encoding=name,
+        detected=not encoding,
+        bom=bom,
+        delimiter=sep.group(1) if sep else None,
+        compressed=compressed,
+    )
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, Reading]:
@@ -166,9 +191,10 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, Reading]:
     try:
         text = data.decode(reading.encoding)
     except UnicodeDecodeError as e:
-        raise ValidationError(f"the file is not {reading.encoding} text (byte {e.start:,} "
-                              "cannot be read): save it as CSV UTF-8, or name its encoding"
-                              ) from None
+        raise ValidationError(
+            f"the file is not {reading.encoding} text (byte {e.start:,} "
+            "cannot be read): save it as CSV UTF-8, or name its encoding"
+        ) from None
     text = text.lstrip("\ufeff")
     if reading.delimiter:
         text = text.split("\n", 1)[1] if "\n" in text else ""
@@ -194,7 +220,8 @@ def utf8_copy(path: pathlib.Path, reading: Reading, folder: pathlib.Path) -> pat
         except UnicodeDecodeError as e:
             raise ValidationError(
                 f"{path.name}: byte {done + e.start:,} cannot be read as {reading.encoding}; "
-                "name the file's encoding with --encoding (on the page: Encoding)") from None
+                "name the file's encoding with --encoding (on the page: Encoding)"
+            ) from None
     return target
 
 
@@ -207,8 +234,7 @@ def expand(path: str | pathlib.Path) -> list[pathlib.Path]:
     text = str(path)
     p = pathlib.Path(text)
     if p.is_dir():
-        files = sorted(f for f in p.iterdir()
-                       if f.is_file() and f.name.lower().endswith(SUFFIXES))
+        files = sorted(f for f in p.iterdir() if f.is_file() and f.name.lower().endswith(SUFFIXES))
         where = f"the folder {p}"
     elif glob.has_magic(text) and not p.exists():
         files = sorted(pathlib.Path(f) for f in glob.glob(text) if pathlib.Path(f).is_file())

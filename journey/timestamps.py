@@ -69,8 +69,11 @@ class TimestampReading:
 
     def describe(self, column: str, first: str | None = None, last: str | None = None) -> str:
         """``"event_timestamp: epoch microseconds, 2024-03-01 to 2024-03-31, UTC"``."""
-        what = (f"strftime {self.pattern!r}" if self.encoding == "strftime"
-                else ENCODINGS.get(self.encoding, self.encoding))
+        what = (
+            f"strftime {self.pattern!r}"
+            if self.encoding == "strftime"
+            else ENCODINGS.get(self.encoding, self.encoding)
+        )
         if self.aware:
             zone = "offsets in the values, shown in UTC"
         else:
@@ -89,8 +92,10 @@ def check_timezone(name: str | None) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"unknown time zone {name!r}: name an IANA zone such as "
-                              "Europe/London, America/Chicago or Asia/Kolkata") from None
+        raise ValidationError(
+            f"unknown time zone {name!r}: name an IANA zone such as "
+            "Europe/London, America/Chicago or Asia/Kolkata"
+        ) from None
     return name
 
 
@@ -105,8 +110,14 @@ def _epoch_unit(values: list[str]) -> str:
     return "epoch_ns"
 
 
-def classify(values: list, column_type: str = "VARCHAR", *, override: str | None = None,
-             timezone: str | None = None, column: str = "timestamp") -> TimestampReading:
+def classify(
+    values: list,
+    column_type: str = "VARCHAR",
+    *,
+    override: str | None = None,
+    timezone: str | None = None,
+    column: str = "timestamp",
+) -> TimestampReading:
     """The encoding of a timestamp column from a sample of its non-empty ``values`` (text or
     numbers) and the type the file gives it (``BIGINT``, ``TIMESTAMP WITH TIME ZONE``...).
 
@@ -120,26 +131,54 @@ def classify(values: list, column_type: str = "VARCHAR", *, override: str | None
     upper = column_type.upper()
     if override:
         if "%" in override:
-            return TimestampReading("strftime", zone, pattern=override, aware="%z" in override,
-                                    guessed=False)
+            return TimestampReading(
+                "strftime", zone, pattern=override, aware="%z" in override, guessed=False
+            )
         key = override.lower().replace("-", "_")
-        aliases = {"iso": "iso8601", "iso_8601": "iso8601", "seconds": "epoch_s",
-                   "milliseconds": "epoch_ms", "microseconds": "epoch_us",
-                   "nanoseconds": "epoch_ns", "epoch": "epoch_s"}
+        aliases = {
+            "iso": "iso8601",
+            "iso_8601": "iso8601",
+            "seconds": "epoch_s",
+            "milliseconds": "epoch_ms",
+            "microseconds": "epoch_us",
+            "nanoseconds": "epoch_ns",
+            "epoch": "epoch_s",
+        }
         key = aliases.get(key, key)
         if key not in ENCODINGS:
             raise ValidationError(
                 f"unknown timestamp format {override!r}: use one of {', '.join(ENCODINGS)} "
-                "or a strftime pattern such as %d/%m/%Y %H:%M")
-        base = classify(values, column_type, timezone=timezone, column=column) \
-            if key == "iso8601" else None
-        return TimestampReading(key, zone, aware=bool(base and base.aware),
-                                space_offset=bool(base and base.space_offset),
-                                abbreviation=bool(base and base.abbreviation), guessed=False)
+                "or a strftime pattern such as %d/%m/%Y %H:%M"
+            )
+        base = (
+            classify(values, column_type, timezone=timezone, column=column)
+            if key == "iso8601"
+            else None
+        )
+        return TimestampReading(
+            key,
+            zone,
+            aware=bool(base and base.aware),
+            space_offset=bool(base and base.space_offset),
+            abbreviation=bool(base and base.abbreviation),
+            guessed=False,
+        )
     if upper.startswith(("TIMESTAMP", "DATE")):
         return TimestampReading("native", zone, aware="TIME ZONE" in upper or "TZ" in upper)
-    numeric = upper.startswith(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT",
-                                "UINTEGER", "FLOAT", "DOUBLE", "DECIMAL"))
+    numeric = upper.startswith(
+        (
+            "TINYINT",
+            "SMALLINT",
+            "INTEGER",
+            "BIGINT",
+            "HUGEINT",
+            "UBIGINT",
+            "UINTEGER",
+            "FLOAT",
+            "DOUBLE",
+            "DECIMAL",
+        )
+    )
     if texts and (numeric or all(_NUMBER.match(t) for t in texts)):
         if not numeric and all(_DIGITS.match(t) for t in texts):
             lengths = {len(t) for t in texts}
@@ -156,7 +195,8 @@ def classify(values: list, column_type: str = "VARCHAR", *, override: str | None
                 f"column {column!r} gives times with the zone abbreviation "
                 f"{', '.join(ambiguous[:3])}, which means different zones in different "
                 "countries: name the zone (--timezone, such as Europe/London; on the page: "
-                "Time zone)")
+                "Time zone)"
+            )
         return TimestampReading("iso8601", zone, abbreviation=True)
     aware = bool(texts) and all(_OFFSET.search(t) for t in texts)
     space = any(_SPACE_OFFSET.search(t) for t in texts)

@@ -32,8 +32,9 @@ class VoteError(JourneyError):
 def check_dots(dots: int) -> int:
     """Dots per participant: a whole number from 1 to :data:`MAX_DOTS`."""
     if isinstance(dots, bool) or not isinstance(dots, int) or not 1 <= dots <= MAX_DOTS:
-        raise VoteError(f"dots per participant must be a whole number from 1 to {MAX_DOTS}, "
-                        f"not {dots!r}")
+        raise VoteError(
+            f"dots per participant must be a whole number from 1 to {MAX_DOTS}, not {dots!r}"
+        )
     return dots
 
 
@@ -81,8 +82,9 @@ def may_run(role: str) -> bool:
     return role == EDITOR
 
 
-def shown_tallies(vote: Mapping | None, tallies: Mapping[int, int],
-                  facilitator: bool) -> dict[int, int] | None:
+def shown_tallies(
+    vote: Mapping | None, tallies: Mapping[int, int], facilitator: bool
+) -> dict[int, int] | None:
     """The tallies a person sees: None while the facilitator hides them (the facilitator sees
     them anyway), else the dots per moment id."""
     if vote is None:
@@ -99,5 +101,7 @@ def status_text(vote: Mapping | None, total: int, participants: int) -> str:
     state = "Open" if vote["status"] == "open" else "Closed"
     hidden = " · tallies hidden" if vote["hidden"] else ""
     viewers = " · viewers may vote" if vote["viewers_may_vote"] else ""
-    return (f"{state} · {vote['dots']} dots each · {total} dot(s) from {participants} "
-            f"participant(s){hidden}{viewers}")
+    return (
+        f"{state} · {vote['dots']} dots each · {total} dot(s) from {participants} "
+        f"participant(s){hidden}{viewers}"
+    )

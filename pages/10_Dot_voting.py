@@ -44,26 +44,36 @@ if ui.can_edit() and voting.may_run(role):
     with st.expander("Facilitator: run the vote", expanded=vote is None):
         if vote is None or vote["status"] == "closed":
             with st.form("vote_open_form", border=False):
-                dots = st.number_input("Dots per participant", 1, voting.MAX_DOTS, 3,
-                                       key="vote_dots")
+                dots = st.number_input(
+                    "Dots per participant", 1, voting.MAX_DOTS, 3, key="vote_dots"
+                )
                 viewers = st.checkbox("Read-only viewers may vote too", key="vote_viewers")
                 if st.form_submit_button("Open a new vote", type="primary"):
-                    act(db.open_vote, journey_id, int(dots), viewers_may_vote=viewers,
-                        done=f"Vote open: {int(dots)} dots each.")
+                    act(
+                        db.open_vote,
+                        journey_id,
+                        int(dots),
+                        viewers_may_vote=viewers,
+                        done=f"Vote open: {int(dots)} dots each.",
+                    )
         if vote is not None:
             v, version = vote["id"], vote["version"]
             close, hide, viewers, reset = st.columns(4)
             is_open = vote["status"] == "open"
             if close.button("Close the vote" if is_open else "Reopen it", key="vote_close"):
                 act(db.update_vote, v, version, status="closed" if is_open else "open")
-            if hide.button("Show the tallies" if vote["hidden"] else "Hide the tallies",
-                           key="vote_hide"):
+            if hide.button(
+                "Show the tallies" if vote["hidden"] else "Hide the tallies", key="vote_hide"
+            ):
                 act(db.update_vote, v, version, hidden=not vote["hidden"])
-            if viewers.button("Viewers may not vote" if vote["viewers_may_vote"]
-                              else "Let viewers vote", key="vote_viewers_toggle"):
+            if viewers.button(
+                "Viewers may not vote" if vote["viewers_may_vote"] else "Let viewers vote",
+                key="vote_viewers_toggle",
+            ):
                 act(db.update_vote, v, version, viewers_may_vote=not vote["viewers_may_vote"])
             if reset.button("Reset: take every dot back", key="vote_reset"):
                 act(db.reset_vote, v, done="Every dot was taken back.")
+
 
 # ------------------------------------------------------------------ the live tallies
 @st.fragment(run_every="2s")
@@ -79,11 +89,17 @@ def tallies() -> None:
     elif shown is None:
         st.info("The facilitator has hidden the tallies until everyone has voted.")
     else:
-        rows = [{"Point": m["title"], "Kind": label, "Stage": m["stage"], "Dots": m["votes"]}
-                for kind, label in (("friction", "Friction"), ("key", "Key"))
-                for m in report.ranked_moments(journey, kind, shown)]
-        st.dataframe(sorted(rows, key=lambda r: -r["Dots"]), hide_index=True,
-                     key="vote_tallies", width="stretch")
+        rows = [
+            {"Point": m["title"], "Kind": label, "Stage": m["stage"], "Dots": m["votes"]}
+            for kind, label in (("friction", "Friction"), ("key", "Key"))
+            for m in report.ranked_moments(journey, kind, shown)
+        ]
+        st.dataframe(
+            sorted(rows, key=lambda r: -r["Dots"]),
+            hide_index=True,
+            key="vote_tallies",
+            width="stretch",
+        )
 
 
 tallies()
@@ -96,8 +112,12 @@ if voting.may_vote(role, vote):
         st.caption(f"Voting as {ui.literal(signed_in)}.")
     else:
         st.session_state["_voter_input"] = st.session_state.get("voter", "")
-        st.text_input("Your name (asked once per browser session)", key="_voter_input",
-                      on_change=keep_name, max_chars=voting.MAX_PARTICIPANT)
+        st.text_input(
+            "Your name (asked once per browser session)",
+            key="_voter_input",
+            on_change=keep_name,
+            max_chars=voting.MAX_PARTICIPANT,
+        )
         name = st.session_state.get("voter", "")
     if name.strip():
         mine = db.vote_dots_of(vote["id"], voting.participant_name(name))
@@ -109,8 +129,10 @@ if voting.may_vote(role, vote):
                 if m.kind != kind:
                     continue
                 text, plus, minus = st.columns([6, 1, 1], vertical_alignment="center")
-                text.markdown(f"{'●' * mine.get(m.id, 0)} {ui.literal(m.title)} "
-                              f"· {ui.literal(m.stage.title())}")
+                text.markdown(
+                    f"{'●' * mine.get(m.id, 0)} {ui.literal(m.title)} "
+                    f"· {ui.literal(m.stage.title())}"
+                )
                 if plus.button("＋ dot", key=f"vote_plus_{m.id}", disabled=left == 0):
                     act(db.cast_dot, vote["id"], m.id, name)
                 if minus.button("− dot", key=f"vote_minus_{m.id}", disabled=not mine.get(m.id)):

@@ -17,8 +17,10 @@ personas = db.personas(workspace_id)
 channels = editing.channel_options(p.channels for p in personas)
 
 st.title("Personas")
-st.caption(f"{ui.literal(db.get_workspace(workspace_id).name)} · the ideal customers your "
-           "journeys are drawn for: who they are, what they want, where they look.")
+st.caption(
+    f"{ui.literal(db.get_workspace(workspace_id).name)} · the ideal customers your "
+    "journeys are drawn for: who they are, what they want, where they look."
+)
 
 
 def persona_fields(prefix: str, p: Persona) -> tuple[dict, DeltaGenerator]:
@@ -27,15 +29,30 @@ def persona_fields(prefix: str, p: Persona) -> tuple[dict, DeltaGenerator]:
     values = {"name": st.text_input("Name *", p.name, max_chars=MAX_NAME, key=f"{prefix}name")}
     name_slot = st.container()
     values["role"] = st.text_input("Role", p.role, max_chars=MAX_NAME, key=f"{prefix}role")
-    values["age_range"] = st.text_input("Age range", p.age_range, max_chars=MAX_NAME,
-                                        placeholder="e.g. 30-39", key=f"{prefix}age_range")
+    values["age_range"] = st.text_input(
+        "Age range",
+        p.age_range,
+        max_chars=MAX_NAME,
+        placeholder="e.g. 30-39",
+        key=f"{prefix}age_range",
+    )
     for field in ("goals", "motivations", "pain_points"):
-        values[field] = st.text_area(editing.FIELD_LABELS[field], getattr(p, field),
-                                     max_chars=MAX_TEXT, key=f"{prefix}{field}")
-    values["channels"] = editing.clean_channels(st.multiselect(
-        "Preferred channels", channels, default=editing.clean_channels(p.channels),
-        accept_new_options=True, key=f"{prefix}channels",
-        help="Pick from the list or type a new channel."))
+        values[field] = st.text_area(
+            editing.FIELD_LABELS[field],
+            getattr(p, field),
+            max_chars=MAX_TEXT,
+            key=f"{prefix}{field}",
+        )
+    values["channels"] = editing.clean_channels(
+        st.multiselect(
+            "Preferred channels",
+            channels,
+            default=editing.clean_channels(p.channels),
+            accept_new_options=True,
+            key=f"{prefix}channels",
+            help="Pick from the list or type a new channel.",
+        )
+    )
     values["quote"] = st.text_area("Quote", p.quote, max_chars=MAX_TEXT, key=f"{prefix}quote")
     values["notes"] = st.text_area("Notes", p.notes, max_chars=MAX_TEXT, key=f"{prefix}notes")
     return values, name_slot
@@ -60,20 +77,32 @@ def persona_card(p: Persona) -> None:
 def edit_persona(p: Persona) -> None:
     """The edit form of one persona (merged with saves made meanwhile), duplicate, delete."""
     prefix = f"persona_{p.id}_"
-    edit = ui.Edit("persona", p.id, f"Persona {p.name!r}", prefix,
-                   lambda version, changes: db.update_persona(p.id, version, **changes),
-                   keys=tuple(prefix + f for f in FIELDS), done=f"Saved {p.name}.")
-    ui.open_edit(edit, p.version, {**{f: getattr(p, f) for f in FIELDS},
-                                   "channels": editing.clean_channels(p.channels)})
-    with (st.expander("✏️ Edit", key=f"edit_persona_{p.id}"),
-          st.form(f"{prefix}form", border=False)):
+    edit = ui.Edit(
+        "persona",
+        p.id,
+        f"Persona {p.name!r}",
+        prefix,
+        lambda version, changes: db.update_persona(p.id, version, **changes),
+        keys=tuple(prefix + f for f in FIELDS),
+        done=f"Saved {p.name}.",
+    )
+    ui.open_edit(
+        edit,
+        p.version,
+        {**{f: getattr(p, f) for f in FIELDS}, "channels": editing.clean_channels(p.channels)},
+    )
+    with st.expander("✏️ Edit", key=f"edit_persona_{p.id}"), st.form(f"{prefix}form", border=False):
         values, edit.slots["name"] = persona_fields(prefix, p)
         saved = st.form_submit_button("Save persona", type="primary", key=f"{prefix}save")
     ui.submit_edit(edit, saved, values)
     left, right = st.columns(2)
     try:
-        if left.button("Duplicate", key=f"duplicate_persona_{p.id}", width="stretch",
-                       icon=":material/content_copy:"):
+        if left.button(
+            "Duplicate",
+            key=f"duplicate_persona_{p.id}",
+            width="stretch",
+            icon=":material/content_copy:",
+        ):
             ui.notify(f"Added {db.duplicate_persona(p.id).name}.")
             st.rerun()
         if right.button("🗑️ Delete", key=f"delete_persona_{p.id}", width="stretch"):
@@ -92,16 +121,28 @@ def undo_delete() -> str:
 
 
 def save_as_new(typed: dict) -> str:
-    created = db.create_persona(workspace_id, Persona(**{
-        **typed, "channels": editing.clean_channels(typed.get("channels") or [])}))
+    created = db.create_persona(
+        workspace_id,
+        Persona(**{**typed, "channels": editing.clean_channels(typed.get("channels") or [])}),
+    )
     return f"Saved {created.name} as a new persona."
 
 
-FIELDS = ("name", "role", "age_range", "goals", "motivations", "pain_points", "channels",
-          "quote", "notes")
+FIELDS = (
+    "name",
+    "role",
+    "age_range",
+    "goals",
+    "motivations",
+    "pain_points",
+    "channels",
+    "quote",
+    "notes",
+)
 if ui.can_edit() and (undo := st.session_state.get("persona_undo")):
-    ui.undo_in_sidebar("persona_undo_button",
-                       f"Deleted {undo['name']}. A snapshot was saved first.", undo_delete)
+    ui.undo_in_sidebar(
+        "persona_undo_button", f"Deleted {undo['name']}. A snapshot was saved first.", undo_delete
+    )
 if ui.can_edit():
     ui.lost_edits("persona", {p.id for p in personas}, save_as_new)
 
@@ -109,16 +150,19 @@ if ui.can_edit():
     with st.expander("➕ New persona", expanded=not personas):
         with st.form("new_persona_form", border=False):
             values, name_slot = persona_fields("new_persona_", Persona(name=""))
-            created = st.form_submit_button("Create persona", type="primary",
-                                            key="new_persona_save")
+            created = st.form_submit_button(
+                "Create persona", type="primary", key="new_persona_save"
+            )
         if created:
-            ui.create_once("new_persona_", values, lambda: (
-                f"Created {db.create_persona(workspace_id, Persona(**values)).name}."),
-                slots={"name": name_slot})
+            ui.create_once(
+                "new_persona_",
+                values,
+                lambda: f"Created {db.create_persona(workspace_id, Persona(**values)).name}.",
+                slots={"name": name_slot},
+            )
 
 if not personas:
-    st.info("This workspace has no persona yet." + (" Create one above." if ui.can_edit()
-                                                    else ""))
+    st.info("This workspace has no persona yet." + (" Create one above." if ui.can_edit() else ""))
 columns = st.columns(2)
 for i, persona in enumerate(personas):
     with columns[i % 2], st.container(border=True):

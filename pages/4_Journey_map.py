@@ -15,22 +15,27 @@ journey = ui.current_journey(db)
 journey_id = journey.id
 
 st.title(f"🗺️ {ui.literal(journey.name)}")
-st.caption("Customer journey map: the **buyer journey** (awareness → decision, in blue) and "
-           "what happens **after the purchase** (retention, advocacy, in amber).")
+st.caption(
+    "Customer journey map: the **buyer journey** (awareness → decision, in blue) and "
+    "what happens **after the purchase** (retention, advocacy, in amber)."
+)
 
 # ------------------------------------------------------------------ emotion curve
 st.subheader("Emotion across the journey")
 ui.altair(journey_map.emotion_curve(journey), key="map_emotion_curve")
-st.caption("The line is the customer's emotion at each stage (−2 very negative … +2 very "
-           "positive). Red ▼ friction points sit below it, green ▲ key points above it; bigger "
-           "means more severe or more impact. Hover a symbol for the planned action.")
+st.caption(
+    "The line is the customer's emotion at each stage (−2 very negative … +2 very "
+    "positive). Red ▼ friction points sit below it, green ▲ key points above it; bigger "
+    "means more severe or more impact. Hover a symbol for the planned action."
+)
 
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
 chart = journey_map.map_chart(journey, persona)
-lanes_tab, picture_tab = st.tabs(["Lanes", "Picture (as exported)"], key="map_view",
-                                 on_change="rerun")
+lanes_tab, picture_tab = st.tabs(
+    ["Lanes", "Picture (as exported)"], key="map_view", on_change="rerun"
+)
 with lanes_tab:
     table = journey_map.map_table(journey).map(ui.literal).rename(columns=ui.literal)
     st.table(journey_map.style_by_part(table), border="horizontal")
@@ -45,28 +50,52 @@ st.download_button(
     "⬇️ Journey as JSON (exchange format)",
     data=lambda: exchange.dumps(db.export_journey(journey_id)),
     file_name=f"{journey_map.file_stem(journey).removeprefix('journey-map-')}.json",
-    mime="application/json", key="map_json", on_click="ignore",
+    mime="application/json",
+    key="map_json",
+    on_click="ignore",
     help="The journey and its persona in Journey Lab's exchange format: import it elsewhere "
-         "with `python -m journey import FILE`.")
-paper = st.segmented_control("Report paper", list(report.PAPERS), default="a4", key="map_paper",
-                             format_func=report.PAPERS.get) or "a4"
+    "with `python -m journey import FILE`.",
+)
+paper = (
+    st.segmented_control(
+        "Report paper",
+        list(report.PAPERS),
+        default="a4",
+        key="map_paper",
+        format_func=report.PAPERS.get,
+    )
+    or "a4"
+)
 for fmt, label in (("pdf", "Workshop report (PDF)"), ("html", "Workshop report (HTML)")):
-    st.download_button(label, data=lambda fmt=fmt: report.build(db, journey_id=journey_id, fmt=fmt,
-                                                                paper=paper),
-                       file_name=report.file_name(journey.name, fmt), mime=report.MIME[fmt],
-                       key=f"map_report_{fmt}", on_click="ignore", help=report.BUTTON_HELP,
-                       icon=":material/download:")
-st.download_button("Mermaid journey diagram", icon=":material/download:",
-                   data=lambda: mermaid.export(db, journey_id),
-                   file_name=f"{journey_map.file_stem(journey)}.mmd", mime="text/plain",
-                   key="map_mermaid", on_click="ignore", help=mermaid.BUTTON_HELP)
+    st.download_button(
+        label,
+        data=lambda fmt=fmt: report.build(db, journey_id=journey_id, fmt=fmt, paper=paper),
+        file_name=report.file_name(journey.name, fmt),
+        mime=report.MIME[fmt],
+        key=f"map_report_{fmt}",
+        on_click="ignore",
+        help=report.BUTTON_HELP,
+        icon=":material/download:",
+    )
+st.download_button(
+    "Mermaid journey diagram",
+    icon=":material/download:",
+    data=lambda: mermaid.export(db, journey_id),
+    file_name=f"{journey_map.file_stem(journey)}.mmd",
+    mime="text/plain",
+    key="map_mermaid",
+    on_click="ignore",
+    help=mermaid.BUTTON_HELP,
+)
 
 # ------------------------------------------------------------------ channels
 st.subheader("Channels by stage")
-st.caption("How many touchpoints and friction or key points use each channel at each stage "
-           "(names compared ignoring case). A gap is a stage where a channel is not used "
-           "although it is used before it and after it: customers who come back to the "
-           "channel cannot use it there.")
+st.caption(
+    "How many touchpoints and friction or key points use each channel at each stage "
+    "(names compared ignoring case). A gap is a stage where a channel is not used "
+    "although it is used before it and after it: customers who come back to the "
+    "channel cannot use it there."
+)
 matrix = journey_map.channel_matrix(journey)
 if matrix.empty:
     st.info("No touchpoints yet: add them on the stage pages to see the channels here.")

@@ -20,38 +20,55 @@ def show(chart, name: str) -> None:
 
 def timeframes() -> None:
     outcome = formulas.whatif(levers).as_dict()
-    for column, name in zip(st.columns(3), ("buyer_timeframe_days", "customer_timeframe_days",
-                                            "timeframe_ratio"), strict=True):
-        column.metric(INFO[name].label, formulas.format_output(name, outcome[name]),
-                      help=INFO[name].explain, border=True)
+    for column, name in zip(
+        st.columns(3),
+        ("buyer_timeframe_days", "customer_timeframe_days", "timeframe_ratio"),
+        strict=True,
+    ):
+        column.metric(
+            INFO[name].label,
+            formulas.format_output(name, outcome[name]),
+            help=INFO[name].explain,
+            border=True,
+        )
     show(charts.timeframe_chart(durations), "timeframes")
     show(charts.timeline_chart(durations), "timeline")
-    st.caption("How is this computed: each stage's typical duration comes from the Stages "
-               f"page. {INFO['buyer_timeframe_days'].explain} "
-               f"{INFO['customer_timeframe_days'].explain}")
+    st.caption(
+        "How is this computed: each stage's typical duration comes from the Stages "
+        f"page. {INFO['buyer_timeframe_days'].explain} "
+        f"{INFO['customer_timeframe_days'].explain}"
+    )
 
 
 def across_the_workspace() -> None:
-    by = st.segmented_control("Compare by", ["journey", "persona"], default="journey",
-                              required=True, key="timeframes_by",
-                              format_func={"journey": "Journey", "persona": "Persona"}.get)
+    by = st.segmented_control(
+        "Compare by",
+        ["journey", "persona"],
+        default="journey",
+        required=True,
+        key="timeframes_by",
+        format_func={"journey": "Journey", "persona": "Persona"}.get,
+    )
     summaries = db.journeys(journey.workspace_id)
     durations = db.stage_durations(journey.workspace_id)
     rows = kpis.timeframe_rows(summaries, durations, by=by)
     show(charts.timeframe_comparison_chart(rows, highlight=journey_id), f"timeframes_by_{by}")
     st.dataframe(kpis.timeframe_table(rows), hide_index=True, key="timeframes_table")
-    st.caption("How is this computed: for every journey of the workspace, buyer journey = "
-               "awareness + consideration + decision durations, customer journey = all five, "
-               "ratio = customer ÷ buyer; by persona, the mean of its journeys' timeframes and "
-               "the ratio of those means.")
+    st.caption(
+        "How is this computed: for every journey of the workspace, buyer journey = "
+        "awareness + consideration + decision durations, customer journey = all five, "
+        "ratio = customer ÷ buyer; by persona, the mean of its journeys' timeframes and "
+        "the ratio of those means."
+    )
 
 
 def store_values(pairs) -> None:
     """Add checked KPI values in ONE transaction (a standard KPI is added when missing)."""
     with db.write():
         for key, values in kpis.group_values(pairs).items():
-            metric = kpis.find_metric(journey, key) or db.add_metric(journey_id,
-                                                                     kpis.new_metric(key))
+            metric = kpis.find_metric(journey, key) or db.add_metric(
+                journey_id, kpis.new_metric(key)
+            )
             db.add_metric_values(metric.id, values)
     ui.notify(f"Added {len(pairs)} value(s).")
     st.rerun()
@@ -59,10 +76,16 @@ def store_values(pairs) -> None:
 
 def target_edit(row: kpis.KpiRow) -> ui.Edit:
     """The target form's edit of one tracked KPI (versioned, merged like every form)."""
-    return ui.Edit("metric", row.metric_id, f"The target of {row.label}", "kpi_target_",
-                   lambda version, changes: db.update_metric(row.metric_id, version, **changes),
-                   keys=("kpi_target_value",), done=f"Target of {row.label} saved.",
-                   shown={"target": lambda v: kpis.format_value(v, row.unit)})
+    return ui.Edit(
+        "metric",
+        row.metric_id,
+        f"The target of {row.label}",
+        "kpi_target_",
+        lambda version, changes: db.update_metric(row.metric_id, version, **changes),
+        keys=("kpi_target_value",),
+        done=f"Target of {row.label} saved.",
+        shown={"target": lambda v: kpis.format_value(v, row.unit)},
+    )
 
 
 def kpi_board() -> None:
@@ -72,19 +95,30 @@ def kpi_board() -> None:
         columns = st.columns(5)
         for i, row in enumerate(r for r in rows if r.side == side):
             columns[i % 5].metric(
-                ui.literal(row.label), kpis.format_value(row.actual, row.unit),
-                delta=kpis.status_text(row), delta_color=kpis.STATUS_COLOURS[row.status],
+                ui.literal(row.label),
+                kpis.format_value(row.actual, row.unit),
+                delta=kpis.status_text(row),
+                delta_color=kpis.STATUS_COLOURS[row.status],
                 delta_arrow="off" if not row.gap else ("up" if row.gap > 0 else "down"),
-                chart_data=list(row.values) or None, border=True,
-                help=f"{row.explain}\n\n{kpis.STATUS_RULE}")
+                chart_data=list(row.values) or None,
+                border=True,
+                help=f"{row.explain}\n\n{kpis.STATUS_RULE}",
+            )
     if tracked := {r.key: r for r in rows if r.values}:
-        pick = st.selectbox("Trend of", list(tracked), key="kpi_trend",
-                            format_func=lambda k: tracked[k].label)
+        pick = st.selectbox(
+            "Trend of", list(tracked), key="kpi_trend", format_func=lambda k: tracked[k].label
+        )
         show(charts.kpi_trend_chart(tracked[pick]), f"kpi_{pick}")
     st.caption(f"How is this computed: each KPI shows its latest dated value. {kpis.STATUS_RULE}")
     st.dataframe(kpis.board_table(rows), hide_index=True, key="kpi_table")
-    st.download_button("⬇️ KPI values (CSV)", kpis.kpi_values_csv(journey), key="kpi_csv",
-                       file_name="kpi-values.csv", mime="text/csv", on_click="ignore")
+    st.download_button(
+        "⬇️ KPI values (CSV)",
+        kpis.kpi_values_csv(journey),
+        key="kpi_csv",
+        file_name="kpi-values.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
     if not ui.can_edit():
         return
     by_key = {r.key: r for r in rows}
@@ -94,11 +128,17 @@ def kpi_board() -> None:
     left, middle, right = st.columns(3)
     with left.form("kpi_entry_form", clear_on_submit=True):
         st.markdown("**Add a value by hand**")
-        key = st.selectbox("KPI", list(by_key), key="kpi_entry_metric",
-                           format_func=lambda k: by_key[k].label)
+        key = st.selectbox(
+            "KPI", list(by_key), key="kpi_entry_metric", format_func=lambda k: by_key[k].label
+        )
         date = st.date_input("Date", key="kpi_entry_date")
-        value = st.number_input("Value", value=0.0, format="%.4g", key="kpi_entry_value",
-                                help="A share as a fraction: 0.25 for 25%.")
+        value = st.number_input(
+            "Value",
+            value=0.0,
+            format="%.4g",
+            key="kpi_entry_value",
+            help="A share as a fraction: 0.25 for 25%.",
+        )
         if st.form_submit_button("Add value", key="kpi_entry_submit"):
             try:
                 store_values([(key, kpis.entry(journey, key, date, value))])
@@ -106,23 +146,31 @@ def kpi_board() -> None:
                 ui.show_error(e)
     with middle.form("kpi_upload_form", clear_on_submit=True):
         st.markdown("**Upload values (CSV)**")
-        upload = st.file_uploader("CSV file", type=["csv"], key="kpi_upload",
-                                  help="Columns: metric (key or name), date (YYYY-MM-DD), value. "
-                                       "Every row is checked first: one bad row and nothing is "
-                                       "imported.")
+        upload = st.file_uploader(
+            "CSV file",
+            type=["csv"],
+            key="kpi_upload",
+            help="Columns: metric (key or name), date (YYYY-MM-DD), value. "
+            "Every row is checked first: one bad row and nothing is "
+            "imported.",
+        )
         if st.form_submit_button("Import", key="kpi_upload_submit") and upload:
             try:
                 store_values(kpis.parse_kpi_csv(upload.getvalue(), journey, upload.name))
             except kpis.CsvRowsError as e:
                 st.error(f"{len(e.problems)} bad row(s): nothing was imported.")
-                st.dataframe([{"row": n, "problem": p} for n, p in e.problems],
-                             hide_index=True, key="kpi_upload_problems")
+                st.dataframe(
+                    [{"row": n, "problem": p} for n, p in e.problems],
+                    hide_index=True,
+                    key="kpi_upload_problems",
+                )
             except JourneyError as e:
                 ui.show_error(e)
     with right.form("kpi_target_form"):
         st.markdown("**Set a target**")
-        key = st.selectbox("KPI", list(by_key), key="kpi_target_metric",
-                           format_func=lambda k: by_key[k].label)
+        key = st.selectbox(
+            "KPI", list(by_key), key="kpi_target_metric", format_func=lambda k: by_key[k].label
+        )
         target = st.number_input("Target", value=0.0, format="%.4g", key="kpi_target_value")
         submitted = st.form_submit_button("Save target", key="kpi_target_submit")
     row = by_key[key]
@@ -130,25 +178,34 @@ def kpi_board() -> None:
         with right:
             ui.submit_edit(target_edit(row), submitted, {"target": target})
     elif submitted:
-        ui.create_once("kpi_target_", {"key": key, "target": target}, lambda: (
-            f"Target of {db.add_metric(journey_id, kpis.new_metric(key, target)).name} saved."))
+        ui.create_once(
+            "kpi_target_",
+            {"key": key, "target": target},
+            lambda: (
+                f"Target of {db.add_metric(journey_id, kpis.new_metric(key, target)).name} saved."
+            ),
+        )
 
 
 def funnel() -> None:
-    reached = formulas.funnel(levers.entrants, [getattr(levers, f"conversion_{s}")
-                                                for s in STAGES[:4]])
+    reached = formulas.funnel(
+        levers.entrants, [getattr(levers, f"conversion_{s}") for s in STAGES[:4]]
+    )
     show(charts.funnel_chart(reached), "funnel")
     st.dataframe(kpis.drop_off_table(reached), hide_index=True, key="funnel_table")
-    st.caption("How is this computed: entrants reach awareness; the people reaching the next "
-               "stage = the people at a stage × its conversion (Stages page). Lost = reached − "
-               f"go on; drop-off = lost ÷ reached. {INFO['customers'].explain}")
+    st.caption(
+        "How is this computed: entrants reach awareness; the people reaching the next "
+        "stage = the people at a stage × its conversion (Stages page). Lost = reached − "
+        f"go on; drop-off = lost ÷ reached. {INFO['customers'].explain}"
+    )
 
 
 st.title("📈 Metrics")
 st.caption(ui.literal(journey.name))
 # Only the open tab runs; ?metrics_tab=KPIs links straight to one.
-tabs = st.tabs(["Timeframes", "Across the workspace", "KPIs", "Funnel"], key="metrics_tab",
-               bind="query-params")
+tabs = st.tabs(
+    ["Timeframes", "Across the workspace", "KPIs", "Funnel"], key="metrics_tab", bind="query-params"
+)
 for tab, draw in zip(tabs, (timeframes, across_the_workspace, kpi_board, funnel), strict=True):
     if tab.open:
         with tab:

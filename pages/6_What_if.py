@@ -12,17 +12,38 @@ journey_id = journey.id
 baseline = formulas.levers_from_journey(journey)
 INFO = formulas.OUTPUT_INFO
 GROUPS = {
-    "Funnel": ("entrants", "conversion_awareness", "conversion_consideration",
-               "conversion_decision", "conversion_retention"),
+    "Funnel": (
+        "entrants",
+        "conversion_awareness",
+        "conversion_consideration",
+        "conversion_decision",
+        "conversion_retention",
+    ),
     "Durations": tuple(f"duration_{s}" for s in STAGES),
-    "Money": ("order_value", "purchases_per_period", "margin", "retention", "discount_rate",
-              "spend"),
+    "Money": (
+        "order_value",
+        "purchases_per_period",
+        "margin",
+        "retention",
+        "discount_rate",
+        "spend",
+    ),
 }
-FORMATS = {"share": "percent", "people": "localized", "money": "localized", "days": "%.1f",
-           "purchases": "%.2f"}
+FORMATS = {
+    "share": "percent",
+    "people": "localized",
+    "money": "localized",
+    "days": "%.1f",
+    "purchases": "%.2f",
+}
 LABELS = {n: i.label for n, i in INFO.items()}
-DELTA_COLOURS = {"cac": "inverse", "payback_days": "inverse", "buyer_timeframe_days": "off",
-                 "customer_timeframe_days": "off", "timeframe_ratio": "off"}
+DELTA_COLOURS = {
+    "cac": "inverse",
+    "payback_days": "inverse",
+    "buyer_timeframe_days": "off",
+    "customer_timeframe_days": "off",
+    "timeframe_ratio": "off",
+}
 state = st.session_state
 
 
@@ -46,54 +67,83 @@ def whatif_panel() -> None:
         for name in names:
             info = formulas.LEVER_INFO[name]
             if name == "spend" and not tab.toggle(
-                    "Acquisition spend entered", key="lever_spend_entered",
-                    help="Off: no spend entered, so CAC, ROI, LTV:CAC and payback are "
-                         "undefined. On with 0: a CAC of 0, ROI and LTV:CAC undefined."):
+                "Acquisition spend entered",
+                key="lever_spend_entered",
+                help="Off: no spend entered, so CAC, ROI, LTV:CAC and payback are "
+                "undefined. On with 0: a CAC of 0, ROI and LTV:CAC undefined.",
+            ):
                 continue
             low, high, step = formulas.slider_range(name, getattr(baseline, name))
-            tab.slider(info.label, float(low), float(high), step=float(step),
-                       format=FORMATS[info.unit], key=f"lever_{name}", help=info.help or None,
-                       persist_state="session")
-    controls.button("↺ Back to the journey's values", key="whatif_reset",
-                    on_click=back_to_the_journey)
-    levers = formulas.apply(baseline, {n: state[f"lever_{n}"] for g in GROUPS.values()
-                                       for n in g if n != "spend"})
-    levers = formulas.apply(levers, {"spend": state["lever_spend"]
-                                     if state["lever_spend_entered"] else None})
+            tab.slider(
+                info.label,
+                float(low),
+                float(high),
+                step=float(step),
+                format=FORMATS[info.unit],
+                key=f"lever_{name}",
+                help=info.help or None,
+                persist_state="session",
+            )
+    controls.button(
+        "↺ Back to the journey's values", key="whatif_reset", on_click=back_to_the_journey
+    )
+    levers = formulas.apply(
+        baseline, {n: state[f"lever_{n}"] for g in GROUPS.values() for n in g if n != "spend"}
+    )
+    levers = formulas.apply(
+        levers, {"spend": state["lever_spend"] if state["lever_spend_entered"] else None}
+    )
     outcome, before = formulas.whatif(levers).as_dict(), formulas.whatif(baseline).as_dict()
     columns = results.columns(3)
     for i, (name, value) in enumerate(outcome.items()):
         change = 0.0 if value is None or before[name] is None else value - before[name]
         delta = f"{'+' if change > 0 else '-'}{formulas.format_output(name, abs(change))}"
-        columns[i % 3].metric(LABELS[name], formulas.format_output(name, value), border=True,
-                              help=INFO[name].explain, delta=delta if change else None,
-                              delta_color=DELTA_COLOURS.get(name, "normal"))
-    results.caption(f"One period = {formatting.duration(baseline.period_days)}. Hover over "
-                    ":material/help: for how each figure is computed.")
+        columns[i % 3].metric(
+            LABELS[name],
+            formulas.format_output(name, value),
+            border=True,
+            help=INFO[name].explain,
+            delta=delta if change else None,
+            delta_color=DELTA_COLOURS.get(name, "normal"),
+        )
+    results.caption(
+        f"One period = {formatting.duration(baseline.period_days)}. Hover over "
+        ":material/help: for how each figure is computed."
+    )
     if ui.can_edit():
         with results.form("scenario_form", clear_on_submit=True, border=False):
-            name = st.text_input("Scenario name", key="scenario_name", max_chars=200,
-                                 placeholder="e.g. Loyalty programme")
+            name = st.text_input(
+                "Scenario name",
+                key="scenario_name",
+                max_chars=200,
+                placeholder="e.g. Loyalty programme",
+            )
             if st.form_submit_button("💾 Save scenario", key="scenario_save"):
-                changes = {k: v for k, v in levers.as_dict().items()  # numbers only
-                           if v != getattr(baseline, k) and v is not None}
+                changes = {
+                    k: v
+                    for k, v in levers.as_dict().items()  # numbers only
+                    if v != getattr(baseline, k) and v is not None
+                }
                 try:
                     if not changes:
-                        raise ValidationError("Move at least one lever first: this scenario "
-                                              "would equal the journey's own values.")
+                        raise ValidationError(
+                            "Move at least one lever first: this scenario "
+                            "would equal the journey's own values."
+                        )
                     db.save_scenario(journey_id, name.strip(), changes)
                 except JourneyError as e:
                     ui.show_error(e)
                 else:
                     ui.notify(f"Scenario {name.strip()!r} saved.")
-                    state["compare_scenarios"] = [*state.get("compare_scenarios", []),
-                                                  name.strip()]
+                    state["compare_scenarios"] = [*state.get("compare_scenarios", []), name.strip()]
                     st.rerun()  # the whole page, so the comparison below lists it
 
 
 st.title("🎛️ What if")
-st.caption(f"{ui.literal(journey.name)}: the levers start from this journey's stages and "
-           "assumptions. Nothing here changes the journey; save a scenario to keep a set.")
+st.caption(
+    f"{ui.literal(journey.name)}: the levers start from this journey's stages and "
+    "assumptions. Nothing here changes the journey; save a scenario to keep a set."
+)
 
 
 def undo_delete() -> str:
@@ -102,14 +152,21 @@ def undo_delete() -> str:
 
 
 if ui.can_edit() and (undo := state.get("scenario_undo")):
-    ui.undo_in_sidebar("scenario_undo_button", f"Deleted scenario {undo.name!r}. A snapshot "
-                       "of the journey was saved first.", undo_delete)
+    ui.undo_in_sidebar(
+        "scenario_undo_button",
+        f"Deleted scenario {undo.name!r}. A snapshot of the journey was saved first.",
+        undo_delete,
+    )
 whatif_panel()
 
 st.header("Compare scenarios")
 scenarios = {s.name: s for s in journey.scenarios}
-chosen = st.multiselect("Scenarios against the journey's values", list(scenarios),
-                        default=list(scenarios)[:4], key="compare_scenarios")
+chosen = st.multiselect(
+    "Scenarios against the journey's values",
+    list(scenarios),
+    default=list(scenarios)[:4],
+    key="compare_scenarios",
+)
 compared = {}
 for name in chosen:
     try:  # a scenario imported with a lever that no longer exists is skipped, not fatal
@@ -123,10 +180,18 @@ if compared:
     st.dataframe(kpis.scenario_table(rows), hide_index=True, key="compare_table")
     chart = charts.scenario_change_chart(rows)
     ui.chart(chart, "scenarios", key="scenarios")
-    st.download_button("⬇️ Comparison (CSV)", kpis.scenarios_csv(rows), key="compare_csv",
-                       file_name="scenarios.csv", mime="text/csv", on_click="ignore")
-    st.caption("How is this computed: each scenario applies its saved lever changes to the "
-               "journey's current values; change = (scenario − baseline) ÷ |baseline| × 100.")
+    st.download_button(
+        "⬇️ Comparison (CSV)",
+        kpis.scenarios_csv(rows),
+        key="compare_csv",
+        file_name="scenarios.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    st.caption(
+        "How is this computed: each scenario applies its saved lever changes to the "
+        "journey's current values; change = (scenario − baseline) ÷ |baseline| × 100."
+    )
 elif not scenarios:
     st.info("No saved scenario yet: move the levers above and save one.")
 if scenarios and ui.can_edit():
@@ -140,13 +205,24 @@ if scenarios and ui.can_edit():
 
 st.header("Which lever matters most?")
 left, right = st.columns(2)
-output = left.selectbox("Output", formulas.OUTPUT_NAMES, key="tornado_output",
-                        index=formulas.OUTPUT_NAMES.index("clv"),
-                        format_func=lambda n: INFO[n].label)
-step = right.select_slider("Move each lever by", [0.05, 0.1, 0.2, 0.5], value=0.1,
-                           format_func=lambda s: f"±{s:.0%}", key="tornado_step")
+output = left.selectbox(
+    "Output",
+    formulas.OUTPUT_NAMES,
+    key="tornado_output",
+    index=formulas.OUTPUT_NAMES.index("clv"),
+    format_func=lambda n: INFO[n].label,
+)
+step = right.select_slider(
+    "Move each lever by",
+    [0.05, 0.1, 0.2, 0.5],
+    value=0.1,
+    format_func=lambda s: f"±{s:.0%}",
+    key="tornado_step",
+)
 chart = charts.tornado_chart(formulas.sensitivity(baseline, output, step), output, step)
 ui.chart(chart, f"tornado-{output}", key="tornado")
-st.caption(f"How is this computed: every lever but the period length is moved {step:.0%} down "
-           "and up from the journey's values, one at a time (shares stay within 0-100%); the "
-           f"bar spans the two results, longest first. {INFO[output].explain}")
+st.caption(
+    f"How is this computed: every lever but the period length is moved {step:.0%} down "
+    "and up from the journey's values, one at a time (shares stay within 0-100%); the "
+    f"bar spans the two results, longest first. {INFO[output].explain}"
+)

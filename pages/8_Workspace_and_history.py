@@ -19,68 +19,108 @@ workspace = db.get_workspace(workspace_id)
 st.caption("Workspace: " + ui.literal(workspace.name))
 
 st.header("Export", divider="gray")
-st.write("The whole workspace as one JSON file (the exchange format), for backups, handouts "
-         "or moving to another Journey Lab.")
+st.write(
+    "The whole workspace as one JSON file (the exchange format), for backups, handouts "
+    "or moving to another Journey Lab."
+)
 left, middle = st.columns(2)
 left.download_button(
-    "⬇️ Workspace as JSON", key="export_workspace", on_click="ignore",
+    "⬇️ Workspace as JSON",
+    key="export_workspace",
+    on_click="ignore",
     data=lambda: exchange.dumps(db.export_workspace(workspace_id)),
-    file_name=f"journey-lab-workspace-{workspace_id}.json", mime="application/json")
+    file_name=f"journey-lab-workspace-{workspace_id}.json",
+    mime="application/json",
+)
 if journey_id is not None:
     journey = db.load_journey(journey_id)
     middle.download_button(
-        "⬇️ This journey as JSON", key="export_journey", on_click="ignore",
+        "⬇️ This journey as JSON",
+        key="export_journey",
+        on_click="ignore",
         data=lambda: exchange.dumps(db.export_journey(journey_id)),
-        file_name=f"journey-{journey_id}.json", mime="application/json")
+        file_name=f"journey-{journey_id}.json",
+        mime="application/json",
+    )
     csv_columns = st.columns(3)
-    for column, (label, make) in zip(csv_columns, [
-            ("stages", exchange.stages_csv), ("moments", exchange.moments_csv),
-            ("metrics", exchange.metrics_csv)], strict=True):
-        column.download_button(f"⬇️ {label.title()} as CSV", data=make(journey),
-                               file_name=f"journey-{journey_id}-{label}.csv", mime="text/csv",
-                               key=f"export_csv_{label}", on_click="ignore")
+    for column, (label, make) in zip(
+        csv_columns,
+        [
+            ("stages", exchange.stages_csv),
+            ("moments", exchange.moments_csv),
+            ("metrics", exchange.metrics_csv),
+        ],
+        strict=True,
+    ):
+        column.download_button(
+            f"⬇️ {label.title()} as CSV",
+            data=make(journey),
+            file_name=f"journey-{journey_id}-{label}.csv",
+            mime="text/csv",
+            key=f"export_csv_{label}",
+            on_click="ignore",
+        )
 
 if ui.can_edit():
     st.header("Import", divider="gray")
-    st.write("The file is checked whole before anything is written; a rejected file changes "
-             "nothing. Replacing saves a snapshot of the workspace first.")
+    st.write(
+        "The file is checked whole before anything is written; a rejected file changes "
+        "nothing. Replacing saves a snapshot of the workspace first."
+    )
     upload = st.file_uploader("Journey Lab JSON file", type=["json"], key="import_file")
-    mode = st.radio("Put it", ["into a new workspace", "into this workspace (add)",
-                               "over this workspace (replace)"], key="import_mode",
-                    horizontal=True)
+    mode = st.radio(
+        "Put it",
+        ["into a new workspace", "into this workspace (add)", "over this workspace (replace)"],
+        key="import_mode",
+        horizontal=True,
+    )
     if upload is not None and st.button("Import", key="import_button", type="primary"):
         try:
             doc = exchange.load_document(upload.getvalue(), name=upload.name)
             result = db.import_document(
-                doc, workspace_id=None if mode.startswith("into a new") else workspace_id,
-                replace=mode.startswith("over"))
+                doc,
+                workspace_id=None if mode.startswith("into a new") else workspace_id,
+                replace=mode.startswith("over"),
+            )
         except ValidationError as e:
             ui.show_error(exchange.in_file(e, upload.name))
         except JourneyError as e:
             ui.show_error(e)
         else:
             st.session_state["workspace_id"] = result["workspace_id"]
-            st.success(f"Imported {result['personas']} persona(s) and "
-                       f"{len(result['journeys'])} journey(s)" + kept_note(result) + ".")
+            st.success(
+                f"Imported {result['personas']} persona(s) and "
+                f"{len(result['journeys'])} journey(s)" + kept_note(result) + "."
+            )
 
 st.header("History", divider="gray")
 st.subheader("Edits")
-st.write("Every save is kept: who, when, and each field before and after. Restoring a save "
-         "puts back what it replaced (only those fields), and is itself a save you can undo.")
+st.write(
+    "Every save is kept: who, when, and each field before and after. Restoring a save "
+    "puts back what it replaced (only those fields), and is itself a save you can undo."
+)
 only_journey = journey_id is not None and st.toggle("This journey only", key="history_journey")
-revisions = db.revisions(workspace_id=workspace_id, limit=50,
-                         journey_id=journey_id if only_journey else None)
-stage_names = {} if journey_id is None else {
-    s.id: stage_label(s.stage) for s in db.load_journey(journey_id).stages}
+revisions = db.revisions(
+    workspace_id=workspace_id, limit=50, journey_id=journey_id if only_journey else None
+)
+stage_names = (
+    {}
+    if journey_id is None
+    else {s.id: stage_label(s.stage) for s in db.load_journey(journey_id).stages}
+)
 if not revisions:
     st.info("No edits saved yet.")
 for revision in revisions:
     with st.container(border=True, key=f"revision_{revision.id}"):
         text, action = st.columns([4, 1])
         text.text(editing.revision_heading(revision))
-        text.dataframe(editing.change_rows(revision.changes, {
-            "stage_id": lambda i: stage_names.get(i, f"stage {i}")}), hide_index=True,
-            key=f"revision_{revision.id}_changes")
+        text.dataframe(
+            editing.change_rows(
+                revision.changes, {"stage_id": lambda i: stage_names.get(i, f"stage {i}")}
+            ),
+            hide_index=True,
+            key=f"revision_{revision.id}_changes",
+        )
         if ui.can_edit() and action.button("Restore", key=f"restore_revision_{revision.id}"):
             try:
                 db.restore_revision(revision.id)
@@ -91,8 +131,10 @@ for revision in revisions:
                 st.rerun()
 
 st.subheader("Snapshots")
-st.write("A snapshot is saved before anything destructive (deleting, importing over, "
-         "restoring). Restoring one snapshots what it replaces first, so it can be undone too.")
+st.write(
+    "A snapshot is saved before anything destructive (deleting, importing over, "
+    "restoring). Restoring one snapshots what it replaces first, so it can be undone too."
+)
 snapshots = db.snapshots(workspace_id=workspace_id)
 if ui.can_edit() and st.button("📸 Snapshot this workspace now", key="snapshot_now"):
     ui.notify(f"Snapshot #{db.snapshot_workspace(workspace_id, 'saved by hand')} saved.")
@@ -102,8 +144,9 @@ if not snapshots:
 for snap in snapshots[:50]:
     with st.container(border=True, key=f"snapshot_{snap.id}"):
         text, action = st.columns([4, 1])
-        text.write(f"**#{snap.id}** · {snap.created_at.replace('T', ' ')[:16]} · "
-                   + ui.literal(snap.title))
+        text.write(
+            f"**#{snap.id}** · {snap.created_at.replace('T', ' ')[:16]} · " + ui.literal(snap.title)
+        )
         text.caption(ui.literal(snap.reason))
         if ui.can_edit() and action.button("Restore", key=f"restore_{snap.id}"):
             try:
@@ -113,6 +156,9 @@ for snap in snapshots[:50]:
             else:
                 if result["kind"] == "journey":
                     st.session_state["journey_id"] = result["id"]
-                ui.notify(f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}"
-                          + kept_note(result) + ".")
+                ui.notify(
+                    f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}"
+                    + kept_note(result)
+                    + "."
+                )
                 st.rerun()

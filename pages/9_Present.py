@@ -32,46 +32,62 @@ st.query_params["slide"] = str(index + 1)
 
 def move(by: int) -> None:
     """Go ``by`` slides forward (or back), never past the first or the last."""
-    st.session_state["present_slide"] = min(max(st.session_state["present_slide"] + by, 0),
-                                            len(slides) - 1)
+    st.session_state["present_slide"] = min(
+        max(st.session_state["present_slide"] + by, 0), len(slides) - 1
+    )
     st.query_params["slide"] = str(st.session_state["present_slide"] + 1)
 
 
 def points(items: list[dict], measure: str) -> str:
     """Friction or key points as a Markdown list: the title, its rating and the action."""
-    return "\n".join(f"- **{ui.literal(m['title'])}** ({measure} {m['severity']}/5)"
-                     + (f"  \n  → {ui.literal(m['action'])}" if m["action"] else "")
-                     for m in items) or "None recorded."
+    return (
+        "\n".join(
+            f"- **{ui.literal(m['title'])}** ({measure} {m['severity']}/5)"
+            + (f"  \n  → {ui.literal(m['action'])}" if m["action"] else "")
+            for m in items
+        )
+        or "None recorded."
+    )
 
 
 def persona_slide() -> None:
     st.header(f":material/person: {ui.literal(persona.name) if persona else 'No persona yet'}")
     if persona is None:
-        st.write("This journey has no persona: pick one on the Stages page or start the journey "
-                 "from a persona card.")
+        st.write(
+            "This journey has no persona: pick one on the Stages page or start the journey "
+            "from a persona card."
+        )
         return
     st.caption(" · ".join(ui.literal(x) for x in (persona.role, persona.age_range) if x))
     if persona.quote:
         st.markdown(f"*“{ui.literal(persona.quote)}”*")
     goals, pains, channels = st.columns(3, gap="large")
-    goals.markdown(f"**Goals**  \n{ui.literal(persona.goals) or '—'}  \n\n**Motivations**  \n"
-                   f"{ui.literal(persona.motivations) or '—'}")
+    goals.markdown(
+        f"**Goals**  \n{ui.literal(persona.goals) or '—'}  \n\n**Motivations**  \n"
+        f"{ui.literal(persona.motivations) or '—'}"
+    )
     pains.markdown(f"**Pain points**  \n{ui.literal(persona.pain_points) or '—'}")
-    channels.markdown("**Channels**\n" + ("\n".join(f"- {ui.literal(c)}" for c in
-                                                     persona.channels) or "—"))
+    channels.markdown(
+        "**Channels**\n" + ("\n".join(f"- {ui.literal(c)}" for c in persona.channels) or "—")
+    )
 
 
 def stage_slide(card: dict) -> None:
     st.header(f"{card['number']}. {ui.literal(card['title'])}")
-    st.markdown(f"**{card['part']}** · feels **{card['feeling']}** · takes "
-                f"**{card['duration']}**"
-                + (f" · **{card['conversion']}** go on" if card["conversion"] else ""))
+    st.markdown(
+        f"**{card['part']}** · feels **{card['feeling']}** · takes "
+        f"**{card['duration']}**"
+        + (f" · **{card['conversion']}** go on" if card["conversion"] else "")
+    )
     doing, friction, key = st.columns(3, gap="large")
-    doing.markdown(f"**:material/flag: Goal**  \n{ui.literal(card['goal']) or '—'}\n\n"
-                   f"**:material/directions_walk: Doing**  \n{ui.literal(card['actions']) or '—'}"
-                   + (f"\n\n*“{ui.literal(card['thoughts'])}”*" if card["thoughts"] else ""))
-    friction.markdown("**:material/error: Friction points**\n\n"
-                      + points(card["friction"], "severity"))
+    doing.markdown(
+        f"**:material/flag: Goal**  \n{ui.literal(card['goal']) or '—'}\n\n"
+        f"**:material/directions_walk: Doing**  \n{ui.literal(card['actions']) or '—'}"
+        + (f"\n\n*“{ui.literal(card['thoughts'])}”*" if card["thoughts"] else "")
+    )
+    friction.markdown(
+        "**:material/error: Friction points**\n\n" + points(card["friction"], "severity")
+    )
     key.markdown("**:material/star: Key points**\n\n" + points(card["key"], "impact"))
     if card["touchpoints"]:
         st.caption("Touchpoints: " + " · ".join(ui.literal(t) for t in card["touchpoints"]))
@@ -81,18 +97,25 @@ def timeframe_slide() -> None:
     st.header(":material/timer: Buyer journey against customer journey")
     days = kpis.stage_days(journey)
     buyer, customer = journey_map.timeframes(journey)
-    st.markdown(f"The **buyer journey** (awareness → decision) takes **{buyer}**; the whole "
-                f"**customer journey** takes **{customer}**.")
+    st.markdown(
+        f"The **buyer journey** (awareness → decision) takes **{buyer}**; the whole "
+        f"**customer journey** takes **{customer}**."
+    )
     ui.altair(charts.timeframe_chart(days), key="present_timeframes", width="content", pad=True)
 
 
 def summary_slide() -> None:
     st.header(":material/summarize: Summary")
     for column, kind, heading, measure in zip(
-            st.columns(2, gap="large"), ("friction", "key"), (
-                ":material/error: Friction points, most severe first",
-                ":material/star: Key points, most impact first"), ("severity", "impact"),
-            strict=True):
+        st.columns(2, gap="large"),
+        ("friction", "key"),
+        (
+            ":material/error: Friction points, most severe first",
+            ":material/star: Key points, most impact first",
+        ),
+        ("severity", "impact"),
+        strict=True,
+    ):
         ranked = journey_map.ranked_points(journey, kind)
         column.markdown(f"**{heading}**\n\n{points(ranked[:SUMMARY_POINTS], measure)}")
         if len(ranked) > SUMMARY_POINTS:
@@ -100,12 +123,30 @@ def summary_slide() -> None:
 
 
 back, where, forward = st.columns([1, 5, 1], vertical_alignment="center")
-back.button("Previous", key="present_prev", icon=":material/arrow_back:", on_click=move,
-            args=(-1,), disabled=index == 0, width="stretch")
-forward.button("Next", key="present_next", icon=":material/arrow_forward:", on_click=move,
-               args=(1,), disabled=index == len(slides) - 1, width="stretch", type="primary")
-where.progress((index + 1) / len(slides), text=f"{ui.literal(journey.name)} · slide {index + 1} "
-               f"of {len(slides)}: {ui.literal(slides[index]['title'])} · ←/→ to move")
+back.button(
+    "Previous",
+    key="present_prev",
+    icon=":material/arrow_back:",
+    on_click=move,
+    args=(-1,),
+    disabled=index == 0,
+    width="stretch",
+)
+forward.button(
+    "Next",
+    key="present_next",
+    icon=":material/arrow_forward:",
+    on_click=move,
+    args=(1,),
+    disabled=index == len(slides) - 1,
+    width="stretch",
+    type="primary",
+)
+where.progress(
+    (index + 1) / len(slides),
+    text=f"{ui.literal(journey.name)} · slide {index + 1} "
+    f"of {len(slides)}: {ui.literal(slides[index]['title'])} · ←/→ to move",
+)
 st.html(presentation.DECK_KEYS_JS, unsafe_allow_javascript=True)
 st.html(presentation.DECK_CSS)
 
@@ -119,8 +160,13 @@ elif slide["kind"] == "timeframes":
 else:
     summary_slide()
 
-st.download_button("Workshop report (PDF)", key="present_report", on_click="ignore",
-                   icon=":material/download:",
-                   data=lambda: report.build(db, journey_id=journey.id, fmt="pdf"),
-                   file_name=report.file_name(journey.name, "pdf"), mime=report.MIME["pdf"],
-                   help=report.BUTTON_HELP)
+st.download_button(
+    "Workshop report (PDF)",
+    key="present_report",
+    on_click="ignore",
+    icon=":material/download:",
+    data=lambda: report.build(db, journey_id=journey.id, fmt="pdf"),
+    file_name=report.file_name(journey.name, "pdf"),
+    mime=report.MIME["pdf"],
+    help=report.BUTTON_HELP,
+)

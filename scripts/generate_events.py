@@ -51,13 +51,15 @@ RETAIN = 0.85  # of buyers: come back for service or use the app
 ADVOCATE = 0.35  # of retained buyers: post a review or refer someone
 REPEAT = 0.20  # of buyers: buy again
 
-SCHEMA = pa.schema([
-    ("customer_id", pa.string()),
-    ("timestamp", pa.string()),
-    ("event", pa.string()),
-    ("value", pa.int64()),
-    ("segment", pa.string()),
-])
+SCHEMA = pa.schema(
+    [
+        ("customer_id", pa.string()),
+        ("timestamp", pa.string()),
+        ("event", pa.string()),
+        ("value", pa.int64()),
+        ("segment", pa.string()),
+    ]
+)
 PARQUET_SCHEMA = SCHEMA.set(1, pa.field("timestamp", pa.timestamp("s", tz="UTC")))
 
 
@@ -70,16 +72,22 @@ class _Events:
         self.what: list[np.ndarray] = []
         self.value: list[np.ndarray] = []
 
-    def add(self, who: np.ndarray, when: np.ndarray, what: np.ndarray,
-            value: np.ndarray | None = None) -> None:
+    def add(
+        self, who: np.ndarray, when: np.ndarray, what: np.ndarray, value: np.ndarray | None = None
+    ) -> None:
         self.who.append(who)
         self.when.append(when)
         self.what.append(what)
         self.value.append(np.full(len(who), -1) if value is None else value)
 
 
-def _spread(rng: np.random.Generator, who: np.ndarray, counts: np.ndarray,
-            start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _spread(
+    rng: np.random.Generator,
+    who: np.ndarray,
+    counts: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """``counts[i]`` events for customer ``who[i]``, at random moments of [start, start+length)."""
     rows = np.repeat(np.arange(len(who)), counts)
     when = start[rows] + rng.random(len(rows)) * length[rows]
@@ -109,8 +117,13 @@ def _chunk(rng: np.random.Generator, first: int, n: int, width: int) -> pa.Table
     cons_start = t0[c] + aware_len[c] + rng.exponential(2 * DAY, len(c))
     cons_len = rng.lognormal(np.log(10 * DAY), 0.6, len(c))
     who, when = _spread(rng, c, 1 + rng.poisson(2.0, len(c)), cons_start, cons_len)
-    ev.add(who, when, _pick(rng, ["compare_models", "brochure_download", "test_drive"],
-                            [0.45, 0.30, 0.25], len(who)))
+    ev.add(
+        who,
+        when,
+        _pick(
+            rng, ["compare_models", "brochure_download", "test_drive"], [0.45, 0.30, 0.25], len(who)
+        ),
+    )
 
     # Decision: a quote or two, then (for most) the purchase a few days later.
     decides = rng.random(len(c)) < DECIDE
@@ -127,8 +140,12 @@ def _chunk(rng: np.random.Generator, first: int, n: int, width: int) -> pa.Table
     # Some buy again (a second car for the household), three to twelve months later.
     again = rng.random(len(b)) < REPEAT
     r = b[again]
-    ev.add(r, bought[again] + (90 + rng.random(len(r)) * 275) * DAY,
-           np.full(len(r), "purchase"), _price(rng, len(r)))
+    ev.add(
+        r,
+        bought[again] + (90 + rng.random(len(r)) * 275) * DAY,
+        np.full(len(r), "purchase"),
+        _price(rng, len(r)),
+    )
 
     # Retention: service visits and app logins over the months after the purchase.
     retains = rng.random(len(b)) < RETAIN
@@ -148,8 +165,9 @@ def _chunk(rng: np.random.Generator, first: int, n: int, width: int) -> pa.Table
 
     # Noise that belongs to no stage.
     reads = ids[rng.random(n) < 0.3]
-    who, when = _spread(rng, reads, 1 + rng.poisson(1.0, len(reads)), t0[reads],
-                        np.full(len(reads), 90 * DAY))
+    who, when = _spread(
+        rng, reads, 1 + rng.poisson(1.0, len(reads)), t0[reads], np.full(len(reads), 90 * DAY)
+    )
     ev.add(who, when, np.full(len(who), "email_open"))
 
     who = np.concatenate(ev.who)
@@ -198,7 +216,8 @@ def write(customers: int, out: Path, seed: int = 7, fmt: str | None = None) -> i
         with pq.ParquetWriter(out, PARQUET_SCHEMA, compression="zstd") as writer:
             for table in generate(customers, seed):
                 table = table.set_column(
-                    1, "timestamp", table["timestamp"].cast(pa.timestamp("s", tz="UTC")))
+                    1, "timestamp", table["timestamp"].cast(pa.timestamp("s", tz="UTC"))
+                )
                 writer.write_table(table.cast(PARQUET_SCHEMA))
                 rows += table.num_rows
     else:
@@ -218,8 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, required=True, help="how many customers")
     parser.add_argument("--out", type=Path, required=True, help="the file to write")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--format", choices=["csv", "parquet"],
-                        help="file format (default: from the extension of --out)")
+    parser.add_argument(
+        "--format",
+        choices=["csv", "parquet"],
+        help="file format (default: from the extension of --out)",
+    )
     args = parser.parse_args(argv)
     if args.customers < 1:
         parser.error("--customers must be at least 1")

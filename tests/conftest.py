@@ -41,8 +41,9 @@ def journey_id(store: Store) -> int:
     ws = store.create_workspace("Acme")
     persona = store.create_persona(ws.id, Persona(name="Pat", role="Parent", channels=["Web"]))
     j = store.create_journey(ws.id, "Car buyer", persona_id=persona.id)
-    store.add_moment(j.stage("decision").id, Moment(kind="friction", title="Financing is slow",
-                                                    severity=4))
+    store.add_moment(
+        j.stage("decision").id, Moment(kind="friction", title="Financing is slow", severity=4)
+    )
     return j.id
 
 

@@ -160,8 +160,19 @@ def test_tracebacks_are_not_shown_in_the_browser():
 
 def shown_text(at: AppTest) -> str:
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "metric",
-                 "info", "warning", "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "metric",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         parts.extend(str(getattr(e, "value", "")) for e in getattr(at, kind))
     parts.extend(str(e.value) for e in at.sidebar.selectbox)
     parts.extend(str(e.options) for e in at.selectbox)
@@ -206,7 +217,8 @@ def test_the_right_password_opens_the_app(protected):
 def test_a_wrong_password_is_refused_with_a_message(protected):
     at = sign_in("guess")
     assert [e.value for e in at.error] == [
-        "That password is not right. Repeated failures slow further attempts down."]
+        "That password is not right. Repeated failures slow further attempts down."
+    ]
     assert "Buying a family car" not in shown_text(at)
 
 
@@ -229,10 +241,13 @@ def test_the_password_can_come_from_streamlit_secrets(app_env):
 
 def test_with_oidc_configured_pages_offer_the_provider_sign_in_and_show_no_data(app_env):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-                          "cookie_secret": "x" * 32, "client_id": "journey-lab",
-                          "client_secret": "s", "server_metadata_url":
-                          "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "journey-lab",
+        "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
     at.run()
     assert not at.exception
     assert at.button(key="oidc_login").label == "Sign in with your identity provider"

@@ -14,8 +14,12 @@ from .test_journey_map import car_journey
 
 def all_charts() -> dict:
     journey = car_journey()
-    return {**every_chart(), "emotion_curve": jm.emotion_curve(journey),
-            "map": jm.map_chart(journey), "channel_matrix": jm.channel_matrix_chart(journey)}
+    return {
+        **every_chart(),
+        "emotion_curve": jm.emotion_curve(journey),
+        "map": jm.map_chart(journey),
+        "channel_matrix": jm.channel_matrix_chart(journey),
+    }
 
 
 def views(spec: dict) -> list[dict]:
@@ -33,11 +37,17 @@ def tooltip_problems(view: dict) -> list[str]:
     mark = view["mark"] if isinstance(view["mark"], dict) else {"type": view["mark"]}
     encoded = view.get("encoding", {}).get("tooltip")
     if encoded is None:
-        return [] if "tooltip" in mark and mark["tooltip"] in (None, False) else [
-            f"{mark['type']} layer shows its raw fields as a tooltip"]
+        return (
+            []
+            if "tooltip" in mark and mark["tooltip"] in (None, False)
+            else [f"{mark['type']} layer shows its raw fields as a tooltip"]
+        )
     fields = encoded if isinstance(encoded, list) else [encoded]
-    return [f"{mark['type']} tooltip field {f.get('field')!r} has no title" for f in fields
-            if "title" not in f]
+    return [
+        f"{mark['type']} tooltip field {f.get('field')!r} has no title"
+        for f in fields
+        if "title" not in f
+    ]
 
 
 @pytest.mark.parametrize("name", list(all_charts()))
@@ -62,6 +72,7 @@ def test_the_projector_spec_raises_every_text_to_sixteen_pixels_and_leaves_the_c
         elif isinstance(node, list):
             for value in node:
                 collect(value)
+
     collect(big)
     assert sizes and min(sizes) == 16
     assert big["config"]["axis"]["labelFontSize"] == 16

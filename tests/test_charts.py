@@ -5,8 +5,13 @@ import pytest
 from journey import charts, formulas, images, kpis
 from journey.model import Metric, MetricValue
 
-CAR = {"awareness": 14.0, "consideration": 30.0, "decision": 7.0, "retention": 1460.0,
-       "advocacy": 365.0}
+CAR = {
+    "awareness": 14.0,
+    "consideration": 30.0,
+    "decision": 7.0,
+    "retention": 1460.0,
+    "advocacy": 365.0,
+}
 
 
 def layer_data(chart) -> list[list[dict]]:
@@ -21,6 +26,7 @@ def layer_data(chart) -> list[list[dict]]:
             for key in ("layer", "hconcat", "vconcat"):
                 for child in node.get(key, []):
                     walk(child)
+
     walk(spec)
     return found
 
@@ -31,10 +37,16 @@ def test_the_timeframe_chart_stacks_three_stages_for_the_buyer_and_five_for_the_
     customer = [r for r in bars if r["side"] == "Customer journey"]
     assert [r["stage"] for r in buyer] == ["Awareness", "Consideration", "Decision"]
     assert [(r["start"], r["end"]) for r in customer] == [
-        (0, 14), (14, 44), (44, 51), (51, 1511), (1511, 1876)]
-    assert totals == [{"side": "Buyer journey", "end": 51.0, "label": "51 days"},
-                      {"side": "Customer journey", "end": 1876.0,
-                       "label": "5.1 years"}]
+        (0, 14),
+        (14, 44),
+        (44, 51),
+        (51, 1511),
+        (1511, 1876),
+    ]
+    assert totals == [
+        {"side": "Buyer journey", "end": 51.0, "label": "51 days"},
+        {"side": "Customer journey", "end": 1876.0, "label": "5.1 years"},
+    ]
     title = charts.timeframe_chart(CAR).to_dict()["title"]
     assert title["subtitle"] == "The customer journey takes 36.8× as long as the buyer journey"
 
@@ -43,16 +55,20 @@ def test_the_timeframe_chart_counts_missing_durations_as_zero():
     _bars, totals = layer_data(charts.timeframe_chart({"awareness": 5, "retention": None}))
     assert [t["end"] for t in totals] == [5.0, 5.0]
     assert charts.timeframe_chart({}).to_dict()["title"]["subtitle"] == (
-        "The buyer journey has no durations yet")
+        "The buyer journey has no durations yet"
+    )
 
 
 def test_the_timeline_marks_the_purchase_at_the_end_of_the_decision_stage():
     band, bars, _labels, rule, _text = layer_data(charts.timeline_chart(CAR))
     assert band == [{"start": 0.0, "end": 51.0}]
     assert [(r["stage"], r["start"], r["end"], r["side"]) for r in bars] == [
-        ("Awareness", 0, 14, "Buyer journey"), ("Consideration", 14, 44, "Buyer journey"),
-        ("Decision", 44, 51, "Buyer journey"), ("Retention", 51, 1511, "After the purchase"),
-        ("Advocacy", 1511, 1876, "After the purchase")]
+        ("Awareness", 0, 14, "Buyer journey"),
+        ("Consideration", 14, 44, "Buyer journey"),
+        ("Decision", 44, 51, "Buyer journey"),
+        ("Retention", 51, 1511, "After the purchase"),
+        ("Advocacy", 1511, 1876, "After the purchase"),
+    ]
     assert [r["label_at"] for r in bars[:3]] == [51, 51, 51]  # labels clear of the rule
     assert rule == [{"day": 51.0, "text": "purchase · day 51"}]
 
@@ -61,11 +77,15 @@ def test_the_funnel_splits_each_stage_into_those_who_go_on_and_those_lost():
     reached = formulas.funnel(1000, [0.5, 0.4, 0.25, 0.6])  # 1000, 500, 200, 50, 30
     bars, labels = layer_data(charts.funnel_chart(reached))
     awareness = [(r["part"], r["people"]) for r in bars if r["stage"] == "Awareness"]
-    assert awareness == [("go on to the next stage", 500.0),
-                         ("lost before the next stage", 500.0)]
+    assert awareness == [("go on to the next stage", 500.0), ("lost before the next stage", 500.0)]
     assert [r["people"] for r in bars if r["stage"] == "Advocacy"] == [30.0]
     assert [row["label"] for row in labels] == [
-        "1,000  ·  50% lost", "500  ·  60% lost", "200  ·  75% lost", "50  ·  40% lost", "30"]
+        "1,000  ·  50% lost",
+        "500  ·  60% lost",
+        "200  ·  75% lost",
+        "50  ·  40% lost",
+        "30",
+    ]
 
 
 def trend_row(values, target=400.0, unit="leads"):
@@ -92,14 +112,19 @@ def test_a_kpi_trend_without_a_target_has_no_rule():
 
 
 def test_a_long_kpi_history_is_charted_as_monthly_means_below_altairs_row_limit():
-    values = [MetricValue(f"20{y:02d}-{m:02d}-{d:02d}", float(d))
-              for y in range(10, 26) for m in range(1, 13) for d in (1, 11, 21, 28)]
+    values = [
+        MetricValue(f"20{y:02d}-{m:02d}-{d:02d}", float(d))
+        for y in range(10, 26)
+        for m in range(1, 13)
+        for d in (1, 11, 21, 28)
+    ]
     values = values * 8  # 768 x 8 = 6,144 values: more than Altair accepts in one chart
     line, *_ = layer_data(charts.kpi_trend_chart(trend_row(values)))
     assert len(line) == 16 * 12
     assert line[0] == {"date": "2010-01-01", "value": 15.25, "text": "15.25"}
-    assert "monthly means of 6,144 values" in str(charts.kpi_trend_chart(
-        trend_row(values)).to_dict()["title"]["subtitle"])
+    assert "monthly means of 6,144 values" in str(
+        charts.kpi_trend_chart(trend_row(values)).to_dict()["title"]["subtitle"]
+    )
 
 
 def test_a_share_kpi_is_shown_in_percent():
@@ -110,8 +135,10 @@ def test_a_share_kpi_is_shown_in_percent():
 
 
 def comparison_rows(n):
-    return [kpis.TimeframeRow(f"J{i}", "P", 1, 10.0, 100.0 + i, (100.0 + i) / 10, i)
-            for i in range(1, n + 1)]
+    return [
+        kpis.TimeframeRow(f"J{i}", "P", 1, 10.0, 100.0 + i, (100.0 + i) / 10, i)
+        for i in range(1, n + 1)
+    ]
 
 
 def test_the_comparison_chart_shows_buyer_customer_and_ratio_side_by_side():
@@ -139,20 +166,40 @@ def test_persona_rows_say_how_many_journeys_they_average():
     assert spec["data"]["values"][0]["alpha"] == 0.9  # nothing to highlight
 
 
-BASE = formulas.Levers(entrants=1000, conversion_awareness=0.5, conversion_consideration=0.4,
-                       conversion_decision=0.25, order_value=100, margin=0.5, retention=0.5,
-                       spend=1000)
+BASE = formulas.Levers(
+    entrants=1000,
+    conversion_awareness=0.5,
+    conversion_consideration=0.4,
+    conversion_decision=0.25,
+    order_value=100,
+    margin=0.5,
+    retention=0.5,
+    spend=1000,
+)
 
 
 def test_the_scenario_chart_shows_each_changed_output_in_percent_of_the_baseline():
-    rows = formulas.compare(BASE, {"Dearer": formulas.apply(BASE, {"order_value": 110}),
-                                   "Loyal": formulas.apply(BASE, {"retention": 0.6})})
+    rows = formulas.compare(
+        BASE,
+        {
+            "Dearer": formulas.apply(BASE, {"order_value": 110}),
+            "Loyal": formulas.apply(BASE, {"retention": 0.6}),
+        },
+    )
     bars, _up, down, _zero = layer_data(charts.scenario_change_chart(rows))
     assert {(r["scenario"], r["output"]): r["change_pct"] for r in bars}[
-        ("Dearer", "Revenue per period")] == pytest.approx(10.0)
-    assert {r["output"] for r in bars} == {"Revenue per period", "Margin per period", "ROI",
-                                            "CLV", "Discounted CLV", "LTV:CAC", "CAC payback",
-                                            "Expected lifetime"}
+        ("Dearer", "Revenue per period")
+    ] == pytest.approx(10.0)
+    assert {r["output"] for r in bars} == {
+        "Revenue per period",
+        "Margin per period",
+        "ROI",
+        "CLV",
+        "Discounted CLV",
+        "LTV:CAC",
+        "CAC payback",
+        "Expected lifetime",
+    }
     assert down == [r for r in bars if r["change_pct"] < 0]
     subtitle = charts.scenario_change_chart(rows).to_dict()["title"]["subtitle"]
     assert subtitle[1].startswith("Unchanged or undefined: Leads, New customers, CAC")
@@ -163,20 +210,23 @@ def test_the_tornado_orders_levers_by_swing_and_leaves_out_those_without_effect(
     bars, _right, _left, rule = layer_data(charts.tornado_chart(rows, "clv", 0.1))
     levers = list(dict.fromkeys(r["lever"] for r in bars))
     assert levers[0] == "Retention rate"
-    assert set(levers) == {"Retention rate", "Order value", "Purchases per period",
-                           "Gross margin"}
+    assert set(levers) == {"Retention rate", "Order value", "Purchases per period", "Gross margin"}
     assert rule == [{"base": formulas.whatif(BASE).clv}]
     retention = [r for r in bars if r["lever"] == "Retention rate"]
     assert [r["direction"] for r in retention] == ["lever −10%", "lever +10%"]
-    assert [r["value"] for r in retention] == [pytest.approx(50 * 1 / (1 - 0.45)),
-                                               pytest.approx(50 * 1 / (1 - 0.55))]
+    assert [r["value"] for r in retention] == [
+        pytest.approx(50 * 1 / (1 - 0.45)),
+        pytest.approx(50 * 1 / (1 - 0.55)),
+    ]
     spec = charts.tornado_chart(rows, "clv", 0.1).to_dict()
     assert "12 lever(s) with no effect not shown" in spec["title"]["subtitle"]
 
 
 def test_the_tornado_shows_at_most_twelve_levers():
-    rows = [formulas.SensitivityRow(f"l{i}", f"Lever {i}", 0.9, 1.1, 1.0 - i, 1.0 + i, 2.0 * i,
-                                    1.0) for i in range(20, 0, -1)]
+    rows = [
+        formulas.SensitivityRow(f"l{i}", f"Lever {i}", 0.9, 1.1, 1.0 - i, 1.0 + i, 2.0 * i, 1.0)
+        for i in range(20, 0, -1)
+    ]
     bars, *_ = layer_data(charts.tornado_chart(rows, "leads"))
     assert len({r["lever"] for r in bars}) == charts.MAX_TORNADO_BARS
 
@@ -204,7 +254,11 @@ def test_every_chart_exports_as_png_and_svg(name):
 
 
 def test_charts_of_empty_data_still_export():
-    empty = [charts.timeframe_comparison_chart([]), charts.scenario_change_chart([]),
-             charts.tornado_chart([], "clv"), charts.kpi_trend_chart(trend_row([]))]
+    empty = [
+        charts.timeframe_comparison_chart([]),
+        charts.scenario_change_chart([]),
+        charts.tornado_chart([], "clv"),
+        charts.kpi_trend_chart(trend_row([])),
+    ]
     for chart in empty:
         assert "<svg" in images.to_svg(chart)

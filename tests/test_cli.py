@@ -14,14 +14,24 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
 
 
-def cli(*args: str, db: pathlib.Path | None = None, env: dict | None = None,
-        prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def cli(
+    *args: str,
+    db: pathlib.Path | None = None,
+    env: dict | None = None,
+    prefix: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess:
     """Run ``python -m journey ARGS --db DB`` (``prefix`` runs it through e.g. setpriv)."""
     argv = [*prefix, sys.executable, "-m", "journey", *args]
     if db is not None:
         argv += ["--db", str(db)]
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **(env or {})})
+    return subprocess.run(
+        argv,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **(env or {})},
+    )
 
 
 def test_help_lists_every_command():
@@ -78,8 +88,7 @@ def test_a_bad_file_exits_2_naming_the_file_and_field_and_changes_nothing(tmp_pa
     before = db.read_bytes()
     result = cli("import", str(bad), db=db)
     assert result.returncode == 2
-    assert result.stderr == (f"error: {bad}: journeys[0].stages[2].emotion: "
-                             "7 is outside -2..2\n")
+    assert result.stderr == (f"error: {bad}: journeys[0].stages[2].emotion: 7 is outside -2..2\n")
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
 
@@ -114,8 +123,9 @@ def test_backup_and_restore_backup(tmp_path):
     cli("init", "--seed", db=db)
     assert cli("backup", str(backup), db=db).returncode == 0
     Store(db).delete_journey(2)
-    result = cli("restore-backup", str(backup), db=db,
-                 env={"JOURNEY_BACKUP_DIR": str(tmp_path / "backups")})
+    result = cli(
+        "restore-backup", str(backup), db=db, env={"JOURNEY_BACKUP_DIR": str(tmp_path / "backups")}
+    )
     assert result.returncode == 0, result.stderr
     assert len(Store(db).journeys()) == 3
     [kept] = (tmp_path / "backups").glob("before-restore-*.db")

@@ -17,8 +17,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "car-buying-events.csv"
 CAR, TRIAL, SHOP = 1, 2, 3
 COMMANDS = cli.build_parser()._subparsers._group_actions[0].choices
-needs_wiring = pytest.mark.skipif("events" not in COMMANDS, reason="journey.cli does not "
-                                  "call cli_events.add_commands yet")
+needs_wiring = pytest.mark.skipif(
+    "events" not in COMMANDS, reason="journey.cli does not call cli_events.add_commands yet"
+)
 
 
 @pytest.fixture
@@ -71,29 +72,56 @@ def test_import_stores_the_log_with_the_guessed_columns_and_mapping(db_file, cap
         "2026-06-30, offsets in the values, shown in UTC; customers by column 'customer_id'",
         "quality: 2,713 rows read, 2,464 events used",
         "quality: 249 rows of 1 unmapped events: email_open (249)",
-        "quality: mapping guessed, not confirmed"]
+        "quality: mapping guessed, not confirmed",
+    ]
     assert "  --map purchase=decision (purchase)" in err.splitlines()
     assert "[  0%] Reading car-buying-events.csv" in err.splitlines()
     assert err.splitlines()[-1] == "[100%] Imported 2,713 rows for 400 customers"
     store = Store(db_file)
     imported, sample = (store.get_event_dataset(i)["report"] for i in (2, 1))
     # the same figures as the sample's log, whose mapping ships confirmed
-    assert (imported["quality"].pop("mapping_guessed"),
-            sample["quality"].pop("mapping_guessed")) == (True, False)
+    assert (
+        imported["quality"].pop("mapping_guessed"),
+        sample["quality"].pop("mapping_guessed"),
+    ) == (True, False)
     assert imported == sample
 
 
 def test_import_takes_columns_and_the_whole_mapping_as_options(db_file, capsys):
-    assert handle("events", "import", str(SAMPLE), "--journey", str(TRIAL), "--segment", "",
-                  "--map", "site_visit=awareness", "--map", "test_drive=consideration",
-                  "--map", "purchase=decision", "--purchase", "purchase", "--name", "small",
-                  db=db_file) == 0
+    assert (
+        handle(
+            "events",
+            "import",
+            str(SAMPLE),
+            "--journey",
+            str(TRIAL),
+            "--segment",
+            "",
+            "--map",
+            "site_visit=awareness",
+            "--map",
+            "test_drive=consideration",
+            "--map",
+            "purchase=decision",
+            "--purchase",
+            "purchase",
+            "--name",
+            "small",
+            db=db_file,
+        )
+        == 0
+    )
     dataset = Store(db_file).get_event_dataset(2)
     assert dataset["name"] == "small"
     assert dataset["columns"]["segment"] is None
-    assert dataset["mapping"] == {"stages": {"purchase": "decision", "site_visit": "awareness",
-                                             "test_drive": "consideration"},
-                                  "purchase_events": ["purchase"]}
+    assert dataset["mapping"] == {
+        "stages": {
+            "purchase": "decision",
+            "site_visit": "awareness",
+            "test_drive": "consideration",
+        },
+        "purchase_events": ["purchase"],
+    }
     assert dataset["report"]["by_segment"] == []
 
 
@@ -108,26 +136,55 @@ def test_report_without_json_is_a_readable_summary(db_file, capsys):
     assert handle("events", "report", "--journey", str(CAR), db=db_file) == 0
     out = capsys.readouterr().out
     assert out.startswith("event log 1: car-buying-events.csv (imported ")
-    assert "2,713 rows, 2,464 mapped events, 400 customers, 103 purchasers (conversion 25.8%, " \
-           "repeat purchase rate 11.7%)" in out
+    assert (
+        "2,713 rows, 2,464 mapped events, 400 customers, 103 purchasers (conversion 25.8%, "
+        "repeat purchase rate 11.7%)" in out
+    )
     assert "buyer journey                    103      25.5      24.4      34.2" in out.splitlines()
     assert "Retention" in out and "! differs more than 2x" in out
 
 
-@pytest.mark.parametrize(("argv", "error", "message"), [
-    (["report", "--journey", "3"], NotFoundError, "journey 3 has no imported event log"),
-    (["report", "--journey", "2", "--dataset", "1"], ValidationError,
-     "event log 1 belongs to another journey, not journey 2"),
-    (["report", "--journey", "1", "--dataset", "9"], NotFoundError,
-     "event dataset 9 does not exist"),
-    (["import", str(SAMPLE), "--journey", "9"], NotFoundError, "journey 9 does not exist"),
-    (["import", str(SAMPLE), "--journey", "2", "--map", "site_visit=awareness"],
-     ValidationError, "no event is marked as the purchase"),
-    (["import", str(SAMPLE), "--journey", "2", "--map", "purchase=buying", "--purchase",
-      "purchase"], JourneyError, "unknown stage 'buying'"),
-    (["import", str(SAMPLE), "--journey", "2", "--customer", "client"], JourneyError,
-     "there is no column 'client' for the customer id"),
-])
+@pytest.mark.parametrize(
+    ("argv", "error", "message"),
+    [
+        (["report", "--journey", "3"], NotFoundError, "journey 3 has no imported event log"),
+        (
+            ["report", "--journey", "2", "--dataset", "1"],
+            ValidationError,
+            "event log 1 belongs to another journey, not journey 2",
+        ),
+        (
+            ["report", "--journey", "1", "--dataset", "9"],
+            NotFoundError,
+            "event dataset 9 does not exist",
+        ),
+        (["import", str(SAMPLE), "--journey", "9"], NotFoundError, "journey 9 does not exist"),
+        (
+            ["import", str(SAMPLE), "--journey", "2", "--map", "site_visit=awareness"],
+            ValidationError,
+            "no event is marked as the purchase",
+        ),
+        (
+            [
+                "import",
+                str(SAMPLE),
+                "--journey",
+                "2",
+                "--map",
+                "purchase=buying",
+                "--purchase",
+                "purchase",
+            ],
+            JourneyError,
+            "unknown stage 'buying'",
+        ),
+        (
+            ["import", str(SAMPLE), "--journey", "2", "--customer", "client"],
+            JourneyError,
+            "there is no column 'client' for the customer id",
+        ),
+    ],
+)
 def test_bad_input_raises_a_journey_error_and_writes_nothing(db_file, argv, error, message):
     before = dump(db_file)
     with pytest.raises(error, match=message):
@@ -139,15 +196,21 @@ def test_bad_input_raises_a_journey_error_and_writes_nothing(db_file, argv, erro
 
 
 def run(*args: str, db: pathlib.Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "journey", *args, "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "journey", *args, "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
 
 
 @needs_wiring
 def test_events_import_from_the_command_line(db_file):
-    result = run("events", "import", "sample_data/car-buying-events.csv", "--journey",
-                 str(TRIAL), db=db_file)
+    result = run(
+        "events", "import", "sample_data/car-buying-events.csv", "--journey", str(TRIAL), db=db_file
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("imported car-buying-events.csv as event log 2 of journey 2")
     assert "Stored 2,713 of 2,713 events" in result.stderr
@@ -173,7 +236,8 @@ def test_a_bad_file_exits_2_with_the_message_and_changes_nothing(db_file, tmp_pa
     assert result.stderr.splitlines()[-1] == (
         "error: bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for "
         "example 'yesterday' (row 1) (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, "
-        "epoch seconds, or name the format: --timestamp-format, on the page Timestamp format)")
+        "epoch seconds, or name the format: --timestamp-format, on the page Timestamp format)"
+    )
     assert "Traceback" not in result.stderr
     assert dump(db_file) == before
 
@@ -181,19 +245,34 @@ def test_a_bad_file_exits_2_with_the_message_and_changes_nothing(db_file, tmp_pa
 @needs_wiring
 def test_a_map_without_a_purchase_exits_2_and_changes_nothing(db_file):
     before = dump(db_file)
-    result = run("events", "import", str(SAMPLE), "--journey", str(TRIAL), "--map",
-                 "site_visit=awareness", db=db_file)
+    result = run(
+        "events",
+        "import",
+        str(SAMPLE),
+        "--journey",
+        str(TRIAL),
+        "--map",
+        "site_visit=awareness",
+        db=db_file,
+    )
     assert result.returncode == 2
-    assert result.stderr == ("error: no event is marked as the purchase: add --purchase EVENT "
-                             "(such as --purchase purchase) and map it with --map "
-                             "EVENT=decision\n")
+    assert result.stderr == (
+        "error: no event is marked as the purchase: add --purchase EVENT "
+        "(such as --purchase purchase) and map it with --map "
+        "EVENT=decision\n"
+    )
     assert dump(db_file) == before
 
 
 @needs_wiring
 @pytest.mark.parametrize("argv", [["events"], ["events", "import"], ["events", "report"]])
 def test_the_events_commands_have_help_naming_the_database_option(argv):
-    result = subprocess.run([sys.executable, "-m", "journey", *argv, "--help"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "journey", *argv, "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0 and "--db PATH" in result.stdout

@@ -11,9 +11,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str, db: pathlib.Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "journey", *args, "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "journey", *args, "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
 
 
 def seeded(tmp_path: pathlib.Path) -> pathlib.Path:
@@ -33,8 +38,11 @@ def test_report_writes_a_letter_pdf_of_a_journey_and_an_html_file_of_a_workspace
     assert round(float(reader.pages[0].mediabox.height)) == 792
     assert every.returncode == 0
     html = page.read_text(encoding="utf-8")
-    for name in ("Buying a family car", "Free trial to yearly subscription",
-                 "Buying sustainable clothing online"):
+    for name in (
+        "Buying a family car",
+        "Free trial to yearly subscription",
+        "Buying sustainable clothing online",
+    ):
         assert name in html
 
 

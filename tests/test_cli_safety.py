@@ -44,8 +44,9 @@ def live(tmp_path: pathlib.Path) -> pathlib.Path:
 
 
 def restore(db: pathlib.Path, backup: pathlib.Path) -> subprocess.CompletedProcess:
-    return cli("restore-backup", str(backup), db=db,
-               env={"JOURNEY_BACKUP_DIR": str(db.parent / "backups")})
+    return cli(
+        "restore-backup", str(backup), db=db, env={"JOURNEY_BACKUP_DIR": str(db.parent / "backups")}
+    )
 
 
 def journey_copy(live: pathlib.Path, name: str) -> pathlib.Path:
@@ -67,13 +68,15 @@ def spoil(path: pathlib.Path, *sql: str) -> None:
 
 def test_another_apps_database_with_a_workspaces_table_is_refused_and_nothing_changes(live):
     other = live.parent / "otherapp_ws.db"
-    spoil(other, "create table workspaces(id integer, owner text)",
-          "insert into workspaces values(1, 'someone else')")
+    spoil(
+        other,
+        "create table workspaces(id integer, owner text)",
+        "insert into workspaces values(1, 'someone else')",
+    )
     before = digest(live)
     refused(restore(live, other), "otherapp_ws.db", "not a Journey Lab database")
     assert digest(live) == before
-    assert not (live.parent / "backups").exists() or not any(
-        (live.parent / "backups").glob("*.db"))
+    assert not (live.parent / "backups").exists() or not any((live.parent / "backups").glob("*.db"))
     assert cli("list", db=live).returncode == 0
 
 
@@ -87,8 +90,11 @@ def test_a_journey_lab_database_without_its_migration_record_is_refused(live):
 
 def test_a_database_from_a_newer_release_is_refused_naming_the_unknown_migration(live):
     newer = journey_copy(live, "newer.db")
-    spoil(newer, "insert into _sqlite_migrations (migration_set, name, applied_at) "
-                 "values ('journey-lab', 'm099_from_the_future', '2030-01-01')")
+    spoil(
+        newer,
+        "insert into _sqlite_migrations (migration_set, name, applied_at) "
+        "values ('journey-lab', 'm099_from_the_future', '2030-01-01')",
+    )
     before = digest(live)
     refused(restore(live, newer), "newer Journey Lab", "m099_from_the_future")
     assert digest(live) == before
@@ -96,8 +102,11 @@ def test_a_database_from_a_newer_release_is_refused_naming_the_unknown_migration
 
 def test_a_database_holding_another_applications_migrations_is_refused(live):
     shared = journey_copy(live, "shared.db")
-    spoil(shared, "insert into _sqlite_migrations (migration_set, name, applied_at) "
-                  "values ('otherapp', 'm001', '2030-01-01')")
+    spoil(
+        shared,
+        "insert into _sqlite_migrations (migration_set, name, applied_at) "
+        "values ('otherapp', 'm001', '2030-01-01')",
+    )
     before = digest(live)
     refused(restore(live, shared), "another application", "otherapp")
     assert digest(live) == before
@@ -153,16 +162,21 @@ def test_backup_never_overwrites_an_existing_file_unless_forced(live, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-@pytest.mark.parametrize("args, words", [
-    (("backup", "/proc/nonexistent/x.db"), ["/proc/nonexistent"]),
-    (("backup", "/tmp"), ["/tmp", "is a folder"]),
-    (("export", "--workspace", "1", "-o", "/nonexistent/dir/x.json"),
-     ["/nonexistent/dir/x.json", "cannot write"]),
-    (("import", "/tmp"), ["/tmp", "is a folder"]),
-    (("import", "/dev/zero"), ["/dev/zero", "not a regular file"]),
-    (("restore-backup", "/tmp"), ["/tmp", "is a folder"]),
-    (("restore-backup", "/dev/zero"), ["/dev/zero", "not a regular file"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("backup", "/proc/nonexistent/x.db"), ["/proc/nonexistent"]),
+        (("backup", "/tmp"), ["/tmp", "is a folder"]),
+        (
+            ("export", "--workspace", "1", "-o", "/nonexistent/dir/x.json"),
+            ["/nonexistent/dir/x.json", "cannot write"],
+        ),
+        (("import", "/tmp"), ["/tmp", "is a folder"]),
+        (("import", "/dev/zero"), ["/dev/zero", "not a regular file"]),
+        (("restore-backup", "/tmp"), ["/tmp", "is a folder"]),
+        (("restore-backup", "/dev/zero"), ["/dev/zero", "not a regular file"]),
+    ],
+)
 def test_path_mistakes_are_one_line_and_exit_2(live, args, words):
     before = digest(live)
     refused(cli(*args, db=live), *words)
@@ -179,8 +193,12 @@ def test_a_fifo_as_input_is_refused_without_waiting(live, tmp_path):
 def test_a_db_option_that_is_not_a_database_is_one_line_and_exit_2(tmp_path, kind):
     text = tmp_path / "notadb.txt"
     text.write_text("just some notes\n" * 100)
-    db = {"missing folder": tmp_path / "nowhere" / "x.db", "folder": tmp_path,
-          "text file": text, "device": pathlib.Path("/dev/zero")}[kind]
+    db = {
+        "missing folder": tmp_path / "nowhere" / "x.db",
+        "folder": tmp_path,
+        "text file": text,
+        "device": pathlib.Path("/dev/zero"),
+    }[kind]
     result = cli("list", db=db)
     refused(result, str(db))
     assert text.read_text() == "just some notes\n" * 100
@@ -212,8 +230,7 @@ def test_a_read_only_database_is_read_and_a_write_is_refused_in_one_line(read_on
     listing = cli("list", db=read_only_db, prefix=_as_nobody())
     assert listing.returncode == 0, listing.stderr
     assert "journey 1: Buying a family car" in listing.stdout
-    refused(cli("snapshot", "--journey", "1", db=read_only_db, prefix=_as_nobody()),
-            "read-only")
+    refused(cli("snapshot", "--journey", "1", db=read_only_db, prefix=_as_nobody()), "read-only")
     assert digest(read_only_db) == before
     assert not pathlib.Path(f"{read_only_db}-wal").exists()
 
@@ -231,6 +248,7 @@ def test_a_read_only_store_serves_reads_and_attempts_no_write(read_only_db):
 def _file_size_limit(limit: int):
     def set_limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return set_limit
 
 
@@ -241,9 +259,14 @@ def test_a_full_disk_during_an_import_is_one_line_and_changes_nothing(live, tmp_
     doc.write_text(doc.read_text().replace('"description": "', '"description": "' + "x" * 5000))
     before = digest(live)
     result = subprocess.run(
-        [sys.executable, "-m", "journey", "import", str(doc), "--db", str(live)], cwd=ROOT,
-        capture_output=True, text=True, timeout=60, preexec_fn=_file_size_limit(64 * 1024),
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+        [sys.executable, "-m", "journey", "import", str(doc), "--db", str(live)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_file_size_limit(64 * 1024),
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
     refused(result, str(live))
     assert digest(live) == before
     assert len(Store(live).journeys()) == 3
@@ -261,8 +284,11 @@ def test_mermaid_commands_refuse_a_device_or_a_pipe_instead_of_reading_forever(t
 
     fifo = tmp_path / "pipe.mmd"
     os.mkfifo(fifo)
-    for argv in (["mermaid", "check", "/dev/zero"], ["mermaid", "check", str(fifo)],
-                 ["mermaid", "import", "/dev/zero", "--workspace", "1"]):
+    for argv in (
+        ["mermaid", "check", "/dev/zero"],
+        ["mermaid", "check", str(fifo)],
+        ["mermaid", "import", "/dev/zero", "--workspace", "1"],
+    ):
         assert cli.main([*argv, "--db", str(tmp_path / "j.db")]) == 2
         assert "not a regular file" in capsys.readouterr().err
 

@@ -14,9 +14,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str, db: pathlib.Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "journey", *args, "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "journey", *args, "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
 
 
 @pytest.fixture
@@ -36,23 +41,37 @@ def test_the_json_equals_the_engines_result_for_the_same_levers(seeded_db):
     result = cli("whatif", "--journey", "1", "--set", "retention=0.8", "--json", db=seeded_db)
     assert result.returncode == 0, result.stderr
     levers = engine(seeded_db, 1, {"retention": 0.8})
-    assert json.loads(result.stdout) == {"journey": 1, "levers": levers.as_dict(),
-                                         "outputs": formulas.whatif(levers).as_dict()}
+    assert json.loads(result.stdout) == {
+        "journey": 1,
+        "levers": levers.as_dict(),
+        "outputs": formulas.whatif(levers).as_dict(),
+    }
 
 
 def test_several_levers_can_be_set_and_undefined_outputs_are_null(seeded_db):
-    result = cli("whatif", "--journey", "2", "--set", "spend=0", "--set", "order_value=10000",
-                 "--set", "conversion_decision=0.5", "--json", db=seeded_db)
+    result = cli(
+        "whatif",
+        "--journey",
+        "2",
+        "--set",
+        "spend=0",
+        "--set",
+        "order_value=10000",
+        "--set",
+        "conversion_decision=0.5",
+        "--json",
+        db=seeded_db,
+    )
     out = json.loads(result.stdout)
-    levers = engine(seeded_db, 2, {"spend": 0, "order_value": 10000,
-                                   "conversion_decision": 0.5})
+    levers = engine(seeded_db, 2, {"spend": 0, "order_value": 10000, "conversion_decision": 0.5})
     assert out["outputs"] == formulas.whatif(levers).as_dict()
     assert out["outputs"]["cac"] == 0 and out["outputs"]["roi"] is None
 
 
 def test_spend_can_be_set_to_not_entered_and_then_cac_is_null(seeded_db):
-    out = json.loads(cli("whatif", "--journey", "2", "--set", "spend=", "--json",
-                         db=seeded_db).stdout)
+    out = json.loads(
+        cli("whatif", "--journey", "2", "--set", "spend=", "--json", db=seeded_db).stdout
+    )
     assert out["levers"]["spend"] is None
     assert out["outputs"]["cac"] is None and out["outputs"]["payback_days"] is None
 
@@ -74,17 +93,20 @@ def test_the_table_shows_each_output_formatted_as_on_the_page(seeded_db):
     assert len(lines) == 1 + len(formulas.OUTPUT_NAMES)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ("price=3", "unknown lever 'price'; valid levers: entrants, conversion_awareness"),
-    ("retention", "expected LEVER=VALUE"),
-    ("retention=high", "'high' is not a number"),
-    ("retention=1.5", "retention must be 0..1"),
-    ("spend=-5", "spend must be 0..1e+12"),
-    ("entrants=inf", "entrants: inf is not a finite number"),
-    ("period_days=0", "period_days must be 1..36525"),
-    ("entrants=1e308", "entrants must be 0..1e+12"),
-    ("duration_awareness=1e6", "duration_awareness must be 0..36525"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("price=3", "unknown lever 'price'; valid levers: entrants, conversion_awareness"),
+        ("retention", "expected LEVER=VALUE"),
+        ("retention=high", "'high' is not a number"),
+        ("retention=1.5", "retention must be 0..1"),
+        ("spend=-5", "spend must be 0..1e+12"),
+        ("entrants=inf", "entrants: inf is not a finite number"),
+        ("period_days=0", "period_days must be 1..36525"),
+        ("entrants=1e308", "entrants must be 0..1e+12"),
+        ("duration_awareness=1e6", "duration_awareness must be 0..36525"),
+    ],
+)
 def test_a_bad_lever_exits_with_status_2_and_says_what_is_wrong(seeded_db, change, message):
     result = cli("whatif", "--journey", "1", "--set", change, "--json", db=seeded_db)
     assert result.returncode == 2

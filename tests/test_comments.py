@@ -114,8 +114,9 @@ def test_a_version_1_file_is_upgraded_on_import(store, journey_id, tmp_path):
 
 def test_a_comment_without_text_in_a_file_is_refused_with_its_path(store, journey_id):
     doc = store.export_workspace(store.load_journey(journey_id).workspace_id)
-    doc["journeys"][0]["stages"][1]["comments"] = [{"author": "A", "text": "",
-                                                    "created_at": "2026-01-01T00:00:00+00:00"}]
+    doc["journeys"][0]["stages"][1]["comments"] = [
+        {"author": "A", "text": "", "created_at": "2026-01-01T00:00:00+00:00"}
+    ]
     with pytest.raises(ValidationError, match=r"journeys\[0\]\.stages\[1\]\.comments\[0\]\.text"):
         exchange.parse_document(doc)
 
@@ -128,8 +129,12 @@ def test_only_the_author_may_change_a_comment():
 
 
 def test_a_comment_label_names_author_time_and_edits():
-    c = Comment(author="Ana", text="Call", created_at="2026-11-29T10:05:00+00:00",
-                updated_at="2026-11-29T11:00:00+00:00")
+    c = Comment(
+        author="Ana",
+        text="Call",
+        created_at="2026-11-29T10:05:00+00:00",
+        updated_at="2026-11-29T11:00:00+00:00",
+    )
     assert comments.label(c) == "Ana, 2026-11-29 10:05 (edited): Call"
 
 
@@ -142,7 +147,8 @@ def test_the_report_lists_comments_in_map_order_with_what_they_are_about(store, 
     rows = report.comment_rows(store.load_journey(journey_id))
     assert [(r["on"], r["author"], r["text"]) for r in rows] == [
         ("Awareness", "Ana", "Too many ads"),
-        ("Decision · Friction point “Financing is slow”", "Bo", "Call the bank")]
+        ("Decision · Friction point “Financing is slow”", "Bo", "Call the bank"),
+    ]
 
 
 def test_comments_appear_in_the_html_report_as_text_never_markup(store, journey_id):
@@ -168,15 +174,18 @@ def test_hovering_a_marker_or_stage_on_the_map_shows_its_comments(store, journey
     assert by_title["Financing is slow"].startswith("Bo, ")
     assert by_title["Financing is slow"].endswith(": Call the bank")
     assert any(c.endswith(": Too <i>many</i> ads") for c in by_title.values())
-    tooltips = [t["title"] for layer in spec["layer"]
-                for t in layer.get("encoding", {}).get("tooltip", [])]
+    tooltips = [
+        t["title"] for layer in spec["layer"] for t in layer.get("encoding", {}).get("tooltip", [])
+    ]
     assert tooltips.count("Comments") == 2
 
 
 def test_a_tooltip_shows_the_latest_three_comments_and_counts_the_rest():
-    made = [Comment(author="A", text=f"c{i}", created_at=f"2026-11-29T10:0{i}:00+00:00")
-            for i in range(5)]
+    made = [
+        Comment(author="A", text=f"c{i}", created_at=f"2026-11-29T10:0{i}:00+00:00")
+        for i in range(5)
+    ]
     assert comments.tooltip_text(made) == (
-        "+2 earlier | A, 2026-11-29 10:02: c2 | A, 2026-11-29 10:03: c3 | "
-        "A, 2026-11-29 10:04: c4")
+        "+2 earlier | A, 2026-11-29 10:02: c2 | A, 2026-11-29 10:03: c3 | A, 2026-11-29 10:04: c4"
+    )
     assert comments.tooltip_text([]) == "—"

@@ -22,10 +22,23 @@ PROCESSES, THREADS, EDITS = 4, 4, 60
 
 def test_threads_and_processes_editing_one_journey_lose_no_update(store, journey_id, db_path):
     before = {sid: store.get_stage(sid).version for sid in store.stage_ids(journey_id)}
-    workers = [subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "workers.py"), "edit", str(db_path),
-         str(journey_id), f"p{n}", str(EDITS), str(n)],
-        stdout=subprocess.PIPE, text=True) for n in range(PROCESSES)]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "tests" / "workers.py"),
+                "edit",
+                str(db_path),
+                str(journey_id),
+                f"p{n}",
+                str(EDITS),
+                str(n),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(PROCESSES)
+    ]
     results, lock = [], threading.Lock()
 
     def thread_worker(n: int) -> None:

@@ -23,8 +23,18 @@ KILLS = 25
 def run_and_kill(db_path: pathlib.Path, journey_id: int, n: int, after: float) -> list[dict]:
     """Start a streaming writer, SIGKILL it after ``after`` seconds, return what it reported."""
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "workers.py"), "stream", str(db_path),
-         str(journey_id), f"w{n}", str(n)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            str(ROOT / "tests" / "workers.py"),
+            "stream",
+            str(db_path),
+            str(journey_id),
+            f"w{n}",
+            str(n),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
@@ -39,8 +49,9 @@ def run_and_kill(db_path: pathlib.Path, journey_id: int, n: int, after: float) -
     return [json.loads(line) for line in lines if line.endswith("\n")]
 
 
-def test_every_reported_edit_survives_a_sigkill_and_the_file_stays_sound(store, journey_id,
-                                                                         db_path):
+def test_every_reported_edit_survives_a_sigkill_and_the_file_stays_sound(
+    store, journey_id, db_path
+):
     store.close()
     rng = random.Random(42)
     committed_stage: dict[int, dict] = {}

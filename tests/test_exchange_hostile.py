@@ -21,8 +21,10 @@ def sample_text() -> str:
 
 
 def deep() -> str:
-    return ('{"format":"journey-lab","format_version":1,"workspace":{"name":"x"},'
-            '"personas":[],"journeys":[],"exported_at":' + "[" * 100_000 + "]" * 100_000 + "}")
+    return (
+        '{"format":"journey-lab","format_version":1,"workspace":{"name":"x"},'
+        '"personas":[],"journeys":[],"exported_at":' + "[" * 100_000 + "]" * 100_000 + "}"
+    )
 
 
 def with_value(path: str, literal: str) -> str:
@@ -42,32 +44,44 @@ CASES = {
     "100,000-deep nesting": (deep(), "nested more than 64 levels deep at line 1"),
     "an integer of 5,001 digits": (
         with_value("journeys[0].stages[1].emotion", "7" * 5001),
-        "journeys[0].stages[1].emotion: the integer with 5,001 digits is too large"),
+        "journeys[0].stages[1].emotion: the integer with 5,001 digits is too large",
+    ),
     "10**30 as a metric value": (
         with_value("journeys[0].metrics[0].values[0].value", str(10**30)),
-        "journeys[0].metrics[0].values[0].value: the integer with 31 digits is too large"),
+        "journeys[0].metrics[0].values[0].value: the integer with 31 digits is too large",
+    ),
     "2**63 as a duration": (
         with_value("journeys[0].stages[0].duration_days", str(2**63)),
-        "journeys[0].stages[0].duration_days: the integer 922337203685… is too large"),
+        "journeys[0].stages[0].duration_days: the integer 922337203685… is too large",
+    ),
     "-(2**64) as entrants": (
         with_value("journeys[0].assumptions.entrants", str(-(2**64))),
-        "journeys[0].assumptions.entrants: the integer -18446744073… is too large"),
+        "journeys[0].assumptions.entrants: the integer -18446744073… is too large",
+    ),
     "10**25 as a target": (
         with_value("journeys[0].metrics[0].target", str(10**25)),
-        "journeys[0].metrics[0].target: the integer 100000000000… is too large"),
+        "journeys[0].metrics[0].target: the integer 100000000000… is too large",
+    ),
     "a lone surrogate in a value": (
         with_value("journeys[0].stages[0].thoughts", '"Hmm \\ud800 ok"'),
-        "journeys[0].stages[0].thoughts: text with a lone surrogate (\\ud800)"),
+        "journeys[0].stages[0].thoughts: text with a lone surrogate (\\ud800)",
+    ),
     "a lone surrogate in a key": (
         sample_text().replace('"format_version": 2,', '"format_version": 2, "\\udfff": 1,', 1),
-        "text with a lone surrogate (\\udfff)"),
+        "text with a lone surrogate (\\udfff)",
+    ),
     "a duplicate key": (
         sample_text().replace('"emotion": ', '"emotion": 1, "emotion": ', 1),
-        "journeys[0].stages[0]: the key 'emotion' appears twice"),
-    "NaN": (with_value("journeys[0].assumptions.margin", "NaN"),
-            "journeys[0].assumptions.margin: NaN is not a number JSON allows"),
-    "Infinity": (with_value("journeys[0].assumptions.spend", "-Infinity"),
-                 "journeys[0].assumptions.spend: -Infinity is not a number JSON allows"),
+        "journeys[0].stages[0]: the key 'emotion' appears twice",
+    ),
+    "NaN": (
+        with_value("journeys[0].assumptions.margin", "NaN"),
+        "journeys[0].assumptions.margin: NaN is not a number JSON allows",
+    ),
+    "Infinity": (
+        with_value("journeys[0].assumptions.spend", "-Infinity"),
+        "journeys[0].assumptions.spend: -Infinity is not a number JSON allows",
+    ),
 }
 
 
@@ -82,8 +96,15 @@ def test_a_hostile_upload_is_refused_naming_the_upload_and_the_field(store, case
     assert list(store.conn.iterdump()) == before
 
 
-@pytest.mark.parametrize("case", ["100,000-deep nesting", "an integer of 5,001 digits",
-                                  "a lone surrogate in a value", "a duplicate key"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "100,000-deep nesting",
+        "an integer of 5,001 digits",
+        "a lone surrogate in a value",
+        "a duplicate key",
+    ],
+)
 def test_a_hostile_file_on_the_command_line_exits_2_with_one_line(tmp_path, case):
     text, message = CASES[case]
     db, path = tmp_path / "j.db", tmp_path / "hostile.json"
@@ -92,8 +113,9 @@ def test_a_hostile_file_on_the_command_line_exits_2_with_one_line(tmp_path, case
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     result = cli("import", str(path), db=db)
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"error: {path}: " + result.stderr.split(": ", 2)[2]
-                                          .rstrip("\n")]
+    assert result.stderr.splitlines() == [
+        f"error: {path}: " + result.stderr.split(": ", 2)[2].rstrip("\n")
+    ]
     assert message in result.stderr
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 

@@ -7,13 +7,22 @@ from journey import formatting as fmt
 
 def test_people_are_whole_numbers_with_thousands_separators():
     assert [fmt.people(v) for v in (1007.6, 453.6, 12000, 0, None)] == [
-        "1,008", "454", "12,000", "0", "n/a"]
+        "1,008",
+        "454",
+        "12,000",
+        "0",
+        "n/a",
+    ]
 
 
 def test_money_uses_the_configured_currency_whole_above_a_hundred(monkeypatch):
     monkeypatch.delenv("JOURNEY_CURRENCY", raising=False)
     assert [fmt.money(v) for v in (4250.4, 12.5, -80, None)] == [
-        "€4,250", "€12.50", "-€80.00", "n/a"]
+        "€4,250",
+        "€12.50",
+        "-€80.00",
+        "n/a",
+    ]
     monkeypatch.setenv("JOURNEY_CURRENCY", "usd")
     assert fmt.money(1_234_567) == "$1,234,567"
     monkeypatch.setenv("JOURNEY_CURRENCY", "CHF")
@@ -21,17 +30,36 @@ def test_money_uses_the_configured_currency_whole_above_a_hundred(monkeypatch):
     assert fmt.money(99.999, "GBP") == "£100.00"
 
 
-@pytest.mark.parametrize(("days", "text"), [
-    (28, "4 weeks"), (7, "1 week"), (0.25, "6 hours"), (30, "30 days"), (51, "51 days"),
-    (365.25, "1 year"), (365, "1 year"), (90, "3 months"), (1876, "5.1 years"), (42, "6 weeks"),
-    (91.3125, "3 months"), (0, "0 days"), (None, "n/a")])
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (28, "4 weeks"),
+        (7, "1 week"),
+        (0.25, "6 hours"),
+        (30, "30 days"),
+        (51, "51 days"),
+        (365.25, "1 year"),
+        (365, "1 year"),
+        (90, "3 months"),
+        (1876, "5.1 years"),
+        (42, "6 weeks"),
+        (91.3125, "3 months"),
+        (0, "0 days"),
+        (None, "n/a"),
+    ],
+)
 def test_a_duration_is_in_the_unit_that_divides_it_else_the_nearest_long_unit(days, text):
     assert fmt.duration(days) == text
 
 
 def test_a_short_duration_fits_a_chart_label():
     assert [fmt.duration(d, short=True) for d in (0.25, 24, 134, 438.3, 876.6)] == [
-        "6 h", "24 d", "4.4 mo", "14.4 mo", "2.4 yr"]
+        "6 h",
+        "24 d",
+        "4.4 mo",
+        "14.4 mo",
+        "2.4 yr",
+    ]
 
 
 def test_shares_ratios_and_figures_by_unit():

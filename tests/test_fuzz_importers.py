@@ -16,15 +16,26 @@ from journey import exchange, samples
 from journey.model import ValidationError
 from journey.storage import Store
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-json_scalars = st.none() | st.booleans() | st.integers(-10**12, 10**12) | \
-    st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) |
-                           st.dictionaries(st.text(max_size=12), inner, max_size=4),
-                           max_leaves=20)
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
 
 
 @pytest.fixture(scope="module")
@@ -118,15 +129,39 @@ def test_any_bytes_are_read_or_refused_cleanly(fuzz_store, raw):
 
 # ---------------------------------------------------------------------------- KPI CSV
 
-csv_cells = st.sampled_from(["nps", "NPS", "csat", "Net Promoter Score", "leads", "clv", "",
-                             "2026-01-01", "2026-13-01", "01/02/2026", "42", "-1", "1e309",
-                             "22.6%", "nan", "abc", '"', ",", "\x00", "é"]) | st.text(max_size=12)
+csv_cells = st.sampled_from(
+    [
+        "nps",
+        "NPS",
+        "csat",
+        "Net Promoter Score",
+        "leads",
+        "clv",
+        "",
+        "2026-01-01",
+        "2026-13-01",
+        "01/02/2026",
+        "42",
+        "-1",
+        "1e309",
+        "22.6%",
+        "nan",
+        "abc",
+        '"',
+        ",",
+        "\x00",
+        "é",
+    ]
+) | st.text(max_size=12)
 csv_rows = st.lists(st.lists(csv_cells, min_size=0, max_size=5), max_size=8)
 
 
 @FUZZ
-@given(header=st.lists(st.sampled_from(["metric", "date", "value", "x", ""]), max_size=4),
-       rows=csv_rows, junk=st.binary(max_size=40))
+@given(
+    header=st.lists(st.sampled_from(["metric", "date", "value", "x", ""]), max_size=4),
+    rows=csv_rows,
+    junk=st.binary(max_size=40),
+)
 def test_a_kpi_csv_is_accepted_or_rejected_cleanly(fuzz_store, header, rows, junk):
     from journey import kpis
 
@@ -141,23 +176,49 @@ def test_a_kpi_csv_is_accepted_or_rejected_cleanly(fuzz_store, header, rows, jun
         Tally.rejected += 1
         return
     Tally.accepted += 1
-    assert all(key in {m.key for m in journey.metrics} or key in kpis.STANDARD_KPIS
-               for key, _value in values)
+    assert all(
+        key in {m.key for m in journey.metrics} or key in kpis.STANDARD_KPIS
+        for key, _value in values
+    )
 
 
 # ---------------------------------------------------------------------------- event logs
 
-event_cells = st.sampled_from(["c1", "c2", "", "2026-01-01T10:00:00Z", "2026-01-01",
-                               "2026-01-01T10:00:00+02:00", "yesterday", "1700000000",
-                               "visit", "purchase", "quote", "12.5", "$3", '"', "é"])
+event_cells = st.sampled_from(
+    [
+        "c1",
+        "c2",
+        "",
+        "2026-01-01T10:00:00Z",
+        "2026-01-01",
+        "2026-01-01T10:00:00+02:00",
+        "yesterday",
+        "1700000000",
+        "visit",
+        "purchase",
+        "quote",
+        "12.5",
+        "$3",
+        '"',
+        "é",
+    ]
+)
 
 
 @FUZZ
-@given(rows=st.lists(st.tuples(event_cells, event_cells, event_cells), max_size=12),
-       header=st.sampled_from(["customer_id,timestamp,event", "customer_id,timestamp",
-                               "id;time;event", "", "customer_id,timestamp,event,extra"]))
-def test_an_event_log_is_imported_or_rejected_cleanly(fuzz_store, tmp_path_factory, rows,
-                                                      header):
+@given(
+    rows=st.lists(st.tuples(event_cells, event_cells, event_cells), max_size=12),
+    header=st.sampled_from(
+        [
+            "customer_id,timestamp,event",
+            "customer_id,timestamp",
+            "id;time;event",
+            "",
+            "customer_id,timestamp,event,extra",
+        ]
+    ),
+)
+def test_an_event_log_is_imported_or_rejected_cleanly(fuzz_store, tmp_path_factory, rows, header):
     from journey import observed
     from journey.events import ColumnChoice, EventError, Mapping
 
@@ -166,10 +227,15 @@ def test_an_event_log_is_imported_or_rejected_cleanly(fuzz_store, tmp_path_facto
     before = list(fuzz_store.conn.iterdump())
     Tally.tried += 1
     try:
-        observed.import_events(fuzz_store, 2, path,
-                               ColumnChoice("customer_id", "timestamp", "event"),
-                               Mapping({"visit": "awareness", "quote": "decision",
-                                        "purchase": "decision"}, {"purchase"}))
+        observed.import_events(
+            fuzz_store,
+            2,
+            path,
+            ColumnChoice("customer_id", "timestamp", "event"),
+            Mapping(
+                {"visit": "awareness", "quote": "decision", "purchase": "decision"}, {"purchase"}
+            ),
+        )
     except EventError as e:
         assert str(e)
         assert list(fuzz_store.conn.iterdump()) == before
@@ -179,6 +245,8 @@ def test_an_event_log_is_imported_or_rejected_cleanly(fuzz_store, tmp_path_facto
 
 
 def test_report_how_many_inputs_were_tried():
-    print(f"\nfuzz (JSON exchange, KPI CSV, event logs): {Tally.tried} inputs tried, "
-          f"{Tally.accepted} accepted, {Tally.rejected} rejected with a message")
+    print(
+        f"\nfuzz (JSON exchange, KPI CSV, event logs): {Tally.tried} inputs tried, "
+        f"{Tally.accepted} accepted, {Tally.rejected} rejected with a message"
+    )
     assert Tally.tried >= 750

@@ -24,9 +24,11 @@ from journey import exchange, samples
 from journey.model import StorageError, ValidationError
 from journey.storage import Store, expected_schema
 
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 class Tally:
@@ -69,8 +71,13 @@ SPOILERS = [
 ]
 
 
-def spoiled(good: pathlib.Path, folder: pathlib.Path, statements: list[str],
-            flips: list[tuple[float, int]], cut: float | None) -> pathlib.Path:
+def spoiled(
+    good: pathlib.Path,
+    folder: pathlib.Path,
+    statements: list[str],
+    flips: list[tuple[float, int]],
+    cut: float | None,
+) -> pathlib.Path:
     path = folder / "candidate.db"
     shutil.copy(good, path)
     conn = sqlite3.connect(path)
@@ -117,19 +124,25 @@ def attempt_restore(store: Store, candidate: pathlib.Path, keep: pathlib.Path) -
 
 
 @FUZZ
-@given(statements=st.lists(st.sampled_from(SPOILERS), max_size=3),
-       flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=3),
-       cut=st.none() | st.floats(0, 1))
-def test_a_spoiled_backup_is_restored_or_refused_cleanly(live, good_backup, tmp_path_factory,
-                                                         statements, flips, cut):
+@given(
+    statements=st.lists(st.sampled_from(SPOILERS), max_size=3),
+    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=3),
+    cut=st.none() | st.floats(0, 1),
+)
+def test_a_spoiled_backup_is_restored_or_refused_cleanly(
+    live, good_backup, tmp_path_factory, statements, flips, cut
+):
     folder = tmp_path_factory.mktemp("candidate")
     candidate = spoiled(good_backup, folder, statements, flips, cut)
     attempt_restore(live, candidate, folder / "kept" / "before-restore.db")
 
 
 @FUZZ
-@given(raw=st.binary(max_size=4096) | st.just(b"SQLite format 3\x00") | st.binary(
-    min_size=100, max_size=2000).map(lambda b: b"SQLite format 3\x00" + b))
+@given(
+    raw=st.binary(max_size=4096)
+    | st.just(b"SQLite format 3\x00")
+    | st.binary(min_size=100, max_size=2000).map(lambda b: b"SQLite format 3\x00" + b)
+)
 def test_random_bytes_as_a_backup_are_refused_cleanly(live, tmp_path_factory, raw):
     folder = tmp_path_factory.mktemp("bytes")
     candidate = folder / "random.db"
@@ -139,24 +152,43 @@ def test_random_bytes_as_a_backup_are_refused_cleanly(live, tmp_path_factory, ra
 
 # ---------------------------------------------------------------------------- raw JSON text
 
-hostile_numbers = st.sampled_from(["1" * 5000, str(2**63), str(-(2**63) - 1), "1e400",
-                                   "-1e400", "NaN", "Infinity", "-Infinity", "0", "7"])
-hostile_strings = st.sampled_from(['"\\ud800"', '"a\\udfffb"', '"ok"', '""',
-                                   '"\\u0000"', '"=1+1"'])
+hostile_numbers = st.sampled_from(
+    [
+        "1" * 5000,
+        str(2**63),
+        str(-(2**63) - 1),
+        "1e400",
+        "-1e400",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "0",
+        "7",
+    ]
+)
+hostile_strings = st.sampled_from(['"\\ud800"', '"a\\udfffb"', '"ok"', '""', '"\\u0000"', '"=1+1"'])
 
 
 def json_text(depth: int) -> st.SearchStrategy[str]:
     leaf = hostile_numbers | hostile_strings | st.sampled_from(["true", "null", "[]", "{}"])
-    return st.recursive(leaf, lambda inner: st.lists(inner, max_size=3).map(
-        lambda xs: "[" + ",".join(xs) + "]") | st.lists(
-        st.tuples(st.sampled_from(['"a"', '"a"', '"b"', '"\\ud83d"']), inner),
-        max_size=3).map(lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}"),
-        max_leaves=depth)
+    return st.recursive(
+        leaf,
+        lambda inner: (
+            st.lists(inner, max_size=3).map(lambda xs: "[" + ",".join(xs) + "]")
+            | st.lists(
+                st.tuples(st.sampled_from(['"a"', '"a"', '"b"', '"\\ud83d"']), inner), max_size=3
+            ).map(lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}")
+        ),
+        max_leaves=depth,
+    )
 
 
 @FUZZ
-@given(body=json_text(12), nesting=st.integers(0, 3000), where=st.sampled_from(
-    ["exported_at", "workspace", "personas", "journeys"]))
+@given(
+    body=json_text(12),
+    nesting=st.integers(0, 3000),
+    where=st.sampled_from(["exported_at", "workspace", "personas", "journeys"]),
+)
 def test_raw_json_text_is_imported_or_refused_cleanly(live, body, nesting, where):
     doc = samples.load_sample("online-shop")
     text = exchange.dumps(doc)
@@ -165,8 +197,9 @@ def test_raw_json_text_is_imported_or_refused_cleanly(live, body, nesting, where
     before = live_state(live)
     Tally.tried += 1
     try:
-        live.import_document(exchange.load_document(text.encode("utf-8", "surrogatepass"),
-                                                    name="upload.json"))
+        live.import_document(
+            exchange.load_document(text.encode("utf-8", "surrogatepass"), name="upload.json")
+        )
     except ValidationError as e:  # what the page shows: the file's name, then the field
         assert str(exchange.in_file(e, "upload.json")).startswith("upload.json: ")
         assert "\n" not in str(e)
@@ -177,6 +210,8 @@ def test_raw_json_text_is_imported_or_refused_cleanly(live, body, nesting, where
 
 
 def test_report_how_many_files_were_tried():
-    print(f"\nfuzz (restore-backup, raw JSON): {Tally.tried} tried, {Tally.restored} "
-          f"accepted, {Tally.refused} refused with a message")
+    print(
+        f"\nfuzz (restore-backup, raw JSON): {Tally.tried} tried, {Tally.restored} "
+        f"accepted, {Tally.refused} refused with a message"
+    )
     assert Tally.tried >= 180

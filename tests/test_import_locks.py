@@ -28,9 +28,20 @@ TRIAL = 2
 def big_log(tmp_path_factory) -> pathlib.Path:
     """About 270,000 events: a few seconds to import on this machine."""
     path = tmp_path_factory.mktemp("logs") / "big.parquet"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_events.py"),
-                    "--customers", "40000", "--seed", "3", "--out", str(path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "generate_events.py"),
+            "--customers",
+            "40000",
+            "--seed",
+            "3",
+            "--out",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -45,14 +56,31 @@ def db_file(tmp_path) -> pathlib.Path:
 
 def start_import(db: pathlib.Path, log: pathlib.Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "journey", "events", "import", str(log), "--journey",
-         str(TRIAL), "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "journey",
+            "events",
+            "import",
+            str(log),
+            "--journey",
+            str(TRIAL),
+            "--db",
+            str(db),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def start_editor(db: pathlib.Path) -> tuple[subprocess.Popen, list[str]]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "workers.py"), "stream",
-                             str(db), "1", "editor", "1"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "workers.py"), "stream", str(db), "1", "editor", "1"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
     return proc, lines
@@ -82,14 +110,15 @@ def test_stage_saves_by_another_process_all_succeed_while_an_import_runs(db_file
 def staged_rows(db: pathlib.Path) -> int:
     store = Store(db)
     try:
-        return store.conn.execute("SELECT count(*) FROM events WHERE dataset_id IN (SELECT id "
-                                  "FROM event_datasets WHERE state = 'staging')").fetchone()[0]
+        return store.conn.execute(
+            "SELECT count(*) FROM events WHERE dataset_id IN (SELECT id "
+            "FROM event_datasets WHERE state = 'staging')"
+        ).fetchone()[0]
     finally:
         store.close()
 
 
-def test_a_killed_import_leaves_nothing_visible_and_its_rows_are_removed_later(db_file,
-                                                                             big_log):
+def test_a_killed_import_leaves_nothing_visible_and_its_rows_are_removed_later(db_file, big_log):
     before = Store(db_file).event_datasets(TRIAL)
     importer = start_import(db_file, big_log)
     deadline = time.monotonic() + 300
@@ -104,5 +133,7 @@ def test_a_killed_import_leaves_nothing_visible_and_its_rows_are_removed_later(d
     assert staged_rows(db_file) > 0  # its leftovers are still there...
     [gone] = store.discard_abandoned_imports(grace_seconds=0)
     assert staged_rows(db_file) == 0  # ...until the next import clears them
-    assert store.conn.execute("SELECT count(*) FROM events WHERE dataset_id = ?",
-                              [gone]).fetchone()[0] == 0
+    assert (
+        store.conn.execute("SELECT count(*) FROM events WHERE dataset_id = ?", [gone]).fetchone()[0]
+        == 0
+    )

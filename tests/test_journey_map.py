@@ -35,8 +35,13 @@ def car_journey() -> Journey:
     awareness.emotion, awareness.duration_days, awareness.conversion = 1, 14.0, 0.35
     awareness.touchpoints = [Touchpoint("Web", "Comparison guide"), Touchpoint("Social")]
     awareness.moments = [
-        Moment(kind="friction", title="Ads miss families", severity=2, channel="social",
-               action="New creative"),
+        Moment(
+            kind="friction",
+            title="Ads miss families",
+            severity=2,
+            channel="social",
+            action="New creative",
+        ),
         Moment(kind="key", title="Neutral guide", severity=4, channel=" web "),
     ]
     decision.emotion, decision.duration_days = -2, 7.0
@@ -44,8 +49,15 @@ def car_journey() -> Journey:
     decision.moments = [Moment(kind="friction", title="Paperwork", severity=5)]
     retention.emotion, retention.duration_days = 1, 1460.0
     advocacy.emotion = 2
-    advocacy.moments = [Moment(kind="key", title="Referral", severity=3, channel="Community",
-                               action="A free service for both")]
+    advocacy.moments = [
+        Moment(
+            kind="key",
+            title="Referral",
+            severity=3,
+            channel="Community",
+            action="A free service for both",
+        )
+    ]
     consideration.label = "Consideration"  # the same as the standard label: not repeated
     return Journey(name="Family car", stages=stages, id=7)
 
@@ -72,23 +84,51 @@ def test_the_map_table_has_a_row_per_lane_and_a_column_per_stage_marked_by_part(
     table = jm.map_table(car_journey())
     assert list(table.index) == list(jm.LANES.values())
     assert list(table.columns) == [
-        (BUYER, "Awareness: Recognising the need"), (BUYER, "Consideration"),
-        (BUYER, "Decision"), (AFTER, "Retention"), (AFTER, "Advocacy")]
+        (BUYER, "Awareness: Recognising the need"),
+        (BUYER, "Consideration"),
+        (BUYER, "Decision"),
+        (AFTER, "Retention"),
+        (AFTER, "Advocacy"),
+    ]
 
 
 def test_the_map_table_cells_hold_the_text_of_each_lane():
     table = jm.map_table(car_journey())
-    assert table.loc["Customer goal"].tolist() == ["Find a car for a family of four", "", "",
-                                                   "", ""]
+    assert table.loc["Customer goal"].tolist() == [
+        "Find a car for a family of four",
+        "",
+        "",
+        "",
+        "",
+    ]
     assert table.loc["Touchpoints"].tolist() == [
-        "• Web: Comparison guide\n• Social", "", "• WEB: E-signature\n• Dealership: Signing",
-        "", ""]
+        "• Web: Comparison guide\n• Social",
+        "",
+        "• WEB: E-signature\n• Dealership: Signing",
+        "",
+        "",
+    ]
     assert table.loc["Friction points (severity 1–5)"].tolist() == [
-        "• Ads miss families (2) → New creative", "", "• Paperwork (5)", "", ""]
+        "• Ads miss families (2) → New creative",
+        "",
+        "• Paperwork (5)",
+        "",
+        "",
+    ]
     assert table.loc["Key points (impact 1–5)"].tolist() == [
-        "• Neutral guide (4)", "", "", "", "• Referral (3) → A free service for both"]
-    assert table.loc["Business actions"].tolist() == ["Search ads and a comparison guide", "",
-                                                      "", "", ""]
+        "• Neutral guide (4)",
+        "",
+        "",
+        "",
+        "• Referral (3) → A free service for both",
+    ]
+    assert table.loc["Business actions"].tolist() == [
+        "Search ads and a comparison guide",
+        "",
+        "",
+        "",
+        "",
+    ]
 
 
 def test_an_empty_journey_gives_an_empty_table_with_all_lanes_and_stages():
@@ -100,7 +140,12 @@ def test_an_empty_journey_gives_an_empty_table_with_all_lanes_and_stages():
 def test_a_journey_missing_stages_still_shows_all_five_in_order():
     journey = Journey(name="Half", stages=[blank_stages()[3], blank_stages()[0]])
     assert [title for _, title in jm.map_table(journey).columns] == [
-        "Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
+        "Awareness",
+        "Consideration",
+        "Decision",
+        "Retention",
+        "Advocacy",
+    ]
 
 
 # ---------------------------------------------------------------------------- emotion curve
@@ -109,10 +154,19 @@ def test_a_journey_missing_stages_still_shows_all_five_in_order():
 def test_the_emotion_curve_has_the_five_stages_in_order_with_their_emotion_and_part():
     points = rows_with(jm.emotion_curve(car_journey()), "feeling")
     assert [(p["stage"], p["emotion"], p["part"], p["x"]) for p in points] == [
-        ("awareness", 1, BUYER, 0.5), ("consideration", 0, BUYER, 1.5),
-        ("decision", -2, BUYER, 2.5), ("retention", 1, AFTER, 3.5), ("advocacy", 2, AFTER, 4.5)]
-    assert [p["feeling"] for p in points] == ["+1 positive", "0 neutral", "-2 very negative",
-                                              "+1 positive", "+2 very positive"]
+        ("awareness", 1, BUYER, 0.5),
+        ("consideration", 0, BUYER, 1.5),
+        ("decision", -2, BUYER, 2.5),
+        ("retention", 1, AFTER, 3.5),
+        ("advocacy", 2, AFTER, 4.5),
+    ]
+    assert [p["feeling"] for p in points] == [
+        "+1 positive",
+        "0 neutral",
+        "-2 very negative",
+        "+1 positive",
+        "+2 very positive",
+    ]
 
 
 def test_the_emotion_curve_marks_friction_below_and_key_points_above_at_their_stage():
@@ -121,9 +175,9 @@ def test_the_emotion_curve_marks_friction_below_and_key_points_above_at_their_st
         ("awareness", "friction", "Ads miss families", 2, 0.4),
         ("awareness", "key", "Neutral guide", 4, 1.6),
         ("decision", "friction", "Paperwork", 5, -2.6),
-        ("advocacy", "key", "Referral", 3, 2.6)]
-    assert [m["action"] for m in markers] == ["New creative", "—", "—",
-                                              "A free service for both"]
+        ("advocacy", "key", "Referral", 3, 2.6),
+    ]
+    assert [m["action"] for m in markers] == ["New creative", "—", "—", "A free service for both"]
     assert [int(m["x"]) for m in markers] == [0, 0, 2, 4]  # inside their stage's column
 
 
@@ -149,8 +203,12 @@ def test_the_emotion_curve_of_an_empty_journey_has_a_flat_line_and_no_markers():
 def test_the_map_chart_heads_the_columns_with_the_stages_in_order():
     heads = rows_with(jm.map_chart(car_journey()), "name")
     assert [(h["name"], h["part"]) for h in heads] == [
-        ("1. Awareness", BUYER), ("2. Consideration", BUYER), ("3. Decision", BUYER),
-        ("4. Retention", AFTER), ("5. Advocacy", AFTER)]
+        ("1. Awareness", BUYER),
+        ("2. Consideration", BUYER),
+        ("3. Decision", BUYER),
+        ("4. Retention", AFTER),
+        ("5. Advocacy", AFTER),
+    ]
     assert heads[0]["sub"] == "Recognising the need\n2 weeks · 35% go on"
     assert heads[3]["sub"] == "4 years"
 
@@ -161,10 +219,13 @@ def test_the_map_chart_lanes_are_cells_coloured_by_part_and_aligned_with_the_cur
     assert len(cells) == 7 * 5
     touch = [c for c in cells if c["lane"] == "Touchpoints"]
     assert [c["text"] for c in touch] == [
-        "• Web: Comparison guide\n• Social", "—", "• WEB: E-signature\n• Dealership: Signing",
-        "—", "—"]
-    assert [c["fill"] for c in touch] == [jm.PART_COLOURS[BUYER]] * 3 + [
-        jm.PART_COLOURS[AFTER]] * 2
+        "• Web: Comparison guide\n• Social",
+        "—",
+        "• WEB: E-signature\n• Dealership: Signing",
+        "—",
+        "—",
+    ]
+    assert [c["fill"] for c in touch] == [jm.PART_COLOURS[BUYER]] * 3 + [jm.PART_COLOURS[AFTER]] * 2
     points = rows_with(chart, "feeling")
     assert [p["x"] for p in points] == [(c["x"] + c["x2"]) / 2 for c in touch]
 
@@ -174,24 +235,32 @@ def test_the_map_handout_keeps_all_of_a_long_cell_wrapped_never_cut():
     journey.stages[0].customer_actions = "Reads reviews and compares prices. " * 20
     journey.stages[1].touchpoints = [Touchpoint(f"Channel {i}") for i in range(9)]
     cells = rows_with(jm.map_chart(journey), "lane")
-    [actions] = [c["text"].split("\n") for c in cells
-                 if c["lane"] == "Customer actions" and c["stage"] == "Awareness"]
+    [actions] = [
+        c["text"].split("\n")
+        for c in cells
+        if c["lane"] == "Customer actions" and c["stage"] == "Awareness"
+    ]
     assert " ".join(actions) == journey.stages[0].customer_actions.strip()
     assert max(map(len, actions)) <= jm.CHARS_PER_LINE and "…" not in "".join(actions)
-    [touch] = [c["text"].split("\n") for c in cells
-               if c["lane"] == "Touchpoints" and c["stage"] == "Consideration"]
+    [touch] = [
+        c["text"].split("\n")
+        for c in cells
+        if c["lane"] == "Touchpoints" and c["stage"] == "Consideration"
+    ]
     assert touch == [f"• Channel {i}" for i in range(9)]
 
 
 def test_the_map_handout_shows_the_actions_the_persona_and_both_timeframes():
     chart = jm.map_chart(car_journey(), "Pat")
     cells = rows_with(chart, "lane")
-    [friction] = [c["text"] for c in cells
-                  if c["lane"].startswith("Friction") and c["stage"] == "Awareness"]
+    [friction] = [
+        c["text"] for c in cells if c["lane"].startswith("Friction") and c["stage"] == "Awareness"
+    ]
     assert " ".join(friction.split()) == "• Ads miss families (2) → New creative"
     subtitle = chart.to_dict()["title"]["subtitle"]
-    assert subtitle == ("Customer journey map · persona: Pat · buyer journey 3 weeks · "
-                        "customer journey 4.1 years")
+    assert subtitle == (
+        "Customer journey map · persona: Pat · buyer journey 3 weeks · customer journey 4.1 years"
+    )
 
 
 def test_wrap_cell_gives_each_listed_item_an_equal_share_of_the_lines():
@@ -220,24 +289,44 @@ def test_an_empty_map_exports_too():
 
 def test_the_channel_matrix_counts_touchpoints_and_moments_ignoring_case_and_spaces():
     matrix = jm.channel_matrix(car_journey())
-    assert list(matrix.columns) == ["Awareness", "Consideration", "Decision", "Retention",
-                                    "Advocacy"]
+    assert list(matrix.columns) == [
+        "Awareness",
+        "Consideration",
+        "Decision",
+        "Retention",
+        "Advocacy",
+    ]
     assert matrix.to_dict("index") == {
-        "Web": {"Awareness": 2, "Consideration": 0, "Decision": 1, "Retention": 0,
-                "Advocacy": 0},
-        "Social": {"Awareness": 2, "Consideration": 0, "Decision": 0, "Retention": 0,
-                   "Advocacy": 0},
-        "Dealership": {"Awareness": 0, "Consideration": 0, "Decision": 1, "Retention": 0,
-                       "Advocacy": 0},
-        "Community": {"Awareness": 0, "Consideration": 0, "Decision": 0, "Retention": 0,
-                      "Advocacy": 1},
+        "Web": {"Awareness": 2, "Consideration": 0, "Decision": 1, "Retention": 0, "Advocacy": 0},
+        "Social": {
+            "Awareness": 2,
+            "Consideration": 0,
+            "Decision": 0,
+            "Retention": 0,
+            "Advocacy": 0,
+        },
+        "Dealership": {
+            "Awareness": 0,
+            "Consideration": 0,
+            "Decision": 1,
+            "Retention": 0,
+            "Advocacy": 0,
+        },
+        "Community": {
+            "Awareness": 0,
+            "Consideration": 0,
+            "Decision": 0,
+            "Retention": 0,
+            "Advocacy": 1,
+        },
     }
 
 
 def test_a_channel_used_before_and_after_a_stage_but_not_at_it_is_a_gap():
     assert jm.channel_gaps(car_journey()) == [("Web", ["consideration"])]
-    assert jm.gap_rows(car_journey()) == [{"Channel": "Web", "Used at": "Awareness, Decision",
-                                           "Missing at": "Consideration"}]
+    assert jm.gap_rows(car_journey()) == [
+        {"Channel": "Web", "Used at": "Awareness, Decision", "Missing at": "Consideration"}
+    ]
 
 
 def test_a_channel_used_only_early_or_only_late_has_no_gap():
@@ -276,32 +365,70 @@ def test_the_channel_heatmap_has_a_cell_per_channel_and_stage():
 
 def test_stage_cards_hold_what_the_presenter_shows_for_each_stage():
     cards = jm.stage_cards(car_journey())
-    assert [c["label"] for c in cards] == ["Awareness", "Consideration", "Decision",
-                                           "Retention", "Advocacy"]
+    assert [c["label"] for c in cards] == [
+        "Awareness",
+        "Consideration",
+        "Decision",
+        "Retention",
+        "Advocacy",
+    ]
     assert cards[0] == {
-        "stage": "awareness", "number": 1, "label": "Awareness",
-        "title": "Awareness: Recognising the need", "part": BUYER, "buyer": True,
-        "goal": "Find a car for a family of four", "actions": "Searches the web; asks friends",
+        "stage": "awareness",
+        "number": 1,
+        "label": "Awareness",
+        "title": "Awareness: Recognising the need",
+        "part": BUYER,
+        "buyer": True,
+        "goal": "Find a car for a family of four",
+        "actions": "Searches the web; asks friends",
         "business_actions": "Search ads and a comparison guide",
         "touchpoints": ["Web: Comparison guide", "Social"],
-        "thoughts": "Where do I even start?", "emotion": 1, "feeling": "+1 positive",
-        "feeling_word": "positive", "duration": "2 weeks", "duration_short": "2 weeks",
+        "thoughts": "Where do I even start?",
+        "emotion": 1,
+        "feeling": "+1 positive",
+        "feeling_word": "positive",
+        "duration": "2 weeks",
+        "duration_short": "2 weeks",
         "conversion": "35%",
-        "friction": [{"title": "Ads miss families", "severity": 2, "description": "",
-                      "action": "New creative", "owner": "", "status": "open"}],
-        "key": [{"title": "Neutral guide", "severity": 4, "description": "", "action": "",
-                 "owner": "", "status": "open"}],
+        "friction": [
+            {
+                "title": "Ads miss families",
+                "severity": 2,
+                "description": "",
+                "action": "New creative",
+                "owner": "",
+                "status": "open",
+            }
+        ],
+        "key": [
+            {
+                "title": "Neutral guide",
+                "severity": 4,
+                "description": "",
+                "action": "",
+                "owner": "",
+                "status": "open",
+            }
+        ],
     }
     assert (cards[3]["part"], cards[3]["buyer"]) == (AFTER, False)
-    assert (cards[3]["duration"], cards[3]["duration_short"]) == (
-        "4 years", "4 years")
+    assert (cards[3]["duration"], cards[3]["duration_short"]) == ("4 years", "4 years")
     assert (cards[4]["duration"], cards[4]["conversion"]) == ("not set", "")
 
 
-@pytest.mark.parametrize(("days", "text"), [
-    (0, "not set"), (1, "1 day"), (14, "2 weeks"), (0.5, "12 hours"),
-    (365.25 / 12, "1 month"), (90, "3 months"), (365, "1 year"), (730.5, "2 years"),
-])
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (0, "not set"),
+        (1, "1 day"),
+        (14, "2 weeks"),
+        (0.5, "12 hours"),
+        (365.25 / 12, "1 month"),
+        (90, "3 months"),
+        (365, "1 year"),
+        (730.5, "2 years"),
+    ],
+)
 def test_durations_read_as_people_say_them(days, text):
     assert jm.duration_text(days) == text
 

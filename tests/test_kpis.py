@@ -17,8 +17,16 @@ def journey_with(*metrics: Metric) -> Journey:
 
 
 def nps(*values: tuple[str, float], target: float | None = 50.0) -> Metric:
-    return Metric(key="nps", name="Net Promoter Score", side="customer", unit="score",
-                  target=target, values=[MetricValue(d, v) for d, v in values], id=7, version=3)
+    return Metric(
+        key="nps",
+        name="Net Promoter Score",
+        side="customer",
+        unit="score",
+        target=target,
+        values=[MetricValue(d, v) for d, v in values],
+        id=7,
+        version=3,
+    )
 
 
 def csv_bytes(*rows: list) -> bytes:
@@ -30,22 +38,26 @@ def csv_bytes(*rows: list) -> bytes:
 # ---------------------------------------------------------------------------- status
 
 
-@pytest.mark.parametrize(("actual", "target", "direction", "expected"), [
-    (400, 400, "higher", "on track"),     # the target met exactly
-    (402, 400, "higher", "on track"),
-    (360, 400, "higher", "at risk"),      # 40 short = 10% of 400: still at risk
-    (359, 400, "higher", "off track"),    # 41 short: more than 10%
-    (0.70, 0.75, "higher", "at risk"),    # 0.05 short of 0.075 allowed
-    (-40, -50, "higher", "on track"),     # an NPS above a negative target
-    (-56, -50, "higher", "off track"),    # 6 short of a 5-point allowance (10% of |-50|)
-    (95, 100, "lower", "on track"),       # lower is better: 95 is under 100
-    (105, 100, "lower", "at risk"),       # 5 over, within 10
-    (111, 100, "lower", "off track"),
-    (None, 100, "higher", "no data"),
-    (100, None, "higher", "no data"),
-])
+@pytest.mark.parametrize(
+    ("actual", "target", "direction", "expected"),
+    [
+        (400, 400, "higher", "on track"),  # the target met exactly
+        (402, 400, "higher", "on track"),
+        (360, 400, "higher", "at risk"),  # 40 short = 10% of 400: still at risk
+        (359, 400, "higher", "off track"),  # 41 short: more than 10%
+        (0.70, 0.75, "higher", "at risk"),  # 0.05 short of 0.075 allowed
+        (-40, -50, "higher", "on track"),  # an NPS above a negative target
+        (-56, -50, "higher", "off track"),  # 6 short of a 5-point allowance (10% of |-50|)
+        (95, 100, "lower", "on track"),  # lower is better: 95 is under 100
+        (105, 100, "lower", "at risk"),  # 5 over, within 10
+        (111, 100, "lower", "off track"),
+        (None, 100, "higher", "no data"),
+        (100, None, "higher", "no data"),
+    ],
+)
 def test_status_compares_the_latest_value_with_the_target_within_ten_percent(
-        actual, target, direction, expected):
+    actual, target, direction, expected
+):
     assert kpis.status(actual, target, direction) == expected
 
 
@@ -60,10 +72,16 @@ def test_a_miss_of_a_zero_target_is_off_track():
 def test_the_board_lists_the_ten_standard_kpis_buyer_side_first():
     rows = kpis.kpi_board(journey_with())
     assert [(r.side, r.key) for r in rows] == [
-        ("buyer", "leads"), ("buyer", "website_traffic"), ("buyer", "conversions"),
-        ("buyer", "lead_to_customer_rate"), ("buyer", "campaign_roi"),
-        ("customer", "clv"), ("customer", "repeat_purchase_rate"), ("customer", "csat"),
-        ("customer", "nps"), ("customer", "retention_rate"),
+        ("buyer", "leads"),
+        ("buyer", "website_traffic"),
+        ("buyer", "conversions"),
+        ("buyer", "lead_to_customer_rate"),
+        ("buyer", "campaign_roi"),
+        ("customer", "clv"),
+        ("customer", "repeat_purchase_rate"),
+        ("customer", "csat"),
+        ("customer", "nps"),
+        ("customer", "retention_rate"),
     ]
     assert all(r.status == "no data" and r.metric_id is None for r in rows)
 
@@ -81,8 +99,13 @@ def test_a_board_row_holds_the_latest_value_by_date_and_its_gap_to_target():
 
 
 def test_the_journeys_own_metrics_follow_the_standard_ones_on_their_side():
-    own = Metric(key="test_drives", name="Test drives", side="buyer", target=10,
-                 values=[MetricValue("2026-01-01", 12)])
+    own = Metric(
+        key="test_drives",
+        name="Test drives",
+        side="buyer",
+        target=10,
+        values=[MetricValue("2026-01-01", 12)],
+    )
     rows = kpis.kpi_board(journey_with(own))
     assert [r.key for r in rows if r.side == "buyer"][-1] == "test_drives"
     assert rows[5].key == "test_drives" and rows[5].status == "on track"
@@ -124,7 +147,12 @@ def test_every_standard_kpi_explains_itself_and_the_status_rule_names_the_thresh
 def test_a_new_standard_metric_takes_its_name_side_and_unit_from_the_standard_set():
     metric = kpis.new_metric("retention_rate", target=0.8)
     assert (metric.key, metric.name, metric.side, metric.unit, metric.target) == (
-        "retention_rate", "Retention (loyalty) rate", "customer", "share", 0.8)
+        "retention_rate",
+        "Retention (loyalty) rate",
+        "customer",
+        "share",
+        0.8,
+    )
     with pytest.raises(ValidationError, match="not a standard KPI"):
         kpis.new_metric("made_up")
 
@@ -132,21 +160,25 @@ def test_a_new_standard_metric_takes_its_name_side_and_unit_from_the_standard_se
 # ---------------------------------------------------------------------------- timeframes
 
 
-SUMMARIES = [{"id": 1, "name": "Car", "persona": "Maya"},
-             {"id": 2, "name": "Van", "persona": "Maya"},
-             {"id": 3, "name": "Shop", "persona": None}]
-DURATIONS = {1: {"awareness": 14, "consideration": 30, "decision": 7, "retention": 1460,
-                 "advocacy": 365},
-             2: {"awareness": 10, "consideration": 20, "decision": 19, "retention": 951,
-                 "advocacy": 0},
-             3: {}}
+SUMMARIES = [
+    {"id": 1, "name": "Car", "persona": "Maya"},
+    {"id": 2, "name": "Van", "persona": "Maya"},
+    {"id": 3, "name": "Shop", "persona": None},
+]
+DURATIONS = {
+    1: {"awareness": 14, "consideration": 30, "decision": 7, "retention": 1460, "advocacy": 365},
+    2: {"awareness": 10, "consideration": 20, "decision": 19, "retention": 951, "advocacy": 0},
+    3: {},
+}
 
 
 def test_timeframe_rows_add_the_buyer_stages_and_all_five_per_journey():
     rows = kpis.timeframe_rows(SUMMARIES, DURATIONS)
     assert [(r.name, r.persona, r.buyer_days, r.customer_days, r.journey_id) for r in rows] == [
-        ("Car", "Maya", 51, 1876, 1), ("Van", "Maya", 49, 1000, 2),
-        ("Shop", "no persona", 0, 0, 3)]
+        ("Car", "Maya", 51, 1876, 1),
+        ("Van", "Maya", 49, 1000, 2),
+        ("Shop", "no persona", 0, 0, 3),
+    ]
     assert rows[0].ratio == pytest.approx(1876 / 51)
     assert rows[2].ratio is None  # a buyer journey of 0 days
 
@@ -154,7 +186,11 @@ def test_timeframe_rows_add_the_buyer_stages_and_all_five_per_journey():
 def test_timeframe_rows_by_persona_average_the_journeys_of_each_persona():
     maya, nobody = kpis.timeframe_rows(SUMMARIES, DURATIONS, by="persona")
     assert (maya.name, maya.journeys, maya.buyer_days, maya.customer_days) == (
-        "Maya", 2, 50.0, 1438.0)
+        "Maya",
+        2,
+        50.0,
+        1438.0,
+    )
     assert maya.ratio == pytest.approx(1438 / 50) and maya.journey_id is None
     assert (nobody.name, nobody.journeys) == ("no persona", 1)
     with pytest.raises(ValueError, match="by must be"):
@@ -163,8 +199,14 @@ def test_timeframe_rows_by_persona_average_the_journeys_of_each_persona():
 
 def test_the_drop_off_table_counts_the_people_lost_at_each_step():
     rows = kpis.drop_off_table(formulas.funnel(1000, [0.5, 0.4, 0.25, 0.6]))
-    assert rows[0] == {"From": "Awareness", "To": "Consideration", "Reached": "1,000",
-                       "Go on": "500", "Lost": "500", "Drop-off": "50.0%"}
+    assert rows[0] == {
+        "From": "Awareness",
+        "To": "Consideration",
+        "Reached": "1,000",
+        "Go on": "500",
+        "Lost": "500",
+        "Drop-off": "50.0%",
+    }
     assert [r["Drop-off"] for r in rows] == ["50.0%", "60.0%", "75.0%", "40.0%"]
     assert kpis.drop_off_table([0, 0, 0, 0, 0])[0]["Drop-off"] == "n/a"
 
@@ -174,11 +216,13 @@ def test_the_drop_off_table_counts_the_people_lost_at_each_step():
 
 def test_a_kpi_file_is_read_by_key_or_name_in_file_order():
     journey = journey_with(nps())
-    data = csv_bytes(["metric", "date", "value"],
-                     ["nps", "2026-01-01", "31"],
-                     ["Net Promoter Score", "2026-02-01", "33.5"],
-                     ["Website traffic", "2026-01-01", "19,800"],
-                     ["lead-to-customer rate", "2026-01-01", "22.6%"])
+    data = csv_bytes(
+        ["metric", "date", "value"],
+        ["nps", "2026-01-01", "31"],
+        ["Net Promoter Score", "2026-02-01", "33.5"],
+        ["Website traffic", "2026-01-01", "19,800"],
+        ["lead-to-customer rate", "2026-01-01", "22.6%"],
+    )
     assert kpis.parse_kpi_csv(data, journey) == [
         ("nps", MetricValue("2026-01-01", 31.0)),
         ("nps", MetricValue("2026-02-01", 33.5)),
@@ -196,23 +240,26 @@ def test_a_journeys_own_metric_name_wins_over_a_standard_label():
     own = Metric(key="leads_web", name="Leads", side="buyer")
     data = csv_bytes(["metric", "date", "value"], ["Leads", "2026-01-01", "5"])
     assert kpis.parse_kpi_csv(data, journey_with(own)) == [
-        ("leads_web", MetricValue("2026-01-01", 5.0))]
+        ("leads_web", MetricValue("2026-01-01", 5.0))
+    ]
 
 
 def test_every_bad_row_is_reported_with_its_number_and_nothing_is_returned():
     journey = journey_with(nps(("2026-01-01", 30.0)))
-    data = csv_bytes(["metric", "date", "value"],
-                     ["nps", "2026-02-01", "33"],             # row 2: fine
-                     ["bogus", "2026-02-01", "1"],            # row 3: unknown metric
-                     ["nps", "2026-13-01", "1"],              # row 4: no such month
-                     ["nps", "01/03/2026", "1"],              # row 5: not YYYY-MM-DD
-                     ["nps", "2026-03-01", "lots"],           # row 6: not a number
-                     ["nps", "2026-04-01", "101"],            # row 7: NPS above 100
-                     ["retention_rate", "2026-01-01", "1.2"],  # row 8: a share above 1
-                     ["nps", "2026-01-01", "31"],             # row 9: already stored
-                     ["nps", "2026-02-01", "34"],             # row 10: twice in the file
-                     ["", "2026-02-01", "34"],                # row 11: no metric
-                     ["csat", "2026-02-01", "90%"])           # row 12: % for a non-share
+    data = csv_bytes(
+        ["metric", "date", "value"],
+        ["nps", "2026-02-01", "33"],  # row 2: fine
+        ["bogus", "2026-02-01", "1"],  # row 3: unknown metric
+        ["nps", "2026-13-01", "1"],  # row 4: no such month
+        ["nps", "01/03/2026", "1"],  # row 5: not YYYY-MM-DD
+        ["nps", "2026-03-01", "lots"],  # row 6: not a number
+        ["nps", "2026-04-01", "101"],  # row 7: NPS above 100
+        ["retention_rate", "2026-01-01", "1.2"],  # row 8: a share above 1
+        ["nps", "2026-01-01", "31"],  # row 9: already stored
+        ["nps", "2026-02-01", "34"],  # row 10: twice in the file
+        ["", "2026-02-01", "34"],  # row 11: no metric
+        ["csat", "2026-02-01", "90%"],
+    )  # row 12: % for a non-share
     with pytest.raises(kpis.CsvRowsError) as caught:
         kpis.parse_kpi_csv(data, journey, "kpis.csv")
     error = caught.value
@@ -233,17 +280,23 @@ def test_every_bad_row_is_reported_with_its_number_and_nothing_is_returned():
 
 
 def test_a_kpi_file_without_the_three_columns_names_what_is_missing():
-    with pytest.raises(ValidationError, match=r"missing column\(s\) date; .* \(found: 'metric', "
-                                              r"'when', 'value'\)"):
+    with pytest.raises(
+        ValidationError,
+        match=r"missing column\(s\) date; .* \(found: 'metric', "
+        r"'when', 'value'\)",
+    ):
         kpis.parse_kpi_csv(b"metric,when,value\nnps,2026-01-01,1\n", journey_with())
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "missing column"),
-    (b"metric,date,value\n", "no rows of values"),
-    (b"\xff\xfemetric,date,value\n\x00\xd8,2026-01-01,1\n", "is not utf-16 text"),
-    (b"x" * (kpis.MAX_CSV_BYTES + 1), "the limit is 5 MB"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "missing column"),
+        (b"metric,date,value\n", "no rows of values"),
+        (b"\xff\xfemetric,date,value\n\x00\xd8,2026-01-01,1\n", "is not utf-16 text"),
+        (b"x" * (kpis.MAX_CSV_BYTES + 1), "the limit is 5 MB"),
+    ],
+)
 def test_an_empty_undecodable_or_too_big_kpi_file_is_refused(data, message):
     with pytest.raises(ValidationError, match=message):
         kpis.parse_kpi_csv(data, journey_with())
@@ -253,24 +306,37 @@ def test_a_decimal_comma_is_refused_where_a_comma_also_separates_thousands():
     data = (CASES / "kpi_decimal_comma.csv").read_bytes()  # campaign_roi,…,"0,125"
     with pytest.raises(kpis.CsvRowsError) as caught:
         kpis.parse_kpi_csv(data, journey_with(), "kpi_decimal_comma.csv")
-    assert caught.value.problems == [(2, "the value '0,125' has a comma that could be a decimal "
-                                         "or a thousands separator: write it as 0.125 (or save "
-                                         "the file semicolon-separated, where the comma is the "
-                                         "decimal mark)")]
-    assert kpis.parse_kpi_csv(b'metric,date,value\nleads,2026-01-01,"1,234"\n',
-                              journey_with())[0][1].value == 1234.0
+    assert caught.value.problems == [
+        (
+            2,
+            "the value '0,125' has a comma that could be a decimal "
+            "or a thousands separator: write it as 0.125 (or save "
+            "the file semicolon-separated, where the comma is the "
+            "decimal mark)",
+        )
+    ]
+    assert (
+        kpis.parse_kpi_csv(b'metric,date,value\nleads,2026-01-01,"1,234"\n', journey_with())[0][
+            1
+        ].value
+        == 1234.0
+    )
 
 
-@pytest.mark.parametrize("data", [
-    b"metric;date;value\ncampaign_roi;2026-11-01;0,125\n",
-    b"sep=;\r\nmetric;date;value\r\ncampaign_roi;2026-11-01;0,125\r\n",
-    "\ufeffmetric;date;value\ncampaign_roi;2026-11-01;0,125\n".encode(),
-    "metric;date;value\ncampaign_roi;2026-11-01;0,125\n".encode("cp1252"),
-    "metric;date;value\nRendite (ROI) – Kampagne;2026-11-01;0,125\n".encode("cp1252"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"metric;date;value\ncampaign_roi;2026-11-01;0,125\n",
+        b"sep=;\r\nmetric;date;value\r\ncampaign_roi;2026-11-01;0,125\r\n",
+        "\ufeffmetric;date;value\ncampaign_roi;2026-11-01;0,125\n".encode(),
+        "metric;date;value\ncampaign_roi;2026-11-01;0,125\n".encode("cp1252"),
+        "metric;date;value\nRendite (ROI) – Kampagne;2026-11-01;0,125\n".encode("cp1252"),
+    ],
+)
 def test_a_semicolon_separated_kpi_file_reads_the_comma_as_the_decimal_mark(data):
-    journey = journey_with(Metric(key="campaign_roi", name="Rendite (ROI) – Kampagne",
-                                  side="buyer", unit="ratio"))
+    journey = journey_with(
+        Metric(key="campaign_roi", name="Rendite (ROI) – Kampagne", side="buyer", unit="ratio")
+    )
     [(key, value)] = kpis.parse_kpi_csv(data, journey)
     assert (key, value.value) == ("campaign_roi", 0.125)
 
@@ -296,16 +362,18 @@ def test_a_value_typed_by_hand_follows_the_same_rules():
 
 def test_parsed_values_group_by_metric_in_the_order_they_first_appear():
     a, b, c = MetricValue("2026-01-01", 1), MetricValue("2026-02-01", 2), MetricValue("x", 3)
-    assert kpis.group_values([("nps", a), ("csat", c), ("nps", b)]) == {
-        "nps": [a, b], "csat": [c]}
+    assert kpis.group_values([("nps", a), ("csat", c), ("nps", b)]) == {"nps": [a, b], "csat": [c]}
 
 
 def test_values_are_stored_all_or_nothing_inside_one_write(seeded):
     """The page adds each metric's values inside ``with store.write():`` (which nests)."""
     journey = seeded.load_journey(1)
-    pairs = kpis.parse_kpi_csv(csv_bytes(["metric", "date", "value"],
-                                         ["nps", "2027-01-01", "50"],
-                                         ["csat", "2027-01-01", "4.6"]), journey)
+    pairs = kpis.parse_kpi_csv(
+        csv_bytes(
+            ["metric", "date", "value"], ["nps", "2027-01-01", "50"], ["csat", "2027-01-01", "4.6"]
+        ),
+        journey,
+    )
     groups = kpis.group_values(pairs)
     with pytest.raises(RuntimeError), seeded.write():
         seeded.add_metric_values(kpis.find_metric(journey, "nps").id, groups["nps"])
@@ -332,27 +400,51 @@ def test_the_kpi_values_file_goes_back_in_through_the_upload(seeded):
     fresh = journey_with()
     parsed = kpis.parse_kpi_csv(text.encode(), fresh)
     assert [(k, v.date, v.value) for k, v in parsed] == [
-        (m.key, v.date, v.value) for m in journey.metrics for v in m.values]
+        (m.key, v.date, v.value) for m in journey.metrics for v in m.values
+    ]
 
 
 def test_the_scenario_file_and_table_hold_the_engines_comparison():
-    base = formulas.Levers(entrants=1000, conversion_awareness=0.5, conversion_consideration=0.4,
-                           conversion_decision=0.25, order_value=100, margin=0.5, spend=1000)
+    base = formulas.Levers(
+        entrants=1000,
+        conversion_awareness=0.5,
+        conversion_consideration=0.4,
+        conversion_decision=0.25,
+        order_value=100,
+        margin=0.5,
+        spend=1000,
+    )
     rows = formulas.compare(base, {"Dearer": formulas.apply(base, {"order_value": 110})})
     header, *lines = list(csv.reader(io.StringIO(kpis.scenarios_csv(rows))))
     assert header == list(kpis.SCENARIO_COLUMNS)
     revenue = next(line for line in lines if line[1] == "revenue")
-    assert revenue == ["Dearer", "revenue", "Revenue per period", "5000.0", "5500.0", "500.0",
-                       "10.0"]
+    assert revenue == [
+        "Dearer",
+        "revenue",
+        "Revenue per period",
+        "5000.0",
+        "5500.0",
+        "500.0",
+        "10.0",
+    ]
     cac = next(line for line in lines if line[1] == "cac")
     assert cac[5:] == ["0.0", "0.0"]
     table = {row["Output"]: row for row in kpis.scenario_table(rows)}
-    assert table["Revenue per period"] == {"Output": "Revenue per period", "Baseline": "€5,000",
-                                           "Dearer": "€5,500", "Dearer Δ%": "+10.0%"}
+    assert table["Revenue per period"] == {
+        "Output": "Revenue per period",
+        "Baseline": "€5,000",
+        "Dearer": "€5,500",
+        "Dearer Δ%": "+10.0%",
+    }
 
 
 def test_a_scenario_named_like_a_fixed_column_keeps_both():
-    base = formulas.Levers(entrants=10, conversion_awareness=1, conversion_consideration=1,
-                           conversion_decision=1, order_value=1)
+    base = formulas.Levers(
+        entrants=10,
+        conversion_awareness=1,
+        conversion_consideration=1,
+        conversion_decision=1,
+        order_value=1,
+    )
     rows = formulas.compare(base, {"Baseline": base})
     assert "Baseline (scenario)" in kpis.scenario_table(rows)[0]

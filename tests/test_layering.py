@@ -7,8 +7,11 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "journey"
 PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
-SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
-                 r"CREATE\s+TABLE|PRAGMA)\b", re.IGNORECASE | re.DOTALL)
+SQL = re.compile(
+    r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
+    r"CREATE\s+TABLE|PRAGMA)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 STORAGE = {"storage.py"}
 #: DuckDB is the analytics engine for event logs: its SQL lives in this one module.
 DUCKDB = {"events.py"}
@@ -28,8 +31,11 @@ def imports(path: pathlib.Path) -> set[str]:
 
 
 def strings(path: pathlib.Path) -> list[str]:
-    return [n.value for n in ast.walk(ast.parse(path.read_text()))
-            if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return [
+        n.value
+        for n in ast.walk(ast.parse(path.read_text()))
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
 
 
 def package_modules() -> list[pathlib.Path]:
@@ -37,8 +43,11 @@ def package_modules() -> list[pathlib.Path]:
 
 
 def test_only_the_ui_helpers_import_streamlit():
-    offenders = [p.name for p in package_modules()
-                 if "streamlit" in imports(p) and UI_PACKAGE not in p.parents]
+    offenders = [
+        p.name
+        for p in package_modules()
+        if "streamlit" in imports(p) and UI_PACKAGE not in p.parents
+    ]
     assert offenders == []
 
 
@@ -49,20 +58,31 @@ def test_each_ui_helper_module_stays_small():
 
 
 def test_only_storage_talks_to_sqlite():
-    offenders = [p.name for p in [*package_modules(), *PAGES]
-                 if {"sqlite3", "sqlite_utils"} & imports(p) and p.name not in STORAGE]
+    offenders = [
+        p.name
+        for p in [*package_modules(), *PAGES]
+        if {"sqlite3", "sqlite_utils"} & imports(p) and p.name not in STORAGE
+    ]
     assert offenders == []
 
 
 def test_sql_text_appears_only_in_storage_and_the_duckdb_engine():
-    offenders = [(p.name, s[:40]) for p in [*package_modules(), *PAGES]
-                 if p.name not in STORAGE | DUCKDB for s in strings(p) if SQL.search(s)]
+    offenders = [
+        (p.name, s[:40])
+        for p in [*package_modules(), *PAGES]
+        if p.name not in STORAGE | DUCKDB
+        for s in strings(p)
+        if SQL.search(s)
+    ]
     assert offenders == []
 
 
 def test_only_the_event_engine_imports_duckdb():
-    offenders = [p.name for p in [*package_modules(), *PAGES]
-                 if "duckdb" in imports(p) and p.name not in DUCKDB]
+    offenders = [
+        p.name
+        for p in [*package_modules(), *PAGES]
+        if "duckdb" in imports(p) and p.name not in DUCKDB
+    ]
     assert offenders == []
 
 
@@ -83,6 +103,7 @@ def test_the_sidebar_navigation_lists_every_page_file():
     from journey.ui import PAGES
 
     listed = sorted(path for path, _label, _icon in PAGES)
-    files = sorted(str(p.relative_to(ROOT)) for p in [ROOT / "app.py",
-                                                      *(ROOT / "pages").glob("*.py")])
+    files = sorted(
+        str(p.relative_to(ROOT)) for p in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+    )
     assert listed == files

@@ -17,21 +17,28 @@ from .test_cli import ROOT, cli
 def huge_values_stored(store, journey_id: int = 1) -> None:
     """What an older release let through: values a float can barely hold."""
     with store.write() as conn:
-        conn.execute("UPDATE journeys SET entrants = 1e308, order_value = 1e308, "
-                     "purchases_per_period = 1e308, spend = 1e308 WHERE id = ?", [journey_id])
-        conn.execute("UPDATE stages SET duration_days = 1.7e308 WHERE journey_id = ?",
-                     [journey_id])
+        conn.execute(
+            "UPDATE journeys SET entrants = 1e308, order_value = 1e308, "
+            "purchases_per_period = 1e308, spend = 1e308 WHERE id = ?",
+            [journey_id],
+        )
+        conn.execute("UPDATE stages SET duration_days = 1.7e308 WHERE journey_id = ?", [journey_id])
 
 
 def test_every_lever_has_a_finite_limit_from_the_model():
-    assert {name: info.limit for name, info in formulas.LEVER_INFO.items()
-            if info.unit == "money"} == {"order_value": MAX_MONEY, "spend": MAX_MONEY}
-    assert all(math.isfinite(info.limit) and info.limit >= info.max
-               for info in formulas.LEVER_INFO.values())
+    assert {
+        name: info.limit for name, info in formulas.LEVER_INFO.items() if info.unit == "money"
+    } == {"order_value": MAX_MONEY, "spend": MAX_MONEY}
+    assert all(
+        math.isfinite(info.limit) and info.limit >= info.max
+        for info in formulas.LEVER_INFO.values()
+    )
 
 
-@pytest.mark.parametrize("field, value", [("entrants", 1e307), ("order_value", 1e13),
-                                          ("spend", 1e300), ("period_days", 1e6)])
+@pytest.mark.parametrize(
+    "field, value",
+    [("entrants", 1e307), ("order_value", 1e13), ("spend", 1e300), ("period_days", 1e6)],
+)
 def test_an_import_beyond_a_lever_limit_is_refused_naming_the_field(field, value):
     doc = samples.load_sample("car-buying")
     doc["journeys"][0]["assumptions"][field] = value
@@ -40,10 +47,18 @@ def test_an_import_beyond_a_lever_limit_is_refused_naming_the_field(field, value
 
 
 def test_the_engine_gives_none_never_nan_or_infinity_for_extreme_levers():
-    levers = formulas.Levers(entrants=1e308, conversion_awareness=1, conversion_consideration=1,
-                             conversion_decision=1, order_value=1e308,
-                             purchases_per_period=1e308, margin=1, spend=1e308,
-                             duration_awareness=1.7e308, duration_consideration=1.7e308)
+    levers = formulas.Levers(
+        entrants=1e308,
+        conversion_awareness=1,
+        conversion_consideration=1,
+        conversion_decision=1,
+        order_value=1e308,
+        purchases_per_period=1e308,
+        margin=1,
+        spend=1e308,
+        duration_awareness=1.7e308,
+        duration_consideration=1.7e308,
+    )
     outputs = formulas.whatif(levers).as_dict()
     assert all(v is None or math.isfinite(v) for v in outputs.values()), outputs
     assert outputs["revenue"] is None and outputs["customer_timeframe_days"] is None
@@ -63,8 +78,7 @@ def test_whatif_json_is_strict_json_with_null_for_undefined_figures(tmp_path):
     db = tmp_path / "j.db"
     cli("init", "--seed", db=db)
     huge_values_stored(Store(db))
-    result = cli("whatif", "--journey", "1", "--json", "--set", "conversion_decision=0",
-                 db=db)
+    result = cli("whatif", "--journey", "1", "--json", "--set", "conversion_decision=0", db=db)
     assert result.returncode == 0, result.stderr
     assert "NaN" not in result.stdout and "Infinity" not in result.stdout
     out = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(c))

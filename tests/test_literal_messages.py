@@ -17,11 +17,18 @@ from journey.storage import Store
 from tests.conftest import plain
 
 PAGES = pathlib.Path(__file__).resolve().parent.parent / "pages"
-HOSTILE = ("![I](http://127.0.0.1:1/q.png) [L](javascript:alert(1)) :red[R] **B** "
-           "$\\href{javascript:x}{K}$")
+HOSTILE = (
+    "![I](http://127.0.0.1:1/q.png) [L](javascript:alert(1)) :red[R] **B** "
+    "$\\href{javascript:x}{K}$"
+)
 #: What must be read back as typed (a message may quote the string with repr()).
-PIECES = ("![I](http://127.0.0.1:1/q.png)", "[L](javascript:alert(1))", ":red[R]", "**B**",
-          "href{javascript:x}{K}$")
+PIECES = (
+    "![I](http://127.0.0.1:1/q.png)",
+    "[L](javascript:alert(1))",
+    ":red[R]",
+    "**B**",
+    "href{javascript:x}{K}$",
+)
 
 
 def assert_literal(markdown: str) -> None:

@@ -29,8 +29,11 @@ def changes(store: Store, journey_id: int) -> list:
     metric = store.load_journey(journey_id).metrics[0]
     step(lambda: store.add_metric_values(metric.id, [MetricValue("2026-01-01", 3.0)]))
     step(lambda: store.save_scenario(journey_id, "Loyal", {"retention": 0.8}))
-    step(lambda: store.update_journey(journey_id, store.journey_version(journey_id),
-                                      description="new"))
+    step(
+        lambda: store.update_journey(
+            journey_id, store.journey_version(journey_id), description="new"
+        )
+    )
     vote = []
     step(lambda: vote.append(store.open_vote(journey_id, 3)))
     step(lambda: store.cast_dot(vote[0], moment.id, "Bo"))

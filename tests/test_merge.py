@@ -6,8 +6,12 @@ from hypothesis import strategies as st
 
 from journey import merge
 
-BASE = {"thoughts": "Which car fits?", "duration_days": 14.0, "emotion": 0,
-        "touchpoints": [{"channel": "Web", "description": ""}]}
+BASE = {
+    "thoughts": "Which car fits?",
+    "duration_days": 14.0,
+    "emotion": 0,
+    "touchpoints": [{"channel": "Web", "description": ""}],
+}
 
 
 def test_a_thought_saved_by_a_and_a_duration_saved_by_b_both_survive_b_s_save():
@@ -28,8 +32,12 @@ def test_a_field_both_changed_differently_is_a_conflict_and_keep_mine_writes_onl
     assert m.resolve() == {"duration_days": 7.0}  # no choice yet: theirs stays
     assert m.resolve({"thoughts": "theirs"}) == {"duration_days": 7.0}
     assert m.keep_mine() == {"thoughts": "mine", "duration_days": 7.0}
-    assert m.result({"thoughts": "mine"}) == {**BASE, "thoughts": "mine", "emotion": 2,
-                                              "duration_days": 7.0}
+    assert m.result({"thoughts": "mine"}) == {
+        **BASE,
+        "thoughts": "mine",
+        "emotion": 2,
+        "duration_days": 7.0,
+    }
 
 
 def test_the_same_change_made_by_both_is_no_conflict():
@@ -54,8 +62,12 @@ def test_changed_lists_only_the_fields_that_moved():
 # ---------------------------------------------------------------------------- properties
 
 FIELDS = ["a", "b", "c", "d", "e"]
-VALUES = st.one_of(st.integers(-2, 2), st.sampled_from(["", "x", "y"]), st.none(),
-                   st.lists(st.sampled_from(["Web", "Email"]), max_size=2))
+VALUES = st.one_of(
+    st.integers(-2, 2),
+    st.sampled_from(["", "x", "y"]),
+    st.none(),
+    st.lists(st.sampled_from(["Web", "Email"]), max_size=2),
+)
 RECORDS = st.fixed_dictionaries({f: VALUES for f in FIELDS})
 
 

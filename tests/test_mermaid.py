@@ -12,20 +12,29 @@ from journey import cli, mermaid
 from journey.model import Journey, Moment, Persona, Stage, blank_stages
 from journey.storage import Store
 
-CASES = json.loads((pathlib.Path(__file__).parent / "mermaid_grammar_cases.json").read_text(
-    encoding="utf-8"))["cases"]
+CASES = json.loads(
+    (pathlib.Path(__file__).parent / "mermaid_grammar_cases.json").read_text(encoding="utf-8")
+)["cases"]
 NASTY = "journey: #1; 100%% sure, really"
 
 
 def _as_read(diagram: mermaid.Diagram) -> dict:
     """A parsed diagram in the shape the grammar cases record (mermaid's journeyDb)."""
-    def task(section: str, t: mermaid.Task) -> dict:
-        return {"section": section, "task": t.name,
-                "score": None if math.isnan(t.score) else t.score, "people": t.actors}
 
-    return {"title": diagram.title or None, "sections": [s.name for s in diagram.sections],
-            "tasks": [task("", t) for t in diagram.loose_tasks]
-            + [task(s.name, t) for s in diagram.sections for t in s.tasks]}
+    def task(section: str, t: mermaid.Task) -> dict:
+        return {
+            "section": section,
+            "task": t.name,
+            "score": None if math.isnan(t.score) else t.score,
+            "people": t.actors,
+        }
+
+    return {
+        "title": diagram.title or None,
+        "sections": [s.name for s in diagram.sections],
+        "tasks": [task("", t) for t in diagram.loose_tasks]
+        + [task(s.name, t) for s in diagram.sections for t in s.tasks],
+    }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -40,8 +49,13 @@ def test_the_parser_reads_each_text_as_mermaids_own_grammar_does(name):
 
 def test_the_grammar_cases_include_texts_it_refuses_and_keyword_traps():
     refused = {n for n, c in CASES.items() if c["expected"] is None}
-    assert {"task_without_score", "task_starting_with_section", "semicolon_in_task",
-            "hash_comment_in_task", "no_header"} <= refused
+    assert {
+        "task_without_score",
+        "task_starting_with_section",
+        "semicolon_in_task",
+        "hash_comment_in_task",
+        "no_header",
+    } <= refused
     # "Title search: 3" is silently read as a title: the export must never write that.
     assert CASES["task_starting_with_title"]["expected"]["title"] == "search: 3"
 
@@ -49,10 +63,12 @@ def test_the_grammar_cases_include_texts_it_refuses_and_keyword_traps():
 def test_the_syntax_check_names_the_line_and_mermaids_score_range():
     assert mermaid.check_syntax(CASES["plain"]["text"]) == []
     assert mermaid.check_syntax("journey\n  section A\n    Make tea\n") == [
-        "line 3: the task 'Make tea' needs a score after a colon, such as ': 3'"]
+        "line 3: the task 'Make tea' needs a score after a colon, such as ': 3'"
+    ]
     assert mermaid.check_syntax("journey\n  section A\n    Tea: 7: Me\n    Cake: x\n") == [
         "line 3: the task 'Tea' has the score 7; Mermaid's scores are 1 to 5",
-        "line 4: the task 'Cake' has the score not a number; Mermaid's scores are 1 to 5"]
+        "line 4: the task 'Cake' has the score not a number; Mermaid's scores are 1 to 5",
+    ]
 
 
 # ---------------------------------------------------------------------------- export
@@ -64,8 +80,10 @@ def _journey() -> Journey:
     by["awareness"].label = "Noticing the need"
     by["awareness"].emotion = -1
     by["awareness"].customer_actions = "Searches online; reads reviews\nAsks friends"
-    by["awareness"].moments = [Moment(kind="friction", title="Ads talk horsepower"),
-                               Moment(kind="key", title="Comparison guide")]
+    by["awareness"].moments = [
+        Moment(kind="friction", title="Ads talk horsepower"),
+        Moment(kind="key", title="Comparison guide"),
+    ]
     by["decision"].emotion = 2
     by["decision"].customer_actions = "Section of the form: signs; Title search #2"
     by["decision"].moments = [Moment(kind="friction", title=NASTY)]
@@ -97,10 +115,16 @@ def test_export_keeps_names_that_start_with_a_keyword_from_being_read_as_one():
     decision = next(s for s in diagram.sections if s.name == "Decision")
     assert [t.score for t in decision.tasks] == [5, 5, 5]
     assert [t.name.lstrip("\u200b") for t in decision.tasks][:2] == [
-        "Section of the form\ua789 signs", "Title search \uff032"]
+        "Section of the form\ua789 signs",
+        "Title search \uff032",
+    ]
     assert diagram.title == "Buying\ua789 a car\uff1b \uff031"
     assert [s.name for s in diagram.sections][1:] == [
-        "Consideration", "Decision", "Retention", "Advocacy"]
+        "Consideration",
+        "Decision",
+        "Retention",
+        "Advocacy",
+    ]
 
 
 def test_export_import_export_gives_the_same_text():
@@ -127,28 +151,29 @@ def test_every_sample_journey_round_trips_and_passes_the_grammar(seeded: Store):
         assert mermaid.check_syntax(text) == [], row["name"]
         assert mermaid.to_mermaid(imported.journey, imported.persona) == text, row["name"]
         assert [len(s.moments) for s in imported.journey.stages] == [
-            len(s.moments) for s in journey.stages]
-        assert [s.emotion for s in imported.journey.stages] == [
-            s.emotion for s in journey.stages]
+            len(s.moments) for s in journey.stages
+        ]
+        assert [s.emotion for s in imported.journey.stages] == [s.emotion for s in journey.stages]
 
 
 # ---------------------------------------------------------------------------- import
 
 
 def test_sections_are_placed_by_stage_name_then_in_order_and_the_rest_is_reported():
-    text = ("journey\n  title Shop\n  Stray: 3: Me\n"
-            "  section Decision - Paying\n    Pays: 1: Me\n    Friction - Card refused: 1: Me\n"
-            "  section Browse\n    Looks around: 5: Me, Cat\n    Key point - Sale banner: 4: Me\n"
-            "  section Recognition\n    Sees an ad: 4: Me\n"
-            "  section Loyalty\n  section Unboxing\n    Opens: 4: Me\n"
-            "  section Extra\n    Late: 2: Me\n")
+    text = (
+        "journey\n  title Shop\n  Stray: 3: Me\n"
+        "  section Decision - Paying\n    Pays: 1: Me\n    Friction - Card refused: 1: Me\n"
+        "  section Browse\n    Looks around: 5: Me, Cat\n    Key point - Sale banner: 4: Me\n"
+        "  section Recognition\n    Sees an ad: 4: Me\n"
+        "  section Loyalty\n  section Unboxing\n    Opens: 4: Me\n"
+        "  section Extra\n    Late: 2: Me\n"
+    )
     imported = mermaid.from_mermaid(text)
     stages = {s.stage: s for s in imported.journey.stages}
 
     assert stages["decision"].label == "Paying"
     assert stages["decision"].customer_actions == "Pays"
-    assert [(m.kind, m.title) for m in stages["decision"].moments] == [
-        ("friction", "Card refused")]
+    assert [(m.kind, m.title) for m in stages["decision"].moments] == [("friction", "Card refused")]
     assert stages["decision"].emotion == -2
     assert stages["awareness"].customer_actions == "Sees an ad"
     assert stages["advocacy"].customer_actions == ""
@@ -203,20 +228,25 @@ def test_the_command_line_exports_checks_and_imports_mermaid(seeded: Store, tmp_
 
 
 def test_the_command_line_refuses_a_bad_diagram_with_status_2_and_changes_nothing(
-        seeded: Store, tmp_path, capsys):
+    seeded: Store, tmp_path, capsys
+):
     bad = tmp_path / "bad.mmd"
     bad.write_text("journey\n  section A\n    Tea: 9\n")
     before = len(seeded.journeys())
 
-    assert cli.main(["mermaid", "import", str(bad), "--workspace", "1",
-                     "--db", str(seeded.path)]) == 2
+    assert (
+        cli.main(["mermaid", "import", str(bad), "--workspace", "1", "--db", str(seeded.path)]) == 2
+    )
     assert "line 3: the task 'Tea' has the score 9" in capsys.readouterr().err
     assert len(seeded.journeys()) == before
 
 
 def test_a_stage_without_tasks_exports_as_an_empty_section():
-    journey = Journey(name="Blank", stages=[Stage(stage=s.stage, label=s.label, emotion=1)
-                                            for s in blank_stages()])
+    journey = Journey(
+        name="Blank",
+        stages=[Stage(stage=s.stage, label=s.label, emotion=1) for s in blank_stages()],
+    )
     assert mermaid.to_mermaid(journey) == (
         "journey\n    title Blank\n    section Awareness\n    section Consideration\n"
-        "    section Decision\n    section Retention\n    section Advocacy\n")
+        "    section Decision\n    section Retention\n    section Advocacy\n"
+    )

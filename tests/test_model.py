@@ -38,10 +38,16 @@ def test_stage_aliases_from_the_source_material_are_understood():
         normalise_stage("purchasing")
 
 
-@pytest.mark.parametrize(("value", "unit", "days"), [
-    (36, "hours", 1.5), (3, "days", 3), (2, "weeks", 14), (1, "years", 365.25),
-    (2, "months", 60.875),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "days"),
+    [
+        (36, "hours", 1.5),
+        (3, "days", 3),
+        (2, "weeks", 14),
+        (1, "years", 365.25),
+        (2, "months", 60.875),
+    ],
+)
 def test_durations_convert_to_days(value, unit, days):
     assert to_days(value, unit) == pytest.approx(days)
 
@@ -54,17 +60,20 @@ def test_the_friendliest_unit_is_chosen_for_display():
     assert best_unit(0) == (0.0, "days")
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"emotion": 7}, "emotion: 7 is outside -2..2"),
-    ({"emotion": 1.5}, "emotion: 1.5 is not a whole number"),
-    ({"duration_days": -1}, "duration_days: -1 is outside 0..36525"),
-    ({"duration_days": 1e307}, "duration_days: 1e+307 is outside 0..36525"),
-    ({"conversion": 1.2}, "conversion: 1.2 is outside 0..1"),
-    ({"conversion": float("nan")}, "conversion: nan is not a finite number"),
-    ({"thoughts": 5}, "thoughts: expected text, got int"),
-    ({"stage": "purchase-ish"}, "stage: unknown stage 'purchase-ish'"),
-    ({"label": "x" * 201}, "label: is 201 characters long; the limit is 200"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"emotion": 7}, "emotion: 7 is outside -2..2"),
+        ({"emotion": 1.5}, "emotion: 1.5 is not a whole number"),
+        ({"duration_days": -1}, "duration_days: -1 is outside 0..36525"),
+        ({"duration_days": 1e307}, "duration_days: 1e+307 is outside 0..36525"),
+        ({"conversion": 1.2}, "conversion: 1.2 is outside 0..1"),
+        ({"conversion": float("nan")}, "conversion: nan is not a finite number"),
+        ({"thoughts": 5}, "thoughts: expected text, got int"),
+        ({"stage": "purchase-ish"}, "stage: unknown stage 'purchase-ish'"),
+        ({"label": "x" * 201}, "label: is 201 characters long; the limit is 200"),
+    ],
+)
 def test_a_bad_stage_value_names_the_field_and_the_rule(changes, message):
     stage = Stage(stage="decision")
     for k, v in changes.items():
@@ -106,8 +115,11 @@ def test_nested_errors_carry_the_whole_path():
 
 
 def test_metric_values_need_real_dates_and_unique_keys():
-    j = Journey(name="J", stages=blank_stages(), metrics=[
-        Metric(key="nps", name="NPS", values=[MetricValue(date="2026-02-30", value=1)])])
+    j = Journey(
+        name="J",
+        stages=blank_stages(),
+        metrics=[Metric(key="nps", name="NPS", values=[MetricValue(date="2026-02-30", value=1)])],
+    )
     with pytest.raises(ValidationError, match=r"metrics\[0\].values\[0\].date: '2026-02-30'"):
         validate_journey(j)
     j.metrics = [Metric(key="nps", name="NPS"), Metric(key="nps", name="NPS again")]
@@ -116,8 +128,12 @@ def test_metric_values_need_real_dates_and_unique_keys():
 
 
 def test_a_conflict_lists_both_values_of_each_field_that_differs():
-    error = ConflictError("The Decision stage", {"version": 4, "emotion": 2, "label": "D"},
-                          {"emotion": -1, "label": "D"}, expected_version=3)
+    error = ConflictError(
+        "The Decision stage",
+        {"version": 4, "emotion": 2, "label": "D"},
+        {"emotion": -1, "label": "D"},
+        expected_version=3,
+    )
     assert error.fields == ["emotion"]
     assert "version 3 -> 4: emotion is now 2 (yours: -1)" in str(error)
     assert "Nothing was saved" in str(error)

@@ -30,9 +30,15 @@ def test_the_sample_log_is_stored_with_its_events_summaries_and_report(store, jo
     assert dataset["events_rows"] + dataset["ignored_rows"] == dataset["total_rows"]
     assert len(store.customer_summaries(dataset_id)) == dataset["customers"] == 400
     assert dataset["report"]["customers"] == 400
-    assert dataset["columns"] == {"customer": "customer_id", "timestamp": "timestamp",
-                                  "event": "event", "value": "value", "segment": "segment",
-                                  "insert_id": None, "fallback_customer": None}
+    assert dataset["columns"] == {
+        "customer": "customer_id",
+        "timestamp": "timestamp",
+        "event": "event",
+        "value": "value",
+        "segment": "segment",
+        "insert_id": None,
+        "fallback_customer": None,
+    }
     assert "email_open" in [n for n, _ in dataset["event_names"]]
 
 
@@ -56,17 +62,23 @@ def test_a_bad_log_writes_nothing(store, journey_id, tmp_path):
     bad.write_text("customer_id,timestamp,event\nc1,yesterday,purchase\nc2,2026-01-01,visit\n")
     before = dump(store)
     with pytest.raises(EventError, match="1 row of column 'timestamp' could not be read"):
-        observed.import_events(store, journey_id, bad, ColumnChoice("customer_id", "timestamp",
-                                                                    "event"),
-                               Mapping({"purchase": "decision"}, {"purchase"}))
+        observed.import_events(
+            store,
+            journey_id,
+            bad,
+            ColumnChoice("customer_id", "timestamp", "event"),
+            Mapping({"purchase": "decision"}, {"purchase"}),
+        )
     with pytest.raises(EventError, match="purchase"):
-        observed.import_events(store, journey_id, SAMPLE, COLUMNS,
-                               Mapping({"site_visit": "awareness"}, set()))
+        observed.import_events(
+            store, journey_id, SAMPLE, COLUMNS, Mapping({"site_visit": "awareness"}, set())
+        )
     assert dump(store) == before
 
 
-def test_an_import_that_fails_half_way_through_storing_leaves_nothing(store, journey_id,
-                                                                       monkeypatch):
+def test_an_import_that_fails_half_way_through_storing_leaves_nothing(
+    store, journey_id, monkeypatch
+):
     real = observed._event_rows
 
     def failing(reader, total, progress):
@@ -93,8 +105,7 @@ def without_sequence(lines: list[str]) -> list[str]:
     return [line for line in lines if "sqlite_sequence" not in line]
 
 
-def test_remapping_recomputes_from_the_stored_events_without_the_file(store, journey_id,
-                                                                      tmp_path):
+def test_remapping_recomputes_from_the_stored_events_without_the_file(store, journey_id, tmp_path):
     copy = tmp_path / "log.csv"
     copy.write_bytes(SAMPLE.read_bytes())
     mapping = sample_mapping()
@@ -108,20 +119,31 @@ def test_remapping_recomputes_from_the_stored_events_without_the_file(store, jou
     assert after["mapping"]["stages"]["email_open"] == "awareness"
     assert after["version"] == before["version"] + 1
     with pytest.raises(ConflictError):
-        store.replace_event_summaries(dataset_id, before["version"], mapping={}, stats={
-            "events_rows": 0, "ignored_rows": 0, "customers": 0}, report={}, customers=[])
+        store.replace_event_summaries(
+            dataset_id,
+            before["version"],
+            mapping={},
+            stats={"events_rows": 0, "ignored_rows": 0, "customers": 0},
+            report={},
+            customers=[],
+        )
 
 
 def test_the_decision_stage_lasts_until_the_first_purchase(tmp_path):
     log = tmp_path / "log.csv"
-    log.write_text("c,t,e\n"
-                   "a,2026-01-01T00:00:00Z,quote\n"
-                   "a,2026-01-04T00:00:00Z,purchase\n"
-                   "a,2026-03-01T00:00:00Z,login\n"
-                   "b,2026-01-01T00:00:00Z,quote\n"
-                   "b,2026-01-06T00:00:00Z,purchase\n"
-                   "b,2026-02-01T00:00:00Z,login\n")
-    summary = events.summarise(log, ColumnChoice("c", "t", "e"), Mapping(
-        {"quote": "decision", "purchase": "decision", "login": "retention"}, {"purchase"}))
+    log.write_text(
+        "c,t,e\n"
+        "a,2026-01-01T00:00:00Z,quote\n"
+        "a,2026-01-04T00:00:00Z,purchase\n"
+        "a,2026-03-01T00:00:00Z,login\n"
+        "b,2026-01-01T00:00:00Z,quote\n"
+        "b,2026-01-06T00:00:00Z,purchase\n"
+        "b,2026-02-01T00:00:00Z,login\n"
+    )
+    summary = events.summarise(
+        log,
+        ColumnChoice("c", "t", "e"),
+        Mapping({"quote": "decision", "purchase": "decision", "login": "retention"}, {"purchase"}),
+    )
     durations = events.report(summary.customers)["stage_durations_days"]
     assert durations["decision"] == 4.0  # median of 3 and 5 days, not of 59 and 31

@@ -40,9 +40,9 @@ def test_the_countdown_starts_pauses_keeps_its_time_across_pages_and_resets(app_
     assert clock(at) == "**:material/timer: 10:00**"
     at.button(key="countdown_start").click().run()
     assert at.session_state["_countdown"].running
-    at.session_state["_countdown"] = timer.Timer(seconds=600, left=600,
-                                                 started_at=at.session_state["_countdown"]
-                                                 .started_at - 90)  # 90 s later
+    at.session_state["_countdown"] = timer.Timer(
+        seconds=600, left=600, started_at=at.session_state["_countdown"].started_at - 90
+    )  # 90 s later
     at.button(key="countdown_pause").click().run()
     paused = at.session_state["_countdown"]
     assert not paused.running and 509 <= paused.left <= 510

@@ -48,8 +48,11 @@ def shown_cards(at: AppTest) -> list[tuple[str, str]]:
 
 
 def expected_cards(figures: dict) -> list[tuple[str, str]]:
-    every = [*event_charts.overview_cards(figures), *event_charts.stat_cards(figures)["buyer"],
-             *event_charts.stat_cards(figures)["customer"]]
+    every = [
+        *event_charts.overview_cards(figures),
+        *event_charts.stat_cards(figures)["buyer"],
+        *event_charts.stat_cards(figures)["customer"],
+    ]
     return [(label, text) for label, text, _ in every]
 
 
@@ -135,16 +138,16 @@ def test_a_journey_without_a_log_offers_the_import(db):
 
 
 @pytest.mark.parametrize("how", ["viewer", "presenting"])
-def test_viewers_and_presentation_mode_see_the_figures_but_no_editing_controls(db, how,
-                                                                               monkeypatch):
+def test_viewers_and_presentation_mode_see_the_figures_but_no_editing_controls(
+    db, how, monkeypatch
+):
     if how == "viewer":
         monkeypatch.setenv("JOURNEY_READ_ONLY", "1")
     at = open_page(**({"presenting": True} if how == "presenting" else {}))
     assert not at.exception
     assert at.metric and not at.file_uploader
     assert [e.label for e in at.expander] == [QUALITY]  # the quality report: read-only text
-    assert not [b for b in at.button if b.key in ("events_remap", "events_delete",
-                                                  "events_import")]
+    assert not [b for b in at.button if b.key in ("events_remap", "events_delete", "events_import")]
 
 
 def upload(at: AppTest, name: str, data: bytes, *, confirm: bool = True) -> AppTest:
@@ -168,21 +171,28 @@ def test_an_uploaded_log_is_imported_with_the_guessed_columns_and_shown(db):
     at = upload(open_page(TRIAL), "car-buying-events.csv", SAMPLE.read_bytes())
     assert not at.exception
     assert [(s.key, s.value) for s in at.selectbox if s.key.startswith("events_col_")] == [
-        ("events_col_customer", "customer_id"), ("events_col_timestamp", "timestamp"),
-        ("events_col_event", "event"), ("events_col_value", "value"),
-        ("events_col_segment", "segment")]
+        ("events_col_customer", "customer_id"),
+        ("events_col_timestamp", "timestamp"),
+        ("events_col_event", "event"),
+        ("events_col_value", "value"),
+        ("events_col_segment", "segment"),
+    ]
     assert at.caption[-2].value.startswith(
-        "2,713 rows · read as CSV, encoding UTF\\-8 \\(detected\\) · columns:")
-    assert at.caption[-1].value == ("timestamp\\: ISO 8601, offsets in the values, shown in "
-                                    "UTC")
+        "2,713 rows · read as CSV, encoding UTF\\-8 \\(detected\\) · columns:"
+    )
+    assert at.caption[-1].value == ("timestamp\\: ISO 8601, offsets in the values, shown in UTC")
     at.button(key="events_import").click().run()
     assert not at.exception
     [dataset] = db.event_datasets(TRIAL)
     assert (dataset["name"], dataset["total_rows"], dataset["customers"]) == (
-        "car-buying-events.csv", 2713, 400)
+        "car-buying-events.csv",
+        2713,
+        400,
+    )
     assert at.selectbox(key="events_dataset").value == dataset["id"]
     assert shown_cards(at) == expected_cards(
-        observed.figures(db, dataset["id"], db.load_journey(TRIAL)))
+        observed.figures(db, dataset["id"], db.load_journey(TRIAL))
+    )
     assert plain(at.success[0].value).startswith("Imported car")
 
 
@@ -215,12 +225,14 @@ def test_a_file_with_unreadable_timestamps_is_refused_with_examples_and_nothing_
     assert plain(at.error[0].value).startswith(
         "bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for example "
         "'yesterday' (row 1) (read as ISO 8601; use ISO 8601 such as 2026-01-31T09:30:00Z, epoch "
-            "seconds, or name the format: --timestamp-format, on the page Timestamp format)")
+        "seconds, or name the format: --timestamp-format, on the page Timestamp format)"
+    )
     assert dump(db) == before
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("empty.csv", b""), ("empty.csv", b"customer_id,timestamp,event\n")])
+@pytest.mark.parametrize(
+    ("name", "data"), [("empty.csv", b""), ("empty.csv", b"customer_id,timestamp,event\n")]
+)
 def test_an_empty_upload_is_refused_at_once(db, name, data):
     at = upload(open_page(TRIAL), name, data)
     assert not at.exception

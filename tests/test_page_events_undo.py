@@ -8,8 +8,7 @@ from journey import samples
 from journey.storage import Store
 from tests.conftest import plain
 
-PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages"
-           / "7_Observed_timeframes.py")
+PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "7_Observed_timeframes.py")
 
 
 def test_a_deleted_event_log_comes_back_with_one_click(app_env):

@@ -94,8 +94,13 @@ def test_the_channel_matrix_lists_every_channel_of_the_sample(app_env):
     channels = {t.channel for s in journey.stages for t in s.touchpoints}
     [matrix] = at.expander[0].dataframe
     assert channels <= set(matrix.value.index)
-    assert list(matrix.value.columns) == ["Awareness", "Consideration", "Decision",
-                                          "Retention", "Advocacy"]
+    assert list(matrix.value.columns) == [
+        "Awareness",
+        "Consideration",
+        "Decision",
+        "Retention",
+        "Advocacy",
+    ]
     assert channels <= {row["channel"] for row in chart_rows(at, "count")}
 
 
@@ -105,7 +110,9 @@ def test_the_channel_gaps_say_where_a_channel_is_missing(app_env):
     assert gaps["Channel"].tolist() == ["Social", "Review sites", "Community"]
     reviews = gaps[gaps["Channel"] == "Review sites"].iloc[0]
     assert (reviews["Used at"], reviews["Missing at"]) == (
-        "Awareness, Consideration, Advocacy", "Decision, Retention")
+        "Awareness, Consideration, Advocacy",
+        "Decision, Retention",
+    )
     assert "Web" not in gaps["Channel"].tolist()  # used up to the purchase only: no gap
 
 
@@ -175,7 +182,12 @@ def test_the_deck_has_persona_five_stages_timeframes_and_summary_and_stops_at_bo
         at.button(key="present_next").click().run()
         seen.append(current_slide(at))
     assert [unescaped(s).split(":")[0] for s in seen[1:6]] == [
-        "1. Awareness", "2. Consideration", "3. Decision", "4. Retention", "5. Advocacy"]
+        "1. Awareness",
+        "2. Consideration",
+        "3. Decision",
+        "4. Retention",
+        "5. Advocacy",
+    ]
     assert "Buyer journey against customer journey" in seen[6] and "Summary" in seen[7]
     assert len(seen) == 8 and at.session_state["present_slide"] == 7
     at.session_state["present_slide"] = 19  # a slide left over from a longer deck
@@ -212,8 +224,16 @@ def test_the_summary_ranks_friction_by_severity_and_key_points_by_impact(app_env
 
 def test_the_present_page_has_no_editing_controls(app_env):
     at = run(PRESENT_PAGE, journey=1)
-    main_widgets = [w for w in (*at.main.text_input, *at.main.text_area, *at.main.number_input,
-                                *at.main.slider, *at.main.selectbox)]
+    main_widgets = [
+        w
+        for w in (
+            *at.main.text_input,
+            *at.main.text_area,
+            *at.main.number_input,
+            *at.main.slider,
+            *at.main.selectbox,
+        )
+    ]
     assert main_widgets == []
     assert {b.key for b in at.main.button} == {"present_prev", "present_next"}
 

@@ -54,12 +54,17 @@ def test_the_timeframes_shown_are_the_engines_for_the_journeys_durations(app_env
     journey = Store(app_env).load_journey(1)
     outcome = formulas.whatif(formulas.levers_from_journey(journey))
     shown = metrics(at)
-    assert shown["Buyer-journey timeframe"].value == kpis.format_days(
-        outcome.buyer_timeframe_days) == "51 days"
+    assert (
+        shown["Buyer-journey timeframe"].value
+        == kpis.format_days(outcome.buyer_timeframe_days)
+        == "51 days"
+    )
     assert shown["Customer-journey timeframe"].value == "5.1 years"
     assert shown["Customer ÷ buyer timeframe"].value == "36.8×"
-    assert shown["Buyer-journey timeframe"].help == formulas.OUTPUT_INFO[
-        "buyer_timeframe_days"].explain
+    assert (
+        shown["Buyer-journey timeframe"].help
+        == formulas.OUTPUT_INFO["buyer_timeframe_days"].explain
+    )
     assert len(chart_specs(at)) == 2 and len(at.get("download_button")) == 4
     assert any("How is this computed" in c.value for c in at.caption)
 
@@ -68,8 +73,10 @@ def test_the_workspace_comparison_lists_every_journey_and_then_every_persona(app
     at = open_page("Across the workspace")
     [table] = at.dataframe
     assert list(table.value["Journey or persona"]) == [
-        "Buying a family car", "Free trial to yearly subscription",
-        "Buying sustainable clothing online"]
+        "Buying a family car",
+        "Free trial to yearly subscription",
+        "Buying sustainable clothing online",
+    ]
     assert list(table.value["Buyer journey"]) == ["51 days", "31 days", "2.8 days"]
     at.segmented_control(key="timeframes_by").set_value("persona").run()
     [table] = at.dataframe
@@ -105,8 +112,10 @@ def test_the_kpi_values_download_is_the_journeys_csv(app_env):
 
 
 def test_an_uploaded_kpi_file_is_stored_whole(app_env):
-    at = upload(open_page("KPIs"), "metric,date,value\nnps,2026-11-01,48\n"
-                                   "Lead-to-customer rate,2026-11-01,24%\n")
+    at = upload(
+        open_page("KPIs"),
+        "metric,date,value\nnps,2026-11-01,48\nLead-to-customer rate,2026-11-01,24%\n",
+    )
     assert not at.exception and [plain(s.value) for s in at.success] == ["Added 2 value(s)."]
     journey = Store(app_env).load_journey(1)
     latest = {m.key: (m.values[-1].date, m.values[-1].value) for m in journey.metrics}
@@ -118,8 +127,9 @@ def test_an_uploaded_kpi_file_is_stored_whole(app_env):
 def test_a_kpi_file_with_bad_rows_is_refused_whole_and_each_bad_row_is_listed(app_env):
     at = open_page("KPIs")  # the app seeds the samples on its first run
     before = Store(app_env).load_journey(1).metrics
-    at = upload(at, "metric,date,value\nnps,2026-11-01,48\n"
-                    "bogus,2026-11-01,1\nleads,2026-13-01,400\n")
+    at = upload(
+        at, "metric,date,value\nnps,2026-11-01,48\nbogus,2026-11-01,1\nleads,2026-13-01,400\n"
+    )
     assert not at.exception
     assert [e.value for e in at.error] == ["2 bad row(s): nothing was imported."]
     problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
@@ -132,8 +142,7 @@ def test_a_kpi_the_journey_lacks_is_added_with_its_first_values(app_env):
     at = upload(open_page("KPIs", journey=3), "metric,date,value\nleads,2026-11-01,950\n")
     assert not at.exception
     leads = kpis.find_metric(Store(app_env).load_journey(3), "leads")
-    assert (leads.name, leads.side, [v.value for v in leads.values]) == ("Leads", "buyer",
-                                                                         [950.0])
+    assert (leads.name, leads.side, [v.value for v in leads.values]) == ("Leads", "buyer", [950.0])
 
 
 def test_a_value_entered_by_hand_is_added_to_its_kpi(app_env):
@@ -178,9 +187,9 @@ def test_a_target_saved_over_someone_elses_edit_is_a_conflict_shown_with_both_va
     at.number_input(key="kpi_target_value").set_value(24000.0)
     at.button(key="kpi_target_submit").click().run()
     assert "changed by someone else" in at.error[0].value
-    assert [{k: plain(v) for k, v in row.items()} for row in at.table[0].value.to_dict(
-        "records")] == [{"Field": "Target", "Saved by someone else": "30,000",
-                         "Yours (not saved)": "24,000"}]
+    assert [
+        {k: plain(v) for k, v in row.items()} for row in at.table[0].value.to_dict("records")
+    ] == [{"Field": "Target", "Saved by someone else": "30,000", "Yours (not saved)": "24,000"}]
     assert kpis.find_metric(Store(app_env).load_journey(1), "website_traffic").target == 30000.0
     at.button(key="kpi_target_conflict_keep").click().run()  # keep mine, knowingly
     assert not at.exception and not at.error

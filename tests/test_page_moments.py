@@ -10,8 +10,9 @@ from journey.model import Moment
 from journey.storage import Store
 from tests.conftest import plain
 
-PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages"
-           / "3_Friction_and_key_points.py")
+PAGE = str(
+    pathlib.Path(__file__).resolve().parent.parent / "pages" / "3_Friction_and_key_points.py"
+)
 # The first sample journey ("Buying a family car") opens by default: 7 friction points and
 # 6 key points (moment ids 1..13) over stages 1..5.
 JOURNEY = 1
@@ -41,16 +42,41 @@ def test_the_page_lists_every_moment_of_the_journey_with_counts_per_stage(app_en
     assert "⚠️ Prices hidden behind 'request a quote'" in headings(at)
     [counts] = at.table
     assert counts.value.to_dict("records") == [
-        {"Stage": "Awareness", "Part": "Buyer journey", "Friction points": 1, "Key points": 1,
-         "Not done": 1},
-        {"Stage": "Consideration", "Part": "Buyer journey", "Friction points": 2,
-         "Key points": 1, "Not done": 2},
-        {"Stage": "Decision", "Part": "Buyer journey", "Friction points": 2, "Key points": 1,
-         "Not done": 2},
-        {"Stage": "Retention", "Part": "After purchase", "Friction points": 1, "Key points": 1,
-         "Not done": 1},
-        {"Stage": "Advocacy", "Part": "After purchase", "Friction points": 1, "Key points": 2,
-         "Not done": 3},
+        {
+            "Stage": "Awareness",
+            "Part": "Buyer journey",
+            "Friction points": 1,
+            "Key points": 1,
+            "Not done": 1,
+        },
+        {
+            "Stage": "Consideration",
+            "Part": "Buyer journey",
+            "Friction points": 2,
+            "Key points": 1,
+            "Not done": 2,
+        },
+        {
+            "Stage": "Decision",
+            "Part": "Buyer journey",
+            "Friction points": 2,
+            "Key points": 1,
+            "Not done": 2,
+        },
+        {
+            "Stage": "Retention",
+            "Part": "After purchase",
+            "Friction points": 1,
+            "Key points": 1,
+            "Not done": 1,
+        },
+        {
+            "Stage": "Advocacy",
+            "Part": "After purchase",
+            "Friction points": 1,
+            "Key points": 2,
+            "Not done": 3,
+        },
     ]
 
 
@@ -78,11 +104,20 @@ def test_a_friction_point_and_a_key_point_are_added_with_stage_kind_and_action(a
 
     added = {m.title: m for m in moments(app_env)}
     friction, key = added["Delivery date keeps moving"], added["Winter tyre change"]
-    assert (friction.stage, friction.kind, friction.action, friction.severity, friction.channel,
-            friction.owner, friction.status) == (
-        "decision", "friction", "Confirm the date in writing", 5, "Phone", "Sales lead", "open")
+    assert (
+        friction.stage,
+        friction.kind,
+        friction.action,
+        friction.severity,
+        friction.channel,
+        friction.owner,
+        friction.status,
+    ) == ("decision", "friction", "Confirm the date in writing", 5, "Phone", "Sales lead", "open")
     assert (key.stage, key.kind, key.action) == (
-        "retention", "key", "Offer storage for the summer tyres")
+        "retention",
+        "key",
+        "Offer storage for the summer tyres",
+    )
     assert "⭐ Winter tyre change" in headings(at)
     [counts] = at.table
     assert counts.value["Friction points"].tolist()[2] == 3
@@ -144,7 +179,8 @@ def test_a_field_both_changed_is_a_conflict_with_the_stage_by_name_resolved_per_
     [table] = at.table[1:]
     assert [{k: plain(v) for k, v in row.items()} for row in table.value.to_dict("records")] == [
         {"Field": "Status", "Saved by someone else": "in progress", "Yours (not saved)": "done"},
-        {"Field": "Stage", "Saved by someone else": "Decision", "Yours (not saved)": "Retention"}]
+        {"Field": "Stage", "Saved by someone else": "Decision", "Yours (not saved)": "Retention"},
+    ]
     assert Store(app_env).get_moment(4).status == "in progress"
     at.radio(key="moment_4_conflict_status").set_value("mine")
     at.radio(key="moment_4_conflict_stage_id").set_value("theirs")
@@ -163,7 +199,8 @@ def test_a_point_deleted_while_edited_says_so_keeps_the_text_and_saves_as_new(ap
     [warning] = at.warning
     assert plain(warning.value) == (
         "The key point 'Family-car comparison guide' was deleted by someone else (or replaced "
-        "by an import) while you edited it. Nothing was saved: what you typed is below.")
+        "by an import) while you edited it. Nothing was saved: what you typed is below."
+    )
     typed = at.dataframe[0].value.to_dict("records")
     assert {"Field": "Action", "What you typed": "Typed, not lost"} in typed
     at.button(key="lost_moment_0_new").click().run()
@@ -218,7 +255,8 @@ def test_deleting_a_moment_then_undo_puts_it_back(app_env):
     assert "Trade-in valuation feels like haggling" not in [m.title for m in moments(app_env)]
     assert len(headings(at)) == 12
     assert [plain(s.value) for s in at.success] == [
-        "Deleted Trade-in valuation feels like haggling: undo it in the sidebar."]
+        "Deleted Trade-in valuation feels like haggling: undo it in the sidebar."
+    ]
     assert Store(app_env).snapshots(journey_id=JOURNEY)  # the snapshot taken before deleting
     at.button(key="moment_undo_button").click().run()
     assert not at.exception

@@ -19,9 +19,20 @@ def open_page() -> AppTest:
 
 def shown(at: AppTest) -> list[str]:
     """The Markdown source of everything the page wrote as text."""
-    return [e.value for kind in ("title", "subheader", "markdown", "caption", "toast", "info",
-                                 "warning", "error")
-            for e in getattr(at, kind)]
+    return [
+        e.value
+        for kind in (
+            "title",
+            "subheader",
+            "markdown",
+            "caption",
+            "toast",
+            "info",
+            "warning",
+            "error",
+        )
+        for e in getattr(at, kind)
+    ]
 
 
 def names(db_path) -> list[str]:
@@ -48,8 +59,12 @@ def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
     assert not at.exception
     [sam] = [p for p in Store(app_env).personas(WORKSPACE) if p.name == "Sam Lee"]
     assert (sam.role, sam.age_range, sam.goals, sam.channels, sam.quote) == (
-        "Night nurse", "40-49", "A car that starts every morning", ["Web", "Carrier pigeon"],
-        "Just tell me the price.")
+        "Night nurse",
+        "40-49",
+        "A car that starts every morning",
+        ["Web", "Carrier pigeon"],
+        "Just tell me the price.",
+    )
     assert "Sam Lee" in [s.value for s in at.subheader]
     assert "Night nurse · age 40\\-49" in [c.value for c in at.caption]
     assert [plain(s.value) for s in at.success] == ["Created Sam Lee."]
@@ -85,7 +100,8 @@ def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
 
 
 def test_a_field_both_people_changed_is_a_conflict_shown_with_labels_and_resolved_per_field(
-        app_env):
+    app_env,
+):
     at = open_page()
     Store(app_env).update_persona(1, 1, role="Saved by someone else", quote="Their quote")
     at.text_input(key="persona_1_role").input("Mine")
@@ -93,19 +109,27 @@ def test_a_field_both_people_changed_is_a_conflict_shown_with_labels_and_resolve
     at.button(key="persona_1_save").click().run()
     assert not at.exception
     assert plain(at.error[0].value).startswith(
-        "Persona 'Maya Hoffmann' was changed by someone else while you edited it")
+        "Persona 'Maya Hoffmann' was changed by someone else while you edited it"
+    )
     [table] = at.table
     assert [{k: plain(v) for k, v in row.items()} for row in table.value.to_dict("records")] == [
-        {"Field": "Role", "Saved by someone else": "Saved by someone else",
-         "Yours (not saved)": "Mine"}]
+        {
+            "Field": "Role",
+            "Saved by someone else": "Saved by someone else",
+            "Yours (not saved)": "Mine",
+        }
+    ]
     assert "version" not in at.error[0].value
     assert Store(app_env).get_persona(1).role == "Saved by someone else"
     at.radio(key="persona_1_conflict_role").set_value("theirs")
     at.button(key="persona_1_conflict_save").click().run()
     assert not at.exception and not at.error
     maya = Store(app_env).get_persona(1)
-    assert (maya.role, maya.goals, maya.quote) == ("Saved by someone else", "My goals",
-                                                   "Their quote")
+    assert (maya.role, maya.goals, maya.quote) == (
+        "Saved by someone else",
+        "My goals",
+        "Their quote",
+    )
 
 
 def test_keep_all_of_mine_writes_only_the_fields_i_changed(app_env):
@@ -127,7 +151,8 @@ def test_a_persona_deleted_while_edited_keeps_the_typed_values_and_saves_as_new(
     at.button(key="persona_2_save").click().run()
     assert not at.exception
     assert plain(at.warning[0].value).startswith(
-        "Persona 'Daniel Okafor' was deleted by someone else (or replaced by an import)")
+        "Persona 'Daniel Okafor' was deleted by someone else (or replaced by an import)"
+    )
     typed = at.dataframe[0].value
     assert {"Field": "Goals", "What you typed": "Typed, not lost"} in typed.to_dict("records")
     at.button(key="lost_persona_0_new").click().run()
@@ -146,7 +171,8 @@ def test_a_second_click_on_create_adds_no_duplicate(app_env):
     assert not at.exception
     assert names(app_env).count("Sam Lee") == 1
     assert [plain(i.value) for i in at.info] == [
-        "Already created: change something to add another."]
+        "Already created: change something to add another."
+    ]
 
 
 def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
@@ -186,7 +212,8 @@ def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
     assert "Daniel Okafor" not in [s.value for s in at.subheader]
     assert any(plain(i.value).startswith("Deleted Daniel Okafor.") for i in at.sidebar.info)
     assert [plain(s.value) for s in at.success] == [
-        "Deleted Daniel Okafor: undo it in the sidebar."]
+        "Deleted Daniel Okafor: undo it in the sidebar."
+    ]
     at.button(key="persona_undo_button").click().run()
     assert not at.exception
     store = Store(app_env)

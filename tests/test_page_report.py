@@ -23,8 +23,7 @@ def buttons(page: str, **query) -> dict:
 
 def test_the_map_page_offers_the_report_as_pdf_and_html_and_the_mermaid_text(app_env):
     found = buttons("4_Journey_map.py", journey=1)
-    wanted = ["Workshop report (PDF)", "Workshop report (HTML)",
-              "Mermaid journey diagram"]
+    wanted = ["Workshop report (PDF)", "Workshop report (HTML)", "Mermaid journey diagram"]
 
     assert set(wanted) <= set(found)
     assert all(found[label].deferred_file_id and not found[label].url for label in wanted)

@@ -23,11 +23,17 @@ def stage(db_path, stage_id: int):
 def test_the_stages_page_shows_five_tabs_marked_buyer_journey_or_after_purchase(app_env):
     at = open_page()
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Awareness", "Consideration", "Decision",
-                                          "Retention", "Advocacy"]
+    assert [t.label for t in at.tabs] == [
+        "Awareness",
+        "Consideration",
+        "Decision",
+        "Retention",
+        "Advocacy",
+    ]
     badges = [m.value for m in at.markdown if "badge[" in m.value]
     assert [("Buyer journey" in b, "After purchase" in b) for b in badges] == [
-        (True, False)] * 3 + [(False, True)] * 2
+        (True, False)
+    ] * 3 + [(False, True)] * 2
     assert at.text_input(key="stage_1_label").value == "Recognising the need"
     assert at.number_input(key="stage_1_duration").value == 2.0  # 14 days
     assert at.selectbox(key="stage_1_unit").value == "weeks"
@@ -46,13 +52,19 @@ def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
     assert not at.exception
     assert [plain(s.value) for s in at.success] == ["Saved the Consideration stage."]
     saved = stage(app_env, CONSIDERATION)
-    assert (saved.customer_goal, saved.emotion, saved.duration_days, saved.conversion,
-            saved.version) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
+    assert (
+        saved.customer_goal,
+        saved.emotion,
+        saved.duration_days,
+        saved.conversion,
+        saved.version,
+    ) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
     assert len(saved.touchpoints) == 5  # untouched
 
     reloaded = open_page()
     assert reloaded.text_area(key="stage_2_customer_goal").value == (
-        "Find a car the whole family fits in")
+        "Find a car the whole family fits in"
+    )
     assert reloaded.select_slider(key="stage_2_emotion").value == -1
     assert reloaded.number_input(key="stage_2_duration").value == 3.0
     assert reloaded.selectbox(key="stage_2_unit").value == "weeks"
@@ -71,21 +83,26 @@ def test_touchpoints_edited_in_the_table_replace_the_stages_list(app_env):
     at.button(key="stage_1_save").click().run()
     assert not at.exception
     after = [(t.channel, t.description) for t in stage(app_env, AWARENESS).touchpoints]
-    assert after == [(before[0].channel, "Family-car ads on video sites"),
-                     (before[3].channel, before[3].description),
-                     ("Chat", "Questions at night")]
+    assert after == [
+        (before[0].channel, "Family-car ads on video sites"),
+        (before[3].channel, before[3].description),
+        ("Chat", "Questions at night"),
+    ]
 
 
-def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_stored(
-        app_env):
+def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_stored(app_env):
     at = open_page()
     at.session_state["stage_3_touchpoints"] = {
-        "edited_rows": {}, "added_rows": [{"description": "a call back"}], "deleted_rows": []}
+        "edited_rows": {},
+        "added_rows": [{"description": "a call back"}],
+        "deleted_rows": [],
+    }
     at.text_area(key="stage_3_thoughts").input("Typed, not lost")
     at.button(key="stage_3_save").click().run()
     assert not at.exception
     assert [plain(e.value) for e in at.error] == [
-        "Touchpoints and channels, row 5, channel: must not be empty"]
+        "Touchpoints and channels, row 5, channel: must not be empty"
+    ]
     assert stage(app_env, 3).version == 1
     assert at.text_area(key="stage_3_thoughts").value == "Typed, not lost"
 
@@ -103,11 +120,15 @@ def test_a_text_over_the_limit_is_cut_to_the_limit_by_the_widget_not_an_error(ap
 def test_a_touchpoint_channel_over_the_limit_is_named_and_nothing_is_stored(app_env):
     at = open_page()
     at.session_state["stage_4_touchpoints"] = {
-        "edited_rows": {0: {"channel": "c" * 201}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {"channel": "c" * 201}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="stage_4_save").click().run()
     assert not at.exception
     assert [plain(e.value) for e in at.error] == [
-        "Touchpoints and channels, row 1, channel: is 201 characters long; the limit is 200"]
+        "Touchpoints and channels, row 1, channel: is 201 characters long; the limit is 200"
+    ]
     assert stage(app_env, 4).version == 1
 
 
@@ -121,7 +142,10 @@ def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_though
     assert not session_b.exception and not session_b.error
     saved = stage(app_env, CONSIDERATION)
     assert (saved.thoughts, saved.duration_days, saved.version) == (
-        "A: will the pram fit?", 35.0, 3)
+        "A: will the pram fit?",
+        35.0,
+        3,
+    )
     assert [plain(s.value) for s in session_b.success] == ["Saved the Consideration stage."]
 
 
@@ -153,10 +177,17 @@ def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_store
     [table] = session_a.table
     # cells are escaped Markdown (st.table renders Markdown): shown exactly as typed
     assert [{k: plain(v) for k, v in row.items()} for row in table.value.to_dict("records")] == [
-        {"Field": "Customer goal", "Saved by someone else": "B: know which cars fit",
-         "Yours (not saved)": "A: feel safe on the road"},
-        {"Field": "Typical duration", "Saved by someone else": "3 weeks",
-         "Yours (not saved)": "4 weeks"}]
+        {
+            "Field": "Customer goal",
+            "Saved by someone else": "B: know which cars fit",
+            "Yours (not saved)": "A: feel safe on the road",
+        },
+        {
+            "Field": "Typical duration",
+            "Saved by someone else": "3 weeks",
+            "Yours (not saved)": "4 weeks",
+        },
+    ]
     assert stage(app_env, AWARENESS).customer_goal == "B: know which cars fit"
     assert session_a.text_area(key="stage_1_customer_goal").value == "A: feel safe on the road"
 
@@ -164,7 +195,10 @@ def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_store
     assert not session_a.exception and not session_a.error
     saved = stage(app_env, AWARENESS)
     assert (saved.customer_goal, saved.duration_days, saved.version) == (
-        "A: feel safe on the road", 28.0, 3)
+        "A: feel safe on the road",
+        28.0,
+        3,
+    )
 
 
 def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
@@ -181,8 +215,7 @@ def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
     assert (saved.customer_goal, saved.thoughts) == ("Saved elsewhere", "Now on top of theirs")
 
 
-def test_a_journey_replaced_by_an_import_while_a_stage_is_edited_keeps_the_typed_text(
-        app_env):
+def test_a_journey_replaced_by_an_import_while_a_stage_is_edited_keeps_the_typed_text(app_env):
     at = open_page()
     at.text_area(key="stage_1_customer_goal").input("Typed, not lost")
     store = Store(app_env)
@@ -191,9 +224,11 @@ def test_a_journey_replaced_by_an_import_while_a_stage_is_edited_keeps_the_typed
     at.button(key="stage_1_save").click().run()
     assert not at.exception
     assert plain(at.warning[0].value).startswith(
-        "The Awareness stage was deleted by someone else (or replaced by an import)")
+        "The Awareness stage was deleted by someone else (or replaced by an import)"
+    )
     assert {"Field": "Customer goal", "What you typed": "Typed, not lost"} in (
-        at.dataframe[0].value.to_dict("records"))
+        at.dataframe[0].value.to_dict("records")
+    )
     at.button(key="lost_stage_0_dismiss").click().run()
     assert not at.warning
 
@@ -203,11 +238,16 @@ def test_presentation_mode_shows_the_stages_read_only(app_env):
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert not at.exception
     assert not at.get("form") and not at.text_area
-    assert [s.value for s in at.subheader][:2] == ["Recognising the need",
-                                                   "Comparing and test driving"]
+    assert [s.value for s in at.subheader][:2] == [
+        "Recognising the need",
+        "Comparing and test driving",
+    ]
     metrics = {(m.label, m.value) for m in at.metric}
-    assert {("Typical duration", "2 weeks"), ("Conversion to the next stage", "35 %"),
-            ("Emotion", "😐 0")} <= metrics
+    assert {
+        ("Typical duration", "2 weeks"),
+        ("Conversion to the next stage", "35 %"),
+        ("Emotion", "😐 0"),
+    } <= metrics
 
 
 def test_the_open_stage_tab_is_taken_from_the_link(app_env):

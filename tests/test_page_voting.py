@@ -74,7 +74,8 @@ def test_hidden_tallies_and_a_closed_vote(app_env):
 
 
 def test_a_viewer_votes_only_when_the_facilitator_allows_it_and_never_runs_the_vote(
-        app_env, monkeypatch):
+    app_env, monkeypatch
+):
     run()  # seeds the database
     store = Store(app_env)
     vote_id = store.open_vote(1, 3)

@@ -25,13 +25,14 @@ def open_page(journey: int = 1, **state) -> AppTest:
 def shown_outputs(at: AppTest) -> dict[str, str]:
     """{output name: the value the page shows}, found by each output's label."""
     by_label = {m.label: m.value for m in at.metric}
-    return {name: by_label[info.label]
-            for name, info in formulas.OUTPUT_INFO.items()}
+    return {name: by_label[info.label] for name, info in formulas.OUTPUT_INFO.items()}
 
 
 def expected_outputs(levers: formulas.Levers) -> dict[str, str]:
-    return {name: formulas.format_output(name, value)
-            for name, value in formulas.whatif(levers).as_dict().items()}
+    return {
+        name: formulas.format_output(name, value)
+        for name, value in formulas.whatif(levers).as_dict().items()
+    }
 
 
 def baseline(app_env, journey: int = 1) -> formulas.Levers:
@@ -47,7 +48,8 @@ def test_every_slider_starts_from_the_journeys_stored_value(app_env):
     at = open_page()
     levers = baseline(app_env)
     assert {s.key: s.value for s in at.slider} == {
-        f"lever_{n}": getattr(levers, n) for n in SLIDER_LEVERS}
+        f"lever_{n}": getattr(levers, n) for n in SLIDER_LEVERS
+    }
     low, high, step = formulas.slider_range("spend", levers.spend)
     spend = at.slider(key="lever_spend")
     assert (spend.min, spend.max, spend.step) == (low, high, step) == (0, 1_000_000, 1000)
@@ -127,25 +129,36 @@ def test_scenarios_are_compared_side_by_side_with_the_engines_figures(app_env):
     at = open_page()
     journey = Store(app_env).load_journey(1)
     levers = formulas.levers_from_journey(journey)
-    rows = formulas.compare(levers, {s.name: formulas.apply(levers, s.levers)
-                                     for s in journey.scenarios})
+    rows = formulas.compare(
+        levers, {s.name: formulas.apply(levers, s.levers) for s in journey.scenarios}
+    )
     table = at.dataframe[0].value
     assert table.to_dict("records") == kpis.scenario_table(rows)
-    assert list(table.columns) == ["Output", "Baseline", "Premium trims and service plans",
-                                   "Premium trims and service plans Δ%", "Loyalty programme",
-                                   "Loyalty programme Δ%"]
+    assert list(table.columns) == [
+        "Output",
+        "Baseline",
+        "Premium trims and service plans",
+        "Premium trims and service plans Δ%",
+        "Loyalty programme",
+        "Loyalty programme Δ%",
+    ]
     clv = table[table["Output"] == "CLV"].iloc[0]
     assert (clv["Baseline"], clv["Loyalty programme"]) == ("€2,833", "€3,864")
-    [scenario_chart] = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
-                        if "Scenarios" in c.proto.spec]
+    [scenario_chart] = [
+        json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "Scenarios" in c.proto.spec
+    ]
     assert scenario_chart["layer"][0]["encoding"]["x"]["field"] == "change_pct"
 
 
 def test_the_comparison_follows_the_chosen_scenarios(app_env):
     at = open_page()
     at.multiselect(key="compare_scenarios").set_value(["Loyalty programme"]).run()
-    assert list(at.dataframe[0].value.columns) == ["Output", "Baseline", "Loyalty programme",
-                                                   "Loyalty programme Δ%"]
+    assert list(at.dataframe[0].value.columns) == [
+        "Output",
+        "Baseline",
+        "Loyalty programme",
+        "Loyalty programme Δ%",
+    ]
     at.multiselect(key="compare_scenarios").set_value([]).run()
     assert not at.dataframe and not at.exception
 
@@ -154,8 +167,9 @@ def test_a_scenario_with_an_unknown_lever_is_skipped_with_a_warning(app_env):
     open_page()
     Store(app_env).save_scenario(1, "From an old file", {"price": 3.0})
     at = open_page()
-    at.multiselect(key="compare_scenarios").set_value(["From an old file",
-                                                      "Loyalty programme"]).run()
+    at.multiselect(key="compare_scenarios").set_value(
+        ["From an old file", "Loyalty programme"]
+    ).run()
     assert "skipped" in at.warning[0].value and "unknown lever" in at.warning[0].value
     assert "Loyalty programme" in at.dataframe[0].value.columns
 
@@ -166,10 +180,10 @@ def test_a_scenario_can_be_deleted_after_a_snapshot_and_the_delete_undone(app_en
     at.selectbox(key="scenario_delete_pick").set_value("Loyalty programme")
     at.button(key="scenario_delete").click().run()
     assert [s.name for s in Store(app_env).scenarios(1)] == ["Premium trims and service plans"]
-    assert at.multiselect(key="compare_scenarios").options == [
-        "Premium trims and service plans"]
+    assert at.multiselect(key="compare_scenarios").options == ["Premium trims and service plans"]
     assert "before deleting scenario 'Loyalty programme'" in [
-        s.reason for s in Store(app_env).snapshots(journey_id=1)]
+        s.reason for s in Store(app_env).snapshots(journey_id=1)
+    ]
     at.sidebar.button(key="scenario_undo_button").click().run()
     assert not at.exception
     [back] = [s for s in Store(app_env).scenarios(1) if s.name == "Loyalty programme"]
@@ -178,8 +192,9 @@ def test_a_scenario_can_be_deleted_after_a_snapshot_and_the_delete_undone(app_en
 
 
 def tornado_levers(at: AppTest) -> list[str]:
-    [spec] = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
-              if "What moves" in c.proto.spec]
+    [spec] = [
+        json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "What moves" in c.proto.spec
+    ]
     return list(dict.fromkeys(r["lever"] for r in spec["layer"][0]["data"]["values"]))
 
 
@@ -187,8 +202,7 @@ def test_the_tornado_ranks_the_levers_for_the_chosen_output(app_env):
     at = open_page()
     assert tornado_levers(at)[0] == "Retention rate"  # CLV by default
     at.selectbox(key="tornado_output").set_value("roi").run()
-    expected = [r.label for r in formulas.sensitivity(baseline(app_env), "roi", 0.1)
-                if r.swing > 0]
+    expected = [r.label for r in formulas.sensitivity(baseline(app_env), "roi", 0.1) if r.swing > 0]
     assert tornado_levers(at) == expected[:12]
     assert tornado_levers(at)[0] == "Acquisition spend"
     at.select_slider(key="tornado_step").set_value(0.2).run()

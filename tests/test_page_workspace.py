@@ -7,8 +7,7 @@ from streamlit.testing.v1 import AppTest
 from journey.storage import Store
 from tests.conftest import plain
 
-PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" /
-           "8_Workspace_and_history.py")
+PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "8_Workspace_and_history.py")
 
 
 def run() -> AppTest:
@@ -21,8 +20,13 @@ def test_the_page_offers_workspace_journey_and_csv_exports(app_env):
     at = run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["⬇️ Workspace as JSON", "⬇️ This journey as JSON", "⬇️ Stages as CSV",
-                      "⬇️ Moments as CSV", "⬇️ Metrics as CSV"]
+    assert labels == [
+        "⬇️ Workspace as JSON",
+        "⬇️ This journey as JSON",
+        "⬇️ Stages as CSV",
+        "⬇️ Moments as CSV",
+        "⬇️ Metrics as CSV",
+    ]
 
 
 def test_a_deleted_journey_comes_back_from_its_snapshot(app_env):
@@ -54,8 +58,7 @@ def test_viewers_see_no_import_snapshot_or_restore_controls(app_env, monkeypatch
     assert not at.get("file_uploader")
 
 
-def test_the_history_lists_each_save_with_its_fields_before_and_after_and_restores_one(
-        app_env):
+def test_the_history_lists_each_save_with_its_fields_before_and_after_and_restores_one(app_env):
     run()  # seeds the database
     store = Store(app_env)
     store.author = "ana@example.org"
@@ -66,11 +69,14 @@ def test_the_history_lists_each_save_with_its_fields_before_and_after_and_restor
     assert not at.exception
     headings = [t.value for t in at.text]
     assert headings[0].startswith("#2 · ") and headings[0].endswith(
-        " · ana@example.org · point Test drives only on weekdays")
+        " · ana@example.org · point Test drives only on weekdays"
+    )
     assert headings[1].endswith(" · ana@example.org · stage Consideration")
     changes = at.dataframe[1].value.to_dict("records")  # newest first: the stage's is second
-    assert changes == [{"Field": "Typical duration", "Before": "30 days", "After": "3 weeks"},
-                       {"Field": "Thoughts", "Before": thoughts, "After": "Will the pram fit?"}]
+    assert changes == [
+        {"Field": "Typical duration", "Before": "30 days", "After": "3 weeks"},
+        {"Field": "Thoughts", "Before": thoughts, "After": "Will the pram fit?"},
+    ]
     at.button(key="restore_revision_1").click().run()
     assert not at.exception
     stage = Store(app_env).get_stage(2)

@@ -27,10 +27,15 @@ def test_every_page_runs_without_an_exception(page, app_env):
 def test_the_home_page_lists_the_three_sample_journeys_with_their_personas(app_env):
     at = run(ROOT / "app.py")
     assert [s.value for s in at.subheader] == [
-        "Buying a family car", "Free trial to yearly subscription",
-        "Buying sustainable clothing online"]
+        "Buying a family car",
+        "Free trial to yearly subscription",
+        "Buying sustainable clothing online",
+    ]
     assert [c.value for c in at.caption if c.value.startswith("Persona")] == [
-        "Persona: Maya Hoffmann", "Persona: Daniel Okafor", "Persona: Priya Nair"]
+        "Persona: Maya Hoffmann",
+        "Persona: Daniel Okafor",
+        "Persona: Priya Nair",
+    ]
 
 
 def test_the_sidebar_picker_follows_the_journey_in_the_url(app_env):
@@ -73,7 +78,8 @@ def test_the_sidebar_links_every_page_and_each_opens_from_the_app(app_env):
     at = run(ROOT / "app.py")
     links = at.sidebar.get("page_link")
     assert [(link.proto.label, link.proto.icon) for link in links] == [
-        (label, icon) for _path, label, icon in PAGES]
+        (label, icon) for _path, label, icon in PAGES
+    ]
     for path, _label, _icon in PAGES[1:]:
         at.switch_page(path).run()
         assert not at.exception, (path, [e.value for e in at.exception])

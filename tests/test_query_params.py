@@ -19,10 +19,20 @@ PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
 PARAMETERS = ("journey", "present", "slide", "persona", "stage_tab", "metrics_tab")
 #: Values a person, a mangled link or an attacker may put there.
 JUNK = {
-    "superscript": "²", "arabic_indic": "٣", "full_width": "１", "letters": "abc",
-    "negative": "-1", "decimal": "3.0", "empty": "", "nul": "\x00",
-    "plus": "+2", "spaces": " 2 ", "huge": "9" * 5000, "nineteen_digits": "1" * 19,
-    "markup": "<script>alert(1)</script>", "long": "x" * 100_000,
+    "superscript": "²",
+    "arabic_indic": "٣",
+    "full_width": "１",
+    "letters": "abc",
+    "negative": "-1",
+    "decimal": "3.0",
+    "empty": "",
+    "nul": "\x00",
+    "plus": "+2",
+    "spaces": " 2 ",
+    "huge": "9" * 5000,
+    "nineteen_digits": "1" * 19,
+    "markup": "<script>alert(1)</script>",
+    "long": "x" * 100_000,
 }
 
 

@@ -56,16 +56,26 @@ def test_every_page_serves_a_read_only_database_to_viewers_without_writing():
         db.chmod(0o444)
         before = hashlib.sha256(db.read_bytes()).hexdigest()
         result = subprocess.run(
-            [*_as_nobody(), sys.executable, "-c", RUN_PAGES, *PAGES], cwd=ROOT,
-            capture_output=True, text=True, timeout=300,
-            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(home),
-                 "JOURNEY_DB": str(db)})
+            [*_as_nobody(), sys.executable, "-c", RUN_PAGES, *PAGES],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "PYTHONPATH": str(ROOT),
+                "HOME": str(home),
+                "JOURNEY_DB": str(db),
+            },
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         pages = json.loads(result.stdout.splitlines()[-1])
         assert {page: shown["exceptions"] for page, shown in pages.items()} == {
-            page: [] for page in PAGES}
+            page: [] for page in PAGES
+        }
         assert {page: shown["inputs"] for page, shown in pages.items()} == {
-            page: [] for page in PAGES}
+            page: [] for page in PAGES
+        }
         buttons = {b for shown in pages.values() for b in shown["buttons"]}
         assert buttons <= {"present_prev", "present_next", "sign_out", "whatif_reset"}
         assert hashlib.sha256(db.read_bytes()).hexdigest() == before

@@ -38,8 +38,7 @@ def car(seeded: Store):
 # ---------------------------------------------------------------------------- the PDF
 
 
-def test_the_pdf_holds_the_persona_every_stage_every_friction_point_and_action_and_timeframes(
-        car):
+def test_the_pdf_holds_the_persona_every_stage_every_friction_point_and_action_and_timeframes(car):
     store, journey = car
     persona = store.get_persona(journey.persona_id)
     text = pdf_text(report.build(store, journey_id=journey.id, fmt="pdf", now=NOW))
@@ -90,15 +89,21 @@ def test_the_pdf_comes_in_a4_and_us_letter(store, journey_id):
 def test_page_breaks_never_split_a_stage(store):
     """Five long stages cannot share pages evenly: each must still sit on one page."""
     ws = store.create_workspace("Long")
-    stages = [Stage(stage=key, label=f"Stage heading {key}",
-                    customer_goal=f"GOALSTART{key} " + "goal words " * 60,
-                    customer_actions="action words " * 120,
-                    business_actions="business words " * 40 + f" ENDMARK{key}",
-                    moments=[Moment(kind="friction", title=f"Problem {i} at {key}",
-                                    action="fix it " * 20) for i in range(3)])
-              for key in ("awareness", "consideration", "decision", "retention", "advocacy")]
-    j = store.create_journey(ws.id, "Long journey",
-                             journey=_journey("Long journey", stages))
+    stages = [
+        Stage(
+            stage=key,
+            label=f"Stage heading {key}",
+            customer_goal=f"GOALSTART{key} " + "goal words " * 60,
+            customer_actions="action words " * 120,
+            business_actions="business words " * 40 + f" ENDMARK{key}",
+            moments=[
+                Moment(kind="friction", title=f"Problem {i} at {key}", action="fix it " * 20)
+                for i in range(3)
+            ],
+        )
+        for key in ("awareness", "consideration", "decision", "retention", "advocacy")
+    ]
+    j = store.create_journey(ws.id, "Long journey", journey=_journey("Long journey", stages))
     pages = pdf_pages(report.build(store, journey_id=j.id, fmt="pdf"))
 
     for key in ("awareness", "consideration", "decision", "retention", "advocacy"):
@@ -136,8 +141,10 @@ class _Resources(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         for name, value in attrs:
-            if value and ((re.search(r"https?:|//", value) and name != "xmlns")
-                          or name in ("src", "href", "xlink:href", "srcset", "action")):
+            if value and (
+                (re.search(r"https?:|//", value) and name != "xmlns")
+                or name in ("src", "href", "xlink:href", "srcset", "action")
+            ):
                 self.references.append(f"{tag}[{name}]={value}")
 
 
@@ -159,10 +166,16 @@ def test_every_text_people_typed_is_escaped_in_the_html(store):
     ws = store.create_workspace(HOSTILE)
     persona = store.create_persona(ws.id, Persona(name=HOSTILE, quote=HOSTILE))
     j = store.create_journey(ws.id, HOSTILE, persona_id=persona.id)
-    store.add_moment(j.stage("decision").id, Moment(kind="friction", title=HOSTILE[:190],
-                                                    action=HOSTILE, owner=HOSTILE[:190]))
-    store.update_stage(j.stage("awareness").id, j.stage("awareness").version,
-                       customer_goal=HOSTILE, thoughts=HOSTILE)
+    store.add_moment(
+        j.stage("decision").id,
+        Moment(kind="friction", title=HOSTILE[:190], action=HOSTILE, owner=HOSTILE[:190]),
+    )
+    store.update_stage(
+        j.stage("awareness").id,
+        j.stage("awareness").version,
+        customer_goal=HOSTILE,
+        thoughts=HOSTILE,
+    )
     store.save_scenario(j.id, HOSTILE[:190], {"retention": 0.5})
     page = report.build(store, journey_id=j.id, fmt="html").decode()
     found = _Resources()
@@ -191,10 +204,10 @@ def test_the_revision_names_the_version_and_changes_with_the_content(store, jour
 
 def test_friction_points_are_ranked_by_votes_then_severity(store, journey_id):
     j = store.load_journey(journey_id)
-    mild = store.add_moment(j.stage("awareness").id, Moment(kind="friction", title="Mild",
-                                                            severity=2))
-    store.add_moment(j.stage("retention").id, Moment(kind="friction", title="Severe",
-                                                     severity=5))
+    mild = store.add_moment(
+        j.stage("awareness").id, Moment(kind="friction", title="Mild", severity=2)
+    )
+    store.add_moment(j.stage("retention").id, Moment(kind="friction", title="Severe", severity=5))
     j = store.load_journey(journey_id)
 
     by_severity = [m["title"] for m in report.ranked_moments(j, "friction")]
@@ -206,15 +219,21 @@ def test_friction_points_are_ranked_by_votes_then_severity(store, journey_id):
 
 def test_timeframes_add_up_the_stage_durations_of_each_journey(store, journey_id):
     j = store.load_journey(journey_id)
-    for key, days in {"awareness": 10, "consideration": 20, "decision": 5, "retention": 300,
-                      "advocacy": 65}.items():
+    for key, days in {
+        "awareness": 10,
+        "consideration": 20,
+        "decision": 5,
+        "retention": 300,
+        "advocacy": 65,
+    }.items():
         stage = j.stage(key)
         store.update_stage(stage.id, stage.version, duration_days=days)
     rows = report.timeframes(store.load_journey(journey_id), None)
 
     assert [(r["label"], r["estimated_days"], r["estimated"]) for r in rows] == [
         ("Buyer journey", 35.0, "5 weeks"),
-        ("Customer journey", 400.0, "13.1 months")]
+        ("Customer journey", 400.0, "13.1 months"),
+    ]
     assert [r["observed"] for r in rows] == ["", ""]
 
 

@@ -18,10 +18,13 @@ from .test_cli import ROOT, cli
 def event_logs(store: Store) -> dict:
     """Every event log with what it holds: settings, report, mapping, raw events, summaries."""
     out = {}
-    for d in store._rows("SELECT id, journey_id, name, columns, mapping, report, total_rows "
-                         "FROM event_datasets ORDER BY id"):
-        events = hashlib.sha256(repr([r for chunk in store.raw_events(d["id"])
-                                      for r in chunk]).encode()).hexdigest()
+    for d in store._rows(
+        "SELECT id, journey_id, name, columns, mapping, report, total_rows "
+        "FROM event_datasets ORDER BY id"
+    ):
+        events = hashlib.sha256(
+            repr([r for chunk in store.raw_events(d["id"]) for r in chunk]).encode()
+        ).hexdigest()
         summaries = hashlib.sha256(repr(store.customer_summaries(d["id"])).encode()).hexdigest()
         out[d["id"]] = {**d, "events": events, "summaries": summaries}
     return out
@@ -34,8 +37,7 @@ def seeded_with_events(store: Store) -> Store:
     return store
 
 
-def test_restoring_a_journey_snapshot_keeps_its_event_logs_and_so_does_the_undo(
-        seeded_with_events):
+def test_restoring_a_journey_snapshot_keeps_its_event_logs_and_so_does_the_undo(seeded_with_events):
     store = seeded_with_events
     before = event_logs(store)
     snapshot = store.snapshot_journey(1)
@@ -50,7 +52,8 @@ def test_restoring_a_journey_snapshot_keeps_its_event_logs_and_so_does_the_undo(
 
 
 def test_a_workspace_restore_keeps_journey_ids_event_logs_and_brings_deleted_ones_back(
-        seeded_with_events):
+    seeded_with_events,
+):
     store = seeded_with_events
     before_logs = event_logs(store)
     ids = [j["id"] for j in store.journeys(1)]
@@ -66,8 +69,7 @@ def test_a_workspace_restore_keeps_journey_ids_event_logs_and_brings_deleted_one
     assert after == before
 
 
-def test_a_workspace_restore_keeps_a_newer_journey_that_holds_an_event_log(
-        seeded_with_events):
+def test_a_workspace_restore_keeps_a_newer_journey_that_holds_an_event_log(seeded_with_events):
     store = seeded_with_events
     snapshot = store.snapshot_workspace(1)
     newer = store.create_journey(1, "Made after the snapshot").id
@@ -81,7 +83,8 @@ def test_a_workspace_restore_keeps_a_newer_journey_that_holds_an_event_log(
 
 
 def test_importing_over_a_workspace_keeps_same_named_journeys_with_their_ids_and_logs(
-        seeded_with_events):
+    seeded_with_events,
+):
     store = seeded_with_events
     logs = event_logs(store)
     doc = store.export_workspace(1)
@@ -98,8 +101,14 @@ def test_import_replace_from_the_command_line_keeps_the_event_log_and_says_so(tm
     db = tmp_path / "evloss.db"
     assert cli("init", "--seed", db=db).returncode == 0
     before = event_logs(Store(db))
-    result = cli("import", str(ROOT / "sample_data" / "online-shop.json"), "--workspace", "1",
-                 "--replace", db=db)
+    result = cli(
+        "import",
+        str(ROOT / "sample_data" / "online-shop.json"),
+        "--workspace",
+        "1",
+        "--replace",
+        db=db,
+    )
     assert result.returncode == 0, result.stderr
     assert "kept journey(s) 1: they hold event logs" in result.stdout
     assert event_logs(Store(db)) == before
@@ -123,15 +132,17 @@ def test_an_old_workspace_snapshot_without_ids_matches_journeys_by_name(seeded_w
     logs = event_logs(store)
     doc = store.export_workspace(1)
     with store.write():
-        old = store._save_snapshot("workspace", 1, 1, "old", "made by the first release",
-                                   {"document": doc})
+        old = store._save_snapshot(
+            "workspace", 1, 1, "old", "made by the first release", {"document": doc}
+        )
     store.restore_snapshot(old)
     assert [j["id"] for j in store.journeys(1)] == [1, 2, 3]
     assert event_logs(store) == logs
 
 
 def test_a_journey_kept_for_its_event_logs_keeps_its_persona_after_a_replace_import(
-        seeded_with_events):
+    seeded_with_events,
+):
     store = seeded_with_events
     persona_id = store.load_journey(1).persona_id
     persona = store.get_persona(persona_id)

@@ -8,15 +8,21 @@ from journey.storage import Store
 
 
 def test_a_save_is_recorded_with_its_author_and_each_changed_fields_old_and_new_value(
-        store, journey_id):
+    store, journey_id
+):
     store.author = "ana@example.org"
     stage = store.load_journey(journey_id).stage("consideration")
-    store.update_stage(stage.id, stage.version, thoughts="Is it safe?", duration_days=21.0,
-                       emotion=stage.emotion)  # emotion unchanged: not in the revision
+    store.update_stage(
+        stage.id, stage.version, thoughts="Is it safe?", duration_days=21.0, emotion=stage.emotion
+    )  # emotion unchanged: not in the revision
     [revision] = store.revisions(journey_id=journey_id)
-    assert (revision.kind, revision.target_id, revision.journey_id, revision.title,
-            revision.author) == ("stage", stage.id, journey_id, "consideration",
-                                 "ana@example.org")
+    assert (
+        revision.kind,
+        revision.target_id,
+        revision.journey_id,
+        revision.title,
+        revision.author,
+    ) == ("stage", stage.id, journey_id, "consideration", "ana@example.org")
     assert revision.changes == {"thoughts": ("", "Is it safe?"), "duration_days": (0.0, 21.0)}
     assert revision.created_at and revision.restores is None
 
@@ -37,16 +43,19 @@ def test_a_refused_save_records_no_revision(store, journey_id):
 
 def test_restoring_a_revision_puts_back_only_its_fields_as_a_new_revision(store, journey_id):
     stage = store.load_journey(journey_id).stage("awareness")
-    store.update_stage(stage.id, 1, thoughts="A's thought",
-                       touchpoints=[{"channel": "Web", "description": "ads"}])
+    store.update_stage(
+        stage.id, 1, thoughts="A's thought", touchpoints=[{"channel": "Web", "description": "ads"}]
+    )
     store.update_stage(stage.id, 2, duration_days=7.0)  # a later save of another field
     first = store.revisions(kind="stage", target_id=stage.id)[-1]
     restored = store.restore_revision(first.id)
     now = store.get_stage(stage.id)
     assert (now.thoughts, now.touchpoints, now.duration_days) == ("", [], 7.0)
     assert restored.restores == first.id
-    assert restored.changes == {"thoughts": ("A's thought", ""),
-                                "touchpoints": ([{"channel": "Web", "description": "ads"}], [])}
+    assert restored.changes == {
+        "thoughts": ("A's thought", ""),
+        "touchpoints": ([{"channel": "Web", "description": "ads"}], []),
+    }
     store.restore_revision(restored.id)  # the restore itself is undoable
     assert store.get_stage(stage.id).thoughts == "A's thought"
 
@@ -142,9 +151,16 @@ def test_a_deleted_event_log_is_kept_hidden_until_the_next_delete_so_it_can_be_u
 def test_the_next_delete_removes_the_kept_event_log_for_good(seeded):
     [log] = seeded.event_datasets(1)
     copy = seeded.add_event_dataset(
-        1, "copy", columns=log["columns"], mapping=log["mapping"], event_names=[],
+        1,
+        "copy",
+        columns=log["columns"],
+        mapping=log["mapping"],
+        event_names=[],
         stats={k: log[k] for k in ("total_rows", "events_rows", "ignored_rows", "customers")},
-        report={}, events=[], customers=[])
+        report={},
+        events=[],
+        customers=[],
+    )
     seeded.delete_event_dataset(log["id"])
     seeded.delete_event_dataset(copy)
     assert list(seeded.raw_events(log["id"])) == []

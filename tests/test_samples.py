@@ -9,16 +9,32 @@ from journey.model import STAGES, NotFoundError
 
 SLUGS = list(samples.SAMPLES)
 
-CHANNELS = {"Web", "Social", "Email", "Dealership", "Phone", "App", "Review sites", "Events",
-            "Chat", "Support desk", "Community"}
+CHANNELS = {
+    "Web",
+    "Social",
+    "Email",
+    "Dealership",
+    "Phone",
+    "App",
+    "Review sites",
+    "Events",
+    "Chat",
+    "Support desk",
+    "Community",
+}
 METRIC_UNITS = {
-    "leads": None, "website_traffic": "visits", "conversions": None,
-    "lead_to_customer_rate": "share", "campaign_roi": "share", "clv": "EUR",
-    "repeat_purchase_rate": "share", "csat": "score 1-5", "nps": "score -100..100",
+    "leads": None,
+    "website_traffic": "visits",
+    "conversions": None,
+    "lead_to_customer_rate": "share",
+    "campaign_roi": "share",
+    "clv": "EUR",
+    "repeat_purchase_rate": "share",
+    "csat": "score 1-5",
+    "nps": "score -100..100",
     "retention_rate": "share",
 }
-BUYER_METRICS = {"leads", "website_traffic", "conversions", "lead_to_customer_rate",
-                 "campaign_roi"}
+BUYER_METRICS = {"leads", "website_traffic", "conversions", "lead_to_customer_rate", "campaign_roi"}
 
 
 def moments(doc: dict, kind: str) -> list[dict]:
@@ -26,11 +42,16 @@ def moments(doc: dict, kind: str) -> list[dict]:
 
 
 def test_the_samples_are_the_three_shipped_files():
-    assert samples.SAMPLES == {"car-buying": "Car buying",
-                               "b2b-software-trial": "B2B software trial",
-                               "online-shop": "Online shop"}
+    assert samples.SAMPLES == {
+        "car-buying": "Car buying",
+        "b2b-software-trial": "B2B software trial",
+        "online-shop": "Online shop",
+    }
     assert sorted(p.name for p in samples.SAMPLE_DIR.glob("*.json")) == [
-        "b2b-software-trial.json", "car-buying.json", "online-shop.json"]
+        "b2b-software-trial.json",
+        "car-buying.json",
+        "online-shop.json",
+    ]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -38,7 +59,8 @@ def test_every_sample_parses_into_one_journey_with_its_persona(slug):
     parsed = exchange.parse_document(samples.load_sample(slug))
     assert list(parsed.personas) == ["persona-1"]
     assert [(ref, [s.stage for s in j.stages]) for j, ref in parsed.journeys] == [
-        ("persona-1", list(STAGES))]
+        ("persona-1", list(STAGES))
+    ]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -102,8 +124,7 @@ def test_the_car_sample_fills_every_stage():
     journey = samples.load_sample("car-buying")["journeys"][0]
     assert [s["stage"] for s in journey["stages"]] == list(STAGES)
     for stage in journey["stages"]:
-        for name in ("label", "customer_goal", "customer_actions", "business_actions",
-                     "thoughts"):
+        for name in ("label", "customer_goal", "customer_actions", "business_actions", "thoughts"):
             assert stage[name].strip(), f"{stage['stage']}.{name} is empty"
         assert 2 <= len(stage["touchpoints"]) <= 5
     assert [s["emotion"] for s in journey["stages"]] == [0, 1, -1, 1, 2]
@@ -116,8 +137,17 @@ def test_the_car_sample_has_four_friction_and_four_key_points_and_eight_metrics(
     assert len(moments(doc, "friction")) >= 4
     assert len(moments(doc, "key")) >= 4
     assert [m["key"] for m in doc["journeys"][0]["metrics"]] == [
-        "leads", "website_traffic", "conversions", "lead_to_customer_rate", "campaign_roi",
-        "clv", "repeat_purchase_rate", "csat", "nps", "retention_rate"]
+        "leads",
+        "website_traffic",
+        "conversions",
+        "lead_to_customer_rate",
+        "campaign_roi",
+        "clv",
+        "repeat_purchase_rate",
+        "csat",
+        "nps",
+        "retention_rate",
+    ]
 
 
 def test_the_car_persona_is_filled_in():
@@ -129,15 +159,21 @@ def test_the_car_persona_is_filled_in():
 def test_an_unknown_sample_is_refused_with_the_names_of_the_real_ones():
     with pytest.raises(NotFoundError) as e:
         samples.load_sample("bike-shop")
-    assert str(e.value) == ("there is no sample called 'bike-shop'; the samples are "
-                            "car-buying, b2b-software-trial, online-shop")
+    assert str(e.value) == (
+        "there is no sample called 'bike-shop'; the samples are "
+        "car-buying, b2b-software-trial, online-shop"
+    )
 
 
 def test_seeding_an_empty_database_makes_one_workspace_with_the_three_journeys(store):
     ws_id = samples.seed(store)
     assert [(w.id, w.name, w.description) for w in store.workspaces()] == [
-        (ws_id, "Sample workspace",
-         "The journeys that ship with Journey Lab: edit freely, or start your own workspace.")]
+        (
+            ws_id,
+            "Sample workspace",
+            "The journeys that ship with Journey Lab: edit freely, or start your own workspace.",
+        )
+    ]
     rows = store.journeys(ws_id)
     assert [(r["name"], r["persona"], r["stages"]) for r in rows] == [
         ("Buying a family car", "Maya Hoffmann", 5),

@@ -11,10 +11,23 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
-EDITING_KINDS = ("text_input", "text_area", "number_input", "date_input", "file_uploader",
-                 "color_picker", "checkbox", "radio", "multiselect")
-ALLOWED_BUTTONS = {"present_prev", "present_next", "sign_out",
-                   "whatif_reset"}  # puts the sliders back; saves nothing
+EDITING_KINDS = (
+    "text_input",
+    "text_area",
+    "number_input",
+    "date_input",
+    "file_uploader",
+    "color_picker",
+    "checkbox",
+    "radio",
+    "multiselect",
+)
+ALLOWED_BUTTONS = {
+    "present_prev",
+    "present_next",
+    "sign_out",
+    "whatif_reset",
+}  # puts the sliders back; saves nothing
 ALLOWED_SELECTS = {"_pick_workspace_id", "_pick_journey_id"}
 #: choosing what to look at changes nothing stored
 VIEW_ONLY = {"compare_scenarios"}

@@ -26,11 +26,15 @@ def vote(store: Store, journey_id: int) -> dict:
     """An open vote with 3 dots each on a journey with three points."""
     j = store.load_journey(journey_id)
     store.add_moment(j.stage("awareness").id, Moment(kind="key", title="Guide", severity=2))
-    store.add_moment(j.stage("retention").id, Moment(kind="friction", title="Phone queue",
-                                                     severity=3))
+    store.add_moment(
+        j.stage("retention").id, Moment(kind="friction", title="Phone queue", severity=3)
+    )
     vote_id = store.open_vote(journey_id, 3)
-    return {"id": vote_id, "journey": journey_id,
-            "moments": [m.id for m in store.load_journey(journey_id).moments]}
+    return {
+        "id": vote_id,
+        "journey": journey_id,
+        "moments": [m.id for m in store.load_journey(journey_id).moments],
+    }
 
 
 def test_the_rules_check_dots_names_and_who_may_vote():
@@ -114,18 +118,30 @@ def test_the_report_ranks_points_by_the_latest_votes(store, vote):
 PROCESSES, THREADS, ATTEMPTS, DOTS = 3, 3, 12, 5
 
 
-def test_threads_and_processes_voting_at_once_lose_no_dot_and_never_overspend(
-        store, vote, db_path):
+def test_threads_and_processes_voting_at_once_lose_no_dot_and_never_overspend(store, vote, db_path):
     """Six sessions vote at once; two of each kind share a name, so they race for the same
     participant's last dots. Every dot counted is stored; nobody gets more than DOTS."""
     vote_id = store.open_vote(vote["journey"], DOTS)
     names = [f"p{n}" for n in range(PROCESSES)] + [f"t{n}" for n in range(THREADS)]
     names[1], names[-1] = "shared", "shared"  # one process and one thread are one person
     moments = [str(m) for m in vote["moments"]]
-    workers = [subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "vote_workers.py"), str(db_path), str(vote_id),
-         names[n], str(ATTEMPTS), str(n), *moments], stdout=subprocess.PIPE, text=True)
-        for n in range(PROCESSES)]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "tests" / "vote_workers.py"),
+                str(db_path),
+                str(vote_id),
+                names[n],
+                str(ATTEMPTS),
+                str(n),
+                *moments,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(PROCESSES)
+    ]
     results, lock = [], threading.Lock()
 
     def thread_worker(n: int) -> None:
@@ -149,8 +165,9 @@ def test_threads_and_processes_voting_at_once_lose_no_dot_and_never_overspend(
     counted = Counter(r["participant"] for r in results if r["ok"])
     stored = Counter()
     for moment_id in vote["moments"]:
-        for name, dots in ((n, store.vote_dots_of(vote_id, n).get(moment_id, 0))
-                           for n in set(names)):
+        for name, dots in (
+            (n, store.vote_dots_of(vote_id, n).get(moment_id, 0)) for n in set(names)
+        ):
             stored[name] += dots
     assert stored == counted  # every dot reported as counted is in the database
     assert counted == {name: DOTS for name in set(names)}  # and nobody overspent

@@ -30,8 +30,13 @@ def spend(store: Store, vote_id: int, participant: str, moment_id: int) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    db, vote_id, participant, attempts, seed = argv[0], int(argv[1]), argv[2], int(argv[3]), \
-        int(argv[4])
+    db, vote_id, participant, attempts, seed = (
+        argv[0],
+        int(argv[1]),
+        argv[2],
+        int(argv[3]),
+        int(argv[4]),
+    )
     moments = [int(m) for m in argv[5:]]
     store, rng = Store(db), random.Random(seed)
     for _ in range(attempts):

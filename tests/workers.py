@@ -30,8 +30,13 @@ def one_edit(store: Store, journey_id: int, name: str, n: int, rng: random.Rando
             moment = store.add_moment(stage.id, Moment(kind="key", title=value))
             return {"ok": True, "kind": "moment", "id": moment.id, "title": value}
         store.update_stage(stage.id, stage.version, thoughts=value)
-        return {"ok": True, "kind": "stage", "stage": stage.id, "version": stage.version + 1,
-                "value": value}
+        return {
+            "ok": True,
+            "kind": "stage",
+            "stage": stage.id,
+            "version": stage.version + 1,
+            "value": value,
+        }
     except ConflictError:
         return {"ok": False, "conflict": True}
     except (sqlite3.OperationalError, JourneyError) as e:  # locked: raw or as BusyError

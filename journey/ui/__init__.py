@@ -122,8 +122,12 @@ def sign_in() -> None:
         return
     st.title("🔒 Journey Lab")
     if oidc:
-        st.button("Sign in with your identity provider", key="oidc_login", on_click=st.login,
-                  type="primary")
+        st.button(
+            "Sign in with your identity provider",
+            key="oidc_login",
+            on_click=st.login,
+            type="primary",
+        )
     if editor_pw or viewer_pw:
         _password_form(editor_pw, viewer_pw)
     st.stop()
@@ -138,7 +142,8 @@ def _password_form(editor_pw: str | None, viewer_pw: str | None) -> None:
     client = getattr(st.context, "ip_address", None) or "unknown"
     try:  # counted before any wait, so parallel sessions queue instead of guessing side by side
         granted = _THROTTLE.attempt(
-            client, lambda: access.role_for_password(given, editor_pw, viewer_pw))
+            client, lambda: access.role_for_password(given, editor_pw, viewer_pw)
+        )
     except access.TooManyAttempts as e:
         st.error(str(e))
         return
@@ -166,8 +171,13 @@ def show_error(error: Exception) -> None:
     says so without internals.
     """
     if isinstance(error, ConflictError):
-        st.error(literal(f"{error.what} was changed by someone else since you opened it. "
-                         "Nothing was saved: load the latest and try again."), icon="⚠️")
+        st.error(
+            literal(
+                f"{error.what} was changed by someone else since you opened it. "
+                "Nothing was saved: load the latest and try again."
+            ),
+            icon="⚠️",
+        )
     elif isinstance(error, NotFoundError):
         st.warning(literal(str(error)))
     elif isinstance(error, JourneyError):
@@ -182,8 +192,10 @@ def query_number(name: str, *, what: str) -> int | None:
     if not (values := st.query_params.get_all(name)):
         return None
     if (number := presentation.link_number(values)) is None:
-        link_notice(f"The link asks for {what} “{presentation.shown_value(values)}”, which is "
-                    "not one plain number: it was ignored.")
+        link_notice(
+            f"The link asks for {what} “{presentation.shown_value(values)}”, which is "
+            "not one plain number: it was ignored."
+        )
         st.query_params.pop(name, None)
     return number
 
@@ -219,8 +231,10 @@ def choose_journey(db: Store) -> int | None:
     st.session_state.pop("_link_journey_missing", None)  # said by this run only
     wanted = query_number("journey", what="journey")
     if wanted is not None and wanted not in by_id:
-        link_notice(f"The link asks for journey {wanted}, which does not exist (it may have "
-                    "been deleted). Pick a journey in the sidebar.")
+        link_notice(
+            f"The link asks for journey {wanted}, which does not exist (it may have "
+            "been deleted). Pick a journey in the sidebar."
+        )
         st.session_state["_link_journey_missing"] = True
     elif wanted is not None and wanted != st.session_state.get("journey_id"):
         st.session_state["journey_id"] = wanted
@@ -230,11 +244,19 @@ def choose_journey(db: Store) -> int | None:
         current = by_id.get(st.session_state.get("journey_id"))
         st.session_state["workspace_id"] = current["workspace_id"] if current else workspaces[0].id
     st.session_state["_pick_workspace_id"] = st.session_state["workspace_id"]
-    workspace_id = st.sidebar.selectbox("Workspace", list(names), format_func=names.get,
-                                        key="_pick_workspace_id", on_change=_persist,
-                                        args=("workspace_id",))
-    label = {j["id"]: f"{j['name']} · {j['persona'] or 'no persona'}" for j in journeys
-             if j["workspace_id"] == workspace_id}
+    workspace_id = st.sidebar.selectbox(
+        "Workspace",
+        list(names),
+        format_func=names.get,
+        key="_pick_workspace_id",
+        on_change=_persist,
+        args=("workspace_id",),
+    )
+    label = {
+        j["id"]: f"{j['name']} · {j['persona'] or 'no persona'}"
+        for j in journeys
+        if j["workspace_id"] == workspace_id
+    }
     if not label:
         st.session_state.pop("journey_id", None)
         st.query_params.pop("journey", None)
@@ -243,9 +265,14 @@ def choose_journey(db: Store) -> int | None:
     if st.session_state.get("journey_id") not in label:
         st.session_state["journey_id"] = next(iter(label))
     st.session_state["_pick_journey_id"] = st.session_state["journey_id"]
-    journey_id = st.sidebar.selectbox("Journey", list(label), format_func=label.get,
-                                      key="_pick_journey_id", on_change=_persist,
-                                      args=("journey_id",))
+    journey_id = st.sidebar.selectbox(
+        "Journey",
+        list(label),
+        format_func=label.get,
+        key="_pick_journey_id",
+        on_change=_persist,
+        args=("journey_id",),
+    )
     if not st.session_state.get("_link_journey_missing"):
         st.query_params["journey"] = str(journey_id)
     return journey_id
@@ -272,8 +299,10 @@ def _presenting_from_link() -> None:
     if values in (["1"], ["0"]):
         st.session_state["presenting"] = values == ["1"]
     elif values:
-        link_notice(f"The link's presentation setting “{presentation.shown_value(values)}” is "
-                    "neither 1 (on) nor 0 (off): it was ignored.")
+        link_notice(
+            f"The link's presentation setting “{presentation.shown_value(values)}” is "
+            "neither 1 (on) nor 0 (off): it was ignored."
+        )
     set_presenting(presenting())
 
 
@@ -289,8 +318,9 @@ def link(page: str, label: str, icon: str, *, sidebar: bool = False, **query) ->
     """A link to a page of the app (with ``query`` in its URL); left out when the page runs
     on its own, outside the app, as in tests."""
     with contextlib.suppress(StreamlitPageNotFoundError):
-        (st.sidebar if sidebar else st).page_link(page, label=label, icon=icon,
-                                                  query_params=query or None)
+        (st.sidebar if sidebar else st).page_link(
+            page, label=label, icon=icon, query_params=query or None
+        )
 
 
 def navigation() -> None:
@@ -312,15 +342,25 @@ def sidebar(db: Store) -> int | None:
     if can_edit():
         undo_last_change(db)
     st.session_state["_pick_presenting"] = presenting()
-    st.sidebar.toggle("Presentation mode", key="_pick_presenting", on_change=_persist,
-                      args=("presenting",),
-                      help="For a projector: hides the sidebar and every editing control, "
-                           "enlarges the type; the link keeps it (?present=1).")
+    st.sidebar.toggle(
+        "Presentation mode",
+        key="_pick_presenting",
+        on_change=_persist,
+        args=("presenting",),
+        help="For a projector: hides the sidebar and every editing control, "
+        "enlarges the type; the link keeps it (?present=1).",
+    )
     st.html(presentation.LAYOUT_CSS)
     if presenting():
         st.html(presentation.PRESENTATION_CSS)
-        st.button("Leave presentation mode", key="leave_presenting", icon=":material/close:",
-                  on_click=set_presenting, args=(False,), type="tertiary")
+        st.button(
+            "Leave presentation mode",
+            key="leave_presenting",
+            icon=":material/close:",
+            on_click=set_presenting,
+            args=(False,),
+            type="tertiary",
+        )
         countdown()  # the facilitator's timer, on every page while presenting
     return journey_id
 
@@ -361,8 +401,9 @@ def altair(chart, key: str, width: str | int = "stretch", *, pad: bool = False) 
     height is the plot's, as exported (see :func:`chart`)."""
     chart = chart.properties(autosize=alt.AutoSizeParams(type="pad")) if pad else chart
     if presenting():
-        st.vega_lite_chart(charts.projector_spec(chart.to_dict(), presentation.CHART_TEXT_PX),
-                           key=key, width=width)
+        st.vega_lite_chart(
+            charts.projector_spec(chart.to_dict(), presentation.CHART_TEXT_PX), key=key, width=width
+        )
     else:
         st.altair_chart(chart, key=key, width=width)
 
@@ -370,10 +411,22 @@ def altair(chart, key: str, width: str | int = "stretch", *, pad: bool = False) 
 def chart_downloads(chart, name: str, key: str) -> None:
     """PNG and SVG download buttons for an Altair chart (rendered only when clicked)."""
     left, right = st.columns(2)
-    left.download_button("⬇️ PNG", data=lambda: images.to_png(chart), file_name=f"{name}.png",
-                         mime="image/png", key=f"{key}_png", on_click="ignore")
-    right.download_button("⬇️ SVG", data=lambda: images.to_svg(chart), file_name=f"{name}.svg",
-                          mime="image/svg+xml", key=f"{key}_svg", on_click="ignore")
+    left.download_button(
+        "⬇️ PNG",
+        data=lambda: images.to_png(chart),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+    )
+    right.download_button(
+        "⬇️ SVG",
+        data=lambda: images.to_svg(chart),
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        key=f"{key}_svg",
+        on_click="ignore",
+    )
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -408,8 +461,11 @@ def flash(markdown: str) -> None:
 def comments_panel(db: Store, target: str, target_id: int, comments: list, key: str) -> None:
     """A stage's or moment's comments shown as text, edit/delete of one's own, a box to add
     one (editors); drawn only while open (``{key}_open``), hidden while presenting."""
-    panel = None if presenting() else st.expander(f"💬 Comments ({len(comments)})",
-                                                  key=f"{key}_open", on_change="rerun")
+    panel = (
+        None
+        if presenting()
+        else st.expander(f"💬 Comments ({len(comments)})", key=f"{key}_open", on_change="rerun")
+    )
     if not (panel and panel.open):
         return
     editor, me, change = can_edit(), author(), None
@@ -433,7 +489,6 @@ def comments_panel(db: Store, target: str, target_id: int, comments: list, key: 
         change and (change[1](*change[2:]), notify(change[0]), st.rerun())
     except JourneyError as e:
         show_error(e)
-
 
 
 @st.fragment(run_every=live.SECONDS)

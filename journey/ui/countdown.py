@@ -35,22 +35,34 @@ def _clock() -> None:
     t, now = _timer(), time.time()
     left = timer.remaining(t, now)
     show, toggle, reset, minutes = st.columns([2, 1, 1, 2], vertical_alignment="center")
-    show.markdown(f"**:material/timer: {timer.display(t, now)}**"
-                  + (" · time is up" if t.running and left <= 0 else ""))
+    show.markdown(
+        f"**:material/timer: {timer.display(t, now)}**"
+        + (" · time is up" if t.running and left <= 0 else "")
+    )
     if t.running:
-        if toggle.button("Pause", key="countdown_pause", icon=":material/pause:",
-                         type="tertiary"):
+        if toggle.button("Pause", key="countdown_pause", icon=":material/pause:", type="tertiary"):
             _apply(lambda x: timer.pause(x, time.time()))
-    elif toggle.button("Start", key="countdown_start", icon=":material/play_arrow:",
-                       type="tertiary", disabled=left <= 0):
+    elif toggle.button(
+        "Start",
+        key="countdown_start",
+        icon=":material/play_arrow:",
+        type="tertiary",
+        disabled=left <= 0,
+    ):
         _apply(lambda x: timer.start(x, time.time()))
-    if reset.button("Reset", key="countdown_reset", icon=":material/restart_alt:",
-                    type="tertiary"):
+    if reset.button("Reset", key="countdown_reset", icon=":material/restart_alt:", type="tertiary"):
         _apply(timer.reset)
-    length = minutes.number_input("Minutes", min_value=1, max_value=timer.MAX_SECONDS // 60,
-                                  value=round(t.seconds / 60), step=1, key="countdown_minutes",
-                                  label_visibility="collapsed", disabled=t.running,
-                                  help="The exercise's length in minutes")
+    length = minutes.number_input(
+        "Minutes",
+        min_value=1,
+        max_value=timer.MAX_SECONDS // 60,
+        value=round(t.seconds / 60),
+        step=1,
+        key="countdown_minutes",
+        label_visibility="collapsed",
+        disabled=t.running,
+        help="The exercise's length in minutes",
+    )
     if not t.running and length * 60 != t.seconds:
         _apply(lambda _: timer.set_length(length))
 

@@ -54,7 +54,10 @@ def open_edit(edit: Edit, version: int, values: dict) -> None:
     if edit.keys[0] not in st.session_state or edit.state not in st.session_state:
         st.session_state[edit.state] = (version, values)
     st.session_state.setdefault("_open_edits", {})[(edit.kind, edit.row_id)] = (
-        edit.what, edit.prefix, edit.keys)
+        edit.what,
+        edit.prefix,
+        edit.keys,
+    )
 
 
 def edit_base(edit: Edit) -> dict:
@@ -116,24 +119,40 @@ def _write(edit: Edit, version: int, base: dict, mine: dict) -> tuple | None:
 
 def _show_conflict(edit: Edit, version: int, merged: merge.Merge) -> None:
     def fmt(name: str, value: Any) -> str:
-        return literal(edit.shown[name](value) if name in edit.shown
-                       else editing.show_value(name, value))
-    st.error(literal(
-        f"{edit.what} was changed by someone else while you edited it, and nothing was saved "
-        "yet. Both of you changed the fields below: choose which value to keep. Fields only "
-        "you changed will be saved; fields only they changed stay as they saved them."),
-        icon="⚠️")
-    st.table([{"Field": literal(editing.field_label(f)),
-               "Saved by someone else": fmt(f, merged.theirs.get(f)),
-               "Yours (not saved)": fmt(f, merged.mine[f])} for f in merged.conflicts])
-    choices = {f: st.radio(literal(editing.field_label(f)), [merge.MINE, merge.THEIRS],
-                           format_func={merge.MINE: "Keep mine",
-                                        merge.THEIRS: "Keep theirs"}.get,
-                           horizontal=True, key=f"{edit.prefix}conflict_{f}")
-               for f in merged.conflicts}
+        return literal(
+            edit.shown[name](value) if name in edit.shown else editing.show_value(name, value)
+        )
+
+    st.error(
+        literal(
+            f"{edit.what} was changed by someone else while you edited it, and nothing was saved "
+            "yet. Both of you changed the fields below: choose which value to keep. Fields only "
+            "you changed will be saved; fields only they changed stay as they saved them."
+        ),
+        icon="⚠️",
+    )
+    st.table(
+        [
+            {
+                "Field": literal(editing.field_label(f)),
+                "Saved by someone else": fmt(f, merged.theirs.get(f)),
+                "Yours (not saved)": fmt(f, merged.mine[f]),
+            }
+            for f in merged.conflicts
+        ]
+    )
+    choices = {
+        f: st.radio(
+            literal(editing.field_label(f)),
+            [merge.MINE, merge.THEIRS],
+            format_func={merge.MINE: "Keep mine", merge.THEIRS: "Keep theirs"}.get,
+            horizontal=True,
+            key=f"{edit.prefix}conflict_{f}",
+        )
+        for f in merged.conflicts
+    }
     save, keep, reload = st.columns(3)
-    if save.button("Save with these choices", key=f"{edit.prefix}conflict_save",
-                   type="primary"):
+    if save.button("Save with these choices", key=f"{edit.prefix}conflict_save", type="primary"):
         _resolve(edit, version, merged, choices)
     if keep.button("Keep all of mine", key=f"{edit.prefix}conflict_keep"):
         _resolve(edit, version, merged, {f: merge.MINE for f in merged.conflicts})
@@ -156,8 +175,14 @@ def forget_edit(edit: Edit) -> None:
         del st.session_state[key]
 
 
-def create_once(form: str, values: dict, create: Callable[[], str], *,
-                slots: dict[str, Any] | None = None, keep: tuple[str, ...] = ()) -> None:
+def create_once(
+    form: str,
+    values: dict,
+    create: Callable[[], str],
+    *,
+    slots: dict[str, Any] | None = None,
+    keep: tuple[str, ...] = (),
+) -> None:
     """A create form's submit: ``create()`` stores the row and returns the notice; then the
     form clears (but for the ``keep`` keys) and the page reruns. A second click on the same
     values (a double click, or a click before the rerun answered) creates nothing more.
@@ -176,8 +201,7 @@ def create_once(form: str, values: dict, create: Callable[[], str], *,
         show_error(e)
         return
     st.session_state[f"_created_{form}"] = token
-    for key in [k for k in st.session_state
-                if str(k).startswith(form) and str(k) not in keep]:
+    for key in [k for k in st.session_state if str(k).startswith(form) and str(k) not in keep]:
         del st.session_state[key]
     notify(message)
     st.rerun()
@@ -185,11 +209,13 @@ def create_once(form: str, values: dict, create: Callable[[], str], *,
 
 def _keep_lost(kind: str, what: str, typed: dict) -> None:
     st.session_state.setdefault("_lost_edits", []).append(
-        {"kind": kind, "what": what, "typed": typed})
+        {"kind": kind, "what": what, "typed": typed}
+    )
 
 
-def lost_edits(kind: str, drawn: set[int] | Any,
-               save_as_new: Callable[[dict], str] | None = None) -> None:
+def lost_edits(
+    kind: str, drawn: set[int] | Any, save_as_new: Callable[[dict], str] | None = None
+) -> None:
     """Where a page lists its rows: the edits whose row was deleted (or replaced by an
     import) while someone typed, with the typed values on screen and "save as new".
 
@@ -207,20 +233,31 @@ def lost_edits(kind: str, drawn: set[int] | Any,
             continue  # still there, just not on this page now
         except NotFoundError:
             del opened[(k, row_id)]
-            _keep_lost(kind, what, {key[len(prefix):]: st.session_state.get(key)
-                                    for key in keys if key in st.session_state})
+            _keep_lost(
+                kind,
+                what,
+                {
+                    key[len(prefix) :]: st.session_state.get(key)
+                    for key in keys
+                    if key in st.session_state
+                },
+            )
     lost = st.session_state.get("_lost_edits", [])
     for i, item in enumerate(lost):
         if item["kind"] != kind:
             continue
-        st.warning(literal(
-            f"{item['what']} was deleted by someone else (or replaced by an import) while you "
-            "edited it. Nothing was saved: what you typed is below."), icon="⚠️")
-        st.dataframe(editing.typed_rows(item["typed"]), hide_index=True,
-                     key=f"lost_{kind}_{i}_table")
+        st.warning(
+            literal(
+                f"{item['what']} was deleted by someone else (or replaced by an import) while you "
+                "edited it. Nothing was saved: what you typed is below."
+            ),
+            icon="⚠️",
+        )
+        st.dataframe(
+            editing.typed_rows(item["typed"]), hide_index=True, key=f"lost_{kind}_{i}_table"
+        )
         left, right = st.columns(2)
-        if save_as_new and left.button("Save as new", key=f"lost_{kind}_{i}_new",
-                                       type="primary"):
+        if save_as_new and left.button("Save as new", key=f"lost_{kind}_{i}_new", type="primary"):
             try:
                 notify(save_as_new(item["typed"]))
             except JourneyError as e:
@@ -252,8 +289,9 @@ def undo_last_change(db: Store) -> None:
     """The sidebar's "undo my last change": restores what this session's latest save
     replaced (itself a save, so it can be undone again)."""
     workspace_id = st.session_state.get("workspace_id")
-    if workspace_id is None or not db.revisions(workspace_id=workspace_id, author=author(),
-                                                limit=1):
+    if workspace_id is None or not db.revisions(
+        workspace_id=workspace_id, author=author(), limit=1
+    ):
         return
     if st.sidebar.button("↩️ Undo my last change", key="undo_last_change", width="stretch"):
         try:

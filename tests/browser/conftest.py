@@ -21,11 +21,20 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = ROOT / "test-artifacts"
-HOW_TO_ENABLE = ("chromium not found at /usr/bin/chromium: run `make test` as root (it installs "
-                 "Debian's chromium) or `sudo apt-get install chromium` to enable browser tests")
+HOW_TO_ENABLE = (
+    "chromium not found at /usr/bin/chromium: run `make test` as root (it installs "
+    "Debian's chromium) or `sudo apt-get install chromium` to enable browser tests"
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,26 +60,45 @@ class Server:
     log: pathlib.Path
 
 
-def start_server(db: pathlib.Path, log: pathlib.Path, extra_env: dict | None = None,
-                 cwd: pathlib.Path = ROOT, launcher: tuple[str, ...] = ("-m", "streamlit", "run",
-                                                                     "app.py")) -> Server:
+def start_server(
+    db: pathlib.Path,
+    log: pathlib.Path,
+    extra_env: dict | None = None,
+    cwd: pathlib.Path = ROOT,
+    launcher: tuple[str, ...] = ("-m", "streamlit", "run", "app.py"),
+) -> Server:
     """The app as ``make run`` starts it (``streamlit run app.py``) on a free port of
     127.0.0.1, from ``cwd``; returns once ``/_stcore/health`` answers."""
     port = free_port()
     env = {**os.environ, "JOURNEY_DB": str(db), **(extra_env or {})}
     handle = log.open("w")
     process = subprocess.Popen(
-        [sys.executable, *launcher, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            *launcher,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(
-                f"{url}/_stcore/health", timeout=2) as response:
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response,
+        ):
             if response.read() == b"ok":
                 return Server(url, db, process, log)
         time.sleep(0.25)
@@ -118,14 +146,18 @@ class RunTracker:
 
         def on_socket(ws):
             def sent(payload):
-                if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof(
-                        "type") == "rerun_script":
+                if (
+                    isinstance(payload, bytes)
+                    and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script"
+                ):
                     self.requested += 1
                 self.last_frame = time.monotonic()
 
             def received(payload):
-                if isinstance(payload, bytes) and ForwardMsg.FromString(payload).WhichOneof(
-                        "type") == "script_finished":
+                if (
+                    isinstance(payload, bytes)
+                    and ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished"
+                ):
                     self.finished += 1
                 self.last_frame = time.monotonic()
 
@@ -161,8 +193,11 @@ def pytest_runtest_makereport(item, call):
 def settle(page, quiet_ms: int = 300, timeout_s: float = 60) -> None:
     """Wait until every script run the page asked for has finished and the websocket has
     been quiet for a moment (a page without a tracker falls back to the status widget)."""
-    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]',
-                           state="visible", timeout=timeout_s * 1000)
+    page.wait_for_selector(
+        '[data-testid="stMain"] [data-testid="stElementContainer"]',
+        state="visible",
+        timeout=timeout_s * 1000,
+    )
     runs = getattr(page, "runs", None)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -2,8 +2,11 @@
 
 from .conftest import open_page
 
-SAMPLE_JOURNEYS = ["Free trial to yearly subscription", "Buying a family car",
-                   "Buying sustainable clothing online"]
+SAMPLE_JOURNEYS = [
+    "Free trial to yearly subscription",
+    "Buying a family car",
+    "Buying sustainable clothing online",
+]
 
 
 def test_the_home_page_lists_the_three_sample_journeys(page, server):

@@ -17,12 +17,21 @@ from .conftest import ARTIFACTS, settle, submit
 
 SIZES = [(1280, 720), (1920, 1080)]
 #: Every page, and every tab kept in a link (path, query, a name for the screenshot).
-VIEWS = [("", {}, "home"), ("Personas", {}, "personas"), ("Stages", {}, "stages"),
-         ("Friction_and_key_points", {}, "moments"), ("Journey_map", {}, "map"),
-         *[("Metrics", {"metrics_tab": tab}, f"metrics-{tab.split()[0].lower()}")
-           for tab in ("Timeframes", "Across the workspace", "KPIs", "Funnel")],
-         ("What_if", {}, "what-if"), ("Observed_timeframes", {}, "observed"),
-         ("Workspace_and_history", {}, "workspace"), ("Present", {}, "present")]
+VIEWS = [
+    ("", {}, "home"),
+    ("Personas", {}, "personas"),
+    ("Stages", {}, "stages"),
+    ("Friction_and_key_points", {}, "moments"),
+    ("Journey_map", {}, "map"),
+    *[
+        ("Metrics", {"metrics_tab": tab}, f"metrics-{tab.split()[0].lower()}")
+        for tab in ("Timeframes", "Across the workspace", "KPIs", "Funnel")
+    ],
+    ("What_if", {}, "what-if"),
+    ("Observed_timeframes", {}, "observed"),
+    ("Workspace_and_history", {}, "workspace"),
+    ("Present", {}, "present"),
+]
 DECK_SLIDES = 8
 
 #: What is cut or clipped on the page, as sentences (empty when nothing is).
@@ -74,8 +83,9 @@ BOTTOM_JS = """() => Math.max(0, ...[...document.querySelectorAll(
 
 def sidebar_is(page, *, shown: bool) -> None:
     """Wait (a few seconds at most) until the sidebar is shown or hidden."""
-    page.locator('[data-testid="stSidebar"]').wait_for(state="visible" if shown else "hidden",
-                                                       timeout=5_000)
+    page.locator('[data-testid="stSidebar"]').wait_for(
+        state="visible" if shown else "hidden", timeout=5_000
+    )
 
 
 def url(server, path: str, **query) -> str:
@@ -152,7 +162,7 @@ def press(page, key: str) -> None:
 def test_the_arrow_keys_work_right_after_the_toggle_and_a_reload_keeps_the_slide(page, server):
     page.goto(url(server, "Present", journey=1, slide=2))
     settle(page)
-    toggle = page.locator('.st-key-_pick_presenting input, .st-key-_pick_presenting label').first
+    toggle = page.locator(".st-key-_pick_presenting input, .st-key-_pick_presenting label").first
     submit(page, toggle)  # the focus stays on the (now hidden) toggle
     assert "present=1" in page.url
     press(page, "ArrowRight")

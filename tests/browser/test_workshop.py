@@ -68,8 +68,10 @@ def create_persona(page, server, name: str) -> None:
     assert page.locator(".st-key-new_persona_name input").input_value() == name
     click(page, "new_persona_save")
     # what the person sees next: the confirmation, or an error saying why not
-    outcome = page.locator('[data-testid="stToast"], [data-testid="stAlertContentError"], '
-                           '[data-testid="stAlertContentSuccess"]').first
+    outcome = page.locator(
+        '[data-testid="stToast"], [data-testid="stAlertContentError"], '
+        '[data-testid="stAlertContentSuccess"]'
+    ).first
     outcome.wait_for(timeout=60_000)
     assert "Created" in outcome.inner_text(), outcome.inner_text()
 
@@ -98,8 +100,12 @@ def act(page, n: int = 1) -> None:
 
 
 def persona_named(server, name):
-    return lambda: [p for w in Store(server.db).workspaces()
-                    for p in Store(server.db).personas(w.id) if p.name == name]
+    return lambda: [
+        p
+        for w in Store(server.db).workspaces()
+        for p in Store(server.db).personas(w.id)
+        if p.name == name
+    ]
 
 
 def test_a_facilitator_maps_a_journey_and_the_work_survives_a_reload(page, server):
@@ -115,16 +121,25 @@ def test_a_facilitator_maps_a_journey_and_the_work_survives_a_reload(page, serve
     open_page(page, server, "Stages", journey=journey_id)
     fill(page, f"stage_{awareness}_customer_goal", "Find a safe family car before spring")
     click(page, f"stage_{awareness}_save")
-    eventually(lambda: store.load_journey(journey_id).stage("awareness").customer_goal ==
-               "Find a safe family car before spring")
+    eventually(
+        lambda: (
+            store.load_journey(journey_id).stage("awareness").customer_goal
+            == "Find a safe family car before spring"
+        )
+    )
 
     open_page(page, server, "Friction_and_key_points", journey=journey_id)
     page.get_by_text("Add a friction point or key point").click()
     fill(page, "new_moment_title", "Dealer never calls back")
     fill(page, "new_moment_action", "Call back within one working day")
     click(page, "new_moment_save")
-    added = eventually(lambda: [m for m in store.load_journey(journey_id).moments
-                                if m.title == "Dealer never calls back"])
+    added = eventually(
+        lambda: [
+            m
+            for m in store.load_journey(journey_id).moments
+            if m.title == "Dealer never calls back"
+        ]
+    )
     assert [(m.kind, m.stage) for m in added] == [("friction", "awareness")]
 
     open_page(page, server, "Journey_map", journey=journey_id)
@@ -147,8 +162,11 @@ def test_html_and_script_typed_by_a_user_are_shown_as_text_never_run(page, serve
     page.get_by_text("Add a friction point or key point").click()
     fill(page, "new_moment_title", XSS_TITLE)
     click(page, "new_moment_save")
-    eventually(lambda: [m for m in Store(server.db).load_journey(journey_id).moments
-                        if m.title == XSS_TITLE])
+    eventually(
+        lambda: [
+            m for m in Store(server.db).load_journey(journey_id).moments if m.title == XSS_TITLE
+        ]
+    )
     for path in ("Personas", "Friction_and_key_points", "Journey_map", ""):
         open_page(page, server, path, journey=journey_id)
         assert page.evaluate("window.__xss") is None, path
@@ -161,8 +179,9 @@ def test_html_and_script_typed_by_a_user_are_shown_as_text_never_run(page, serve
 def go(page, label: str) -> None:
     """Click a page in the sidebar navigation and wait for it."""
     act(page)
-    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
-                 has_text=label).first.click()
+    page.locator(
+        '[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]', has_text=label
+    ).first.click()
     page.wait_for_timeout(300)
     settle(page)
 
@@ -205,9 +224,12 @@ def test_the_facilitator_flow_takes_at_most_30_actions_and_stage_to_map_at_most_
     settle(page)
     page.get_by_text("Nobody answers the chat").first.wait_for()
     moments = store.load_journey(journey_id).moments
-    assert {(m.kind, m.title) for m in moments} >= {("friction", "Nobody answers the chat"),
-                                                   ("key", "Video walk-round")}
+    assert {(m.kind, m.title) for m in moments} >= {
+        ("friction", "Nobody answers the chat"),
+        ("key", "Video walk-round"),
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "facilitator-flow-actions.txt").write_text(
-        f"whole flow: {page.actions} actions; stage + points + map: {stage_to_map}\n")
+        f"whole flow: {page.actions} actions; stage + points + map: {stage_to_map}\n"
+    )
     assert page.actions <= 30 and stage_to_map <= 12, (page.actions, stage_to_map)
