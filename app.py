@@ -7,9 +7,9 @@ its Stages page.
 
 import streamlit as st
 
-from journey import samples, ui
+from journey import editing, samples, ui
 from journey.formatting import people
-from journey.model import JourneyError
+from journey.model import JourneyError, ValidationError
 
 ui.page_setup("Home")
 db = ui.store()
@@ -35,7 +35,7 @@ def new_journey_form() -> None:
             st.session_state["new_journey_persona"] = wanted
         else:
             ui.link_notice(f"The link asks for persona {wanted}, which is not in this workspace.")
-    with st.form("new_journey_form", clear_on_submit=True):
+    with st.form("new_journey_form"):  # not cleared: a second click must not send it empty
         st.markdown("**New journey**")
         name_col, persona_col, template_col = st.columns(3)
         name = name_col.text_input(
@@ -58,6 +58,8 @@ def new_journey_form() -> None:
         if st.form_submit_button("Create journey", type="primary", icon=":material/add:"):
             try:
                 created = samples.new_journey(db, workspace_id, name, persona_id, template)
+            except ValidationError as e:
+                st.error(ui.literal(editing.error_message(e)))
             except JourneyError as e:
                 ui.show_error(e)
             else:

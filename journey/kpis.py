@@ -463,7 +463,10 @@ class CsvRowsError(ValidationError):
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")  # 1,234.5; never 0,125
+#: 1,234 or 1,234.5: comma groups of three that cannot be a decimal (never 0,125)
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
+#: 1.250 in a semicolon-separated file: a dot before three digits is a decimal or a group
+_DOT_GROUPS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+%?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+%?$")  # 0,125 in a semicolon-separated file
 _SEPARATORS = ",;\t"
 
@@ -507,21 +510,25 @@ def _date(text: str) -> str:
 
 def _value(text: str, key: str, unit: str, decimal_comma: bool = False) -> float:
     """The number in a cell. ``decimal_comma`` (a semicolon-separated file) reads ``0,125`` as
-    0.125; otherwise a comma is only a thousands separator (``1,234``) and ``0,125`` is
-    refused, as it could mean either."""
+    0.125 and ``1.250,5`` as 1250.5, and refuses ``1.250`` (a decimal or a thousands group?);
+    elsewhere a comma is only a thousands separator (``1,234``), and ``0,125`` or ``12,5`` are
+    refused, as they could mean either."""
     raw = text.strip()
     if not raw:
         raise ValueError("the value is empty")
+    ambiguous = (
+        f"the value {raw[:40]!r} could be read two ways (is the comma or dot a decimal mark "
+        "or a thousands separator?): write it with a dot as the decimal mark and no thousands "
+        "separator, such as 1250.5 or 0.125"
+    )
+    if decimal_comma and _DOT_GROUPS.match(raw):
+        raise ValueError(ambiguous)
     if decimal_comma and _DECIMAL_COMMA.match(raw.replace(".", "")):
         number = raw.replace(".", "").replace(",", ".")
     elif _THOUSANDS.match(raw) and not decimal_comma:
         number = raw.replace(",", "")
     elif "," in raw:
-        raise ValueError(
-            f"the value {raw[:40]!r} has a comma that could be a decimal or a "
-            "thousands separator: write it as 0.125 (or save the file "
-            "semicolon-separated, where the comma is the decimal mark)"
-        )
+        raise ValueError(ambiguous)
     else:
         number = raw
     percent = number.endswith("%")

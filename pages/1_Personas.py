@@ -149,7 +149,7 @@ if ui.can_edit():
 if ui.can_edit():
     with st.expander("➕ New persona", expanded=not personas):
         with st.form("new_persona_form", border=False):
-            values, name_slot = persona_fields("new_persona_", Persona(name=""))
+            values, name_slot = persona_fields(ui.form_prefix("new_persona_"), Persona(name=""))
             created = st.form_submit_button(
                 "Create persona", type="primary", key="new_persona_save"
             )

@@ -159,8 +159,10 @@ def edit_moment(m: Moment) -> None:
 
 
 def forget_action() -> None:
-    """Switching the kind starts its action afresh: a friction's answer is no key point's."""
-    st.session_state.pop("new_moment_action", None)
+    """Switching the kind starts its action afresh (a friction's answer is no key point's),
+    keeping the rest of what was typed."""
+    typed = ("new_moment_title", "new_moment_description", "new_moment_stage")
+    ui.renew_form("new_moment_", keep=typed)
 
 
 if ui.can_edit():
@@ -175,7 +177,9 @@ if ui.can_edit():
             on_change=forget_action,
         )
         with st.form("new_moment_form", border=False):
-            values, title_slot = moment_fields("new_moment_", Moment(kind=new_kind, title=""))
+            values, title_slot = moment_fields(
+                ui.form_prefix("new_moment_"), Moment(kind=new_kind, title="")
+            )
             added = st.form_submit_button("Add", type="primary", key="new_moment_save")
         if added:
             ui.create_once(

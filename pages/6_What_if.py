@@ -134,7 +134,7 @@ def whatif_panel() -> None:
                 except JourneyError as e:
                     ui.show_error(e)
                 else:
-                    ui.notify(f"Scenario {name.strip()!r} saved.")
+                    ui.notify(f"Scenario “{name.strip()}” saved.")
                     state["compare_scenarios"] = [*state.get("compare_scenarios", []), name.strip()]
                     st.rerun()  # the whole page, so the comparison below lists it
 

@@ -306,21 +306,36 @@ def test_a_decimal_comma_is_refused_where_a_comma_also_separates_thousands():
     data = (CASES / "kpi_decimal_comma.csv").read_bytes()  # campaign_roi,…,"0,125"
     with pytest.raises(kpis.CsvRowsError) as caught:
         kpis.parse_kpi_csv(data, journey_with(), "kpi_decimal_comma.csv")
-    assert caught.value.problems == [
-        (
-            2,
-            "the value '0,125' has a comma that could be a decimal "
-            "or a thousands separator: write it as 0.125 (or save "
-            "the file semicolon-separated, where the comma is the "
-            "decimal mark)",
-        )
-    ]
-    assert (
-        kpis.parse_kpi_csv(b'metric,date,value\nleads,2026-01-01,"1,234"\n', journey_with())[0][
-            1
-        ].value
-        == 1234.0
-    )
+    [(row, message)] = caught.value.problems
+    assert row == 2 and message.startswith("the value '0,125' could be read two ways")
+
+
+@pytest.mark.parametrize(
+    ("cell", "separator"),
+    [('"0,125"', ","), ('"12,5"', ","), ("1.250", ";"), ("12.500.000", ";")],
+)
+def test_a_number_whose_comma_or_dot_could_mean_either_is_refused_with_its_row(cell, separator):
+    data = f"metric{separator}date{separator}value\nleads{separator}2026-01-01{separator}{cell}\n"
+    with pytest.raises(kpis.CsvRowsError) as caught:
+        kpis.parse_kpi_csv(data.encode(), journey_with())
+    [(row, message)] = caught.value.problems
+    assert row == 2 and "could be read two ways" in message
+
+
+@pytest.mark.parametrize(
+    ("cell", "separator", "value"),
+    [
+        ('"1,234.5"', ",", 1234.5),
+        ("1234.5", ",", 1234.5),
+        ("1.250,5", ";", 1250.5),
+        ("12.75", ";", 12.75),
+        ("1250", ";", 1250.0),
+    ],
+)
+def test_a_number_with_one_reading_is_read(cell, separator, value):
+    data = f"metric{separator}date{separator}value\nleads{separator}2026-01-01{separator}{cell}\n"
+    [(_, read)] = kpis.parse_kpi_csv(data.encode(), journey_with())
+    assert read.value == value
 
 
 @pytest.mark.parametrize(

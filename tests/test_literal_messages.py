@@ -112,6 +112,7 @@ def test_an_event_import_error_quoting_a_file_cell_is_shown_literally(db):
     data = f"customer_id,timestamp,event\nc1,{HOSTILE},purchase\nc2,2026-01-01,visit\n"
     at.file_uploader(key="events_upload").upload("bad.csv", data.encode(), "text/csv")
     at.run()
+    at.checkbox(key="events_confirm").check().run()
     at.button(key="events_import").click().run()
     assert not at.exception
     assert_literal(at.error[0].value)

@@ -91,14 +91,14 @@ def test_a_friction_point_and_a_key_point_are_added_with_stage_kind_and_action(a
     at.button(key="new_moment_save").click().run()
     assert not at.exception
     assert [plain(s.value) for s in at.success] == ["Added Delivery date keeps moving."]
-    assert at.text_input(key="new_moment_title").value == ""  # ready for the next one
-    assert at.selectbox(key="new_moment_stage").value == "decision"  # kept
+    assert at.text_input(key="new_moment_1_title").value == ""  # ready for the next one
+    assert at.selectbox(key="new_moment_1_stage").value == "decision"  # kept
 
     at.button_group(key="add_kind").set_value("key").run()
-    assert at.text_area(key="new_moment_action").label == "How we use it"
-    at.selectbox(key="new_moment_stage").set_value("retention")
-    at.text_input(key="new_moment_title").input("Winter tyre change")
-    at.text_area(key="new_moment_action").input("Offer storage for the summer tyres")
+    assert at.text_area(key="new_moment_2_action").label == "How we use it"
+    at.selectbox(key="new_moment_2_stage").set_value("retention")
+    at.text_input(key="new_moment_2_title").input("Winter tyre change")
+    at.text_area(key="new_moment_2_action").input("Offer storage for the summer tyres")
     at.button(key="new_moment_save").click().run()
     assert not at.exception
 
@@ -212,15 +212,15 @@ def test_switching_the_kind_of_a_new_point_does_not_carry_the_other_kinds_action
     at = open_page()
     at.text_area(key="new_moment_action").input("Answer the friction")
     at.button_group(key="add_kind").set_value("key").run()
-    assert at.text_area(key="new_moment_action").value == ""
+    assert at.text_area(key="new_moment_1_action").value == ""
 
 
 def test_a_second_click_on_add_adds_no_duplicate_and_the_form_clears(app_env):
     at = open_page()
     at.text_input(key="new_moment_title").input("Delivery date keeps moving")
     at.button(key="new_moment_save").click().run()
-    assert at.text_input(key="new_moment_title").value == ""
-    at.text_input(key="new_moment_title").input("Delivery date keeps moving")
+    assert at.text_input(key="new_moment_1_title").value == ""
+    at.text_input(key="new_moment_1_title").input("Delivery date keeps moving")
     at.button(key="new_moment_save").click().run()
     titles = [m.title for m in moments(app_env)]
     assert titles.count("Delivery date keeps moving") == 1

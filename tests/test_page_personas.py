@@ -68,7 +68,7 @@ def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
     assert "Sam Lee" in [s.value for s in at.subheader]
     assert "Night nurse · age 40\\-49" in [c.value for c in at.caption]
     assert [plain(s.value) for s in at.success] == ["Created Sam Lee."]
-    assert at.text_input(key="new_persona_name").value == ""  # the form is ready for the next
+    assert at.text_input(key="new_persona_1_name").value == ""  # the form is ready for the next
     assert "Carrier pigeon" in at.multiselect(key="persona_1_channels").options
 
 
@@ -166,7 +166,7 @@ def test_a_second_click_on_create_adds_no_duplicate(app_env):
     at = open_page()
     at.text_input(key="new_persona_name").input("Sam Lee")
     at.button(key="new_persona_save").click().run()
-    at.text_input(key="new_persona_name").input("Sam Lee")  # the values sent again
+    at.text_input(key="new_persona_1_name").input("Sam Lee")  # the values sent again
     at.button(key="new_persona_save").click().run()
     assert not at.exception
     assert names(app_env).count("Sam Lee") == 1
@@ -184,6 +184,18 @@ def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
     assert not at.exception
     assert Store(app_env).get_persona(1).role.startswith("Primary-school teacher")
     assert [plain(s.value) for s in at.success] == ["Undone: Role of persona Maya Hoffmann."]
+
+
+def test_undo_after_my_save_was_restored_from_the_history_says_so_instead_of_failing(app_env):
+    at = open_page()
+    at.text_input(key="persona_1_role").input("Head teacher")
+    at.button(key="persona_1_save").click().run()
+    store = Store(app_env)
+    [save] = store.revisions(kind="persona", target_id=1, limit=1)
+    store.restore_revision(save.id)  # from the history page: that save is now undone
+    at.sidebar.button(key="undo_last_change").click().run()
+    assert not at.exception
+    assert [plain(s.value) for s in at.success][0].startswith("Nothing of yours left to undo")
 
 
 def test_a_persona_whose_channels_are_spelled_unusually_still_opens_for_editing(app_env):

@@ -107,7 +107,7 @@ def test_a_saved_scenario_keeps_only_the_levers_that_moved(app_env):
     at.text_input(key="scenario_name").input("Loyalty push")
     at.button(key="scenario_save").click().run()
     assert not at.exception and not at.error
-    assert [plain(s.value) for s in at.success] == ["Scenario 'Loyalty push' saved."]
+    assert [plain(s.value) for s in at.success] == ["Scenario “Loyalty push” saved."]
     saved = {s.name: s.levers for s in Store(app_env).scenarios(1)}
     assert saved["Loyalty push"] == {"retention": 0.8, "spend": 450000.0}
     assert "Loyalty push" in at.multiselect(key="compare_scenarios").value

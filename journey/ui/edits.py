@@ -175,6 +175,28 @@ def forget_edit(edit: Edit) -> None:
         del st.session_state[key]
 
 
+def form_prefix(form: str) -> str:
+    """The widget-key prefix of a create form now: ``form`` at first, a fresh one after each
+    :func:`renew_form` (a browser keeps what was typed in a widget whose key stays the same,
+    so a form is cleared by giving its widgets new keys)."""
+    generation = st.session_state.get(f"_generation_{form}", 0)
+    return f"{form}{generation}_" if generation else form
+
+
+def renew_form(form: str, keep: tuple[str, ...] = ()) -> None:
+    """Clear a create form: its widgets get new keys; the ``keep`` fields (named by their
+    first-generation keys, such as ``new_moment_stage``) carry their values over."""
+    old = form_prefix(form)
+    kept = {k[len(form) :]: st.session_state.get(old + k[len(form) :]) for k in keep}
+    for key in [k for k in st.session_state if str(k).startswith(old)]:
+        del st.session_state[key]
+    st.session_state[f"_generation_{form}"] = st.session_state.get(f"_generation_{form}", 0) + 1
+    new = form_prefix(form)
+    for field_name, value in kept.items():
+        if value is not None:
+            st.session_state[new + field_name] = value
+
+
 def create_once(
     form: str,
     values: dict,
@@ -201,8 +223,7 @@ def create_once(
         show_error(e)
         return
     st.session_state[f"_created_{form}"] = token
-    for key in [k for k in st.session_state if str(k).startswith(form) and str(k) not in keep]:
-        del st.session_state[key]
+    renew_form(form, keep)
     notify(message)
     st.rerun()
 
@@ -300,6 +321,12 @@ def undo_last_change(db: Store) -> None:
             with st.sidebar:
                 show_error(e)
             return
+        if revision is None:  # only restores from the history are left: they are undone there
+            notify(
+                "Nothing of yours left to undo here: undo a restore on Workspace and "
+                "history by restoring the save before it."
+            )
+            st.rerun()
         fields = ", ".join(editing.field_label(f) for f in revision.changes)
         notify(f"Undone: {fields} of {editing.revision_title(revision)}.")
         st.rerun()
