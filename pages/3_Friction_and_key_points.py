@@ -166,7 +166,7 @@ def forget_action() -> None:
 
 
 if ui.can_edit():
-    with st.expander("➕ Add a friction point or key point"):
+    with st.expander("➕ Add a friction point or key point", key="add_moment", on_change="rerun"):
         new_kind = st.segmented_control(
             "Kind",
             MOMENT_KINDS,

@@ -16,8 +16,19 @@ XSS_NAME = "<script>window.__xss = 1</script>Eve"
 XSS_TITLE = '<img src=x onerror="window.__xss = 2">'
 
 
+def widget(page, key: str):
+    """The widget of ``key``; a create form's fields (``new_moment_title``) are found whatever
+    the form's generation (``new_moment_2_title`` after it was cleared twice)."""
+    form = next((f for f in ("new_moment_", "new_persona_") if key.startswith(f)), None)
+    if form is None:
+        return page.locator(f".st-key-{key}")
+    name = key[len(form) :]
+    keys = [key, *(f"{form}{n}_{name}" for n in range(1, 30))]
+    return page.locator(", ".join(f".st-key-{k}" for k in keys))
+
+
 def fill(page, key: str, text: str) -> None:
-    field = page.locator(f".st-key-{key} input, .st-key-{key} textarea").first
+    field = widget(page, key).locator("input, textarea").first
     act(page)
     field.fill(text)
     field.blur()  # Streamlit takes the value on blur, as when a person moves on
