@@ -169,7 +169,7 @@ def schema() -> dict:
 
 
 def read_file(
-    path: str | pathlib.Path, *, name: str | None = None, limit: int = MAX_DOCUMENT_BYTES
+    path: str | pathlib.Path, *, name: str | None = None, limit: int | None = None
 ) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
@@ -178,6 +178,7 @@ def read_file(
     """
     path = pathlib.Path(path)
     name = name or str(path)
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -339,7 +340,8 @@ def _check_text(text: str, where: tuple) -> None:
         ) from None
 
 
-def _too_big(name: str, size: int, limit: int = MAX_DOCUMENT_BYTES) -> str:
+def _too_big(name: str, size: int, limit: int | None = None) -> str:
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
     return f"{name}: the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
 
 

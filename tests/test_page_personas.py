@@ -195,7 +195,7 @@ def test_undo_after_my_save_was_restored_from_the_history_says_so_instead_of_fai
     store.restore_revision(save.id)  # from the history page: that save is now undone
     at.sidebar.button(key="undo_last_change").click().run()
     assert not at.exception
-    assert [plain(s.value) for s in at.success][0].startswith("Nothing of yours left to undo")
+    assert plain(at.success[0].value).startswith("Nothing of yours left to undo")
 
 
 def test_a_persona_whose_channels_are_spelled_unusually_still_opens_for_editing(app_env):

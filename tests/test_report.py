@@ -232,7 +232,7 @@ def test_timeframes_add_up_the_stage_durations_of_each_journey(store, journey_id
 
     assert [(r["label"], r["estimated_days"], r["estimated"]) for r in rows] == [
         ("Buyer journey", 35.0, "5 weeks"),
-        ("Customer journey", 400.0, "13.1 months"),
+        ("Customer journey", 400.0, "1.1 years"),
     ]
     assert [r["observed"] for r in rows] == ["", ""]
 

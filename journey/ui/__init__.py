@@ -353,7 +353,8 @@ def sidebar(db: Store) -> int | None:
     st.html(presentation.LAYOUT_CSS)
     if presenting():
         st.html(presentation.PRESENTATION_CSS)
-        st.button(
+        leave, timer = st.columns([1, 3], vertical_alignment="center")  # one row, no height
+        leave.button(
             "Leave presentation mode",
             key="leave_presenting",
             icon=":material/close:",
@@ -361,7 +362,8 @@ def sidebar(db: Store) -> int | None:
             args=(False,),
             type="tertiary",
         )
-        countdown()  # the facilitator's timer, on every page while presenting
+        with timer:
+            countdown()  # the facilitator's timer, on every page while presenting
     return journey_id
 
 
