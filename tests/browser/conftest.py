@@ -142,23 +142,30 @@ class RunTracker:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         self.requested = self.finished = 0
+        self.auto = 0  # timer-driven fragment runs (live updates, the countdown) in flight
         self.last_frame = time.monotonic()
 
         def on_socket(ws):
             def sent(payload):
-                if (
-                    isinstance(payload, bytes)
-                    and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script"
-                ):
-                    self.requested += 1
+                if isinstance(payload, bytes):
+                    msg = BackMsg.FromString(payload)
+                    if msg.WhichOneof("type") == "rerun_script":
+                        if msg.rerun_script.is_auto_rerun:  # not a run the page asked for
+                            self.auto += 1
+                            return
+                        self.requested += 1
                 self.last_frame = time.monotonic()
 
             def received(payload):
-                if (
-                    isinstance(payload, bytes)
-                    and ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished"
-                ):
-                    self.finished += 1
+                page_idle = self.finished >= self.requested
+                if isinstance(payload, bytes):
+                    kind = ForwardMsg.FromString(payload).WhichOneof("type")
+                    if self.auto and page_idle:  # frames of a timer-driven fragment run
+                        if kind == "script_finished":
+                            self.auto -= 1
+                        return
+                    if kind == "script_finished":
+                        self.finished += 1
                 self.last_frame = time.monotonic()
 
             ws.on("framesent", sent)
