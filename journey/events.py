@@ -1204,7 +1204,44 @@ def _check(
         if counts["implausible"]
         else []
     )
+    if _complete_rows(counts) == 0:
+        raise EventError(f"{source.name}: {_nothing_left(counts, source.options)}")
     return counts
+
+
+def _complete_rows(counts: dict[str, Any]) -> int:
+    """Rows with an event name, a customer id and a plausible time (before duplicates)."""
+    return (
+        counts["total"]
+        - counts["no_event"]
+        - counts["no_customer"]
+        - counts["no_timestamp"]
+        - counts["implausible"]
+    )
+
+
+def _nothing_left(counts: dict[str, Any], options: ReadOptions) -> str:
+    """Why no row of a log can be used, naming each cause and the option that widens it."""
+    causes = []
+    for key, what in (
+        ("no_event", "no event name"),
+        ("no_customer", "no customer id"),
+        ("no_timestamp", "no timestamp"),
+    ):
+        if counts[key]:
+            causes.append(f"{counts[key]:,} with {what}")
+    if counts["implausible"]:
+        start, before = _plausible_span(options)
+        examples = ", ".join(counts["implausible_examples"])
+        causes.append(
+            f"{counts['implausible']:,} with times outside the plausible span "
+            f"({start or 'any'} .. before {before or 'any'}; e.g. {examples}; the command line's "
+            "--plausible-from and --plausible-to widen it)"
+        )
+    return (
+        f"none of its {counts['total']:,} rows can be used, so nothing was imported: "
+        + "; ".join(causes)
+    )
 
 
 def _examples_with(source: _Source, base: str, where: str, shown: str, params: dict) -> list[str]:
@@ -1291,13 +1328,7 @@ class EventLog:
         unmapped_distinct = self._run(f"""{mapping_cte}
             SELECT count(DISTINCT clean.event) FROM clean
             LEFT JOIN mapping ON clean.event = mapping.event WHERE mapping.event IS NULL""")[0][0]
-        complete = (
-            counts["total"]
-            - counts["no_event"]
-            - counts["no_customer"]
-            - counts["no_timestamp"]
-            - counts["implausible"]
-        )
+        complete = _complete_rows(counts)
         progress(0.5, f"Summarising {mapped:,} events of {counts['total']:,} rows per customer")
         entered = ",\n".join(
             f"min(ts) FILTER (WHERE stage = {k}) AS {_ident('entered_' + stage)}"

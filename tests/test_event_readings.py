@@ -251,6 +251,10 @@ def test_the_quality_counts_add_up_to_the_rows_read(tmp_path, rows):
         with pytest.raises(EventError, match="no row has a customer id"):
             summarise(path, COLUMNS, MAPPING)
         return
+    if not any(c and t and e and not t.startswith("1970") for c, t, e in rows):
+        with pytest.raises(EventError, match=r"none of its .* rows can be used"):
+            summarise(path, COLUMNS, MAPPING)
+        return
     q = summarise(path, COLUMNS, MAPPING).quality
     assert q["rows_read"] == len(rows)
     assert q["rows_read"] == (
@@ -305,3 +309,22 @@ def test_nan_customer_ids_in_parquet_are_missing_ids_not_a_customer_nan(tmp_path
     summary = summarise(path, COLUMNS, MAPPING)
     assert summary.customers.column("customer_id").to_pylist() == ["1.0"]
     assert summary.quality["no_customer_id"] == 1
+
+
+def test_a_log_whose_every_row_is_dropped_is_refused_naming_each_cause(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "customer_id,timestamp,event\n"
+        "c1,1970-01-01T00:00:00Z,visit\n"
+        "c2,1970-01-01T00:00:00Z,purchase\n"
+        ",2026-01-01T00:00:00Z,visit\n"
+        "c3,,visit\n"
+    )
+    with pytest.raises(EventError) as refused:
+        summarise(path, COLUMNS, MAPPING)
+    message = str(refused.value)
+    assert "none of its 4 rows can be used, so nothing was imported" in message
+    assert "1 with no customer id" in message
+    assert "1 with no timestamp" in message
+    assert "2 with times outside the plausible span (2000-01-01 .. before " in message
+    assert "'1970-01-01T00:00:00Z' (row 1)" in message
