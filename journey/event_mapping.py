@@ -81,6 +81,26 @@ def with_found(counts: list[tuple[str, int]], found: list[tuple[str, int]]) -> l
     return [*counts, *[(name, n) for name, n in found if name not in known]]
 
 
+def found_text(query: str, found: list[tuple[str, int]], listed: list[tuple[str, int]]) -> str:
+    """What a search for an event name found, and where the table shows it.
+
+    ``found`` are the ``(name, count)`` pairs the search returned (at most 50), ``listed`` the
+    pairs the table already held; names new to the table are added at its bottom.
+    """
+    if not found:
+        return f"No event name contains “{query}”."
+    known = {name for name, _ in listed}
+    added = [name for name, _ in found if name not in known]
+    names = "name contains" if len(found) == 1 else "names contain"
+    if not added:
+        return f"{len(found):,} event {names} “{query}”; all are already in the table."
+    shown = ", ".join(f"“{name}”" for name in added[:3]) + (" …" if len(added) > 3 else "")
+    return (
+        f"{len(found):,} event {names} “{query}”; {len(added):,} added at the bottom "
+        f"of the table to map: {shown}"
+    )
+
+
 def option_label(option: str) -> str:
     """How a stage option reads in the table: ``"Awareness"``, ``"— ignore —"``."""
     return "— ignore —" if option == IGNORE else stage_label(option)

@@ -101,9 +101,9 @@ def import_form(path, name: str, file_id: str, options: events.ReadOptions) -> N
             f"{info['distinct_events']:,} event names; find any other to map it."
         )
         if found := st.text_input("Find an event name", key="events_search"):
-            counts = event_mapping.with_found(
-                counts, events.event_counts(path, columns, 50, search=found, options=options)
-            )
+            matches = events.event_counts(path, columns, 50, search=found, options=options)
+            st.caption(ui.literal(event_mapping.found_text(found, matches, counts)))
+            counts = event_mapping.with_found(counts, matches)
     if st.session_state.get("_events_mapping_for") != (file_id, columns.event):
         st.session_state.pop("events_mapping", None)  # new rows: drop edits made to the old
         st.session_state["_events_mapping_for"] = (file_id, columns.event)

@@ -492,6 +492,10 @@ def test_the_page_lets_people_find_and_map_an_event_beyond_the_first_200(page_db
         "The table lists the 200 most frequent of 251 event names; find any other to map it."
     ) in [c.value for c in at.caption]
     at.text_input(key="events_search").input("rare").run()
+    assert (
+        "1 event name contains “rare”; 1 added at the bottom of the table to map: “rare_purchase”"
+        in [plain(c.value) for c in at.caption]
+    )
     at.checkbox(key="events_confirm").check().run()
     at.button(key="events_import").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]

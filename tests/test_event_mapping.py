@@ -162,3 +162,16 @@ def test_the_stage_options_are_the_five_stages_in_order_then_ignore():
         "Decision",
         "— ignore —",
     ]
+
+
+def test_a_search_says_what_it_found_and_where_new_names_went():
+    listed = [("page_view", 10), ("purchase", 2)]
+    assert event_mapping.found_text("zzz", [], listed) == "No event name contains “zzz”."
+    assert event_mapping.found_text("pur", [("purchase", 2)], listed) == (
+        "1 event name contains “pur”; all are already in the table."
+    )
+    found = [("purchase", 2), ("purchase_refund", 1), ("purchase_x", 1), ("a", 1), ("b", 1)]
+    assert event_mapping.found_text("pur", found, listed) == (
+        "5 event names contain “pur”; 4 added at the bottom of the table to map: "
+        "“purchase_refund”, “purchase_x”, “a” …"
+    )
