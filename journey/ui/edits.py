@@ -321,10 +321,10 @@ def undo_last_change(db: Store) -> None:
             with st.sidebar:
                 show_error(e)
             return
-        if revision is None:  # only restores from the history are left: they are undone there
+        if revision is None:  # what is left was restored by someone else since
             notify(
-                "Nothing of yours left to undo here: undo a restore on Workspace and "
-                "history by restoring the save before it."
+                "Nothing of yours left to undo: someone else has restored your latest saves "
+                "since (see Workspace and history)."
             )
             st.rerun()
         fields = ", ".join(editing.field_label(f) for f in revision.changes)
