@@ -127,6 +127,7 @@ for revision in revisions:
             except JourneyError as e:
                 ui.show_error(e)
             else:
+                ui.renew_edit(revision.kind, revision.target_id)
                 ui.notify(editing.restored_notice(revision, restored))
                 st.rerun()
 
