@@ -9,8 +9,24 @@ Streamlit secrets, see ``journey/ui/`` and the README):
   ``JOURNEY_VIEWERS`` naming the e-mail addresses that only read;
 - ``JOURNEY_READ_ONLY=1`` makes everybody a viewer.
 
-Passwords are compared in constant time, and repeated failures slow every further attempt
-down (per client and for the whole process, so opening a new session does not reset it).
+Passwords are compared in constant time, and repeated failures slow further guessing down
+(per client and for the whole process, so opening a new session does not reset it).
+
+Throttle policy (:class:`Throttle`):
+
+- The checks of one client (its IP address; behind a proxy everybody shares one) are spaced
+  out, however many sessions it opens: every attempt reserves the next free slot before it
+  waits, and an attempt whose slot is more than ``max_delay`` away is refused unchecked.
+- The password is checked as soon as the attempt's slot comes, in constant time. A right
+  password is let in at once.
+- A wrong password pays the penalty itself: after three failures the spacing grows 1, 2, 4
+  ... up to 30 s, and the failing attempt is answered only when that spacing has passed. So
+  a guesser cannot start the next check sooner from any session, while whoever types the
+  right password after the failures have been answered waits nothing (the spacing is already
+  served), not the 16 s of the next slot.
+- The whole process is throttled the same way with every fifth failure. The counts live in
+  the server process (Streamlit runs one); failures older than 15 minutes are forgotten and a
+  right password forgets the client's own.
 """
 
 from __future__ import annotations
@@ -75,9 +91,11 @@ class Throttle:
     password, which caps the attempts in flight. The whole process is throttled the same way
     with every fifth failure, so new clients do not reset it.
 
-    The wait is measured from the client's last attempt, not added to it: whoever comes after
-    a pause (the right password after someone else's failures) waits only what is left of the
-    spacing, not the full delay again. ``clock`` is injectable for tests.
+    The spacing after a failure is served by the failing attempt (:meth:`attempt` answers a
+    wrong password only when the next slot comes), so whoever comes after the failures have
+    been answered (the right password after someone else's failures) is checked at once.
+    The wait is measured from the client's last attempt, never added to it. ``clock`` is
+    injectable for tests.
     """
 
     free: int = 3
@@ -132,8 +150,10 @@ class Throttle:
         sleep: Callable[[float], None] = time.sleep,
     ) -> str | None:
         """One sign-in attempt: reserve a slot, wait for it, run ``check`` (the role the
-        password opens, or None) and report the outcome. Raises TooManyAttempts, without
-        running ``check``, when too many attempts from this client are already in flight."""
+        password opens, or None) and report the outcome; a wrong password is answered only
+        after its penalty (the wait until the client's next slot). Raises TooManyAttempts,
+        without running ``check``, when too many attempts from this client are already in
+        flight."""
         wait = self.reserve(client)
         if wait is None:
             raise TooManyAttempts(
@@ -141,7 +161,10 @@ class Throttle:
             )
         sleep(wait)
         role = check()
-        (self.failed if role is None else self.succeeded)(client)
+        if role is None:
+            sleep(self.failed(client))  # the guesser serves the spacing, not the next comer
+        else:
+            self.succeeded(client)
         return role
 
     def _resolved(self, client: str) -> None:
@@ -154,15 +177,19 @@ class Throttle:
         """Seconds the next attempt from ``client`` would wait now (without reserving it)."""
         with self._lock:
             now = self.clock()
-            return max(0.0, *(self._next_slot.get(k, now) - now for k in (client, "*")))
+            wait = max(0.0, *(self._next_slot.get(k, now) - now for k in (client, "*")))
+            return min(wait, self.max_delay)
 
-    def failed(self, client: str) -> None:
-        """Report that the reserved attempt from ``client`` had a wrong password."""
+    def failed(self, client: str) -> float:
+        """Report that the reserved attempt from ``client`` had a wrong password; returns the
+        penalty in seconds (until the client's next slot) the failing attempt should wait
+        before it is answered."""
         with self._lock:
             now = self.clock()
             self._resolved(client)
             self._failures.setdefault(client, []).append(now)
             self._failures.setdefault("*", []).append(now)
+            return max(0.0, *(self._next_slot.get(k, now) - now for k in (client, "*")))
 
     def succeeded(self, client: str) -> None:
         """Report a right password: the client's own failures are forgotten."""

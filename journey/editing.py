@@ -449,6 +449,25 @@ def revision_title(r: Revision) -> str:
     return f"{KIND_LABELS.get(r.kind, r.kind)} {title}"
 
 
+def restored_notice(revision: Revision, restored: Revision | None) -> str:
+    """What a restore from the history did, in words (plain text, for ``ui.notify``):
+    "Restored Typical duration, Thoughts of stage Consideration as they were before save #4:
+    30 days, ... (undo it in the sidebar)." ``restored`` is the new revision, or None when
+    every field already held its old value."""
+    if restored is None or restored.restores != revision.id:
+        return (
+            f"Nothing to restore: {revision_title(revision)} already holds what save "
+            f"#{revision.id} replaced."
+        )
+    values = "; ".join(
+        f"{field_label(f)}: {show_value(f, new)}" for f, (_, new) in restored.changes.items()
+    )
+    return (
+        f"Restored {revision_title(restored)} as it was before save #{revision.id} "
+        f'({values}). Undo it with "Undo my last change".'
+    )
+
+
 def revision_heading(r: Revision) -> str:
     """One line naming a save: "#12 · 2026-11-29 16:40 · ana · stage Awareness (restores #9)"."""
     return (

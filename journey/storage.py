@@ -396,6 +396,13 @@ def m007_comments(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_revision_undo(db: Database) -> None:
+    """Which revisions "undo my last change" made (the revision each undid), so a restore
+    from the history is itself a change that button can undo."""
+    db.executescript("ALTER TABLE revisions ADD COLUMN undo_of INTEGER;")
+
+
 # ---------------------------------------------------------------------------- helpers
 
 
@@ -2228,7 +2235,7 @@ class Store:
             context = self._row(_REVISION_CONTEXT[kind], [row_id])
             conn.execute(
                 "INSERT INTO revisions (kind, target_id, journey_id, workspace_id, title, "
-                "author, created_at, changes, restores) VALUES (?,?,?,?,?,?,?,?,?)",
+                "author, created_at, changes, restores, undo_of) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
                     kind,
                     row_id,
@@ -2239,6 +2246,7 @@ class Store:
                     utcnow(),
                     json.dumps(changes, sort_keys=True),
                     getattr(self._local, "restoring", None),
+                    getattr(self._local, "undoing", None),
                 ],
             )
 
@@ -2284,8 +2292,9 @@ class Store:
             raise NotFoundError(f"revision {revision_id} does not exist")
         return self._revision(row)
 
-    def restore_revision(self, revision_id: int) -> Revision:
+    def restore_revision(self, revision_id: int, *, undo: bool = False) -> Revision:
         """Put back the values a revision replaced, as a new revision (so it can be undone).
+        ``undo``: made by "undo my last change" (:meth:`undo_last` steps back past it).
 
         Only the fields that revision changed are written, on top of the row as it is now.
         Raises NotFoundError when the row has been deleted since (restore its snapshot first)
@@ -2302,6 +2311,7 @@ class Store:
         }[revision.kind]
         old = {k: v[0] for k, v in revision.changes.items()}
         self._local.restoring = revision_id
+        self._local.undoing = revision_id if undo else None
         try:
             with self.write():
                 version, _ = self.editable_values(revision.kind, revision.target_id)
@@ -2311,25 +2321,29 @@ class Store:
                 f"{revision.kind} {revision.title!r} was deleted since: restore its snapshot first"
             ) from None
         finally:
-            self._local.restoring = None
+            self._local.restoring = self._local.undoing = None
         return self.revisions(kind=revision.kind, target_id=revision.target_id, limit=1)[0]
 
     def undo_last(self, author: str, *, workspace_id: int | None = None) -> Revision | None:
-        """Undo the latest save by ``author`` (in a workspace) not undone yet: restore what
-        it replaced. Called again, it undoes the save before that one.
+        """Undo the latest change by ``author`` (in a workspace) not undone yet: restore what
+        it replaced. Called again, it undoes the change before that one.
 
-        Returns the new revision, or None when that author has nothing left to undo.
+        A change is a save or a restore from the history (restoring is a change too); the
+        undos this makes are steps back, not changes, and a change someone else has restored
+        since is theirs to undo. Returns the new revision, or None when that author has
+        nothing left to undo.
         """
         where, params = "r.author = ?", [author]
         if workspace_id is not None:
             where += " AND r.workspace_id = ?"
             params.append(workspace_id)
         row = self._row(
-            f"SELECT r.id FROM revisions r WHERE {where} AND r.restores IS NULL AND NOT EXISTS "
-            "(SELECT 1 FROM revisions u WHERE u.restores = r.id) ORDER BY r.id DESC LIMIT 1",
+            f"SELECT r.id FROM revisions r WHERE {where} AND r.undo_of IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM revisions u WHERE u.undo_of = r.id OR "
+            "(u.restores = r.id AND u.author != r.author)) ORDER BY r.id DESC LIMIT 1",
             params,
         )
-        return None if row is None else self.restore_revision(row["id"])
+        return None if row is None else self.restore_revision(row["id"], undo=True)
 
     # -- dot votes (m006) ----------------------------------------------------
 

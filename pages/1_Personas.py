@@ -76,7 +76,7 @@ def persona_card(p: Persona) -> None:
 
 def edit_persona(p: Persona) -> None:
     """The edit form of one persona (merged with saves made meanwhile), duplicate, delete."""
-    prefix = f"persona_{p.id}_"
+    prefix = ui.edit_prefix("persona", p.id)
     edit = ui.Edit(
         "persona",
         p.id,

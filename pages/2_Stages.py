@@ -65,7 +65,7 @@ def show_stage(s: Stage) -> None:
 
 def edit_stage(s: Stage) -> None:
     """The stage's form: saved against the version this session started editing from."""
-    prefix = f"stage_{s.id}_"
+    prefix = ui.edit_prefix("stage", s.id)
     edit = ui.Edit(
         "stage",
         s.id,

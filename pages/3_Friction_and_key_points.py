@@ -121,7 +121,7 @@ def edit_moment(m: Moment) -> None:
     edit_column, delete = st.columns([6, 1])
     expander = edit_column.expander("✏️ Edit", key=f"edit_moment_{m.id}", on_change="rerun")
     if expander.open:
-        prefix = f"moment_{m.id}_"
+        prefix = ui.edit_prefix("moment", m.id)
         edit = ui.Edit(
             "moment",
             m.id,

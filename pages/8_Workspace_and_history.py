@@ -123,11 +123,12 @@ for revision in revisions:
         )
         if ui.can_edit() and action.button("Restore", key=f"restore_revision_{revision.id}"):
             try:
-                db.restore_revision(revision.id)
+                restored = db.restore_revision(revision.id)
             except JourneyError as e:
                 ui.show_error(e)
             else:
-                ui.notify(f"Put back what save #{revision.id} replaced.")
+                ui.renew_edit(revision.kind, revision.target_id)
+                ui.notify(editing.restored_notice(revision, restored))
                 st.rerun()
 
 st.subheader("Snapshots")

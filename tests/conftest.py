@@ -61,5 +61,6 @@ def app_env(monkeypatch: pytest.MonkeyPatch, db_path: pathlib.Path) -> pathlib.P
 
 
 def plain(markdown: str) -> str:
-    """What a person reads of Markdown written through ``ui.literal``: the escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n"))
+    """What a person reads of Markdown written through ``ui.literal``: the escapes removed
+    (and the invisible word joiners that keep bare addresses from becoming links)."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n")).replace("\u2060", "")

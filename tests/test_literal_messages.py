@@ -7,6 +7,7 @@ literally: the message is exactly ``ui.literal`` of what a person reads.
 """
 
 import pathlib
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -19,7 +20,8 @@ from tests.conftest import plain
 PAGES = pathlib.Path(__file__).resolve().parent.parent / "pages"
 HOSTILE = (
     "![I](http://127.0.0.1:1/q.png) [L](javascript:alert(1)) :red[R] **B** "
-    "$\\href{javascript:x}{K}$"
+    "$\\href{javascript:x}{K}$ https://evil.example/x.png ![x](http://e/x.png) :red[x] $x$ "
+    "www.evil.example me@evil.example"
 )
 #: What must be read back as typed (a message may quote the string with repr()).
 PIECES = (
@@ -28,7 +30,25 @@ PIECES = (
     ":red[R]",
     "**B**",
     "href{javascript:x}{K}$",
+    "https://evil.example/x.png",
+    "![x](http://e/x.png)",
+    ":red[x]",
+    "$x$",
+    "www.evil.example",
+    "me@evil.example",
 )
+#: GitHub-flavoured Markdown's bare-address links, as Streamlit's Markdown (remark-gfm) finds
+#: them in the text once the escapes are read (the patterns of its JavaScript, ASCII \w).
+BARE_LINKS = (
+    re.compile(r"(https?://|www(?=\.))([-.a-zA-Z0-9_]+)", re.IGNORECASE),
+    re.compile(r"([-.a-zA-Z0-9_+]+)@([-a-zA-Z0-9_]+(?:\.[-a-zA-Z0-9_]+)+)"),
+)
+
+
+def bare_links(markdown: str) -> list[str]:
+    """The addresses Markdown would turn into links in ``markdown`` (escapes read)."""
+    text = re.sub(r"\\(.)", r"\1", markdown)
+    return [m.group(0) for pattern in BARE_LINKS for m in pattern.finditer(text)]
 
 
 def assert_literal(markdown: str) -> None:
@@ -36,6 +56,30 @@ def assert_literal(markdown: str) -> None:
     # (a KPI CSV header is quoted lower-cased)
     assert all(piece.casefold() in plain(markdown).casefold() for piece in PIECES), markdown
     assert markdown == ui.literal(plain(markdown))
+    assert not bare_links(markdown), markdown
+
+
+def test_bare_addresses_are_not_linked_and_read_as_typed():
+    text = "see https://evil.example/x.png, WWW.evil.example or me@evil.example"
+    assert bare_links(text)  # the check finds them in text that is not made literal
+    assert not bare_links(ui.literal(text))
+    assert plain(ui.literal(text)) == text
+
+
+def test_a_persona_card_shows_a_hostile_role_literally(db):
+    db.create_persona(1, Persona(name="Pat", role=HOSTILE))
+    at = page("1_Personas.py")
+    [caption] = [c.value for c in at.caption if "evil" in c.value]
+    assert_literal(caption)
+
+
+def test_a_kpi_named_by_an_imported_file_is_shown_literally(db):
+    traffic = kpis.find_metric(db.load_journey(1), "website_traffic")
+    db.update_metric(traffic.id, traffic.version, name=HOSTILE)
+    at = page("5_Metrics.py", journey="1", metrics_tab="KPIs")
+    assert not at.exception
+    [label] = [m.label for m in at.metric if "evil" in m.label]
+    assert_literal(label)
 
 
 def page(name: str, **query) -> AppTest:

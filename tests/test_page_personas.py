@@ -94,8 +94,9 @@ def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
     assert "Head teacher · age 30\\-39" in [c.value for c in at.caption]
     assert [plain(s.value) for s in at.success] == ["Saved Maya Hoffmann."]
     # a second edit in the same session starts from the saved version: no false conflict
-    at.text_input(key="persona_1_role").input("Deputy head")
-    at.button(key="persona_1_save").click().run()
+    # (the form has fresh widget keys, so a browser shows the saved values too)
+    at.text_input(key="persona_1_g1_role").input("Deputy head")
+    at.button(key="persona_1_g1_save").click().run()
     assert not at.error and Store(app_env).get_persona(1).role == "Deputy head"
 
 
@@ -261,3 +262,38 @@ def test_markup_typed_as_a_persona_name_is_stored_verbatim_and_shown_as_text(app
     assert [h.proto.body for h in at.get("html")] == [presentation.LAYOUT_CSS.strip()]
     assert not [e for e in at.markdown if e.proto.allow_html and name in e.value]
     assert at.text_input(key=f"persona_{stored.id}_name").value == name
+
+
+def widget_keys(at: AppTest) -> set[str]:
+    return {
+        w.key
+        for kind in ("text_input", "text_area", "multiselect", "selectbox")
+        for w in getattr(at, kind)
+        if w.key
+    }
+
+
+def test_after_a_merged_save_the_form_shows_the_merged_values_under_fresh_keys(app_env):
+    """A browser keeps what was typed in a widget whose key stays, whatever value the page
+    gives it: after a merge the form must be drawn under new keys to show their change."""
+    at = open_page()
+    Store(app_env).update_persona(1, 1, goals="Their goals")  # someone else, meanwhile
+    at.text_input(key="persona_1_role").input("Head teacher")
+    at.button(key="persona_1_save").click().run()
+    assert not at.exception and not at.error
+    assert not {k for k in widget_keys(at) if k.startswith("persona_1_")} - {
+        k for k in widget_keys(at) if k.startswith("persona_1_g1_")
+    }  # no widget of the form kept its old key
+    assert at.text_area(key="persona_1_g1_goals").value == "Their goals"
+    assert at.text_input(key="persona_1_g1_role").value == "Head teacher"
+
+
+def test_after_undo_my_last_change_the_form_shows_the_undone_values_under_fresh_keys(app_env):
+    at = open_page()
+    role = Store(app_env).get_persona(1).role
+    at.text_input(key="persona_1_role").input("Head teacher")
+    at.button(key="persona_1_save").click().run()
+    at.sidebar.button(key="undo_last_change").click().run()
+    assert not at.exception
+    assert at.text_input(key="persona_1_g2_role").value == role
+    assert not [k for k in widget_keys(at) if k.startswith(("persona_1_role", "persona_1_g1_"))]

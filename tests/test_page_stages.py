@@ -208,9 +208,10 @@ def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
     session_a.button(key="stage_1_save").click().run()
     session_a.button(key="stage_1_conflict_reload").click().run()
     assert not session_a.exception and not session_a.error
-    assert session_a.text_area(key="stage_1_customer_goal").value == "Saved elsewhere"
-    session_a.text_area(key="stage_1_thoughts").input("Now on top of theirs")
-    session_a.button(key="stage_1_save").click().run()
+    # drawn under fresh keys, so a browser shows the other save instead of what was typed
+    assert session_a.text_area(key="stage_1_g1_customer_goal").value == "Saved elsewhere"
+    session_a.text_area(key="stage_1_g1_thoughts").input("Now on top of theirs")
+    session_a.button(key="stage_1_g1_save").click().run()
     saved = stage(app_env, AWARENESS)
     assert (saved.customer_goal, saved.thoughts) == ("Saved elsewhere", "Now on top of theirs")
 

@@ -82,3 +82,26 @@ def test_the_history_lists_each_save_with_its_fields_before_and_after_and_restor
     stage = Store(app_env).get_stage(2)
     assert (stage.duration_days, stage.thoughts) == (30.0, thoughts)
     assert at.text[0].value.endswith("(restores #1)")
+
+
+def test_restoring_a_save_says_what_was_restored_and_undo_my_last_change_undoes_it(app_env):
+    run()  # seeds the database
+    store = Store(app_env)
+    store.author = "ana@example.org"
+    thoughts = store.get_stage(2).thoughts
+    store.update_stage(2, 1, duration_days=21.0, thoughts="Will the pram fit? https://e.x/y")
+    at = run()
+    at.button(key="restore_revision_1").click().run()
+    assert not at.exception
+    [notice] = [plain(s.value) for s in at.success]
+    assert notice.startswith(
+        "Restored stage Consideration as it was before save #1 (Typical duration: 30 days; "
+        f"Thoughts: {thoughts})."
+    )
+    at.sidebar.button(key="undo_last_change").click().run()  # the restore is undoable
+    assert not at.exception
+    stage = Store(app_env).get_stage(2)
+    assert (stage.duration_days, stage.thoughts) == (21.0, "Will the pram fit? https://e.x/y")
+    assert [plain(s.value) for s in at.success] == [
+        "Undone: Typical duration, Thoughts of stage Consideration."
+    ]

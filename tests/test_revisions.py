@@ -168,3 +168,19 @@ def test_the_next_delete_removes_the_kept_event_log_for_good(seeded):
         seeded.restore_event_dataset(log["id"])
     seeded.restore_event_dataset(copy)
     assert [d["name"] for d in seeded.event_datasets(1)] == ["copy"]
+
+
+def test_undo_my_last_change_undoes_my_restore_from_the_history_then_walks_back(store, journey_id):
+    """A restore is a change: "undo my last change" undoes it (it said "nothing left")."""
+    stage = store.load_journey(journey_id).stage("awareness")
+    store.author = "me"
+    store.update_stage(stage.id, 1, thoughts="one")
+    store.update_stage(stage.id, 2, thoughts="two")
+    [two, _] = store.revisions(kind="stage", target_id=stage.id)
+    store.restore_revision(two.id)  # from the history: back to "one"
+    assert store.get_stage(stage.id).thoughts == "one"
+    thoughts = []
+    while (undone := store.undo_last("me")) is not None:
+        thoughts.append(store.get_stage(stage.id).thoughts)
+        assert undone.restores is not None
+    assert thoughts == ["two", "one", ""]

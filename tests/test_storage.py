@@ -190,6 +190,7 @@ EXPECTED_SCHEMA = {
         "created_at": TEXT,
         "changes": TEXT,
         "restores": INT,
+        "undo_of": INT,  # m008: made by "undo my last change"
     },
     # m006: dot voting
     "votes": {
@@ -246,6 +247,7 @@ def test_migrations_are_recorded_and_reopening_applies_nothing_new(db_path):
         "m005_event_import_state",
         "m006_votes",
         "m007_comments",
+        "m008_revision_undo",
     ]
 
 

@@ -432,6 +432,11 @@ def chart_downloads(chart, name: str, key: str) -> None:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+#: Where GitHub-flavoured Markdown turns bare text into a link after the escapes are read
+#: (``https://…``, ``www.…``, ``name@host.org``): a word joiner (U+2060, invisible, no space)
+#: goes in there, so the text stays text.
+_AUTOLINK_SPOTS = re.compile(r"(?<=:)(?=//)|(?<=@)|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def progress_bar():
@@ -441,12 +446,17 @@ def progress_bar():
 
 
 def literal(text: str) -> str:
-    """User text made safe for st.markdown / st.subheader: shown as typed, never as markup.
+    """User text made safe for anything Streamlit reads as Markdown (st.markdown, captions,
+    subheaders, st.table cells, metric labels): shown as typed, never as markup.
 
     Streamlit never runs HTML without ``unsafe_allow_html`` (which no page uses for user
-    text); this also keeps Markdown links, images and emphasis in user text as plain text.
+    text); this also keeps Markdown links, images, emphasis, colours (``:red[x]``) and maths
+    (``$x$``) in user text as plain text, and bare addresses (``https://…``, ``www.…``,
+    ``a@b.org``) unlinked: an invisible word joiner (:data:`WORD_JOINER`) follows their
+    ``:``, ``@`` or ``www``, because Markdown links those after reading the escapes.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    text = _AUTOLINK_SPOTS.sub(WORD_JOINER, str(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
 def notify(message: str) -> None:
@@ -512,10 +522,12 @@ from .edits import (  # noqa: E402, F401 (re-exported for the pages)
     Edit,
     create_once,
     edit_base,
+    edit_prefix,
     forget_edit,
     form_prefix,
     lost_edits,
     open_edit,
+    renew_edit,
     renew_form,
     submit_edit,
     undo_in_sidebar,

@@ -167,12 +167,36 @@ def _resolve(edit: Edit, version: int, merged: merge.Merge, choices: dict) -> No
 
 
 def forget_edit(edit: Edit) -> None:
-    """Close a form's edit: drop its base, open conflict and typed values (shows the latest)."""
-    for key in (edit.state, f"{edit.state}_conflict"):
+    """Close a form's edit: drop its base, open conflict and typed values, and give a form
+    drawn with :func:`edit_prefix` new widget keys, so it shows the latest saved values."""
+    _forget(edit.kind, edit.row_id, edit.prefix)
+
+
+def renew_edit(kind: str, row_id: int) -> None:
+    """After a row changed under its form (an undo, a restore from the history): the form
+    opens afresh from the saved values, as after :func:`forget_edit`."""
+    opened = st.session_state.get("_open_edits", {}).get((kind, row_id))
+    _forget(kind, row_id, opened[1] if opened else edit_prefix(kind, row_id))
+
+
+def edit_prefix(kind: str, row_id: int) -> str:
+    """The widget-key prefix of a row's edit form now: ``persona_3_`` at first, a fresh one
+    (``persona_3_g1_``, ``persona_3_g2_`` …) after each save, merge, undo or restore of the
+    row. A browser keeps what was typed in a widget whose key stays the same, whatever value
+    the page gives it, so a form shows the saved (or merged) values only under new keys."""
+    generation = st.session_state.get("_edit_generations", {}).get((kind, row_id), 0)
+    return f"{kind}_{row_id}_g{generation}_" if generation else f"{kind}_{row_id}_"
+
+
+def _forget(kind: str, row_id: int, prefix: str) -> None:
+    state = f"_edit_{kind}_{row_id}"
+    for key in (state, f"{state}_conflict"):
         st.session_state.pop(key, None)
-    st.session_state.get("_open_edits", {}).pop((edit.kind, edit.row_id), None)
-    for key in [k for k in st.session_state if str(k).startswith(edit.prefix)]:
+    st.session_state.get("_open_edits", {}).pop((kind, row_id), None)
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         del st.session_state[key]
+    generations = st.session_state.setdefault("_edit_generations", {})
+    generations[(kind, row_id)] = generations.get((kind, row_id), 0) + 1
 
 
 def form_prefix(form: str) -> str:
@@ -321,12 +345,13 @@ def undo_last_change(db: Store) -> None:
             with st.sidebar:
                 show_error(e)
             return
-        if revision is None:  # only restores from the history are left: they are undone there
+        if revision is None:  # what is left was restored by someone else since
             notify(
-                "Nothing of yours left to undo here: undo a restore on Workspace and "
-                "history by restoring the save before it."
+                "Nothing of yours left to undo: someone else has restored your latest saves "
+                "since (see Workspace and history)."
             )
             st.rerun()
+        renew_edit(revision.kind, revision.target_id)  # its form shows what is saved now
         fields = ", ".join(editing.field_label(f) for f in revision.changes)
         notify(f"Undone: {fields} of {editing.revision_title(revision)}.")
         st.rerun()
