@@ -226,6 +226,16 @@ def _pick(cls, row: dict) -> Any:
     return cls(**{k: v for k, v in row.items() if k in names})
 
 
+def _refuse_unknown(what: str, changes: dict, allowed: Iterable[str]) -> None:
+    """ValidationError naming the keys of ``changes`` that are not ``allowed`` fields of ``what``.
+
+    Updates build their SQL from the keys of ``changes``, so none may reach it unchecked.
+    """
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"unknown {what} field(s): {', '.join(sorted(unknown))}")
+
+
 def _persona(row: dict) -> Persona:
     row = dict(row)
     row["channels"] = json.loads(row["channels"])
@@ -326,6 +336,17 @@ class Store:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
+    def _one(self, sql: str, params: tuple | list | dict, what: str) -> dict:
+        """The first row ``sql`` finds, or NotFoundError "<what> does not exist"."""
+        row = self._row(sql, params)
+        if row is None:
+            raise NotFoundError(f"{what} does not exist")
+        return row
+
+    def _get(self, table: str, row_id: int, what: str) -> dict:
+        """Row ``row_id`` of ``table``, or NotFoundError "<what> <row_id> does not exist"."""
+        return self._one(f"SELECT * FROM [{table}] WHERE id = ?", [row_id], f"{what} {row_id}")
+
     def _versioned_update(
         self, table: str, row_id: int, version: int, changes: dict, what: str
     ) -> None:
@@ -355,35 +376,41 @@ class Store:
         validate_workspace(ws)
         now = utcnow()
         with self.write() as conn:
-            ws.id = conn.execute(
-                "INSERT INTO workspaces (name, description, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?)",
-                [name, description, now, now],
-            ).lastrowid
+            ws.id = self._insert_workspace(conn, ws, now)
         ws.updated_at = now
         return ws
+
+    @staticmethod
+    def _insert_workspace(
+        conn: sqlite3.Connection, ws: Workspace, now: str, workspace_id: int | None = None
+    ) -> int:
+        """Insert a workspace row (a new id unless ``workspace_id`` is given); its id."""
+        return conn.execute(
+            "INSERT INTO workspaces (id, name, description, created_at, updated_at) "
+            "VALUES (?,?,?,?,?)",
+            [workspace_id, ws.name, ws.description, now, now],
+        ).lastrowid
 
     def workspaces(self) -> list[Workspace]:
         """All workspaces, oldest first."""
         return [_pick(Workspace, r) for r in self._rows("SELECT * FROM workspaces ORDER BY id")]
 
     def get_workspace(self, workspace_id: int) -> Workspace:
-        row = self._row("SELECT * FROM workspaces WHERE id = ?", [workspace_id])
-        if row is None:
-            raise NotFoundError(f"workspace {workspace_id} does not exist")
+        row = self._get("workspaces", workspace_id, "workspace")
         return _pick(Workspace, row)
 
     def update_workspace(self, workspace_id: int, version: int, **changes: Any) -> None:
+        """Save edits to a workspace's name or description made from ``version``.
+
+        Raises ValidationError for another field or an invalid value, ConflictError if stale.
+        """
         ws = self.get_workspace(workspace_id)
+        _refuse_unknown("workspace", changes, ("name", "description"))
         for k, v in changes.items():
             setattr(ws, k, v)
         validate_workspace(ws)
         self._versioned_update(
-            "workspaces",
-            workspace_id,
-            version,
-            {k: changes[k] for k in ("name", "description") if k in changes},
-            f"Workspace {ws.name!r}",
+            "workspaces", workspace_id, version, changes, f"Workspace {ws.name!r}"
         )
 
     def delete_workspace(self, workspace_id: int) -> int:
@@ -434,17 +461,13 @@ class Store:
         return [_persona(r) for r in rows]
 
     def get_persona(self, persona_id: int) -> Persona:
-        row = self._row("SELECT * FROM personas WHERE id = ?", [persona_id])
-        if row is None:
-            raise NotFoundError(f"persona {persona_id} does not exist")
+        row = self._get("personas", persona_id, "persona")
         return _persona(row)
 
     def update_persona(self, persona_id: int, version: int, **changes: Any) -> None:
         """Save edits to a persona made from ``version``; raise ConflictError if stale."""
         persona = self.get_persona(persona_id)
-        unknown = set(changes) - set(_PERSONA_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown persona field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("persona", changes, _PERSONA_FIELDS)
         for k, v in changes.items():
             setattr(persona, k, v)
         validate_persona(persona)
@@ -584,43 +607,13 @@ class Store:
             self._insert_touchpoints(conn, stage_id, s.touchpoints)
             self._insert_comments(conn, journey_id, "stage", stage_id, s.comments)
             for m in s.moments:
-                moment_id = conn.execute(
-                    "INSERT INTO moments (stage_id, kind, title, description, severity, "
-                    "channel, action, owner, status, created_at, updated_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        stage_id,
-                        m.kind,
-                        m.title,
-                        m.description,
-                        m.severity,
-                        m.channel,
-                        m.action,
-                        m.owner,
-                        m.status,
-                        now,
-                        now,
-                    ],
-                ).lastrowid
+                moment_id = self._insert_moment(conn, stage_id, m, now)
                 self._insert_comments(conn, journey_id, "moment", moment_id, m.comments)
         for position, m in enumerate(j.metrics):
-            metric_id = conn.execute(
-                "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
-                "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [journey_id, position, m.key, m.name, m.side, m.unit, m.target, m.direction, now],
-            ).lastrowid
-            conn.executemany(
-                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                [[metric_id, v.date, v.value] for v in m.values],
-            )
-        conn.executemany(
-            "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
-            "VALUES (?,?,?,?,?)",
-            [
-                [journey_id, sc.name, json.dumps(sc.levers, sort_keys=True), now, now]
-                for sc in j.scenarios
-            ],
-        )
+            metric_id = self._insert_metric(conn, journey_id, position, m, now)
+            self._insert_metric_values(conn, metric_id, m.values)
+        for sc in j.scenarios:
+            self._insert_scenario(conn, journey_id, sc.name, sc.levers, now)
 
     @staticmethod
     def _insert_comments(
@@ -631,22 +624,36 @@ class Store:
         comments: list[Comment],
     ) -> None:
         """Insert comments as they are (author and times kept: an import or a restore)."""
+        for c in comments:
+            Store._insert_comment(
+                conn,
+                journey_id,
+                target,
+                target_id,
+                c.author,
+                c.text,
+                c.created_at,
+                c.updated_at or c.created_at,
+            )
+
+    @staticmethod
+    def _insert_comment(
+        conn: sqlite3.Connection,
+        journey_id: int,
+        target: str,
+        target_id: int,
+        author: str,
+        text: str,
+        created_at: str,
+        updated_at: str,
+    ) -> int:
+        """Insert one comment on a ``"stage"`` or ``"moment"``; its new id."""
         column = f"{comments_rules.check_target(target)}_id"
-        conn.executemany(
+        return conn.execute(
             f"INSERT INTO comments (journey_id, {column}, author, text, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?)",
-            [
-                [
-                    journey_id,
-                    target_id,
-                    c.author,
-                    c.text,
-                    c.created_at,
-                    c.updated_at or c.created_at,
-                ]
-                for c in comments
-            ],
-        )
+            [journey_id, target_id, author, text, created_at, updated_at],
+        ).lastrowid
 
     @staticmethod
     def _insert_touchpoints(
@@ -680,9 +687,7 @@ class Store:
 
     def load_journey(self, journey_id: int) -> Journey:
         """The whole journey: stages with touchpoints and moments, metrics, scenarios."""
-        row = self._row("SELECT * FROM journeys WHERE id = ?", [journey_id])
-        if row is None:
-            raise NotFoundError(f"journey {journey_id} does not exist")
+        row = self._get("journeys", journey_id, "journey")
         j = _pick(Journey, row)
         j.assumptions = Assumptions(**{k: row[k] for k in ASSUMPTION_FIELDS})
         stages = [
@@ -736,9 +741,7 @@ class Store:
     def update_journey(self, journey_id: int, version: int, **changes: Any) -> None:
         """Edit a journey's name, description, persona or assumptions (by field name)."""
         j = self.load_journey(journey_id)
-        unknown = set(changes) - set(_JOURNEY_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown journey field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("journey", changes, _JOURNEY_FIELDS)
         for k, v in changes.items():
             if k in ASSUMPTION_FIELDS:
                 setattr(j.assumptions, k, v)
@@ -760,9 +763,9 @@ class Store:
         return snapshot_id
 
     def journey_version(self, journey_id: int) -> int:
-        row = self._row("SELECT version FROM journeys WHERE id = ?", [journey_id])
-        if row is None:
-            raise NotFoundError(f"journey {journey_id} does not exist")
+        row = self._one(
+            "SELECT version FROM journeys WHERE id = ?", [journey_id], f"journey {journey_id}"
+        )
         return row["version"]
 
     def journey_fingerprint(self, journey_id: int) -> tuple:
@@ -803,9 +806,7 @@ class Store:
         ]
 
     def get_stage(self, stage_id: int) -> Stage:
-        row = self._row("SELECT * FROM stages WHERE id = ?", [stage_id])
-        if row is None:
-            raise NotFoundError(f"stage {stage_id} does not exist")
+        row = self._get("stages", stage_id, "stage")
         stage = _pick(Stage, row)
         stage.touchpoints = [
             _pick(Touchpoint, r)
@@ -822,9 +823,7 @@ class Store:
         stage in between; in both cases nothing is written.
         """
         stage = self.get_stage(stage_id)
-        unknown = set(changes) - {*_STAGE_FIELDS, "touchpoints"}
-        if unknown:
-            raise ValidationError(f"unknown stage field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("stage", changes, {*_STAGE_FIELDS, "touchpoints"})
         new = (
             {
                 **changes,
@@ -861,43 +860,45 @@ class Store:
         stage = self.get_stage(stage_id)
         now = utcnow()
         with self.write() as conn:
-            moment.id = conn.execute(
-                "INSERT INTO moments (stage_id, kind, title, description, severity, channel, "
-                "action, owner, status, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    stage_id,
-                    moment.kind,
-                    moment.title,
-                    moment.description,
-                    moment.severity,
-                    moment.channel,
-                    moment.action,
-                    moment.owner,
-                    moment.status,
-                    now,
-                    now,
-                ],
-            ).lastrowid
+            moment.id = self._insert_moment(conn, stage_id, moment, now)
         moment.stage_id, moment.stage, moment.version = stage_id, stage.stage, 1
         moment.updated_at = now
         return moment
 
+    @staticmethod
+    def _insert_moment(conn: sqlite3.Connection, stage_id: int, m: Moment, now: str) -> int:
+        """Insert a moment row into stage ``stage_id``; its new id."""
+        return conn.execute(
+            "INSERT INTO moments (stage_id, kind, title, description, severity, channel, "
+            "action, owner, status, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                stage_id,
+                m.kind,
+                m.title,
+                m.description,
+                m.severity,
+                m.channel,
+                m.action,
+                m.owner,
+                m.status,
+                now,
+                now,
+            ],
+        ).lastrowid
+
     def get_moment(self, moment_id: int) -> Moment:
-        row = self._row(
+        row = self._one(
             "SELECT m.*, s.stage FROM moments m JOIN stages s ON s.id = m.stage_id WHERE m.id = ?",
             [moment_id],
+            f"moment {moment_id}",
         )
-        if row is None:
-            raise NotFoundError(f"moment {moment_id} does not exist")
         return _pick(Moment, row)
 
     def update_moment(self, moment_id: int, version: int, **changes: Any) -> None:
         """Save edits to a moment (``stage_id`` moves it to another stage of the journey)."""
         moment = self.get_moment(moment_id)
-        unknown = set(changes) - {*_MOMENT_FIELDS, "stage_id"}
-        if unknown:
-            raise ValidationError(f"unknown moment field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("moment", changes, {*_MOMENT_FIELDS, "stage_id"})
         for k, v in changes.items():
             setattr(moment, k, v)
         validate_moment(moment)
@@ -939,40 +940,39 @@ class Store:
                 "SELECT count(*) AS n FROM metrics WHERE journey_id = ?", [journey_id]
             )["n"]
             try:
-                metric.id = conn.execute(
-                    "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
-                    "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                    [
-                        journey_id,
-                        position,
-                        metric.key,
-                        metric.name,
-                        metric.side,
-                        metric.unit,
-                        metric.target,
-                        metric.direction,
-                        now,
-                    ],
-                ).lastrowid
+                metric.id = self._insert_metric(conn, journey_id, position, metric, now)
             except sqlite3.IntegrityError:
                 raise ValidationError(
                     f"this journey already has a metric {metric.key!r}", "key"
                 ) from None
-            conn.executemany(
-                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                [[metric.id, v.date, v.value] for v in metric.values],
-            )
+            self._insert_metric_values(conn, metric.id, metric.values)
         metric.journey_id, metric.updated_at = journey_id, now
         return metric
 
+    @staticmethod
+    def _insert_metric(
+        conn: sqlite3.Connection, journey_id: int, position: int, m: Metric, now: str
+    ) -> int:
+        """Insert a metric row (not its values); its new id. IntegrityError for a taken key."""
+        return conn.execute(
+            "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
+            "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            [journey_id, position, m.key, m.name, m.side, m.unit, m.target, m.direction, now],
+        ).lastrowid
+
+    @staticmethod
+    def _insert_metric_values(
+        conn: sqlite3.Connection, metric_id: int, values: list[MetricValue]
+    ) -> None:
+        conn.executemany(
+            "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
+            [[metric_id, v.date, v.value] for v in values],
+        )
+
     def update_metric(self, metric_id: int, version: int, **changes: Any) -> None:
-        row = self._row("SELECT * FROM metrics WHERE id = ?", [metric_id])
-        if row is None:
-            raise NotFoundError(f"metric {metric_id} does not exist")
+        row = self._get("metrics", metric_id, "metric")
         metric = _pick(Metric, row)
-        unknown = set(changes) - set(_METRIC_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown metric field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("metric", changes, _METRIC_FIELDS)
         for k, v in changes.items():
             setattr(metric, k, v)
         validate_metric(metric)
@@ -986,17 +986,11 @@ class Store:
         probe = Metric(key="k", name="n", values=values)
         validate_metric(probe)
         with self.write() as conn:
-            if self._row("SELECT id FROM metrics WHERE id = ?", [metric_id]) is None:
-                raise NotFoundError(f"metric {metric_id} does not exist")
-            conn.executemany(
-                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                [[metric_id, v.date, v.value] for v in values],
-            )
+            self._get("metrics", metric_id, "metric")
+            self._insert_metric_values(conn, metric_id, values)
 
     def delete_metric(self, metric_id: int) -> int:
-        row = self._row("SELECT * FROM metrics WHERE id = ?", [metric_id])
-        if row is None:
-            raise NotFoundError(f"metric {metric_id} does not exist")
+        row = self._get("metrics", metric_id, "metric")
         with self.write() as conn:
             snapshot_id = self._snapshot_journey(
                 row["journey_id"], f"before deleting metric {row['name']!r}"
@@ -1012,6 +1006,17 @@ class Store:
         row["levers"] = json.loads(row["levers"])
         return _pick(Scenario, row)
 
+    @staticmethod
+    def _insert_scenario(
+        conn: sqlite3.Connection, journey_id: int, name: str, levers: dict, now: str
+    ) -> int:
+        """Insert a scenario row; its new id. IntegrityError for a name the journey has."""
+        return conn.execute(
+            "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
+            "VALUES (?,?,?,?,?)",
+            [journey_id, name, json.dumps(levers, sort_keys=True), now, now],
+        ).lastrowid
+
     def save_scenario(self, journey_id: int, name: str, levers: dict[str, float]) -> Scenario:
         """Save a named what-if scenario (a new name; see update_scenario to change one)."""
         scenario = Scenario(name=name, levers=dict(levers))
@@ -1020,11 +1025,7 @@ class Store:
         now = utcnow()
         with self.write() as conn:
             try:
-                scenario.id = conn.execute(
-                    "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
-                    "VALUES (?,?,?,?,?)",
-                    [journey_id, name, json.dumps(levers, sort_keys=True), now, now],
-                ).lastrowid
+                scenario.id = self._insert_scenario(conn, journey_id, name, levers, now)
             except sqlite3.IntegrityError:
                 raise ValidationError(
                     f"a scenario called {name!r} already exists", "name"
@@ -1041,13 +1042,9 @@ class Store:
         ]
 
     def update_scenario(self, scenario_id: int, version: int, **changes: Any) -> None:
-        row = self._row("SELECT * FROM scenarios WHERE id = ?", [scenario_id])
-        if row is None:
-            raise NotFoundError(f"scenario {scenario_id} does not exist")
+        row = self._get("scenarios", scenario_id, "scenario")
         scenario = self._scenario(row)
-        unknown = set(changes) - {"name", "levers"}
-        if unknown:
-            raise ValidationError(f"unknown scenario field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("scenario", changes, {"name", "levers"})
         for k, v in changes.items():
             setattr(scenario, k, v)
         validate_scenario(scenario)
@@ -1061,9 +1058,7 @@ class Store:
 
     def delete_scenario(self, scenario_id: int) -> int:
         """Delete a scenario; returns the snapshot id (of its journey) taken first."""
-        row = self._row("SELECT * FROM scenarios WHERE id = ?", [scenario_id])
-        if row is None:
-            raise NotFoundError(f"scenario {scenario_id} does not exist")
+        row = self._get("scenarios", scenario_id, "scenario")
         with self.write() as conn:
             snapshot_id = self._snapshot_journey(
                 row["journey_id"], f"before deleting scenario {row['name']!r}"
@@ -1114,11 +1109,7 @@ class Store:
         with self.write() as conn:
             if workspace_id is None:
                 ws = parsed.workspace
-                workspace_id = conn.execute(
-                    "INSERT INTO workspaces (name, description, created_at, updated_at) "
-                    "VALUES (?,?,?,?)",
-                    [ws.name, ws.description, now, now],
-                ).lastrowid
+                workspace_id = self._insert_workspace(conn, ws, now)
             else:
                 self.get_workspace(workspace_id)
                 if replace:
@@ -1319,9 +1310,7 @@ class Store:
         ]
 
     def snapshot_data(self, snapshot_id: int) -> dict:
-        row = self._row("SELECT * FROM snapshots WHERE id = ?", [snapshot_id])
-        if row is None:
-            raise NotFoundError(f"snapshot {snapshot_id} does not exist")
+        row = self._get("snapshots", snapshot_id, "snapshot")
         return {**row, "data": json.loads(row["data"])}
 
     def restore_snapshot(self, snapshot_id: int) -> dict:
@@ -1383,11 +1372,7 @@ class Store:
                     [parsed.workspace.name, parsed.workspace.description, now, target],
                 )
             else:
-                conn.execute(
-                    "INSERT INTO workspaces (id, name, description, created_at, "
-                    "updated_at) VALUES (?,?,?,?,?)",
-                    [target, parsed.workspace.name, parsed.workspace.description, now, now],
-                )
+                self._insert_workspace(conn, parsed.workspace, now, target)
             _, kept = self._put_workspace(
                 conn,
                 target,
@@ -1405,11 +1390,7 @@ class Store:
             "SELECT id FROM workspaces WHERE id = ?", [workspace_id]
         ):
             return workspace_id
-        return conn.execute(
-            "INSERT INTO workspaces (id, name, description, created_at, updated_at) "
-            "VALUES (?,?,?,?,?)",
-            [workspace_id, ws.name, ws.description, now, now],
-        ).lastrowid
+        return self._insert_workspace(conn, ws, now, workspace_id)
 
     def _reuse_or_insert_persona(
         self,
@@ -1643,12 +1624,11 @@ class Store:
 
     def get_event_dataset(self, dataset_id: int) -> dict:
         """One event log's settings, counts and stored report."""
-        row = self._row(
+        row = self._one(
             "SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL AND state = 'ready'",
             [dataset_id],
+            f"event dataset {dataset_id}",
         )
-        if row is None:
-            raise NotFoundError(f"event dataset {dataset_id} does not exist")
         return self._dataset(row)
 
     @staticmethod
@@ -1860,9 +1840,7 @@ class Store:
         }.get(kind, (None, ()))
         if table is None:
             raise ValueError(f"no revisions for {kind!r}")
-        row = self._row(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
-        if row is None:
-            raise NotFoundError(f"{kind} {row_id} does not exist")
+        row = self._get(table, row_id, kind)
         values = {k: row[k] for k in names}
         if kind == "scenario":
             values["levers"] = json.loads(values["levers"])
@@ -1936,9 +1914,7 @@ class Store:
         ]
 
     def get_revision(self, revision_id: int) -> Revision:
-        row = self._row("SELECT * FROM revisions WHERE id = ?", [revision_id])
-        if row is None:
-            raise NotFoundError(f"revision {revision_id} does not exist")
+        row = self._get("revisions", revision_id, "revision")
         return self._revision(row)
 
     def restore_revision(self, revision_id: int) -> Revision:
@@ -2014,16 +1990,11 @@ class Store:
         )
 
     def _vote(self, vote_id: int) -> dict:
-        row = self._row("SELECT * FROM votes WHERE id = ?", [vote_id])
-        if row is None:
-            raise NotFoundError(f"vote {vote_id} does not exist")
-        return row
+        return self._get("votes", vote_id, "vote")
 
     def update_vote(self, vote_id: int, version: int, **changes: Any) -> None:
         """Close or reopen a vote, hide or show its tallies, let viewers vote (versioned)."""
-        unknown = set(changes) - {"status", "hidden", "viewers_may_vote"}
-        if unknown:
-            raise ValidationError(f"unknown vote field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("vote", changes, {"status", "hidden", "viewers_may_vote"})
         if changes.get("status", "open") not in voting.STATUSES:
             raise ValidationError(f"a vote is {' or '.join(voting.STATUSES)}", "status")
         changes = {k: int(v) if k != "status" else v for k, v in changes.items()}
@@ -2130,17 +2101,13 @@ class Store:
             journey_id = self.get_stage(self.get_moment(target_id).stage_id).journey_id
         now = utcnow()
         with self.write() as conn:
-            comment_id = conn.execute(
-                f"INSERT INTO comments (journey_id, {target}_id, author, text, created_at, "
-                "updated_at) VALUES (?,?,?,?,?,?)",
-                [journey_id, target_id, author, text, now, now],
-            ).lastrowid
+            comment_id = self._insert_comment(
+                conn, journey_id, target, target_id, author, text, now, now
+            )
         return self.get_comment(comment_id)
 
     def get_comment(self, comment_id: int) -> Comment:
-        row = self._row("SELECT * FROM comments WHERE id = ?", [comment_id])
-        if row is None:
-            raise NotFoundError(f"comment {comment_id} does not exist")
+        row = self._get("comments", comment_id, "comment")
         return _pick(Comment, row)
 
     def comments(self, target: str, target_id: int) -> list[Comment]:
