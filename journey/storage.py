@@ -1325,63 +1325,85 @@ class Store:
         restore and ``kept`` lists the journeys kept for their event logs.
         """
         snap = self.snapshot_data(snapshot_id)
-        kind, target, data = snap["kind"], snap["target_id"], snap["data"]
-        now = utcnow()
+        restore = {
+            "journey": self._restore_journey,
+            "persona": self._restore_persona,
+            "workspace": self._restore_workspace,
+        }[snap["kind"]]
         with self.write() as conn:
-            undo = None
-            if kind == "journey":
-                parsed = exchange.parse_document(data["document"])
-                exists = self._row("SELECT workspace_id FROM journeys WHERE id = ?", [target])
-                workspace_id = exists["workspace_id"] if exists else snap["workspace_id"]
-                if exists:
-                    undo = self._snapshot_journey(
-                        target, f"before restoring snapshot {snapshot_id}"
-                    )
-                workspace_id = self._ensure_workspace(conn, workspace_id, parsed.workspace, now)
-                j, ref = parsed.journeys[0]
-                j.persona_id = self._reuse_or_insert_persona(
-                    conn, workspace_id, data, ref, parsed, now
-                )
-                if exists:
-                    self._replace_journey(conn, target, j, now)
-                else:
-                    self._insert_journey(conn, workspace_id, j, now, journey_id=target)
-                return {"kind": kind, "id": target, "snapshot_id": undo, "kept": []}
-            if kind == "persona":
-                persona = exchange.persona_from_dict(data["persona"])
-                workspace_id = self._ensure_workspace(
-                    conn, snap["workspace_id"], Workspace(name="Restored"), now
-                )
-                if self._row("SELECT id FROM personas WHERE id = ?", [target]):
-                    raise ValidationError(f"persona {target} exists already: nothing to restore")
-                self._insert_persona(conn, workspace_id, persona, now, persona_id=target)
-                for jid in data["journeys"]:
-                    conn.execute(
-                        "UPDATE journeys SET persona_id = ?, version = version + 1, "
-                        "updated_at = ? WHERE id = ? AND persona_id IS NULL",
-                        [target, now, jid],
-                    )
-                return {"kind": kind, "id": target, "snapshot_id": None, "kept": []}
-            # workspace
-            parsed = exchange.parse_document(data["document"])
-            if self._row("SELECT id FROM workspaces WHERE id = ?", [target]):
-                undo = self._snapshot_workspace(target, f"before restoring snapshot {snapshot_id}")
-                conn.execute(
-                    "UPDATE workspaces SET name = ?, description = ?, "
-                    "version = version + 1, updated_at = ? WHERE id = ?",
-                    [parsed.workspace.name, parsed.workspace.description, now, target],
-                )
-            else:
-                self._insert_workspace(conn, parsed.workspace, now, target)
-            _, kept = self._put_workspace(
-                conn,
-                target,
-                parsed,
-                now,
-                journey_ids=data.get("journey_ids"),
-                persona_ids=data.get("persona_ids"),
+            undo, kept = restore(conn, snap, utcnow())
+        return {"kind": snap["kind"], "id": snap["target_id"], "snapshot_id": undo, "kept": kept}
+
+    def _restore_journey(
+        self, conn: sqlite3.Connection, snap: dict, now: str
+    ) -> tuple[int | None, list[int]]:
+        """Put a journey snapshot back under its old id; (undo snapshot id or None, [])."""
+        target, data = snap["target_id"], snap["data"]
+        parsed = exchange.parse_document(data["document"])
+        exists = self._row("SELECT workspace_id FROM journeys WHERE id = ?", [target])
+        workspace_id = exists["workspace_id"] if exists else snap["workspace_id"]
+        undo = None
+        if exists:
+            undo = self._snapshot_journey(target, f"before restoring snapshot {snap['id']}")
+        workspace_id = self._ensure_workspace(conn, workspace_id, parsed.workspace, now)
+        j, ref = parsed.journeys[0]
+        j.persona_id = self._reuse_or_insert_persona(conn, workspace_id, data, ref, parsed, now)
+        if exists:
+            self._replace_journey(conn, target, j, now)
+        else:
+            self._insert_journey(conn, workspace_id, j, now, journey_id=target)
+        return undo, []
+
+    def _restore_persona(
+        self, conn: sqlite3.Connection, snap: dict, now: str
+    ) -> tuple[None, list[int]]:
+        """Put a deleted persona back, re-linked to its journeys that have none; (None, []).
+
+        ValidationError when the persona still exists."""
+        target, data = snap["target_id"], snap["data"]
+        persona = exchange.persona_from_dict(data["persona"])
+        workspace_id = self._ensure_workspace(
+            conn, snap["workspace_id"], Workspace(name="Restored"), now
+        )
+        if self._row("SELECT id FROM personas WHERE id = ?", [target]):
+            raise ValidationError(f"persona {target} exists already: nothing to restore")
+        self._insert_persona(conn, workspace_id, persona, now, persona_id=target)
+        for jid in data["journeys"]:
+            conn.execute(
+                "UPDATE journeys SET persona_id = ?, version = version + 1, "
+                "updated_at = ? WHERE id = ? AND persona_id IS NULL",
+                [target, now, jid],
             )
-            return {"kind": kind, "id": target, "snapshot_id": undo, "kept": kept}
+        return None, []
+
+    def _restore_workspace(
+        self, conn: sqlite3.Connection, snap: dict, now: str
+    ) -> tuple[int | None, list[int]]:
+        """Give a workspace its snapshot's contents back under their old ids.
+
+        (undo snapshot id or None when the workspace was gone, journeys kept for event logs).
+        """
+        target, data = snap["target_id"], snap["data"]
+        parsed = exchange.parse_document(data["document"])
+        undo = None
+        if self._row("SELECT id FROM workspaces WHERE id = ?", [target]):
+            undo = self._snapshot_workspace(target, f"before restoring snapshot {snap['id']}")
+            conn.execute(
+                "UPDATE workspaces SET name = ?, description = ?, "
+                "version = version + 1, updated_at = ? WHERE id = ?",
+                [parsed.workspace.name, parsed.workspace.description, now, target],
+            )
+        else:
+            self._insert_workspace(conn, parsed.workspace, now, target)
+        _, kept = self._put_workspace(
+            conn,
+            target,
+            parsed,
+            now,
+            journey_ids=data.get("journey_ids"),
+            persona_ids=data.get("persona_ids"),
+        )
+        return undo, kept
 
     def _ensure_workspace(
         self, conn: sqlite3.Connection, workspace_id: int | None, ws: Workspace, now: str
