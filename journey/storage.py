@@ -32,10 +32,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import Any
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
 from . import comments as comments_rules
 from . import exchange, voting
+from .migrations import migrate, migrations
 from .model import (
     ASSUMPTION_FIELDS,
     STAGES,
@@ -83,324 +84,6 @@ class BusyError(JourneyError):
             f"{BUSY_TIMEOUT_SECONDS:.0f} s; nothing was saved and what you typed is kept: "
             "save again in a moment."
         )
-
-
-migrations = Migrations("journey-lab")
-
-
-# ---------------------------------------------------------------------------- migrations
-# Numbered and never edited once released: add a new one instead.
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    # AUTOINCREMENT: an id is never reused, so an edit of a deleted row can never land on
-    # a newer row that took its id (and its version 1).
-    db.executescript(
-        """
-        CREATE TABLE workspaces (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            name TEXT NOT NULL,
-            description TEXT NOT NULL DEFAULT '',
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE TABLE personas (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-            name TEXT NOT NULL,
-            role TEXT NOT NULL DEFAULT '',
-            age_range TEXT NOT NULL DEFAULT '',
-            goals TEXT NOT NULL DEFAULT '',
-            motivations TEXT NOT NULL DEFAULT '',
-            pain_points TEXT NOT NULL DEFAULT '',
-            channels TEXT NOT NULL DEFAULT '[]',
-            quote TEXT NOT NULL DEFAULT '',
-            notes TEXT NOT NULL DEFAULT '',
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX personas_workspace ON personas(workspace_id);
-        CREATE TABLE journeys (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-            persona_id INTEGER REFERENCES personas(id) ON DELETE SET NULL,
-            name TEXT NOT NULL,
-            description TEXT NOT NULL DEFAULT '',
-            entrants REAL NOT NULL DEFAULT 1000,
-            order_value REAL NOT NULL DEFAULT 0,
-            purchases_per_period REAL NOT NULL DEFAULT 1,
-            margin REAL NOT NULL DEFAULT 0.3,
-            retention REAL NOT NULL DEFAULT 0,
-            discount_rate REAL NOT NULL DEFAULT 0.1,
-            spend REAL NOT NULL DEFAULT 0,
-            period_days REAL NOT NULL DEFAULT 365,
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX journeys_workspace ON journeys(workspace_id);
-        CREATE INDEX journeys_persona ON journeys(persona_id);
-        CREATE TABLE stages (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
-            stage TEXT NOT NULL CHECK (stage IN
-                ('awareness', 'consideration', 'decision', 'retention', 'advocacy')),
-            position INTEGER NOT NULL,
-            label TEXT NOT NULL DEFAULT '',
-            customer_goal TEXT NOT NULL DEFAULT '',
-            customer_actions TEXT NOT NULL DEFAULT '',
-            business_actions TEXT NOT NULL DEFAULT '',
-            thoughts TEXT NOT NULL DEFAULT '',
-            emotion INTEGER NOT NULL DEFAULT 0 CHECK (emotion BETWEEN -2 AND 2),
-            duration_days REAL NOT NULL DEFAULT 0 CHECK (duration_days >= 0),
-            conversion REAL CHECK (conversion BETWEEN 0 AND 1),
-            version INTEGER NOT NULL DEFAULT 1,
-            updated_at TEXT NOT NULL,
-            UNIQUE (journey_id, stage)
-        );
-        CREATE TABLE touchpoints (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            stage_id INTEGER NOT NULL REFERENCES stages(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL DEFAULT 0,
-            channel TEXT NOT NULL,
-            description TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX touchpoints_stage ON touchpoints(stage_id);
-        CREATE TABLE moments (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            stage_id INTEGER NOT NULL REFERENCES stages(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL CHECK (kind IN ('friction', 'key')),
-            title TEXT NOT NULL,
-            description TEXT NOT NULL DEFAULT '',
-            severity INTEGER NOT NULL DEFAULT 3 CHECK (severity BETWEEN 1 AND 5),
-            channel TEXT NOT NULL DEFAULT '',
-            action TEXT NOT NULL DEFAULT '',
-            owner TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL DEFAULT 'open',
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX moments_stage ON moments(stage_id);
-        CREATE TABLE metrics (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL DEFAULT 0,
-            key TEXT NOT NULL,
-            name TEXT NOT NULL,
-            side TEXT NOT NULL CHECK (side IN ('buyer', 'customer')),
-            unit TEXT NOT NULL DEFAULT '',
-            target REAL,
-            direction TEXT NOT NULL DEFAULT 'higher',
-            version INTEGER NOT NULL DEFAULT 1,
-            updated_at TEXT NOT NULL,
-            UNIQUE (journey_id, key)
-        );
-        CREATE TABLE metric_values (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
-            date TEXT NOT NULL,
-            value REAL NOT NULL
-        );
-        CREATE INDEX metric_values_metric ON metric_values(metric_id, date);
-        CREATE TABLE scenarios (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
-            name TEXT NOT NULL,
-            levers TEXT NOT NULL DEFAULT '{}',
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            UNIQUE (journey_id, name)
-        );
-        CREATE TABLE snapshots (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            kind TEXT NOT NULL CHECK (kind IN ('journey', 'persona', 'workspace')),
-            target_id INTEGER NOT NULL,
-            workspace_id INTEGER,
-            title TEXT NOT NULL DEFAULT '',
-            reason TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            data TEXT NOT NULL
-        );
-        CREATE INDEX snapshots_target ON snapshots(kind, target_id);
-        """
-    )
-
-
-@migrations()
-def m002_event_datasets(db: Database) -> None:
-    """Observed timeframes: imported event logs, their raw events and per-customer summaries."""
-    db.executescript(
-        """
-        CREATE TABLE event_datasets (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
-            name TEXT NOT NULL,
-            columns TEXT NOT NULL,
-            mapping TEXT NOT NULL,
-            event_names TEXT NOT NULL DEFAULT '[]',
-            total_rows INTEGER NOT NULL DEFAULT 0,
-            events_rows INTEGER NOT NULL DEFAULT 0,
-            ignored_rows INTEGER NOT NULL DEFAULT 0,
-            customers INTEGER NOT NULL DEFAULT 0,
-            report TEXT NOT NULL DEFAULT '{}',
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX event_datasets_journey ON event_datasets(journey_id);
-        CREATE TABLE events (
-            dataset_id INTEGER NOT NULL REFERENCES event_datasets(id) ON DELETE CASCADE,
-            customer_id TEXT NOT NULL,
-            ts TEXT NOT NULL,
-            event TEXT NOT NULL,
-            value REAL,
-            segment TEXT
-        );
-        -- no index on events: they are written once, in bulk, and read back only to remap
-        CREATE TABLE customer_summaries (
-            dataset_id INTEGER NOT NULL REFERENCES event_datasets(id) ON DELETE CASCADE,
-            customer_id TEXT NOT NULL,
-            first_seen TEXT,
-            last_seen TEXT,
-            entered_awareness TEXT,
-            entered_consideration TEXT,
-            entered_decision TEXT,
-            entered_retention TEXT,
-            entered_advocacy TEXT,
-            first_purchase TEXT,
-            purchase_count INTEGER NOT NULL DEFAULT 0,
-            reached_stage INTEGER,
-            segment TEXT,
-            value_total REAL
-        );
-        CREATE INDEX customer_summaries_dataset ON customer_summaries(dataset_id);
-        """
-    )
-
-
-@migrations()
-def m003_revisions(db: Database) -> None:
-    """Every save of an editable row, with who, when and each changed field's old and new
-    value, so any edit can be undone. No foreign keys: history outlives the rows it names.
-    A deleted event log is kept (``deleted_at``) until the next delete, so it can be undone."""
-    db.executescript(
-        """
-        CREATE TABLE revisions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            kind TEXT NOT NULL,
-            target_id INTEGER NOT NULL,
-            journey_id INTEGER,
-            workspace_id INTEGER,
-            title TEXT NOT NULL DEFAULT '',
-            author TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL,
-            changes TEXT NOT NULL,
-            restores INTEGER
-        );
-        CREATE INDEX revisions_workspace ON revisions(workspace_id, id);
-        CREATE INDEX revisions_target ON revisions(kind, target_id);
-        ALTER TABLE event_datasets ADD COLUMN deleted_at TEXT;
-        """
-    )
-
-
-@migrations()
-def m004_spend_not_entered(db: Database) -> None:
-    """Acquisition spend may be NULL: "not entered" (CAC, ROI undefined) differs from 0.
-
-    SQLite cannot drop a NOT NULL with ALTER TABLE; removing the constraint from the stored
-    CREATE TABLE text is the documented way for a change that leaves every row as it is
-    (sqlite.org/lang_altertable.html, "making other kinds of table schema changes"). Until
-    now a spend of 0 meant none was entered, so those rows become NULL.
-    """
-    version = db.execute("PRAGMA schema_version").fetchone()[0]
-    db.execute("PRAGMA writable_schema=ON")
-    db.execute(
-        "UPDATE sqlite_master SET sql = replace(sql, 'spend REAL NOT NULL DEFAULT 0', "
-        "'spend REAL') WHERE type = 'table' AND name = 'journeys'"
-    )
-    db.execute(f"PRAGMA schema_version={version + 1}")
-    db.execute("PRAGMA writable_schema=OFF")
-    db.execute("UPDATE journeys SET spend = NULL WHERE spend = 0")
-
-
-@migrations()
-def m005_event_import_state(db: Database) -> None:
-    """Event logs are staged in short transactions and published by one at the end: a state
-    (``staging`` until published, then ``ready``) and the rowid span of the staged raw events,
-    so an import that died can be cleaned up in short transactions too."""
-    db.executescript(
-        """
-        ALTER TABLE event_datasets ADD COLUMN state TEXT NOT NULL DEFAULT 'ready';
-        ALTER TABLE event_datasets ADD COLUMN staged_from INTEGER;
-        ALTER TABLE event_datasets ADD COLUMN staged_to INTEGER;
-        """
-    )
-
-
-@migrations()
-def m006_votes(db: Database) -> None:
-    """Dot voting: a journey's votes (the latest is its result) and the dots spent in them."""
-    db.executescript(
-        """
-        CREATE TABLE votes (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
-            dots INTEGER NOT NULL,
-            status TEXT NOT NULL DEFAULT 'open',
-            hidden INTEGER NOT NULL DEFAULT 0,
-            viewers_may_vote INTEGER NOT NULL DEFAULT 0,
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX votes_journey ON votes(journey_id);
-        CREATE TABLE vote_dots (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            vote_id INTEGER NOT NULL REFERENCES votes(id) ON DELETE CASCADE,
-            moment_id INTEGER NOT NULL REFERENCES moments(id) ON DELETE CASCADE,
-            participant TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        CREATE INDEX vote_dots_vote ON vote_dots(vote_id, participant);
-        """
-    )
-
-
-@migrations()
-def m007_comments(db: Database) -> None:
-    """Comments on a stage or a moment of a journey (exactly one of the two), with author."""
-    db.executescript(
-        """
-        CREATE TABLE comments (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
-            stage_id INTEGER REFERENCES stages(id) ON DELETE CASCADE,
-            moment_id INTEGER REFERENCES moments(id) ON DELETE CASCADE,
-            author TEXT NOT NULL,
-            text TEXT NOT NULL,
-            version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            CHECK ((stage_id IS NULL) != (moment_id IS NULL))
-        );
-        CREATE INDEX comments_journey ON comments(journey_id);
-        CREATE INDEX comments_stage ON comments(stage_id);
-        CREATE INDEX comments_moment ON comments(moment_id);
-        """
-    )
-
-
-@migrations()
-def m008_revision_undo(db: Database) -> None:
-    """Which revisions "undo my last change" made (the revision each undid), so a restore
-    from the history is itself a change that button can undo."""
-    db.executescript("ALTER TABLE revisions ADD COLUMN undo_of INTEGER;")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -475,31 +158,6 @@ def database_error(path: str | pathlib.Path, error: sqlite3.Error) -> StorageErr
     return StorageError(f"{path}: {text if len(text) <= 160 else text[:160] + '…'}")
 
 
-@contextlib.contextmanager
-def _lock_file(path: str) -> Iterator[None]:
-    """An exclusive lock on ``path`` (created, then removed again when released).
-
-    Removing a lock file others may wait on is safe only if a waiter that gets the lock checks
-    it still holds the file on disk; otherwise it takes the lock again on the new file.
-    """
-    while True:
-        handle = open(path, "a")  # noqa: SIM115 - closed below
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
-        handle.close()
-    try:
-        yield
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        handle.close()
-
-
 BEGIN_RETRY_SECONDS = 0.002
 
 
@@ -568,6 +226,16 @@ def _pick(cls, row: dict) -> Any:
     return cls(**{k: v for k, v in row.items() if k in names})
 
 
+def _refuse_unknown(what: str, changes: dict, allowed: Iterable[str]) -> None:
+    """ValidationError naming the keys of ``changes`` that are not ``allowed`` fields of ``what``.
+
+    Updates build their SQL from the keys of ``changes``, so none may reach it unchecked.
+    """
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"unknown {what} field(s): {', '.join(sorted(unknown))}")
+
+
 def _persona(row: dict) -> Persona:
     row = dict(row)
     row["channels"] = json.loads(row["channels"])
@@ -633,16 +301,8 @@ class Store:
             self._local.db = None
 
     def _migrate(self) -> None:
-        """Apply pending migrations; a file lock makes two processes take turns."""
-        if not migrations.pending(self.db):
-            return
-        if self.read_only:
-            raise StorageError(
-                f"{self.path}: the database needs an upgrade to this release, "
-                "but the file is read-only"
-            )
-        with _lock_file(f"{self.path}.migrate-lock"):
-            migrations.apply(self.db)
+        """Apply pending migrations (see :func:`journey.migrations.migrate`)."""
+        migrate(self.db, self.path, read_only=self.read_only)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -676,6 +336,17 @@ class Store:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
+    def _one(self, sql: str, params: tuple | list | dict, what: str) -> dict:
+        """The first row ``sql`` finds, or NotFoundError "<what> does not exist"."""
+        row = self._row(sql, params)
+        if row is None:
+            raise NotFoundError(f"{what} does not exist")
+        return row
+
+    def _get(self, table: str, row_id: int, what: str) -> dict:
+        """Row ``row_id`` of ``table``, or NotFoundError "<what> <row_id> does not exist"."""
+        return self._one(f"SELECT * FROM [{table}] WHERE id = ?", [row_id], f"{what} {row_id}")
+
     def _versioned_update(
         self, table: str, row_id: int, version: int, changes: dict, what: str
     ) -> None:
@@ -705,35 +376,41 @@ class Store:
         validate_workspace(ws)
         now = utcnow()
         with self.write() as conn:
-            ws.id = conn.execute(
-                "INSERT INTO workspaces (name, description, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?)",
-                [name, description, now, now],
-            ).lastrowid
+            ws.id = self._insert_workspace(conn, ws, now)
         ws.updated_at = now
         return ws
+
+    @staticmethod
+    def _insert_workspace(
+        conn: sqlite3.Connection, ws: Workspace, now: str, workspace_id: int | None = None
+    ) -> int:
+        """Insert a workspace row (a new id unless ``workspace_id`` is given); its id."""
+        return conn.execute(
+            "INSERT INTO workspaces (id, name, description, created_at, updated_at) "
+            "VALUES (?,?,?,?,?)",
+            [workspace_id, ws.name, ws.description, now, now],
+        ).lastrowid
 
     def workspaces(self) -> list[Workspace]:
         """All workspaces, oldest first."""
         return [_pick(Workspace, r) for r in self._rows("SELECT * FROM workspaces ORDER BY id")]
 
     def get_workspace(self, workspace_id: int) -> Workspace:
-        row = self._row("SELECT * FROM workspaces WHERE id = ?", [workspace_id])
-        if row is None:
-            raise NotFoundError(f"workspace {workspace_id} does not exist")
+        row = self._get("workspaces", workspace_id, "workspace")
         return _pick(Workspace, row)
 
     def update_workspace(self, workspace_id: int, version: int, **changes: Any) -> None:
+        """Save edits to a workspace's name or description made from ``version``.
+
+        Raises ValidationError for another field or an invalid value, ConflictError if stale.
+        """
         ws = self.get_workspace(workspace_id)
+        _refuse_unknown("workspace", changes, ("name", "description"))
         for k, v in changes.items():
             setattr(ws, k, v)
         validate_workspace(ws)
         self._versioned_update(
-            "workspaces",
-            workspace_id,
-            version,
-            {k: changes[k] for k in ("name", "description") if k in changes},
-            f"Workspace {ws.name!r}",
+            "workspaces", workspace_id, version, changes, f"Workspace {ws.name!r}"
         )
 
     def delete_workspace(self, workspace_id: int) -> int:
@@ -784,17 +461,13 @@ class Store:
         return [_persona(r) for r in rows]
 
     def get_persona(self, persona_id: int) -> Persona:
-        row = self._row("SELECT * FROM personas WHERE id = ?", [persona_id])
-        if row is None:
-            raise NotFoundError(f"persona {persona_id} does not exist")
+        row = self._get("personas", persona_id, "persona")
         return _persona(row)
 
     def update_persona(self, persona_id: int, version: int, **changes: Any) -> None:
         """Save edits to a persona made from ``version``; raise ConflictError if stale."""
         persona = self.get_persona(persona_id)
-        unknown = set(changes) - set(_PERSONA_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown persona field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("persona", changes, _PERSONA_FIELDS)
         for k, v in changes.items():
             setattr(persona, k, v)
         validate_persona(persona)
@@ -934,43 +607,13 @@ class Store:
             self._insert_touchpoints(conn, stage_id, s.touchpoints)
             self._insert_comments(conn, journey_id, "stage", stage_id, s.comments)
             for m in s.moments:
-                moment_id = conn.execute(
-                    "INSERT INTO moments (stage_id, kind, title, description, severity, "
-                    "channel, action, owner, status, created_at, updated_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        stage_id,
-                        m.kind,
-                        m.title,
-                        m.description,
-                        m.severity,
-                        m.channel,
-                        m.action,
-                        m.owner,
-                        m.status,
-                        now,
-                        now,
-                    ],
-                ).lastrowid
+                moment_id = self._insert_moment(conn, stage_id, m, now)
                 self._insert_comments(conn, journey_id, "moment", moment_id, m.comments)
         for position, m in enumerate(j.metrics):
-            metric_id = conn.execute(
-                "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
-                "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [journey_id, position, m.key, m.name, m.side, m.unit, m.target, m.direction, now],
-            ).lastrowid
-            conn.executemany(
-                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                [[metric_id, v.date, v.value] for v in m.values],
-            )
-        conn.executemany(
-            "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
-            "VALUES (?,?,?,?,?)",
-            [
-                [journey_id, sc.name, json.dumps(sc.levers, sort_keys=True), now, now]
-                for sc in j.scenarios
-            ],
-        )
+            metric_id = self._insert_metric(conn, journey_id, position, m, now)
+            self._insert_metric_values(conn, metric_id, m.values)
+        for sc in j.scenarios:
+            self._insert_scenario(conn, journey_id, sc.name, sc.levers, now)
 
     @staticmethod
     def _insert_comments(
@@ -981,22 +624,36 @@ class Store:
         comments: list[Comment],
     ) -> None:
         """Insert comments as they are (author and times kept: an import or a restore)."""
+        for c in comments:
+            Store._insert_comment(
+                conn,
+                journey_id,
+                target,
+                target_id,
+                c.author,
+                c.text,
+                c.created_at,
+                c.updated_at or c.created_at,
+            )
+
+    @staticmethod
+    def _insert_comment(
+        conn: sqlite3.Connection,
+        journey_id: int,
+        target: str,
+        target_id: int,
+        author: str,
+        text: str,
+        created_at: str,
+        updated_at: str,
+    ) -> int:
+        """Insert one comment on a ``"stage"`` or ``"moment"``; its new id."""
         column = f"{comments_rules.check_target(target)}_id"
-        conn.executemany(
+        return conn.execute(
             f"INSERT INTO comments (journey_id, {column}, author, text, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?)",
-            [
-                [
-                    journey_id,
-                    target_id,
-                    c.author,
-                    c.text,
-                    c.created_at,
-                    c.updated_at or c.created_at,
-                ]
-                for c in comments
-            ],
-        )
+            [journey_id, target_id, author, text, created_at, updated_at],
+        ).lastrowid
 
     @staticmethod
     def _insert_touchpoints(
@@ -1030,9 +687,7 @@ class Store:
 
     def load_journey(self, journey_id: int) -> Journey:
         """The whole journey: stages with touchpoints and moments, metrics, scenarios."""
-        row = self._row("SELECT * FROM journeys WHERE id = ?", [journey_id])
-        if row is None:
-            raise NotFoundError(f"journey {journey_id} does not exist")
+        row = self._get("journeys", journey_id, "journey")
         j = _pick(Journey, row)
         j.assumptions = Assumptions(**{k: row[k] for k in ASSUMPTION_FIELDS})
         stages = [
@@ -1086,9 +741,7 @@ class Store:
     def update_journey(self, journey_id: int, version: int, **changes: Any) -> None:
         """Edit a journey's name, description, persona or assumptions (by field name)."""
         j = self.load_journey(journey_id)
-        unknown = set(changes) - set(_JOURNEY_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown journey field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("journey", changes, _JOURNEY_FIELDS)
         for k, v in changes.items():
             if k in ASSUMPTION_FIELDS:
                 setattr(j.assumptions, k, v)
@@ -1110,9 +763,9 @@ class Store:
         return snapshot_id
 
     def journey_version(self, journey_id: int) -> int:
-        row = self._row("SELECT version FROM journeys WHERE id = ?", [journey_id])
-        if row is None:
-            raise NotFoundError(f"journey {journey_id} does not exist")
+        row = self._one(
+            "SELECT version FROM journeys WHERE id = ?", [journey_id], f"journey {journey_id}"
+        )
         return row["version"]
 
     def journey_fingerprint(self, journey_id: int) -> tuple:
@@ -1153,9 +806,7 @@ class Store:
         ]
 
     def get_stage(self, stage_id: int) -> Stage:
-        row = self._row("SELECT * FROM stages WHERE id = ?", [stage_id])
-        if row is None:
-            raise NotFoundError(f"stage {stage_id} does not exist")
+        row = self._get("stages", stage_id, "stage")
         stage = _pick(Stage, row)
         stage.touchpoints = [
             _pick(Touchpoint, r)
@@ -1172,9 +823,7 @@ class Store:
         stage in between; in both cases nothing is written.
         """
         stage = self.get_stage(stage_id)
-        unknown = set(changes) - {*_STAGE_FIELDS, "touchpoints"}
-        if unknown:
-            raise ValidationError(f"unknown stage field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("stage", changes, {*_STAGE_FIELDS, "touchpoints"})
         new = (
             {
                 **changes,
@@ -1211,43 +860,45 @@ class Store:
         stage = self.get_stage(stage_id)
         now = utcnow()
         with self.write() as conn:
-            moment.id = conn.execute(
-                "INSERT INTO moments (stage_id, kind, title, description, severity, channel, "
-                "action, owner, status, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    stage_id,
-                    moment.kind,
-                    moment.title,
-                    moment.description,
-                    moment.severity,
-                    moment.channel,
-                    moment.action,
-                    moment.owner,
-                    moment.status,
-                    now,
-                    now,
-                ],
-            ).lastrowid
+            moment.id = self._insert_moment(conn, stage_id, moment, now)
         moment.stage_id, moment.stage, moment.version = stage_id, stage.stage, 1
         moment.updated_at = now
         return moment
 
+    @staticmethod
+    def _insert_moment(conn: sqlite3.Connection, stage_id: int, m: Moment, now: str) -> int:
+        """Insert a moment row into stage ``stage_id``; its new id."""
+        return conn.execute(
+            "INSERT INTO moments (stage_id, kind, title, description, severity, channel, "
+            "action, owner, status, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                stage_id,
+                m.kind,
+                m.title,
+                m.description,
+                m.severity,
+                m.channel,
+                m.action,
+                m.owner,
+                m.status,
+                now,
+                now,
+            ],
+        ).lastrowid
+
     def get_moment(self, moment_id: int) -> Moment:
-        row = self._row(
+        row = self._one(
             "SELECT m.*, s.stage FROM moments m JOIN stages s ON s.id = m.stage_id WHERE m.id = ?",
             [moment_id],
+            f"moment {moment_id}",
         )
-        if row is None:
-            raise NotFoundError(f"moment {moment_id} does not exist")
         return _pick(Moment, row)
 
     def update_moment(self, moment_id: int, version: int, **changes: Any) -> None:
         """Save edits to a moment (``stage_id`` moves it to another stage of the journey)."""
         moment = self.get_moment(moment_id)
-        unknown = set(changes) - {*_MOMENT_FIELDS, "stage_id"}
-        if unknown:
-            raise ValidationError(f"unknown moment field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("moment", changes, {*_MOMENT_FIELDS, "stage_id"})
         for k, v in changes.items():
             setattr(moment, k, v)
         validate_moment(moment)
@@ -1289,40 +940,39 @@ class Store:
                 "SELECT count(*) AS n FROM metrics WHERE journey_id = ?", [journey_id]
             )["n"]
             try:
-                metric.id = conn.execute(
-                    "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
-                    "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                    [
-                        journey_id,
-                        position,
-                        metric.key,
-                        metric.name,
-                        metric.side,
-                        metric.unit,
-                        metric.target,
-                        metric.direction,
-                        now,
-                    ],
-                ).lastrowid
+                metric.id = self._insert_metric(conn, journey_id, position, metric, now)
             except sqlite3.IntegrityError:
                 raise ValidationError(
                     f"this journey already has a metric {metric.key!r}", "key"
                 ) from None
-            conn.executemany(
-                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                [[metric.id, v.date, v.value] for v in metric.values],
-            )
+            self._insert_metric_values(conn, metric.id, metric.values)
         metric.journey_id, metric.updated_at = journey_id, now
         return metric
 
+    @staticmethod
+    def _insert_metric(
+        conn: sqlite3.Connection, journey_id: int, position: int, m: Metric, now: str
+    ) -> int:
+        """Insert a metric row (not its values); its new id. IntegrityError for a taken key."""
+        return conn.execute(
+            "INSERT INTO metrics (journey_id, position, key, name, side, unit, target, "
+            "direction, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            [journey_id, position, m.key, m.name, m.side, m.unit, m.target, m.direction, now],
+        ).lastrowid
+
+    @staticmethod
+    def _insert_metric_values(
+        conn: sqlite3.Connection, metric_id: int, values: list[MetricValue]
+    ) -> None:
+        conn.executemany(
+            "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
+            [[metric_id, v.date, v.value] for v in values],
+        )
+
     def update_metric(self, metric_id: int, version: int, **changes: Any) -> None:
-        row = self._row("SELECT * FROM metrics WHERE id = ?", [metric_id])
-        if row is None:
-            raise NotFoundError(f"metric {metric_id} does not exist")
+        row = self._get("metrics", metric_id, "metric")
         metric = _pick(Metric, row)
-        unknown = set(changes) - set(_METRIC_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown metric field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("metric", changes, _METRIC_FIELDS)
         for k, v in changes.items():
             setattr(metric, k, v)
         validate_metric(metric)
@@ -1336,17 +986,11 @@ class Store:
         probe = Metric(key="k", name="n", values=values)
         validate_metric(probe)
         with self.write() as conn:
-            if self._row("SELECT id FROM metrics WHERE id = ?", [metric_id]) is None:
-                raise NotFoundError(f"metric {metric_id} does not exist")
-            conn.executemany(
-                "INSERT INTO metric_values (metric_id, date, value) VALUES (?,?,?)",
-                [[metric_id, v.date, v.value] for v in values],
-            )
+            self._get("metrics", metric_id, "metric")
+            self._insert_metric_values(conn, metric_id, values)
 
     def delete_metric(self, metric_id: int) -> int:
-        row = self._row("SELECT * FROM metrics WHERE id = ?", [metric_id])
-        if row is None:
-            raise NotFoundError(f"metric {metric_id} does not exist")
+        row = self._get("metrics", metric_id, "metric")
         with self.write() as conn:
             snapshot_id = self._snapshot_journey(
                 row["journey_id"], f"before deleting metric {row['name']!r}"
@@ -1362,6 +1006,17 @@ class Store:
         row["levers"] = json.loads(row["levers"])
         return _pick(Scenario, row)
 
+    @staticmethod
+    def _insert_scenario(
+        conn: sqlite3.Connection, journey_id: int, name: str, levers: dict, now: str
+    ) -> int:
+        """Insert a scenario row; its new id. IntegrityError for a name the journey has."""
+        return conn.execute(
+            "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
+            "VALUES (?,?,?,?,?)",
+            [journey_id, name, json.dumps(levers, sort_keys=True), now, now],
+        ).lastrowid
+
     def save_scenario(self, journey_id: int, name: str, levers: dict[str, float]) -> Scenario:
         """Save a named what-if scenario (a new name; see update_scenario to change one)."""
         scenario = Scenario(name=name, levers=dict(levers))
@@ -1370,11 +1025,7 @@ class Store:
         now = utcnow()
         with self.write() as conn:
             try:
-                scenario.id = conn.execute(
-                    "INSERT INTO scenarios (journey_id, name, levers, created_at, updated_at) "
-                    "VALUES (?,?,?,?,?)",
-                    [journey_id, name, json.dumps(levers, sort_keys=True), now, now],
-                ).lastrowid
+                scenario.id = self._insert_scenario(conn, journey_id, name, levers, now)
             except sqlite3.IntegrityError:
                 raise ValidationError(
                     f"a scenario called {name!r} already exists", "name"
@@ -1391,13 +1042,9 @@ class Store:
         ]
 
     def update_scenario(self, scenario_id: int, version: int, **changes: Any) -> None:
-        row = self._row("SELECT * FROM scenarios WHERE id = ?", [scenario_id])
-        if row is None:
-            raise NotFoundError(f"scenario {scenario_id} does not exist")
+        row = self._get("scenarios", scenario_id, "scenario")
         scenario = self._scenario(row)
-        unknown = set(changes) - {"name", "levers"}
-        if unknown:
-            raise ValidationError(f"unknown scenario field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("scenario", changes, {"name", "levers"})
         for k, v in changes.items():
             setattr(scenario, k, v)
         validate_scenario(scenario)
@@ -1411,9 +1058,7 @@ class Store:
 
     def delete_scenario(self, scenario_id: int) -> int:
         """Delete a scenario; returns the snapshot id (of its journey) taken first."""
-        row = self._row("SELECT * FROM scenarios WHERE id = ?", [scenario_id])
-        if row is None:
-            raise NotFoundError(f"scenario {scenario_id} does not exist")
+        row = self._get("scenarios", scenario_id, "scenario")
         with self.write() as conn:
             snapshot_id = self._snapshot_journey(
                 row["journey_id"], f"before deleting scenario {row['name']!r}"
@@ -1464,11 +1109,7 @@ class Store:
         with self.write() as conn:
             if workspace_id is None:
                 ws = parsed.workspace
-                workspace_id = conn.execute(
-                    "INSERT INTO workspaces (name, description, created_at, updated_at) "
-                    "VALUES (?,?,?,?)",
-                    [ws.name, ws.description, now, now],
-                ).lastrowid
+                workspace_id = self._insert_workspace(conn, ws, now)
             else:
                 self.get_workspace(workspace_id)
                 if replace:
@@ -1669,9 +1310,7 @@ class Store:
         ]
 
     def snapshot_data(self, snapshot_id: int) -> dict:
-        row = self._row("SELECT * FROM snapshots WHERE id = ?", [snapshot_id])
-        if row is None:
-            raise NotFoundError(f"snapshot {snapshot_id} does not exist")
+        row = self._get("snapshots", snapshot_id, "snapshot")
         return {**row, "data": json.loads(row["data"])}
 
     def restore_snapshot(self, snapshot_id: int) -> dict:
@@ -1686,67 +1325,85 @@ class Store:
         restore and ``kept`` lists the journeys kept for their event logs.
         """
         snap = self.snapshot_data(snapshot_id)
-        kind, target, data = snap["kind"], snap["target_id"], snap["data"]
-        now = utcnow()
+        restore = {
+            "journey": self._restore_journey,
+            "persona": self._restore_persona,
+            "workspace": self._restore_workspace,
+        }[snap["kind"]]
         with self.write() as conn:
-            undo = None
-            if kind == "journey":
-                parsed = exchange.parse_document(data["document"])
-                exists = self._row("SELECT workspace_id FROM journeys WHERE id = ?", [target])
-                workspace_id = exists["workspace_id"] if exists else snap["workspace_id"]
-                if exists:
-                    undo = self._snapshot_journey(
-                        target, f"before restoring snapshot {snapshot_id}"
-                    )
-                workspace_id = self._ensure_workspace(conn, workspace_id, parsed.workspace, now)
-                j, ref = parsed.journeys[0]
-                j.persona_id = self._reuse_or_insert_persona(
-                    conn, workspace_id, data, ref, parsed, now
-                )
-                if exists:
-                    self._replace_journey(conn, target, j, now)
-                else:
-                    self._insert_journey(conn, workspace_id, j, now, journey_id=target)
-                return {"kind": kind, "id": target, "snapshot_id": undo, "kept": []}
-            if kind == "persona":
-                persona = exchange.persona_from_dict(data["persona"])
-                workspace_id = self._ensure_workspace(
-                    conn, snap["workspace_id"], Workspace(name="Restored"), now
-                )
-                if self._row("SELECT id FROM personas WHERE id = ?", [target]):
-                    raise ValidationError(f"persona {target} exists already: nothing to restore")
-                self._insert_persona(conn, workspace_id, persona, now, persona_id=target)
-                for jid in data["journeys"]:
-                    conn.execute(
-                        "UPDATE journeys SET persona_id = ?, version = version + 1, "
-                        "updated_at = ? WHERE id = ? AND persona_id IS NULL",
-                        [target, now, jid],
-                    )
-                return {"kind": kind, "id": target, "snapshot_id": None, "kept": []}
-            # workspace
-            parsed = exchange.parse_document(data["document"])
-            if self._row("SELECT id FROM workspaces WHERE id = ?", [target]):
-                undo = self._snapshot_workspace(target, f"before restoring snapshot {snapshot_id}")
-                conn.execute(
-                    "UPDATE workspaces SET name = ?, description = ?, "
-                    "version = version + 1, updated_at = ? WHERE id = ?",
-                    [parsed.workspace.name, parsed.workspace.description, now, target],
-                )
-            else:
-                conn.execute(
-                    "INSERT INTO workspaces (id, name, description, created_at, "
-                    "updated_at) VALUES (?,?,?,?,?)",
-                    [target, parsed.workspace.name, parsed.workspace.description, now, now],
-                )
-            _, kept = self._put_workspace(
-                conn,
-                target,
-                parsed,
-                now,
-                journey_ids=data.get("journey_ids"),
-                persona_ids=data.get("persona_ids"),
+            undo, kept = restore(conn, snap, utcnow())
+        return {"kind": snap["kind"], "id": snap["target_id"], "snapshot_id": undo, "kept": kept}
+
+    def _restore_journey(
+        self, conn: sqlite3.Connection, snap: dict, now: str
+    ) -> tuple[int | None, list[int]]:
+        """Put a journey snapshot back under its old id; (undo snapshot id or None, [])."""
+        target, data = snap["target_id"], snap["data"]
+        parsed = exchange.parse_document(data["document"])
+        exists = self._row("SELECT workspace_id FROM journeys WHERE id = ?", [target])
+        workspace_id = exists["workspace_id"] if exists else snap["workspace_id"]
+        undo = None
+        if exists:
+            undo = self._snapshot_journey(target, f"before restoring snapshot {snap['id']}")
+        workspace_id = self._ensure_workspace(conn, workspace_id, parsed.workspace, now)
+        j, ref = parsed.journeys[0]
+        j.persona_id = self._reuse_or_insert_persona(conn, workspace_id, data, ref, parsed, now)
+        if exists:
+            self._replace_journey(conn, target, j, now)
+        else:
+            self._insert_journey(conn, workspace_id, j, now, journey_id=target)
+        return undo, []
+
+    def _restore_persona(
+        self, conn: sqlite3.Connection, snap: dict, now: str
+    ) -> tuple[None, list[int]]:
+        """Put a deleted persona back, re-linked to its journeys that have none; (None, []).
+
+        ValidationError when the persona still exists."""
+        target, data = snap["target_id"], snap["data"]
+        persona = exchange.persona_from_dict(data["persona"])
+        workspace_id = self._ensure_workspace(
+            conn, snap["workspace_id"], Workspace(name="Restored"), now
+        )
+        if self._row("SELECT id FROM personas WHERE id = ?", [target]):
+            raise ValidationError(f"persona {target} exists already: nothing to restore")
+        self._insert_persona(conn, workspace_id, persona, now, persona_id=target)
+        for jid in data["journeys"]:
+            conn.execute(
+                "UPDATE journeys SET persona_id = ?, version = version + 1, "
+                "updated_at = ? WHERE id = ? AND persona_id IS NULL",
+                [target, now, jid],
             )
-            return {"kind": kind, "id": target, "snapshot_id": undo, "kept": kept}
+        return None, []
+
+    def _restore_workspace(
+        self, conn: sqlite3.Connection, snap: dict, now: str
+    ) -> tuple[int | None, list[int]]:
+        """Give a workspace its snapshot's contents back under their old ids.
+
+        (undo snapshot id or None when the workspace was gone, journeys kept for event logs).
+        """
+        target, data = snap["target_id"], snap["data"]
+        parsed = exchange.parse_document(data["document"])
+        undo = None
+        if self._row("SELECT id FROM workspaces WHERE id = ?", [target]):
+            undo = self._snapshot_workspace(target, f"before restoring snapshot {snap['id']}")
+            conn.execute(
+                "UPDATE workspaces SET name = ?, description = ?, "
+                "version = version + 1, updated_at = ? WHERE id = ?",
+                [parsed.workspace.name, parsed.workspace.description, now, target],
+            )
+        else:
+            self._insert_workspace(conn, parsed.workspace, now, target)
+        _, kept = self._put_workspace(
+            conn,
+            target,
+            parsed,
+            now,
+            journey_ids=data.get("journey_ids"),
+            persona_ids=data.get("persona_ids"),
+        )
+        return undo, kept
 
     def _ensure_workspace(
         self, conn: sqlite3.Connection, workspace_id: int | None, ws: Workspace, now: str
@@ -1755,11 +1412,7 @@ class Store:
             "SELECT id FROM workspaces WHERE id = ?", [workspace_id]
         ):
             return workspace_id
-        return conn.execute(
-            "INSERT INTO workspaces (id, name, description, created_at, updated_at) "
-            "VALUES (?,?,?,?,?)",
-            [workspace_id, ws.name, ws.description, now, now],
-        ).lastrowid
+        return self._insert_workspace(conn, ws, now, workspace_id)
 
     def _reuse_or_insert_persona(
         self,
@@ -1993,12 +1646,11 @@ class Store:
 
     def get_event_dataset(self, dataset_id: int) -> dict:
         """One event log's settings, counts and stored report."""
-        row = self._row(
+        row = self._one(
             "SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL AND state = 'ready'",
             [dataset_id],
+            f"event dataset {dataset_id}",
         )
-        if row is None:
-            raise NotFoundError(f"event dataset {dataset_id} does not exist")
         return self._dataset(row)
 
     @staticmethod
@@ -2210,9 +1862,7 @@ class Store:
         }.get(kind, (None, ()))
         if table is None:
             raise ValueError(f"no revisions for {kind!r}")
-        row = self._row(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
-        if row is None:
-            raise NotFoundError(f"{kind} {row_id} does not exist")
+        row = self._get(table, row_id, kind)
         values = {k: row[k] for k in names}
         if kind == "scenario":
             values["levers"] = json.loads(values["levers"])
@@ -2287,9 +1937,7 @@ class Store:
         ]
 
     def get_revision(self, revision_id: int) -> Revision:
-        row = self._row("SELECT * FROM revisions WHERE id = ?", [revision_id])
-        if row is None:
-            raise NotFoundError(f"revision {revision_id} does not exist")
+        row = self._get("revisions", revision_id, "revision")
         return self._revision(row)
 
     def restore_revision(self, revision_id: int, *, undo: bool = False) -> Revision:
@@ -2371,16 +2019,11 @@ class Store:
         )
 
     def _vote(self, vote_id: int) -> dict:
-        row = self._row("SELECT * FROM votes WHERE id = ?", [vote_id])
-        if row is None:
-            raise NotFoundError(f"vote {vote_id} does not exist")
-        return row
+        return self._get("votes", vote_id, "vote")
 
     def update_vote(self, vote_id: int, version: int, **changes: Any) -> None:
         """Close or reopen a vote, hide or show its tallies, let viewers vote (versioned)."""
-        unknown = set(changes) - {"status", "hidden", "viewers_may_vote"}
-        if unknown:
-            raise ValidationError(f"unknown vote field(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown("vote", changes, {"status", "hidden", "viewers_may_vote"})
         if changes.get("status", "open") not in voting.STATUSES:
             raise ValidationError(f"a vote is {' or '.join(voting.STATUSES)}", "status")
         changes = {k: int(v) if k != "status" else v for k, v in changes.items()}
@@ -2487,17 +2130,13 @@ class Store:
             journey_id = self.get_stage(self.get_moment(target_id).stage_id).journey_id
         now = utcnow()
         with self.write() as conn:
-            comment_id = conn.execute(
-                f"INSERT INTO comments (journey_id, {target}_id, author, text, created_at, "
-                "updated_at) VALUES (?,?,?,?,?,?)",
-                [journey_id, target_id, author, text, now, now],
-            ).lastrowid
+            comment_id = self._insert_comment(
+                conn, journey_id, target, target_id, author, text, now, now
+            )
         return self.get_comment(comment_id)
 
     def get_comment(self, comment_id: int) -> Comment:
-        row = self._row("SELECT * FROM comments WHERE id = ?", [comment_id])
-        if row is None:
-            raise NotFoundError(f"comment {comment_id} does not exist")
+        row = self._get("comments", comment_id, "comment")
         return _pick(Comment, row)
 
     def comments(self, target: str, target_id: int) -> list[Comment]:

@@ -12,7 +12,7 @@ SQL = re.compile(
     r"CREATE\s+TABLE|PRAGMA)\b",
     re.IGNORECASE | re.DOTALL,
 )
-STORAGE = {"storage.py"}
+STORAGE = {"storage.py", "migrations.py"}
 #: DuckDB is the analytics engine for event logs: its SQL lives in this one module.
 DUCKDB = {"events.py"}
 #: The Streamlit helpers the pages share: the one package that imports streamlit.

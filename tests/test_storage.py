@@ -375,6 +375,16 @@ def test_an_invalid_stage_edit_raises_and_writes_nothing(store, journey_id):
     assert dump(store) == before
 
 
+def test_a_workspace_edit_of_an_unknown_field_is_refused_and_writes_nothing(store):
+    ws = store.create_workspace("Acme")
+    before = dump(store)
+    with pytest.raises(ValidationError, match="unknown workspace field"):
+        store.update_workspace(ws.id, ws.version, id=99, name="Renamed")
+    assert dump(store) == before
+    store.update_workspace(ws.id, ws.version, name="Renamed")
+    assert store.get_workspace(ws.id).name == "Renamed"
+
+
 def test_personas_can_be_edited_duplicated_and_deleted_then_restored(store):
     ws = store.create_workspace("Acme")
     p = store.create_persona(ws.id, Persona(name="Pat", goals="Safe car", channels=["Web"]))
