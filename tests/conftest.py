@@ -6,7 +6,8 @@ belong to (or a new section at the end) so parallel additions merge cleanly.
   ``WORKSPACE``; ``ROOT`` and ``PAGES`` for files.
 - Databases: ``db_path`` (a file name, nothing in it), ``store`` (a migrated empty Store),
   ``seeded`` (that Store holding the samples), ``seeded_db`` (the samples in a closed file, for
-  the command line and the app), ``journey_id`` (one small journey); ``dump(store)``.
+  the command line and the app), ``journey_id`` (one small journey); ``dump(store)``;
+  ``rows_accounted_for(quality)`` (an event log's rows, used or left out).
 - Command line: ``run_cli(*argv, db=...)`` runs ``journey.cli.main`` in this process and
   returns ``Ran(returncode, stdout, stderr)``; ``run_module`` runs it as a real process.
 - Pages: the ``app_env`` fixture, ``open_page(page, journey=..., **state)`` and ``plain``.
@@ -95,6 +96,20 @@ def dump(store: Store | str | os.PathLike) -> list[str]:
         return list(opened.conn.iterdump())
     finally:
         opened.close()
+
+
+def rows_accounted_for(quality: dict) -> int:
+    """An event log's rows as its quality report sorts them: used, or left out for a reason.
+    Equal to ``quality["rows_read"]`` when no row went missing."""
+    return (
+        quality["events_used"]
+        + quality["unmapped_rows"]
+        + quality["duplicates_dropped"]
+        + quality["no_customer_id"]
+        + quality["no_timestamp"]
+        + quality["no_event_name"]
+        + quality["implausible_timestamps"]
+    )
 
 
 # ---------------------------------------------------------------------------- command line
@@ -188,7 +203,8 @@ def open_page(
 
     ``page`` is a file under ``pages/`` by name ("2_Stages.py"), "app.py", or a path.
     ``journey`` becomes the ``?journey=`` query parameter, ``query`` adds other query
-    parameters (values as text), and each ``state`` keyword is set in session state first.
+    parameters (values as text; a list repeats the parameter), and each ``state`` keyword is
+    set in session state first.
     """
     from streamlit.testing.v1 import AppTest
 
@@ -200,7 +216,9 @@ def open_page(
     if journey is not None:
         params["journey"] = journey
     for key, value in params.items():
-        at.query_params[key] = str(value)
+        at.query_params[key] = (
+            [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+        )
     for key, value in state.items():
         at.session_state[key] = value
     return at.run() if run else at

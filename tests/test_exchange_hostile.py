@@ -12,7 +12,7 @@ import pytest
 
 from journey import exchange, samples
 from journey.model import ValidationError
-from tests.conftest import run_cli
+from tests.conftest import dump, run_cli
 
 
 def sample_text() -> str:
@@ -87,12 +87,12 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_a_hostile_upload_is_refused_naming_the_upload_and_the_field(store, case):
     text, message = CASES[case]
-    before = list(store.conn.iterdump())
+    before = dump(store)
     with pytest.raises(ValidationError) as refused:
         store.import_document(exchange.load_document(text.encode(), name="upload.json"))
     assert str(refused.value).startswith("upload.json: ")
     assert message in str(refused.value)
-    assert list(store.conn.iterdump()) == before
+    assert dump(store) == before
 
 
 @pytest.mark.parametrize(
