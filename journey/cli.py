@@ -18,8 +18,6 @@ from .cli_parts import Handler, db_parent, subcommand
 from .model import JourneyError, StorageError, ValidationError
 from .storage import DatabaseError, Store, database_error, kept_note
 
-_db_parent = db_parent  # the name bench/events.py builds its parser with
-
 
 def build_parser() -> argparse.ArgumentParser:
     return _parser_and_commands()[0]
