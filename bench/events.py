@@ -56,11 +56,11 @@ TIMEOUT = 3 * 3600
 IMPORT_CHILD = """
 import argparse, json, resource, sys, time
 sys.path.insert(0, {root!r})
-from journey import cli, cli_events
+from journey import cli_events, cli_parts
 from journey.storage import Store
 
 parser = argparse.ArgumentParser()
-cli_events.add_commands(parser.add_subparsers(), [cli._db_parent()])
+cli_events.add_commands(parser.add_subparsers(), [cli_parts.db_parent()])
 args = parser.parse_args(["events", "import", {path!r}, "--journey", "{journey}",
                           "--db", {db!r}])
 marks = []

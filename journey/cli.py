@@ -11,27 +11,24 @@ import argparse
 import json
 import pathlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from . import __version__, cli_events, cli_report, exchange, formulas, samples, settings
+from .cli_parts import Handler, db_parent, subcommand
 from .model import JourneyError, StorageError, ValidationError
 from .storage import DatabaseError, Store, database_error, kept_note
 
-Handler = Callable[[argparse.Namespace, Store], int]
-
-
-def _db_parent() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
-        "--db",
-        default=None,
-        metavar="PATH",
-        help="database file (default: $JOURNEY_DB or journey.db)",
-    )
-    return parent
-
 
 def build_parser() -> argparse.ArgumentParser:
+    return _parser_and_commands()[0]
+
+
+def command_names() -> list[str]:
+    """The top-level commands (``init``, ``events``, ...), sorted: what ``--help`` lists."""
+    return sorted(_parser_and_commands()[1].choices)
+
+
+def _parser_and_commands() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(
         prog="python -m journey",
         description="Journey Lab: map customer journeys and compare buyer and customer "
@@ -39,12 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"journey-lab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    db = [_db_parent()]
+    db = [db_parent()]
 
     def command(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=db, help=help_, description=help_)
-        p.set_defaults(handler=handler)
-        return p
+        return subcommand(sub, name, handler, db, help_)
 
     p = command("init", cmd_init, "Create the database (or upgrade it) and apply migrations.")
     p.add_argument("--seed", action="store_true", help="also load the sample journeys if empty")
@@ -141,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a backup made by `python -m journey backup`")
     cli_events.add_commands(sub, db)
     cli_report.add_commands(sub, db)
-    return parser
+    return parser, sub
 
 
 # ---------------------------------------------------------------------------- commands

@@ -20,34 +20,32 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import event_mapping
+from .cli_parts import command_group, subcommand
 from .events import quality_lines
 from .model import STAGES, NotFoundError, ValidationError, stage_label
 from .storage import Store
-
-DB_HELP = "Each subcommand takes --db PATH (default: $JOURNEY_DB or journey.db)."
 
 
 def add_commands(
     sub: argparse._SubParsersAction, db_parents: Sequence[argparse.ArgumentParser]
 ) -> None:
     """Add ``events import`` and ``events report`` to the top-level subcommands ``sub``."""
-    events = sub.add_parser(
+    inner = command_group(
+        sub,
         "events",
-        help="Import an event log for a journey, or print its observed timeframes.",
-        description="Observed timeframes from a customer event log (CSV or Parquet).",
-        epilog=DB_HELP,
+        "Import an event log for a journey, or print its observed timeframes.",
+        "Observed timeframes from a customer event log (CSV or Parquet).",
     )
-    inner = events.add_subparsers(dest="events_command", required=True, metavar="SUBCOMMAND")
-
-    p = inner.add_parser(
+    p = subcommand(
+        inner,
         "import",
-        parents=list(db_parents),
-        help="Import a CSV or Parquet event log.",
-        description="Import a CSV or Parquet event log for a journey: checked whole, then "
+        cmd_events_import,
+        db_parents,
+        "Import a CSV or Parquet event log.",
+        "Import a CSV or Parquet event log for a journey: checked whole, then "
         "stored in one transaction. Columns and the mapping are guessed unless "
         "given; progress goes to stderr.",
     )
-    p.set_defaults(handler=cmd_events_import)
     p.add_argument("path", metavar="FILE", help="the event log (.csv, .csv.gz, .parquet, .pq)")
     p.add_argument(
         "--journey", type=int, required=True, metavar="ID", help="the journey the log belongs to"
@@ -127,14 +125,15 @@ def add_commands(
     )
     p.add_argument("--name", help="the name to store the log under (default: the file name)")
 
-    p = inner.add_parser(
+    p = subcommand(
+        inner,
         "report",
-        parents=list(db_parents),
-        help="Print the observed-timeframe figures.",
-        description="Print an imported event log's figures beside the journey's estimates: "
+        cmd_events_report,
+        db_parents,
+        "Print the observed-timeframe figures.",
+        "Print an imported event log's figures beside the journey's estimates: "
         "the same figures the Observed timeframes page shows.",
     )
-    p.set_defaults(handler=cmd_events_report)
     p.add_argument("--journey", type=int, required=True, metavar="ID")
     p.add_argument(
         "--dataset",

@@ -20,26 +20,26 @@ import sys
 from collections.abc import Sequence
 
 from . import exchange, mermaid, report
+from .cli_parts import command_group, subcommand
 from .model import ValidationError
 from .storage import Store
-
-DB_HELP = "Each subcommand takes --db PATH (default: $JOURNEY_DB or journey.db)."
 
 
 def add_commands(
     sub: argparse._SubParsersAction, db_parents: Sequence[argparse.ArgumentParser]
 ) -> None:
     """Add ``report`` and ``mermaid export|import|check`` to the top-level subcommands."""
-    p = sub.add_parser(
+    p = subcommand(
+        sub,
         "report",
-        parents=list(db_parents),
-        help="Write the workshop report as PDF or HTML.",
-        description="Write the workshop report of a journey (or of every journey of a "
+        cmd_report,
+        db_parents,
+        "Write the workshop report as PDF or HTML.",
+        "Write the workshop report of a journey (or of every journey of a "
         "workspace): persona, map, emotion curve, timeframes, friction and key "
         "points, KPIs, scenarios. The format follows the file's suffix: .pdf, or "
         ".html (one self-contained file that works offline).",
     )
-    p.set_defaults(handler=cmd_report)
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--journey", type=int, metavar="ID", help="one journey")
     target.add_argument("--workspace", type=int, metavar="ID", help="every journey of it")
@@ -57,34 +57,34 @@ def add_commands(
         help="page size of the PDF (and of the HTML when printed); default a4",
     )
 
-    m = sub.add_parser(
+    inner = command_group(
+        sub,
         "mermaid",
-        help="Export a journey as a Mermaid journey diagram, or import one.",
-        description="Mermaid journey diagrams: stages as sections, actions and "
+        "Export a journey as a Mermaid journey diagram, or import one.",
+        "Mermaid journey diagrams: stages as sections, actions and "
         "friction and key points as tasks, emotion as the 1-5 "
         "score, the persona as the actor.",
-        epilog=DB_HELP,
     )
-    inner = m.add_subparsers(dest="mermaid_command", required=True, metavar="SUBCOMMAND")
-    p = inner.add_parser(
+    p = subcommand(
+        inner,
         "export",
-        parents=list(db_parents),
-        help="Print a journey as Mermaid journey text.",
-        description="Print a journey as Mermaid journey text (to paste into "
-        "GitHub, GitLab or docs).",
+        cmd_mermaid_export,
+        db_parents,
+        "Print a journey as Mermaid journey text.",
+        "Print a journey as Mermaid journey text (to paste into GitHub, GitLab or docs).",
     )
-    p.set_defaults(handler=cmd_mermaid_export)
     p.add_argument("--journey", type=int, required=True, metavar="ID")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    p = inner.add_parser(
+    p = subcommand(
+        inner,
         "import",
-        parents=list(db_parents),
-        help="Make a new journey from Mermaid journey text.",
-        description="Make a new journey from Mermaid journey text: sections "
+        cmd_mermaid_import,
+        db_parents,
+        "Make a new journey from Mermaid journey text.",
+        "Make a new journey from Mermaid journey text: sections "
         "go to the stage they name, or in order; what cannot be "
         "placed is listed on stderr.",
     )
-    p.set_defaults(handler=cmd_mermaid_import)
     p.add_argument("file", help="a Mermaid journey diagram (.mmd, .md or .txt)")
     p.add_argument(
         "--workspace",
@@ -93,14 +93,15 @@ def add_commands(
         metavar="ID",
         help="the workspace the new journey goes into",
     )
-    p = inner.add_parser(
+    p = subcommand(
+        inner,
         "check",
-        parents=list(db_parents),
-        help="Check Mermaid journey text against the grammar.",
-        description="Check Mermaid journey text against the journey grammar's "
+        cmd_mermaid_check,
+        db_parents,
+        "Check Mermaid journey text against the grammar.",
+        "Check Mermaid journey text against the journey grammar's "
         "rules and 1-5 scores; exit status 2 with the problems.",
     )
-    p.set_defaults(handler=cmd_mermaid_check)
     p.add_argument("file", help="a Mermaid journey diagram")
 
 

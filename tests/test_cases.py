@@ -8,47 +8,24 @@ do for journey 1, so the sample's own event log stays event log 1.
 import pathlib
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from journey import cli, event_charts, observed, samples
+from journey import event_charts, observed
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import TRIAL, Ran, dump, open_page, plain, rows_accounted_for, run_cli
 
 CASES = pathlib.Path(__file__).resolve().parent / "cases"
-PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "7_Observed_timeframes.py")
-TRIAL = 2
+PAGE = "7_Observed_timeframes.py"
 
 
-@pytest.fixture
-def db_file(tmp_path) -> pathlib.Path:
-    path = tmp_path / "j.db"
-    store = Store(path)
-    samples.seed(store)
-    store.close()
-    return path
-
-
-def run_cli(db: pathlib.Path, *argv: str) -> int:
-    return cli.main([*argv, "--db", str(db)])
-
-
-def import_case(db: pathlib.Path, name: str, *options: str) -> dict:
-    """Import ``tests/cases/NAME`` for the trial journey; return the stored report."""
-    assert (
-        run_cli(db, "events", "import", str(CASES / name), "--journey", str(TRIAL), *options) == 0
-    )
+def import_case(db: pathlib.Path, name: str, *options: str) -> tuple[dict, Ran]:
+    """Import ``tests/cases/NAME`` for the trial journey; return the stored report and what
+    the command printed."""
+    ran = run_cli("events", "import", str(CASES / name), "--journey", str(TRIAL), *options, db=db)
+    assert ran.returncode == 0, ran.stderr
     store = Store(db)
     try:
         [dataset] = store.event_datasets(TRIAL)
-        return observed.figures(store, dataset["id"], store.load_journey(TRIAL))
-    finally:
-        store.close()
-
-
-def dump(db: pathlib.Path) -> list[str]:
-    store = Store(db)
-    try:
-        return list(store.conn.iterdump())
+        return observed.figures(store, dataset["id"], store.load_journey(TRIAL)), ran
     finally:
         store.close()
 
@@ -56,16 +33,16 @@ def dump(db: pathlib.Path) -> list[str]:
 # ---------------------------------------------------------------------------- zero medians
 
 
-def test_an_observed_median_of_zero_days_gives_an_undefined_ratio_not_a_crash(db_file, capsys):
-    figures = import_case(db_file, "visit-then-purchase.csv")
+def test_an_observed_median_of_zero_days_gives_an_undefined_ratio_not_a_crash(seeded_db):
+    figures, _ = import_case(seeded_db, "visit-then-purchase.csv")
     decision = next(r for r in figures["estimated_vs_observed"] if r["stage"] == "decision")
     assert (decision["observed_days"], decision["ratio"], decision["flag"]) == (0.0, None, False)
     chart = event_charts.estimate_comparison_chart(figures).to_dict()
     labels = [row["label"] for row in chart["datasets"][chart["layer"][2]["data"]["name"]]]
     assert "observed 0 days, ratio undefined" in labels
-    capsys.readouterr()
-    assert run_cli(db_file, "events", "report", "--journey", str(TRIAL)) == 0
-    [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith("Decision ")][-1:]
+    code, out, _ = run_cli("events", "report", "--journey", str(TRIAL), db=seeded_db)
+    assert code == 0
+    [line] = [x for x in out.splitlines() if x.startswith("Decision ")][-1:]
     assert line.split()[-1] == "n/a"
 
 
@@ -74,22 +51,14 @@ def test_a_zero_missing_or_infinite_ratio_reads_as_undefined(ratio):
     assert event_charts.ratio_text(ratio) == "undefined"
 
 
-def test_the_page_compares_a_log_whose_decision_median_is_zero(db_file, monkeypatch):
-    import streamlit as st
-
-    import_case(db_file, "visit-then-purchase.csv")
-    monkeypatch.setenv("JOURNEY_DB", str(db_file))
-    st.cache_resource.clear()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params["journey"] = str(TRIAL)
-    at.session_state["events_tab"] = "⚖️ Estimated vs observed"
-    at.run()
+def test_the_page_compares_a_log_whose_decision_median_is_zero(seeded_db, app_env):
+    import_case(seeded_db, "visit-then-purchase.csv")
+    at = open_page(PAGE, TRIAL, events_tab="⚖️ Estimated vs observed")
     assert not at.exception
     [table] = [d.value for d in at.dataframe if "differs > 2×" in d.value.columns]
     decision = table[table[""] == "Decision"].iloc[0]
     assert decision["observed (days)"] == 0.0
     assert decision["observed ÷ estimated"] != decision["observed ÷ estimated"]  # NaN: blank
-    st.cache_resource.clear()
 
 
 # ---------------------------------------------------------------------------- event logs
@@ -297,50 +266,45 @@ CLI_CASES = {
 
 
 @pytest.mark.parametrize("case", list(CLI_CASES))
-def test_each_handed_event_log_gives_its_right_figures_on_the_command_line(db_file, capsys, case):
+def test_each_handed_event_log_gives_its_right_figures_on_the_command_line(seeded_db, case):
     name, options, expected, reading = CLI_CASES[case]
-    figures = import_case(db_file, name, *options)
+    figures, ran = import_case(seeded_db, name, *options)
     assert headline(figures) == expected
-    out = capsys.readouterr().out
-    assert reading in out
+    assert reading in ran.stdout
     q = figures["quality"]
-    assert q["rows_read"] == (
-        q["events_used"]
-        + q["unmapped_rows"]
-        + q["duplicates_dropped"]
-        + q["no_customer_id"]
-        + q["no_timestamp"]
-        + q["no_event_name"]
-        + q["implausible_timestamps"]
-    )
+    assert q["rows_read"] == rows_accounted_for(q)
 
 
-def test_amplitude_says_how_many_rows_each_customer_column_would_keep(db_file, capsys):
-    import_case(db_file, "amplitude_export.csv")
-    err = capsys.readouterr().err
+def test_amplitude_says_how_many_rows_each_customer_column_would_keep(seeded_db):
+    _, ran = import_case(seeded_db, "amplitude_export.csv")
     assert (
         "customer id candidates (rows each would keep): user_id 135, amplitude_id 274, "
         "device_id 274; using amplitude_id"
-    ) in err
+    ) in ran.stderr
 
 
-def test_amplitude_by_its_mostly_empty_user_id_counts_the_dropped_rows(db_file):
-    figures = import_case(db_file, "amplitude_export.csv", "--customer", "user_id")
+def test_amplitude_by_its_mostly_empty_user_id_counts_the_dropped_rows(seeded_db):
+    figures, _ = import_case(seeded_db, "amplitude_export.csv", "--customer", "user_id")
     assert figures["quality"]["no_customer_id"] == 139
     assert figures["customers"] == 40
 
 
-def test_a_fallback_column_gives_anonymous_rows_an_id(db_file):
-    figures = import_case(
-        db_file, "amplitude_export.csv", "--customer", "user_id", "--fallback-customer", "device_id"
+def test_a_fallback_column_gives_anonymous_rows_an_id(seeded_db):
+    figures, _ = import_case(
+        seeded_db,
+        "amplitude_export.csv",
+        "--customer",
+        "user_id",
+        "--fallback-customer",
+        "device_id",
     )
     assert figures["quality"]["no_customer_id"] == 0
     assert figures["quality"]["fallback_customer_rows"] == 139
 
 
-def test_shopify_orders_with_a_space_before_the_offset_give_the_right_figures(db_file):
-    figures = import_case(
-        db_file,
+def test_shopify_orders_with_a_space_before_the_offset_give_the_right_figures(seeded_db):
+    figures, _ = import_case(
+        seeded_db,
         "shopify_orders_export.csv",
         "--customer",
         "Email",
@@ -362,40 +326,40 @@ def test_shopify_orders_with_a_space_before_the_offset_give_the_right_figures(db
     assert figures["quality"]["no_event_name"] == 30  # line items: the order fields are blank
 
 
-def test_a_timestamp_before_year_one_is_refused_with_its_row_and_nothing_changes(db_file, capsys):
-    before = dump(db_file)
-    assert (
-        run_cli(db_file, "events", "import", str(CASES / "bc-year.csv"), "--journey", str(TRIAL))
-        == 2
+def test_a_timestamp_before_year_one_is_refused_with_its_row_and_nothing_changes(seeded_db):
+    before = dump(seeded_db)
+    code, _, err = run_cli(
+        "events", "import", str(CASES / "bc-year.csv"), "--journey", str(TRIAL), db=seeded_db
     )
-    assert capsys.readouterr().err.splitlines()[-1] == (
+    assert code == 2
+    assert err.splitlines()[-1] == (
         "error: bc-year.csv: 1 row of column 'timestamp' is outside the years 0001..9999 or not "
         "finite, for example '-0044-03-15T00:00:00Z' (row 1) (fix or remove those rows)"
     )
-    assert dump(db_file) == before
+    assert dump(seeded_db) == before
 
 
 @pytest.mark.parametrize(
     "value", ["10000-01-01T00:00:00Z", "infinity", "-infinity", "99999-12-31T00:00:00Z"]
 )
-def test_timestamps_python_cannot_hold_are_refused(db_file, tmp_path, capsys, value):
+def test_timestamps_python_cannot_hold_are_refused(seeded_db, tmp_path, value):
     path = tmp_path / "far.csv"
     path.write_text(
         f"customer_id,timestamp,event\nc1,2026-01-01T00:00:00Z,visit\nc1,{value},purchase\n"
     )
-    before = dump(db_file)
-    assert run_cli(db_file, "events", "import", str(path), "--journey", str(TRIAL)) == 2
-    assert "outside the years 0001..9999 or not finite" in capsys.readouterr().err
-    assert dump(db_file) == before
+    before = dump(seeded_db)
+    code, _, err = run_cli("events", "import", str(path), "--journey", str(TRIAL), db=seeded_db)
+    assert code == 2 and "outside the years 0001..9999 or not finite" in err
+    assert dump(seeded_db) == before
 
 
-def test_a_log_where_no_row_has_a_customer_id_is_refused(db_file, tmp_path, capsys):
+def test_a_log_where_no_row_has_a_customer_id_is_refused(seeded_db, tmp_path):
     path = tmp_path / "anon.csv"
     path.write_text(
         "user_id,timestamp,event\n,2026-01-01T00:00:00Z,visit\n,2026-01-02T00:00:00Z,purchase\n"
     )
-    assert run_cli(db_file, "events", "import", str(path), "--journey", str(TRIAL)) == 2
-    assert "no row has a customer id in column 'user_id'" in capsys.readouterr().err
+    code, _, err = run_cli("events", "import", str(path), "--journey", str(TRIAL), db=seeded_db)
+    assert code == 2 and "no row has a customer id in column 'user_id'" in err
 
 
 # ---------------------------------------------------------------------------- the page's path
@@ -433,19 +397,13 @@ PAGE_CASES = {
 
 
 @pytest.fixture
-def page_db(db_file, monkeypatch) -> pathlib.Path:
-    import streamlit as st
-
-    monkeypatch.setenv("JOURNEY_DB", str(db_file))
-    st.cache_resource.clear()
-    yield db_file
-    st.cache_resource.clear()
+def page_db(seeded_db, app_env) -> pathlib.Path:
+    """The seeded database, which the app opens."""
+    return seeded_db
 
 
-def page_upload(name: str, data: bytes) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params["journey"] = str(TRIAL)
-    at.run()
+def page_upload(name: str, data: bytes):
+    at = open_page(PAGE, TRIAL)
     at.file_uploader(key="events_upload").upload(name, data, "application/octet-stream")
     return at.run()
 
@@ -506,10 +464,10 @@ def test_the_page_lets_people_find_and_map_an_event_beyond_the_first_200(page_db
     store.close()
 
 
-def test_a_guessed_mapping_is_confirmed_by_recomputing_with_it(db_file):
-    figures = import_case(db_file, "ga4_ecommerce_iso.csv")
+def test_a_guessed_mapping_is_confirmed_by_recomputing_with_it(seeded_db):
+    figures, _ = import_case(seeded_db, "ga4_ecommerce_iso.csv")
     assert figures["quality"]["mapping_guessed"] is True
-    store = Store(db_file)
+    store = Store(seeded_db)
     [dataset] = store.event_datasets(TRIAL)
     observed.remap(
         store, dataset["id"], observed.mapping_from_dict({**dataset["mapping"], "guessed": False})

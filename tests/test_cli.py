@@ -1,41 +1,19 @@
-"""``python -m journey`` through a real subprocess, as people script it."""
+"""``python -m journey``: in process through ``cli.main`` as people script it, and the entry
+point itself as a real process."""
 
 import json
-import pathlib
-import subprocess
-import sys
 
 import pytest
 
-from journey.cli import build_parser
+from journey.cli import command_names
 from journey.storage import Store
+from tests.conftest import ROOT, run_cli, run_module
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
-
-
-def cli(
-    *args: str,
-    db: pathlib.Path | None = None,
-    env: dict | None = None,
-    prefix: tuple[str, ...] = (),
-) -> subprocess.CompletedProcess:
-    """Run ``python -m journey ARGS --db DB`` (``prefix`` runs it through e.g. setpriv)."""
-    argv = [*prefix, sys.executable, "-m", "journey", *args]
-    if db is not None:
-        argv += ["--db", str(db)]
-    return subprocess.run(
-        argv,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **(env or {})},
-    )
+COMMANDS = command_names()
 
 
 def test_help_lists_every_command():
-    result = cli("--help")
+    result = run_module("--help")
     assert result.returncode == 0
     for command in COMMANDS:
         assert command in result.stdout
@@ -43,7 +21,7 @@ def test_help_lists_every_command():
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
-    result = cli(command, "--help")
+    result = run_cli(command, "--help")
     assert result.returncode == 0, result.stderr
     assert "--db PATH" in result.stdout
 
@@ -56,23 +34,23 @@ def test_the_readme_documents_every_command():
 
 def test_init_with_seed_loads_the_three_sample_journeys(tmp_path):
     db = tmp_path / "j.db"
-    result = cli("init", "--seed", db=db)
+    result = run_cli("init", "--seed", db=db)
     assert result.returncode == 0, result.stderr
-    listing = json.loads(cli("list", "--json", db=db).stdout)
+    listing = json.loads(run_cli("list", "--json", db=db).stdout)
     assert len(listing["journeys"]) == 3
     assert all(j["stages"] == 5 and j["persona"] for j in listing["journeys"])
-    assert "nothing loaded" in cli("seed", db=db).stdout
+    assert "nothing loaded" in run_cli("seed", db=db).stdout
 
 
 def test_export_then_import_into_an_empty_database_round_trips(tmp_path):
     db, other = tmp_path / "a.db", tmp_path / "b.db"
-    cli("init", "--seed", db=db)
+    run_cli("init", "--seed", db=db)
     out = tmp_path / "ws.json"
-    assert cli("export", "--workspace", "1", "-o", str(out), db=db).returncode == 0
-    result = cli("import", str(out), db=other)
+    assert run_cli("export", "--workspace", "1", "-o", str(out), db=db).returncode == 0
+    result = run_cli("import", str(out), db=other)
     assert result.returncode == 0, result.stderr
     assert "imported 3 persona(s) and 3 journey(s) into workspace 1" in result.stdout
-    again = json.loads(cli("export", "--workspace", "1", db=other).stdout)
+    again = json.loads(run_cli("export", "--workspace", "1", db=other).stdout)
     first = json.loads(out.read_text())
     first.pop("exported_at"), again.pop("exported_at")
     assert again == first
@@ -80,13 +58,13 @@ def test_export_then_import_into_an_empty_database_round_trips(tmp_path):
 
 def test_a_bad_file_exits_2_naming_the_file_and_field_and_changes_nothing(tmp_path):
     db = tmp_path / "j.db"
-    cli("init", "--seed", db=db)
-    doc = json.loads(cli("export", "--journey", "1", db=db).stdout)
+    run_cli("init", "--seed", db=db)
+    doc = json.loads(run_cli("export", "--journey", "1", db=db).stdout)
     doc["journeys"][0]["stages"][2]["emotion"] = 7
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc))
     before = db.read_bytes()
-    result = cli("import", str(bad), db=db)
+    result = run_cli("import", str(bad), db=db)
     assert result.returncode == 2
     assert result.stderr == (f"error: {bad}: journeys[0].stages[2].emotion: 7 is outside -2..2\n")
     assert "Traceback" not in result.stderr
@@ -95,37 +73,36 @@ def test_a_bad_file_exits_2_naming_the_file_and_field_and_changes_nothing(tmp_pa
 
 def test_a_missing_file_or_journey_is_an_error_not_a_traceback(tmp_path):
     db = tmp_path / "j.db"
-    missing = cli("import", str(tmp_path / "nope.json"), db=db)
+    missing = run_cli("import", str(tmp_path / "nope.json"), db=db)
     assert (missing.returncode, "Traceback" in missing.stderr) == (2, False)
     assert "cannot read the file" in missing.stderr
-    unknown = cli("export", "--journey", "99", db=db)
+    unknown = run_cli("export", "--journey", "99", db=db)
     assert (unknown.returncode, unknown.stderr) == (2, "error: journey 99 does not exist\n")
-    usage = cli("export", db=db)
+    usage = run_cli("export", db=db)
     assert usage.returncode == 2 and "one of the arguments" in usage.stderr
 
 
 def test_snapshot_and_restore_from_the_command_line(tmp_path):
     db = tmp_path / "j.db"
-    cli("init", "--seed", db=db)
-    assert cli("snapshot", "--journey", "1", db=db).stdout == "snapshot 1 saved\n"
+    run_cli("init", "--seed", db=db)
+    assert run_cli("snapshot", "--journey", "1", db=db).stdout == "snapshot 1 saved\n"
     store = Store(db)
     stage = store.load_journey(1).stage("awareness")
     store.update_stage(stage.id, stage.version, thoughts="edited later")
     store.close()
-    result = cli("restore", "1", db=db)
+    result = run_cli("restore", "1", db=db)
     assert result.stdout == "restored journey 1 from snapshot 1; undo with `restore 2`\n"
     assert Store(db).load_journey(1).stage("awareness").thoughts == stage.thoughts
-    assert "before restoring snapshot 1" in cli("snapshots", db=db).stdout
+    assert "before restoring snapshot 1" in run_cli("snapshots", db=db).stdout
 
 
-def test_backup_and_restore_backup(tmp_path):
+def test_backup_and_restore_backup(tmp_path, monkeypatch):
     db, backup = tmp_path / "j.db", tmp_path / "copy.db"
-    cli("init", "--seed", db=db)
-    assert cli("backup", str(backup), db=db).returncode == 0
+    run_cli("init", "--seed", db=db)
+    assert run_cli("backup", str(backup), db=db).returncode == 0
     Store(db).delete_journey(2)
-    result = cli(
-        "restore-backup", str(backup), db=db, env={"JOURNEY_BACKUP_DIR": str(tmp_path / "backups")}
-    )
+    monkeypatch.setenv("JOURNEY_BACKUP_DIR", str(tmp_path / "backups"))
+    result = run_cli("restore-backup", str(backup), db=db)
     assert result.returncode == 0, result.stderr
     assert len(Store(db).journeys()) == 3
     [kept] = (tmp_path / "backups").glob("before-restore-*.db")
@@ -135,6 +112,6 @@ def test_backup_and_restore_backup(tmp_path):
 
 def test_csv_export_of_a_journey(tmp_path):
     db = tmp_path / "j.db"
-    cli("init", "--seed", db=db)
-    lines = cli("export", "--journey", "1", "--csv", "stages", db=db).stdout.splitlines()
+    run_cli("init", "--seed", db=db)
+    lines = run_cli("export", "--journey", "1", "--csv", "stages", db=db).stdout.splitlines()
     assert len(lines) == 6 and lines[0].startswith("stage,label")

@@ -1,70 +1,23 @@
-"""``python -m journey events import|report``: in-process through the handlers, then through a
-real subprocess as people script it."""
+"""``python -m journey events import|report`` through ``cli.main`` as people script it."""
 
-import argparse
 import json
-import pathlib
-import subprocess
-import sys
 
 import pytest
 
-from journey import cli, cli_events, observed, samples
-from journey.model import JourneyError, NotFoundError, ValidationError
+from journey import observed
 from journey.storage import Store
+from tests.conftest import CAR, ROOT, TRIAL, dump, run_cli
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "car-buying-events.csv"
-CAR, TRIAL, SHOP = 1, 2, 3
-COMMANDS = cli.build_parser()._subparsers._group_actions[0].choices
-needs_wiring = pytest.mark.skipif(
-    "events" not in COMMANDS, reason="journey.cli does not call cli_events.add_commands yet"
-)
-
-
-@pytest.fixture
-def db_file(tmp_path) -> pathlib.Path:
-    """A database file holding the samples (the car journey with event log 1)."""
-    path = tmp_path / "j.db"
-    store = Store(path)
-    samples.seed(store)
-    store.close()
-    return path
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m journey")
-    cli_events.add_commands(p.add_subparsers(dest="command", required=True), [cli._db_parent()])
-    return p
-
-
-def handle(*argv: str, db: pathlib.Path) -> int:
-    args = parser().parse_args([*argv, "--db", str(db)])
-    store = Store(args.db)
-    try:
-        return args.handler(args, store)
-    finally:
-        store.close()
-
-
-def dump(db: pathlib.Path) -> list[str]:
-    store = Store(db)
-    try:
-        return list(store.conn.iterdump())
-    finally:
-        store.close()
 
 
 def same_as_json(figures: dict) -> dict:
     return json.loads(json.dumps(figures))
 
 
-# ---------------------------------------------------------------------------- in process
-
-
-def test_import_stores_the_log_with_the_guessed_columns_and_mapping(db_file, capsys):
-    assert handle("events", "import", str(SAMPLE), "--journey", str(TRIAL), db=db_file) == 0
-    out, err = capsys.readouterr()
+def test_import_stores_the_log_with_the_guessed_columns_and_mapping(seeded_db):
+    code, out, err = run_cli("events", "import", str(SAMPLE), "--journey", str(TRIAL), db=seeded_db)
+    assert code == 0, err
     assert out.splitlines() == [
         "imported car-buying-events.csv as event log 2 of journey 2: 2,713 rows, "
         "2,464 mapped events, 400 customers, 103 purchasers",
@@ -77,7 +30,9 @@ def test_import_stores_the_log_with_the_guessed_columns_and_mapping(db_file, cap
     assert "  --map purchase=decision (purchase)" in err.splitlines()
     assert "[  0%] Reading car-buying-events.csv" in err.splitlines()
     assert err.splitlines()[-1] == "[100%] Imported 2,713 rows for 400 customers"
-    store = Store(db_file)
+    assert "Stored 2,713 of 2,713 events" in err
+    store = Store(seeded_db)
+    assert [d["id"] for d in store.event_datasets(TRIAL)] == [2]
     imported, sample = (store.get_event_dataset(i)["report"] for i in (2, 1))
     # the same figures as the sample's log, whose mapping ships confirmed
     assert (
@@ -87,9 +42,9 @@ def test_import_stores_the_log_with_the_guessed_columns_and_mapping(db_file, cap
     assert imported == sample
 
 
-def test_import_takes_columns_and_the_whole_mapping_as_options(db_file, capsys):
+def test_import_takes_columns_and_the_whole_mapping_as_options(seeded_db):
     assert (
-        handle(
+        run_cli(
             "events",
             "import",
             str(SAMPLE),
@@ -107,11 +62,11 @@ def test_import_takes_columns_and_the_whole_mapping_as_options(db_file, capsys):
             "purchase",
             "--name",
             "small",
-            db=db_file,
-        )
+            db=seeded_db,
+        ).returncode
         == 0
     )
-    dataset = Store(db_file).get_event_dataset(2)
+    dataset = Store(seeded_db).get_event_dataset(2)
     assert dataset["name"] == "small"
     assert dataset["columns"]["segment"] is None
     assert dataset["mapping"] == {
@@ -125,16 +80,17 @@ def test_import_takes_columns_and_the_whole_mapping_as_options(db_file, capsys):
     assert dataset["report"]["by_segment"] == []
 
 
-def test_report_json_is_the_figures_the_page_shows(db_file, capsys):
-    assert handle("events", "report", "--journey", str(CAR), "--json", db=db_file) == 0
-    store = Store(db_file)
+def test_report_json_is_the_figures_the_page_shows(seeded_db):
+    result = run_cli("events", "report", "--journey", str(CAR), "--json", db=seeded_db)
+    assert result.returncode == 0, result.stderr
+    store = Store(seeded_db)
     expected = observed.figures(store, 1, store.load_journey(CAR))
-    assert json.loads(capsys.readouterr().out) == same_as_json(expected)
+    assert json.loads(result.stdout) == same_as_json(expected)
 
 
-def test_report_without_json_is_a_readable_summary(db_file, capsys):
-    assert handle("events", "report", "--journey", str(CAR), db=db_file) == 0
-    out = capsys.readouterr().out
+def test_report_without_json_is_a_readable_summary(seeded_db):
+    code, out, _ = run_cli("events", "report", "--journey", str(CAR), db=seeded_db)
+    assert code == 0
     assert out.startswith("event log 1: car-buying-events.csv (imported ")
     assert (
         "2,713 rows, 2,464 mapped events, 400 customers, 103 purchasers (conversion 25.8%, "
@@ -145,23 +101,20 @@ def test_report_without_json_is_a_readable_summary(db_file, capsys):
 
 
 @pytest.mark.parametrize(
-    ("argv", "error", "message"),
+    ("argv", "message"),
     [
-        (["report", "--journey", "3"], NotFoundError, "journey 3 has no imported event log"),
+        (["report", "--journey", "3"], "journey 3 has no imported event log"),
         (
             ["report", "--journey", "2", "--dataset", "1"],
-            ValidationError,
             "event log 1 belongs to another journey, not journey 2",
         ),
         (
             ["report", "--journey", "1", "--dataset", "9"],
-            NotFoundError,
             "event dataset 9 does not exist",
         ),
-        (["import", str(SAMPLE), "--journey", "9"], NotFoundError, "journey 9 does not exist"),
+        (["import", str(SAMPLE), "--journey", "9"], "journey 9 does not exist"),
         (
             ["import", str(SAMPLE), "--journey", "2", "--map", "site_visit=awareness"],
-            ValidationError,
             "no event is marked as the purchase",
         ),
         (
@@ -175,63 +128,27 @@ def test_report_without_json_is_a_readable_summary(db_file, capsys):
                 "--purchase",
                 "purchase",
             ],
-            JourneyError,
             "unknown stage 'buying'",
         ),
         (
             ["import", str(SAMPLE), "--journey", "2", "--customer", "client"],
-            JourneyError,
             "there is no column 'client' for the customer id",
         ),
     ],
 )
-def test_bad_input_raises_a_journey_error_and_writes_nothing(db_file, argv, error, message):
-    before = dump(db_file)
-    with pytest.raises(error, match=message):
-        handle("events", *argv, db=db_file)
-    assert dump(db_file) == before
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(seeded_db, argv, message):
+    before = dump(seeded_db)
+    result = run_cli("events", *argv, db=seeded_db)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith("error: ") and message in result.stderr
+    assert dump(seeded_db) == before
 
 
-# ---------------------------------------------------------------------------- subprocess
-
-
-def run(*args: str, db: pathlib.Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "journey", *args, "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
-
-
-@needs_wiring
-def test_events_import_from_the_command_line(db_file):
-    result = run(
-        "events", "import", "sample_data/car-buying-events.csv", "--journey", str(TRIAL), db=db_file
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("imported car-buying-events.csv as event log 2 of journey 2")
-    assert "Stored 2,713 of 2,713 events" in result.stderr
-    assert [d["id"] for d in Store(db_file).event_datasets(TRIAL)] == [2]
-
-
-@needs_wiring
-def test_events_report_json_from_the_command_line_equals_the_figures(db_file):
-    result = run("events", "report", "--journey", str(CAR), "--json", db=db_file)
-    assert result.returncode == 0, result.stderr
-    store = Store(db_file)
-    expected = observed.figures(store, 1, store.load_journey(CAR))
-    assert json.loads(result.stdout) == same_as_json(expected)
-
-
-@needs_wiring
-def test_a_bad_file_exits_2_with_the_message_and_changes_nothing(db_file, tmp_path):
+def test_a_bad_file_exits_2_with_the_message_and_changes_nothing(seeded_db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("customer_id,timestamp,event\nc1,yesterday,purchase\nc2,2026-01-01,visit\n")
-    before = dump(db_file)
-    result = run("events", "import", str(bad), "--journey", str(TRIAL), db=db_file)
+    before = dump(seeded_db)
+    result = run_cli("events", "import", str(bad), "--journey", str(TRIAL), db=seeded_db)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == (
         "error: bad.csv: 1 row of column 'timestamp' could not be read as timestamps, for "
@@ -239,13 +156,12 @@ def test_a_bad_file_exits_2_with_the_message_and_changes_nothing(db_file, tmp_pa
         "epoch seconds, or name the format: --timestamp-format, on the page Timestamp format)"
     )
     assert "Traceback" not in result.stderr
-    assert dump(db_file) == before
+    assert dump(seeded_db) == before
 
 
-@needs_wiring
-def test_a_map_without_a_purchase_exits_2_and_changes_nothing(db_file):
-    before = dump(db_file)
-    result = run(
+def test_a_map_without_a_purchase_exits_2_and_changes_nothing(seeded_db):
+    before = dump(seeded_db)
+    result = run_cli(
         "events",
         "import",
         str(SAMPLE),
@@ -253,7 +169,7 @@ def test_a_map_without_a_purchase_exits_2_and_changes_nothing(db_file):
         str(TRIAL),
         "--map",
         "site_visit=awareness",
-        db=db_file,
+        db=seeded_db,
     )
     assert result.returncode == 2
     assert result.stderr == (
@@ -261,18 +177,10 @@ def test_a_map_without_a_purchase_exits_2_and_changes_nothing(db_file):
         "(such as --purchase purchase) and map it with --map "
         "EVENT=decision\n"
     )
-    assert dump(db_file) == before
+    assert dump(seeded_db) == before
 
 
-@needs_wiring
 @pytest.mark.parametrize("argv", [["events"], ["events", "import"], ["events", "report"]])
 def test_the_events_commands_have_help_naming_the_database_option(argv):
-    result = subprocess.run(
-        [sys.executable, "-m", "journey", *argv, "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
+    result = run_cli(*argv, "--help")
     assert result.returncode == 0 and "--db PATH" in result.stdout

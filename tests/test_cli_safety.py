@@ -13,21 +13,19 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 import tempfile
 
 import pytest
 
 from journey.storage import Store
-
-from .test_cli import ROOT, cli
+from tests.conftest import Ran, as_nobody, run_cli, run_module
 
 
 def digest(path: pathlib.Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def refused(result: subprocess.CompletedProcess, *words: str) -> None:
+def refused(result: Ran | subprocess.CompletedProcess, *words: str) -> None:
     """Exit 2, exactly one line on stderr that holds ``words``, no traceback."""
     assert result.returncode == 2, (result.stdout, result.stderr)
     lines = result.stderr.splitlines()
@@ -37,22 +35,22 @@ def refused(result: subprocess.CompletedProcess, *words: str) -> None:
 
 
 @pytest.fixture
-def live(tmp_path: pathlib.Path) -> pathlib.Path:
+def live(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """A seeded database file; what a restore replaces is kept in ``backups/`` beside it."""
+    monkeypatch.setenv("JOURNEY_BACKUP_DIR", str(tmp_path / "backups"))
     db = tmp_path / "live.db"
-    assert cli("init", "--seed", db=db).returncode == 0
+    assert run_cli("init", "--seed", db=db).returncode == 0
     return db
 
 
-def restore(db: pathlib.Path, backup: pathlib.Path) -> subprocess.CompletedProcess:
-    return cli(
-        "restore-backup", str(backup), db=db, env={"JOURNEY_BACKUP_DIR": str(db.parent / "backups")}
-    )
+def restore(db: pathlib.Path, backup: pathlib.Path) -> Ran:
+    return run_cli("restore-backup", str(backup), db=db)
 
 
 def journey_copy(live: pathlib.Path, name: str) -> pathlib.Path:
     """A good backup of ``live``, to be spoiled by a test."""
     copy = live.parent / name
-    assert cli("backup", str(copy), db=live).returncode == 0
+    assert run_cli("backup", str(copy), db=live).returncode == 0
     return copy
 
 
@@ -77,7 +75,7 @@ def test_another_apps_database_with_a_workspaces_table_is_refused_and_nothing_ch
     refused(restore(live, other), "otherapp_ws.db", "not a Journey Lab database")
     assert digest(live) == before
     assert not (live.parent / "backups").exists() or not any((live.parent / "backups").glob("*.db"))
-    assert cli("list", db=live).returncode == 0
+    assert run_cli("list", db=live).returncode == 0
 
 
 def test_a_journey_lab_database_without_its_migration_record_is_refused(live):
@@ -151,13 +149,13 @@ def test_backup_never_overwrites_an_existing_file_unless_forced(live, tmp_path):
     other = tmp_path / "other.db"
     spoil(other, "create table users(id)", "insert into users values (1)")
     before = digest(other)
-    refused(cli("backup", str(other), db=live), "other.db", "exists already", "--force")
+    refused(run_cli("backup", str(other), db=live), "other.db", "exists already", "--force")
     assert digest(other) == before
     notes = tmp_path / "notadb.txt"
     notes.write_text("my notes")
-    refused(cli("backup", str(notes), db=live), "exists already")
+    refused(run_cli("backup", str(notes), db=live), "exists already")
     assert notes.read_text() == "my notes"
-    assert cli("backup", str(other), "--force", db=live).returncode == 0
+    assert run_cli("backup", str(other), "--force", db=live).returncode == 0
     assert len(Store(other).journeys()) == 3
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
@@ -179,14 +177,14 @@ def test_backup_never_overwrites_an_existing_file_unless_forced(live, tmp_path):
 )
 def test_path_mistakes_are_one_line_and_exit_2(live, args, words):
     before = digest(live)
-    refused(cli(*args, db=live), *words)
+    refused(run_cli(*args, db=live), *words)
     assert digest(live) == before
 
 
 def test_a_fifo_as_input_is_refused_without_waiting(live, tmp_path):
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
-    refused(cli("import", str(fifo), db=live), "not a regular file")
+    refused(run_cli("import", str(fifo), db=live), "not a regular file")
 
 
 @pytest.mark.parametrize("kind", ["missing folder", "folder", "text file", "device"])
@@ -199,18 +197,9 @@ def test_a_db_option_that_is_not_a_database_is_one_line_and_exit_2(tmp_path, kin
         "text file": text,
         "device": pathlib.Path("/dev/zero"),
     }[kind]
-    result = cli("list", db=db)
+    result = run_cli("list", db=db)
     refused(result, str(db))
     assert text.read_text() == "just some notes\n" * 100
-
-
-def _as_nobody() -> tuple[str, ...]:
-    """Run a command as an unprivileged user (root ignores file permissions)."""
-    if os.geteuid() != 0:
-        return ()
-    if not shutil.which("setpriv"):
-        pytest.skip("running as root without setpriv: cannot drop privileges")
-    return ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
 
 
 @pytest.fixture
@@ -219,7 +208,7 @@ def read_only_db() -> pathlib.Path:
     folder = pathlib.Path(tempfile.mkdtemp(prefix="journey-ro-", dir="/tmp"))
     folder.chmod(0o755)
     db = folder / "j.db"
-    assert cli("init", "--seed", db=db).returncode == 0
+    assert run_cli("init", "--seed", db=db).returncode == 0
     db.chmod(0o444)
     yield db
     shutil.rmtree(folder)
@@ -227,10 +216,12 @@ def read_only_db() -> pathlib.Path:
 
 def test_a_read_only_database_is_read_and_a_write_is_refused_in_one_line(read_only_db):
     before = digest(read_only_db)
-    listing = cli("list", db=read_only_db, prefix=_as_nobody())
+    listing = run_module("list", db=read_only_db, prefix=as_nobody())
     assert listing.returncode == 0, listing.stderr
     assert "journey 1: Buying a family car" in listing.stdout
-    refused(cli("snapshot", "--journey", "1", db=read_only_db, prefix=_as_nobody()), "read-only")
+    refused(
+        run_module("snapshot", "--journey", "1", db=read_only_db, prefix=as_nobody()), "read-only"
+    )
     assert digest(read_only_db) == before
     assert not pathlib.Path(f"{read_only_db}-wal").exists()
 
@@ -255,17 +246,11 @@ def _file_size_limit(limit: int):
 def test_a_full_disk_during_an_import_is_one_line_and_changes_nothing(live, tmp_path):
     """A file-size limit stands in for a full disk: the writes fail the same way (EFBIG)."""
     doc = tmp_path / "big.json"
-    cli("export", "--workspace", "1", "-o", str(doc), db=live)
+    run_cli("export", "--workspace", "1", "-o", str(doc), db=live)
     doc.write_text(doc.read_text().replace('"description": "', '"description": "' + "x" * 5000))
     before = digest(live)
-    result = subprocess.run(
-        [sys.executable, "-m", "journey", "import", str(doc), "--db", str(live)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=_file_size_limit(64 * 1024),
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    result = run_module(
+        "import", str(doc), db=live, timeout=60, preexec_fn=_file_size_limit(64 * 1024)
     )
     refused(result, str(live))
     assert digest(live) == before
@@ -274,14 +259,12 @@ def test_a_full_disk_during_an_import_is_one_line_and_changes_nothing(live, tmp_
 
 def test_no_command_leaves_a_migrate_lock_file_beside_the_database(tmp_path):
     db = tmp_path / "j.db"
-    cli("init", db=db)
-    cli("list", db=db)
+    run_cli("init", db=db)
+    run_cli("list", db=db)
     assert sorted(p.name for p in tmp_path.iterdir() if "lock" in p.name) == []
 
 
-def test_mermaid_commands_refuse_a_device_or_a_pipe_instead_of_reading_forever(tmp_path, capsys):
-    from journey import cli
-
+def test_mermaid_commands_refuse_a_device_or_a_pipe_instead_of_reading_forever(tmp_path):
     fifo = tmp_path / "pipe.mmd"
     os.mkfifo(fifo)
     for argv in (
@@ -289,15 +272,11 @@ def test_mermaid_commands_refuse_a_device_or_a_pipe_instead_of_reading_forever(t
         ["mermaid", "check", str(fifo)],
         ["mermaid", "import", "/dev/zero", "--workspace", "1"],
     ):
-        assert cli.main([*argv, "--db", str(tmp_path / "j.db")]) == 2
-        assert "not a regular file" in capsys.readouterr().err
+        refused(run_cli(*argv, db=tmp_path / "j.db"), "not a regular file")
 
 
-def test_backup_with_force_never_replaces_a_device_or_a_pipe(tmp_path, capsys):
-    from journey import cli
-
+def test_backup_with_force_never_replaces_a_device_or_a_pipe(tmp_path):
     fifo = tmp_path / "backup.db"
     os.mkfifo(fifo)
-    assert cli.main(["backup", str(fifo), "--force", "--db", str(tmp_path / "j.db")]) == 2
-    assert "not a regular file" in capsys.readouterr().err
+    refused(run_cli("backup", str(fifo), "--force", db=tmp_path / "j.db"), "not a regular file")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)

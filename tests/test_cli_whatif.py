@@ -2,35 +2,12 @@
 
 import json
 import pathlib
-import subprocess
-import sys
 
 import pytest
 
-from journey import formulas, samples
+from journey import formulas
 from journey.storage import Store
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str, db: pathlib.Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "journey", *args, "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
-
-
-@pytest.fixture
-def seeded_db(tmp_path: pathlib.Path) -> pathlib.Path:
-    path = tmp_path / "journey.db"
-    store = Store(path)
-    samples.seed(store)
-    store.close()
-    return path
+from tests.conftest import run_cli
 
 
 def engine(db: pathlib.Path, journey: int, changes: dict[str, float]) -> formulas.Levers:
@@ -38,7 +15,7 @@ def engine(db: pathlib.Path, journey: int, changes: dict[str, float]) -> formula
 
 
 def test_the_json_equals_the_engines_result_for_the_same_levers(seeded_db):
-    result = cli("whatif", "--journey", "1", "--set", "retention=0.8", "--json", db=seeded_db)
+    result = run_cli("whatif", "--journey", "1", "--set", "retention=0.8", "--json", db=seeded_db)
     assert result.returncode == 0, result.stderr
     levers = engine(seeded_db, 1, {"retention": 0.8})
     assert json.loads(result.stdout) == {
@@ -49,7 +26,7 @@ def test_the_json_equals_the_engines_result_for_the_same_levers(seeded_db):
 
 
 def test_several_levers_can_be_set_and_undefined_outputs_are_null(seeded_db):
-    result = cli(
+    result = run_cli(
         "whatif",
         "--journey",
         "2",
@@ -70,19 +47,19 @@ def test_several_levers_can_be_set_and_undefined_outputs_are_null(seeded_db):
 
 def test_spend_can_be_set_to_not_entered_and_then_cac_is_null(seeded_db):
     out = json.loads(
-        cli("whatif", "--journey", "2", "--set", "spend=", "--json", db=seeded_db).stdout
+        run_cli("whatif", "--journey", "2", "--set", "spend=", "--json", db=seeded_db).stdout
     )
     assert out["levers"]["spend"] is None
     assert out["outputs"]["cac"] is None and out["outputs"]["payback_days"] is None
 
 
 def test_without_changes_the_outputs_are_the_journeys_own(seeded_db):
-    out = json.loads(cli("whatif", "--journey", "3", "--json", db=seeded_db).stdout)
+    out = json.loads(run_cli("whatif", "--journey", "3", "--json", db=seeded_db).stdout)
     assert out["outputs"] == formulas.whatif(engine(seeded_db, 3, {})).as_dict()
 
 
 def test_the_table_shows_each_output_formatted_as_on_the_page(seeded_db):
-    result = cli("whatif", "--journey", "1", "--set", "retention=0.8", db=seeded_db)
+    result = run_cli("whatif", "--journey", "1", "--set", "retention=0.8", db=seeded_db)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "journey 1 with retention=0.8"
@@ -108,7 +85,7 @@ def test_the_table_shows_each_output_formatted_as_on_the_page(seeded_db):
     ],
 )
 def test_a_bad_lever_exits_with_status_2_and_says_what_is_wrong(seeded_db, change, message):
-    result = cli("whatif", "--journey", "1", "--set", change, "--json", db=seeded_db)
+    result = run_cli("whatif", "--journey", "1", "--set", change, "--json", db=seeded_db)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: --set") and message in result.stderr
@@ -116,10 +93,10 @@ def test_a_bad_lever_exits_with_status_2_and_says_what_is_wrong(seeded_db, chang
 
 
 def test_an_unknown_journey_exits_with_status_2(seeded_db):
-    result = cli("whatif", "--journey", "99", db=seeded_db)
+    result = run_cli("whatif", "--journey", "99", db=seeded_db)
     assert (result.returncode, result.stderr) == (2, "error: journey 99 does not exist\n")
 
 
 def test_the_journey_is_required(seeded_db):
-    result = cli("whatif", db=seeded_db)
+    result = run_cli("whatif", db=seeded_db)
     assert result.returncode == 2 and "--journey" in result.stderr

@@ -4,58 +4,24 @@ Every edit must end one of two ways: applied, or refused as a conflict and repor
 may be lost, no "database is locked" may reach a user, and the file must stay sound.
 """
 
-import json
-import pathlib
-import random
-import subprocess
-import sys
-import threading
 from collections import Counter
 
 from journey.storage import Store
 
-from .workers import one_edit
+from .workers import one_edit, race
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROCESSES, THREADS, EDITS = 4, 4, 60
 
 
 def test_threads_and_processes_editing_one_journey_lose_no_update(store, journey_id, db_path):
     before = {sid: store.get_stage(sid).version for sid in store.stage_ids(journey_id)}
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "tests" / "workers.py"),
-                "edit",
-                str(db_path),
-                str(journey_id),
-                f"p{n}",
-                str(EDITS),
-                str(n),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+    processes = [
+        ["edit", str(db_path), str(journey_id), f"p{n}", str(EDITS), str(n)]
         for n in range(PROCESSES)
     ]
-    results, lock = [], threading.Lock()
-
-    def thread_worker(n: int) -> None:
-        rng = random.Random(100 + n)
-        for i in range(EDITS):
-            outcome = one_edit(store, journey_id, f"t{n}", i, rng)
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=thread_worker, args=(n,)) for n in range(THREADS)]
-    for t in threads:
-        t.start()
-    for w in workers:
-        out, _ = w.communicate(timeout=120)
-        results.extend(json.loads(line) for line in out.splitlines())
-    for t in threads:
-        t.join()
+    results = race(
+        processes, lambda n, i, rng: one_edit(store, journey_id, f"t{n}", i, rng), THREADS, EDITS
+    )
 
     assert len(results) == (PROCESSES + THREADS) * EDITS
     assert [r for r in results if "error" in r] == []  # no "database is locked" reached us

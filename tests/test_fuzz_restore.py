@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from journey import exchange, samples
 from journey.model import StorageError, ValidationError
 from journey.storage import Store, expected_schema
+from tests.conftest import dump
 
 FUZZ = settings(
     max_examples=60,
@@ -99,12 +100,8 @@ def spoiled(
     return path
 
 
-def live_state(store: Store) -> list[str]:
-    return list(store.conn.iterdump())
-
-
 def attempt_restore(store: Store, candidate: pathlib.Path, keep: pathlib.Path) -> None:
-    before = live_state(store)
+    before = dump(store)
     digest = hashlib.sha256(pathlib.Path(store.path).read_bytes()).hexdigest()
     Tally.tried += 1
     try:
@@ -112,7 +109,7 @@ def attempt_restore(store: Store, candidate: pathlib.Path, keep: pathlib.Path) -
     except StorageError as e:
         assert str(e).startswith(f"{candidate}: ") or str(e).startswith(f"{store.path}: ")
         assert "\n" not in str(e)
-        assert live_state(store) == before
+        assert dump(store) == before
         assert hashlib.sha256(pathlib.Path(store.path).read_bytes()).hexdigest() == digest
         assert not keep.exists()
         Tally.refused += 1
@@ -194,7 +191,7 @@ def test_raw_json_text_is_imported_or_refused_cleanly(live, body, nesting, where
     text = exchange.dumps(doc)
     value = "[" * nesting + body + "]" * nesting
     text = text.replace(f'"{where}": ', f'"{where}": {value}, "x_{where}": ', 1)
-    before = live_state(live)
+    before = dump(live)
     Tally.tried += 1
     try:
         live.import_document(
@@ -203,7 +200,7 @@ def test_raw_json_text_is_imported_or_refused_cleanly(live, body, nesting, where
     except ValidationError as e:  # what the page shows: the file's name, then the field
         assert str(exchange.in_file(e, "upload.json")).startswith("upload.json: ")
         assert "\n" not in str(e)
-        assert live_state(live) == before
+        assert dump(live) == before
         Tally.refused += 1
     else:
         Tally.restored += 1

@@ -10,8 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from journey import exchange, formulas, samples
 from journey.model import MAX_MONEY, ValidationError
-
-from .test_cli import ROOT, cli
+from tests.conftest import ROOT, run_cli
 
 
 def huge_values_stored(store, journey_id: int = 1) -> None:
@@ -76,9 +75,9 @@ def test_whatif_json_is_strict_json_with_null_for_undefined_figures(tmp_path):
     from journey.storage import Store
 
     db = tmp_path / "j.db"
-    cli("init", "--seed", db=db)
+    run_cli("init", "--seed", db=db)
     huge_values_stored(Store(db))
-    result = cli("whatif", "--journey", "1", "--json", "--set", "conversion_decision=0", db=db)
+    result = run_cli("whatif", "--journey", "1", "--json", "--set", "conversion_decision=0", db=db)
     assert result.returncode == 0, result.stderr
     assert "NaN" not in result.stdout and "Infinity" not in result.stdout
     out = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(c))

@@ -7,6 +7,7 @@ import pytest
 from journey import events, observed
 from journey.events import ColumnChoice, EventError, Mapping
 from journey.model import ConflictError
+from tests.conftest import dump
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "car-buying-events.csv"
@@ -16,10 +17,6 @@ COLUMNS = ColumnChoice("customer_id", "timestamp", "event", "value", "segment")
 def sample_mapping() -> Mapping:
     names = [n for n, _ in events.event_counts(SAMPLE, COLUMNS)]
     return events.guess_mapping(names)
-
-
-def dump(store):
-    return list(store.conn.iterdump())
 
 
 def test_the_sample_log_is_stored_with_its_events_summaries_and_report(store, journey_id):

@@ -5,42 +5,27 @@ here; only the browser's own drag-and-drop is not. It cannot type into a ``data_
 mapping edit is seeded into the editor's session state as the browser would send it.
 """
 
-import argparse
 import json
-import pathlib
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from journey import cli, cli_events, event_charts, events, observed, samples
+from journey import event_charts, events, observed
 from journey.events import ColumnChoice
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import CAR, ROOT, TRIAL, dump, open_page, plain, run_cli
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "7_Observed_timeframes.py")
+PAGE = "7_Observed_timeframes.py"
 SAMPLE = ROOT / "sample_data" / "car-buying-events.csv"
 COLUMNS = ColumnChoice("customer_id", "timestamp", "event", "value", "segment")
 COMPARE_TAB = "⚖️ Estimated vs observed"
 QUALITY = "🧪 Data quality: how the file was read, what was left out"
-CAR, TRIAL = 1, 2  # sample journeys: the car journey comes with event log 1
 
 
 @pytest.fixture
-def db(app_env) -> Store:
+def db(seeded, app_env) -> Store:
     """The app's database, seeded now (the page then finds it seeded)."""
-    store = Store(app_env)
-    samples.seed(store)
-    yield store
-    store.close()
-
-
-def open_page(journey: int = CAR, **state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params["journey"] = str(journey)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+    return seeded
 
 
 def shown_cards(at: AppTest) -> list[tuple[str, str]]:
@@ -66,10 +51,6 @@ def comparison_table(at: AppTest):
     return table
 
 
-def dump(store: Store) -> list[str]:
-    return list(store.conn.iterdump())
-
-
 def mapping_edit(event: str, **changes) -> dict:
     """The data_editor state for one changed row of the sample's mapping table."""
     names = [name for name, _ in events.inspect(SAMPLE)["event_names"]]
@@ -77,7 +58,7 @@ def mapping_edit(event: str, **changes) -> dict:
 
 
 def test_the_page_shows_the_seeded_logs_figures(db):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     assert not at.exception
     figures = observed.figures(db, 1, db.load_journey(CAR))
     assert shown_cards(at) == expected_cards(figures)
@@ -87,7 +68,7 @@ def test_the_page_shows_the_seeded_logs_figures(db):
 
 
 def test_the_comparison_tab_shows_estimated_beside_observed_with_the_flag(db):
-    at = open_page(events_tab=COMPARE_TAB)
+    at = open_page(PAGE, CAR, events_tab=COMPARE_TAB)
     assert not at.exception
     figures = observed.figures(db, 1, db.load_journey(CAR))
     table = comparison_table(at)
@@ -97,31 +78,29 @@ def test_the_comparison_tab_shows_estimated_beside_observed_with_the_flag(db):
 
 @pytest.mark.parametrize("tab", ["🔻 Funnel and stages", "🧩 Segments and months"])
 def test_the_other_tabs_draw_their_charts(db, tab):
-    at = open_page(events_tab=tab)
+    at = open_page(PAGE, CAR, events_tab=tab)
     assert not at.exception
     assert len(chart_titles(at)) == 2
     if tab.startswith("🧩"):
         assert "Segment column: segment" in [c.value for c in at.caption]
 
 
-def test_the_page_shows_what_the_command_line_prints_as_json(db, capsys):
-    parser = argparse.ArgumentParser()
-    cli_events.add_commands(parser.add_subparsers(), [cli._db_parent()])
-    args = parser.parse_args(["events", "report", "--journey", str(CAR), "--json"])
-    assert args.handler(args, db) == 0
-    printed = json.loads(capsys.readouterr().out)
-    at = open_page(events_tab=COMPARE_TAB)
+def test_the_page_shows_what_the_command_line_prints_as_json(db):
+    code, out, _ = run_cli("events", "report", "--journey", str(CAR), "--json", db=db.path)
+    assert code == 0
+    printed = json.loads(out)
+    at = open_page(PAGE, CAR, events_tab=COMPARE_TAB)
     assert shown_cards(at)[:4] == expected_cards(printed)[:4]
     table = comparison_table(at)
     assert table.to_dict("records") == event_charts.comparison_rows(printed)
-    assert shown_cards(open_page()) == expected_cards(printed)
+    assert shown_cards(open_page(PAGE, CAR)) == expected_cards(printed)
 
 
 def test_the_newest_log_is_shown_first_and_another_can_be_chosen(db):
     mapping = events.guess_mapping(n for n, _ in events.event_counts(SAMPLE, COLUMNS))
     mapping.stages["email_open"] = "awareness"
     newer = observed.import_events(db, CAR, SAMPLE, COLUMNS, mapping, name="with emails.csv")
-    at = open_page()
+    at = open_page(PAGE, CAR)
     assert at.selectbox(key="events_dataset").options[0].startswith("with emails.csv · 2,713")
     assert at.selectbox(key="events_dataset").value == newer
     assert shown_cards(at) == expected_cards(observed.figures(db, newer, db.load_journey(CAR)))
@@ -130,7 +109,7 @@ def test_the_newest_log_is_shown_first_and_another_can_be_chosen(db):
 
 
 def test_a_journey_without_a_log_offers_the_import(db):
-    at = open_page(TRIAL)
+    at = open_page(PAGE, TRIAL)
     assert not at.exception
     assert [i.value for i in at.info] == ["No event log imported for this journey yet."]
     assert at.file_uploader(key="events_upload")
@@ -143,7 +122,7 @@ def test_viewers_and_presentation_mode_see_the_figures_but_no_editing_controls(
 ):
     if how == "viewer":
         monkeypatch.setenv("JOURNEY_READ_ONLY", "1")
-    at = open_page(**({"presenting": True} if how == "presenting" else {}))
+    at = open_page(PAGE, CAR, **({"presenting": True} if how == "presenting" else {}))
     assert not at.exception
     assert at.metric and not at.file_uploader
     assert [e.label for e in at.expander] == [QUALITY]  # the quality report: read-only text
@@ -160,7 +139,7 @@ def upload(at: AppTest, name: str, data: bytes, *, confirm: bool = True) -> AppT
 
 
 def test_import_waits_until_the_guessed_mapping_is_confirmed(db):
-    at = upload(open_page(TRIAL), "log.csv", SAMPLE.read_bytes(), confirm=False)
+    at = upload(open_page(PAGE, TRIAL), "log.csv", SAMPLE.read_bytes(), confirm=False)
     assert at.button(key="events_import").disabled
     assert "The mapping is guessed from the event names: check it." in at.markdown[-1].value
     at.checkbox(key="events_confirm").check().run()
@@ -168,7 +147,7 @@ def test_import_waits_until_the_guessed_mapping_is_confirmed(db):
 
 
 def test_an_uploaded_log_is_imported_with_the_guessed_columns_and_shown(db):
-    at = upload(open_page(TRIAL), "car-buying-events.csv", SAMPLE.read_bytes())
+    at = upload(open_page(PAGE, TRIAL), "car-buying-events.csv", SAMPLE.read_bytes())
     assert not at.exception
     assert [(s.key, s.value) for s in at.selectbox if s.key.startswith("events_col_")] == [
         ("events_col_customer", "customer_id"),
@@ -197,7 +176,7 @@ def test_an_uploaded_log_is_imported_with_the_guessed_columns_and_shown(db):
 
 
 def test_the_mapping_edited_in_the_table_is_the_one_imported(db):
-    at = upload(open_page(TRIAL), "log.csv", SAMPLE.read_bytes())
+    at = upload(open_page(PAGE, TRIAL), "log.csv", SAMPLE.read_bytes())
     at.session_state["events_mapping"] = mapping_edit("email_open", stage="awareness")
     at.button(key="events_import").click().run()
     assert not at.exception
@@ -207,7 +186,7 @@ def test_the_mapping_edited_in_the_table_is_the_one_imported(db):
 
 
 def test_a_mapping_without_a_purchase_is_refused_and_nothing_is_written(db):
-    at = upload(open_page(TRIAL), "log.csv", SAMPLE.read_bytes())
+    at = upload(open_page(PAGE, TRIAL), "log.csv", SAMPLE.read_bytes())
     at.session_state["events_mapping"] = mapping_edit("purchase", purchase=False)
     before = dump(db)
     at.button(key="events_import").click().run()
@@ -218,7 +197,7 @@ def test_a_mapping_without_a_purchase_is_refused_and_nothing_is_written(db):
 
 def test_a_file_with_unreadable_timestamps_is_refused_with_examples_and_nothing_written(db):
     bad = b"customer_id,timestamp,event\nc1,yesterday,purchase\nc2,2026-01-01,visit\n"
-    at = upload(open_page(TRIAL), "bad.csv", bad)
+    at = upload(open_page(PAGE, TRIAL), "bad.csv", bad)
     before = dump(db)
     at.button(key="events_import").click().run()
     assert not at.exception
@@ -234,14 +213,14 @@ def test_a_file_with_unreadable_timestamps_is_refused_with_examples_and_nothing_
     ("name", "data"), [("empty.csv", b""), ("empty.csv", b"customer_id,timestamp,event\n")]
 )
 def test_an_empty_upload_is_refused_at_once(db, name, data):
-    at = upload(open_page(TRIAL), name, data)
+    at = upload(open_page(PAGE, TRIAL), name, data)
     assert not at.exception
     assert plain(at.error[0].value) == "empty.csv is empty: it has no rows of events"
     assert not [b for b in at.button if b.key == "events_import"]
 
 
 def test_changing_the_mapping_recomputes_from_the_stored_events(db):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.session_state["events_remap_mapping_1"] = mapping_edit("email_open", stage="awareness")
     before = db.get_event_dataset(1)
     at.button(key="events_remap").click().run()
@@ -253,7 +232,7 @@ def test_changing_the_mapping_recomputes_from_the_stored_events(db):
 
 
 def test_a_log_is_deleted_only_once_confirmed(db):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     assert at.button(key="events_delete").disabled
     at.checkbox(key="events_delete_confirm_1").check().run()
     at.button(key="events_delete").click().run()

@@ -7,16 +7,13 @@ no write-ahead log made beside it.
 
 import hashlib
 import json
-import os
 import pathlib
 import shutil
 import subprocess
 import sys
 import tempfile
 
-import pytest
-
-from .test_cli import ROOT, cli
+from tests.conftest import ROOT, as_nobody, run_cli
 
 PAGES = ["app.py", *sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))]
 
@@ -36,14 +33,6 @@ print(json.dumps(out))
 """
 
 
-def _as_nobody() -> tuple[str, ...]:
-    if os.geteuid() != 0:
-        return ()
-    if not shutil.which("setpriv"):
-        pytest.skip("running as root without setpriv: cannot drop privileges")
-    return ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
-
-
 def test_every_page_serves_a_read_only_database_to_viewers_without_writing():
     folder = pathlib.Path(tempfile.mkdtemp(prefix="journey-ro-", dir="/tmp"))
     try:
@@ -52,11 +41,11 @@ def test_every_page_serves_a_read_only_database_to_viewers_without_writing():
         home.mkdir()
         home.chmod(0o777)
         db = folder / "j.db"
-        assert cli("init", "--seed", db=db).returncode == 0
+        assert run_cli("init", "--seed", db=db).returncode == 0
         db.chmod(0o444)
         before = hashlib.sha256(db.read_bytes()).hexdigest()
         result = subprocess.run(
-            [*_as_nobody(), sys.executable, "-c", RUN_PAGES, *PAGES],
+            [*as_nobody(), sys.executable, "-c", RUN_PAGES, *PAGES],
             cwd=ROOT,
             capture_output=True,
             text=True,

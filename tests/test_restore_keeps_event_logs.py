@@ -11,8 +11,7 @@ import pytest
 
 from journey import samples
 from journey.storage import Store
-
-from .test_cli import ROOT, cli
+from tests.conftest import ROOT, run_cli
 
 
 def event_logs(store: Store) -> dict:
@@ -99,9 +98,9 @@ def test_importing_over_a_workspace_keeps_same_named_journeys_with_their_ids_and
 
 def test_import_replace_from_the_command_line_keeps_the_event_log_and_says_so(tmp_path):
     db = tmp_path / "evloss.db"
-    assert cli("init", "--seed", db=db).returncode == 0
+    assert run_cli("init", "--seed", db=db).returncode == 0
     before = event_logs(Store(db))
-    result = cli(
+    result = run_cli(
         "import",
         str(ROOT / "sample_data" / "online-shop.json"),
         "--workspace",
@@ -112,19 +111,19 @@ def test_import_replace_from_the_command_line_keeps_the_event_log_and_says_so(tm
     assert result.returncode == 0, result.stderr
     assert "kept journey(s) 1: they hold event logs" in result.stdout
     assert event_logs(Store(db)) == before
-    report = cli("events", "report", "--journey", "1", db=db)
+    report = run_cli("events", "report", "--journey", "1", db=db)
     assert report.returncode == 0, report.stderr
 
 
 def test_snapshot_then_restore_from_the_command_line_keeps_the_event_log(tmp_path):
     db = tmp_path / "evloss.db"
-    cli("init", "--seed", db=db)
+    run_cli("init", "--seed", db=db)
     before = event_logs(Store(db))
-    assert cli("snapshot", "--journey", "1", db=db).stdout.strip() == "snapshot 1 saved"
-    assert cli("restore", "1", db=db).returncode == 0
-    assert cli("restore", "2", db=db).returncode == 0  # the undo
+    assert run_cli("snapshot", "--journey", "1", db=db).stdout.strip() == "snapshot 1 saved"
+    assert run_cli("restore", "1", db=db).returncode == 0
+    assert run_cli("restore", "2", db=db).returncode == 0  # the undo
     assert event_logs(Store(db)) == before
-    assert cli("events", "report", "--journey", "1", db=db).returncode == 0
+    assert run_cli("events", "report", "--journey", "1", db=db).returncode == 0
 
 
 def test_an_old_workspace_snapshot_without_ids_matches_journeys_by_name(seeded_with_events):

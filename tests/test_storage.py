@@ -17,6 +17,7 @@ from journey.model import (
     ValidationError,
 )
 from journey.storage import Store
+from tests.conftest import dump
 
 TEXT, INT, REAL = "TEXT", "INTEGER", "REAL"
 VERSIONED = {"version": INT, "updated_at": TEXT}
@@ -224,11 +225,6 @@ EXPECTED_SCHEMA = {
         "updated_at": TEXT,
     },
 }
-
-
-def dump(store: Store) -> list[str]:
-    """Everything in the database as SQL text, to compare before and after."""
-    return list(store.conn.iterdump())
 
 
 def test_a_blank_database_migrates_to_the_documented_schema(store):

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import pathlib
-import random
-import subprocess
-import sys
-import threading
 from collections import Counter
 
 import pytest
@@ -16,7 +11,7 @@ from journey import report, voting
 from journey.model import ConflictError, Moment, NotFoundError
 from journey.storage import Store
 
-from .vote_workers import spend
+from .workers import race, spend
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -125,40 +120,16 @@ def test_threads_and_processes_voting_at_once_lose_no_dot_and_never_overspend(st
     names = [f"p{n}" for n in range(PROCESSES)] + [f"t{n}" for n in range(THREADS)]
     names[1], names[-1] = "shared", "shared"  # one process and one thread are one person
     moments = [str(m) for m in vote["moments"]]
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "tests" / "vote_workers.py"),
-                str(db_path),
-                str(vote_id),
-                names[n],
-                str(ATTEMPTS),
-                str(n),
-                *moments,
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+    processes = [
+        ["vote", str(db_path), str(vote_id), names[n], str(ATTEMPTS), str(n), *moments]
         for n in range(PROCESSES)
     ]
-    results, lock = [], threading.Lock()
-
-    def thread_worker(n: int) -> None:
-        rng = random.Random(100 + n)
-        for _ in range(ATTEMPTS):
-            outcome = spend(store, vote_id, names[PROCESSES + n], rng.choice(vote["moments"]))
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=thread_worker, args=(n,)) for n in range(THREADS)]
-    for t in threads:
-        t.start()
-    for w in workers:
-        out, _ = w.communicate(timeout=120)
-        results.extend(json.loads(line) for line in out.splitlines())
-    for t in threads:
-        t.join()
+    results = race(
+        processes,
+        lambda n, _, rng: spend(store, vote_id, names[PROCESSES + n], rng.choice(vote["moments"])),
+        THREADS,
+        ATTEMPTS,
+    )
 
     assert len(results) == (PROCESSES + THREADS) * ATTEMPTS
     assert [r for r in results if "error" in r] == []  # no "database is locked" reached us
