@@ -43,6 +43,25 @@ MAX_TREND_POINTS = 1_000  # more values than this are shown as monthly means
 MAX_COMPARISON_ROWS = 40  # rows in one comparison chart: more would not be legible
 MAX_TORNADO_BARS = 12
 PANEL_WIDTH = 160  # of each comparison panel: three and the names fit 1280 wide with the sidebar
+TEXT_PX = 10  # chart text on a page, in pixels (Vega-Lite's axis labels); 16 when presenting
+CHART_LABEL_PX = 16  # the largest label text a chart is sized for when it takes no text_px
+
+
+def row_step(text_px: float = TEXT_PX, lines: int = 1) -> int:
+    """Pixels per row of a chart whose rows are labelled with ``lines`` lines of
+    ``text_px``-pixel text: the lines at 1.25 line height and a gap of 0.6 text height, so
+    Vega-Lite neither drops a label as overlapping nor runs two rows' labels together.
+
+    >>> row_step(10, lines=2), row_step(16, lines=2), row_step(16)
+    (31, 50, 30)
+    """
+    return int(lines * text_px * 1.25 + text_px * 0.6 + 0.999)
+
+
+def label_room(text_px: float, chars: int) -> int:
+    """Pixels that ``chars`` characters of ``text_px``-pixel sans-serif text take at most
+    (0.62 of the size per character), for an axis's ``labelLimit``."""
+    return int(chars * text_px * 0.62 + 0.999)
 
 
 def _stage_scale() -> alt.Scale:
@@ -247,7 +266,10 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
 
 
 def timeframe_comparison_chart(
-    rows: Sequence[TimeframeRow], highlight: int | None = None, title: str = ""
+    rows: Sequence[TimeframeRow],
+    highlight: int | None = None,
+    title: str = "",
+    text_px: int = TEXT_PX,
 ) -> alt.HConcatChart:
     """Buyer and customer timeframes of several journeys (or personas), side by side.
 
@@ -256,6 +278,8 @@ def timeframe_comparison_chart(
     journey. ``highlight`` is the journey id drawn darker (the one on screen). At most
     :data:`MAX_COMPARISON_ROWS` rows: the longest customer journeys, and the highlighted one
     (the subtitle says how many are left out; a page shows them all in a table).
+    ``text_px``: the size of its axis labels and bar labels in pixels (16 on a projector);
+    rows (two label lines each: the journey over its persona) and panels grow with it.
     """
     ordered = sorted(rows, key=lambda r: r.customer_days, reverse=True)
     if len(ordered) > MAX_COMPARISON_ROWS:  # the longest ones, and always the highlighted one
@@ -299,7 +323,15 @@ def timeframe_comparison_chart(
             "name:N",
             sort=names,
             title=None,  # the journey above its persona
-            axis=alt.Axis(labelLimit=220, labelExpr="split(datum.label, ' · ')") if axis else None,
+            axis=(
+                alt.Axis(
+                    labelLimit=max(220, label_room(text_px, 32)),
+                    labelFontSize=text_px,
+                    labelExpr="split(datum.label, ' · ')",
+                )
+                if axis
+                else None
+            ),
         )
         top = max((row[field] for row in data if row[field] is not None), default=0.0)
         room = top * 1.33 if top > 0 else 1.0  # the longest bar takes 3/4: room for its label
@@ -307,7 +339,12 @@ def timeframe_comparison_chart(
             alt.Chart()
             .mark_bar(color=colour, height=14)
             .encode(
-                x=alt.X(f"{field}:Q", title=heading, scale=alt.Scale(domain=[0, room])),
+                x=alt.X(
+                    f"{field}:Q",
+                    title=heading,
+                    scale=alt.Scale(domain=[0, room]),
+                    axis=alt.Axis(tickCount=4),  # 4-digit ticks stay apart at 16 px
+                ),
                 y=y,
                 opacity=opacity,
                 tooltip=tooltip,
@@ -315,10 +352,13 @@ def timeframe_comparison_chart(
         )
         labels = (
             alt.Chart()
-            .mark_text(align="left", dx=4, fontSize=10, color="#111827")
+            .mark_text(align="left", dx=4, fontSize=text_px, color="#111827")
             .encode(x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
         )
-        return alt.layer(bars, labels, width=PANEL_WIDTH, height=max(60, 32 * len(data)))
+        height = max(60, row_step(text_px, lines=2) * len(data))
+        return alt.layer(bars, labels, width=panel_width, height=height)
+
+    panel_width = PANEL_WIDTH + 10 * max(0, text_px - TEXT_PX)  # room for the bar labels
 
     shown = (
         ""
@@ -670,7 +710,7 @@ def tornado_chart(
     return alt.layer(
         *layers,
         width=WIDTH,
-        height=max(80, 28 * len(moving)),
+        height=max(80, row_step(CHART_LABEL_PX) * len(moving)),  # fits 16 px labels too
         view=NO_FRAME,
         title=_title(title or f"What moves {info.label} most", subtitle),
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
@@ -136,17 +137,28 @@ def _touchpoint_lines(stage: Stage) -> list[str]:
     ]
 
 
-def _moment_lines(stage: Stage, kind: str) -> list[str]:
-    """A friction or key point per line: its title, rating and the action that answers it."""
+def dots_text(count: int) -> str:
+    """A point's dots in a vote: ``"1 dot"``, ``"3 dots"``."""
+    return f"{count} dot" if count == 1 else f"{count:,} dots"
+
+
+def _moment_lines(stage: Stage, kind: str, votes: Mapping[int, int] | None = None) -> list[str]:
+    """A friction or key point per line: its title, rating, its dots in the vote when it has
+    any, and the action that answers it."""
+    votes = votes or {}
     return [
-        f"{m.title} ({m.severity})" + (f" → {m.action.strip()}" if m.action.strip() else "")
+        f"{m.title} ({m.severity})"
+        + (f" · {dots_text(votes[m.id])}" if votes.get(m.id) else "")
+        + (f" → {m.action.strip()}" if m.action.strip() else "")
         for m in stage.moments
         if m.kind == kind
     ]
 
 
-def lane_lines(stage: Stage) -> dict[str, list[str]]:
-    """What each lane holds for one stage, as lines of text (empty fields give no lines)."""
+def lane_lines(stage: Stage, votes: Mapping[int, int] | None = None) -> dict[str, list[str]]:
+    """What each lane holds for one stage, as lines of text (empty fields give no lines).
+    ``votes`` (moment id -> dots, from :func:`journey.voting.map_votes`) adds each voted
+    point's dots: ``"Prices hidden (4) · 3 dots → Publish prices"``."""
 
     def text(value: str) -> list[str]:
         return [value.strip()] if value and value.strip() else []
@@ -156,25 +168,26 @@ def lane_lines(stage: Stage) -> dict[str, list[str]]:
         "actions": text(stage.customer_actions),
         "touchpoints": _touchpoint_lines(stage),
         "thoughts": text(stage.thoughts),
-        "friction": _moment_lines(stage, "friction"),
-        "key": _moment_lines(stage, "key"),
+        "friction": _moment_lines(stage, "friction", votes),
+        "key": _moment_lines(stage, "key", votes),
         "business": text(stage.business_actions),
     }
 
 
-def map_table(journey: Journey) -> pd.DataFrame:
+def map_table(journey: Journey, votes: Mapping[int, int] | None = None) -> pd.DataFrame:
     """The map as a table: one row per lane, one column per stage, the text in the cells.
 
     Columns are two-level: the part of the journey (``"Buyer journey"`` or ``"After
     purchase"``) over the stage's title (:func:`stage_title`). Touchpoints, friction points
     and key points are one bulleted line each (``"• Web: Configurator"``, ``"• Prices hidden
     (4)"``); the other lanes hold the stage's text as typed. Empty fields give ``""``.
+    ``votes`` as in :func:`lane_lines`.
     """
     stages = ordered_stages(journey)
     columns = pd.MultiIndex.from_tuples(
         [(part_of(s.stage), stage_title(s)) for s in stages], names=["Part", "Stage"]
     )
-    cells = [lane_lines(s) for s in stages]
+    cells = [lane_lines(s, votes) for s in stages]
     rows = [
         ["\n".join(f"• {line}" if lane in LIST_LANES else line for line in c[lane]) for c in cells]
         for lane in LANES
@@ -186,9 +199,14 @@ def map_table(journey: Journey) -> pd.DataFrame:
 
 
 def _emotion_data(
-    journey: Journey, x0: float, step: float, highlight: str | None = None
+    journey: Journey,
+    x0: float,
+    step: float,
+    highlight: str | None = None,
+    votes: Mapping[int, int] | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Points of the curve and the moment markers, at ``x0 + (i + 0.5) * step``."""
+    """Points of the curve and the moment markers, at ``x0 + (i + 0.5) * step``; with
+    ``votes``, each marker also says its dots."""
     points, markers = [], []
     for i, s in enumerate(ordered_stages(journey)):
         x = x0 + (i + 0.5) * step
@@ -209,15 +227,16 @@ def _emotion_data(
         for kind, sign in (("friction", -1), ("key", 1)):
             found = [m for m in s.moments if m.kind == kind]
             for k, m in enumerate(found):
-                markers.append(
-                    _marker(
-                        m,
-                        s,
-                        kind,
-                        x + (k - (len(found) - 1) / 2) * 0.13 * step,
-                        int(s.emotion or 0) + sign * 0.6,
-                    )
+                marker = _marker(
+                    m,
+                    s,
+                    kind,
+                    x + (k - (len(found) - 1) / 2) * 0.13 * step,
+                    int(s.emotion or 0) + sign * 0.6,
                 )
+                if votes:
+                    marker["dots"] = dots_text(votes.get(m.id, 0))
+                markers.append(marker)
     return points, markers
 
 
@@ -284,6 +303,7 @@ def _curve_layers(
                     alt.Tooltip("stage_label:N", title="Stage"),
                     alt.Tooltip("severity:Q", title="Severity / impact"),
                     alt.Tooltip("action:N", title="Action"),
+                    *([alt.Tooltip("dots:N", title="Votes")] if "dots" in markers[0] else []),
                     alt.Tooltip("comments:N", title="Comments"),
                 ],
             )
@@ -327,6 +347,7 @@ def emotion_curve(
     highlight: str | None = None,
     height: int = 260,
     width: int | str = "container",
+    votes: Mapping[int, int] | None = None,
 ) -> alt.LayerChart:
     """The customer's emotion (-2..+2) across the five stages, with friction and key points.
 
@@ -335,9 +356,23 @@ def emotion_curve(
     are shaded differently. ``highlight`` (a stage key) outlines that stage's column and draws
     its point larger. The width fills the page's column unless ``width`` (pixels) is given,
     as for an image; below 200 pixels high the labels get smaller (a compact curve).
+    ``votes`` (moment id -> dots) adds each point's dots to its tooltip.
     """
+    return _emotion_chart(journey, highlight, height, width, votes).configure_view(stroke=None)
+
+
+def _emotion_chart(
+    journey: Journey,
+    highlight: str | None,
+    height: int,
+    width: int | str,
+    votes: Mapping[int, int] | None,
+    text_px: int | None = None,
+) -> alt.LayerChart:
+    """:func:`emotion_curve` without its view config (so it can go into a concatenation);
+    ``text_px``: the size of all its text (its own sizes when None)."""
     compact = height < 200
-    points, markers = _emotion_data(journey, 0, 1, highlight)
+    points, markers = _emotion_data(journey, 0, 1, highlight, votes)
     x_scale = alt.Scale(domain=[0, len(STAGES)], nice=False, zero=False)
     labels = [stage_label(s) for s in STAGES]
     x_axis = alt.Axis(
@@ -345,7 +380,7 @@ def emotion_curve(
         grid=False,
         ticks=False,
         domain=False,
-        labelFontSize=10 if compact else 13,
+        labelFontSize=text_px or (10 if compact else 13),
         labelOverlap=False,
         labelFontWeight="bold",
         labelPadding=4 if compact else 8,
@@ -358,7 +393,8 @@ def emotion_curve(
         grid=False,
         domain=False,
         ticks=False,
-        labelFontSize=10 if compact else 11,
+        labelFontSize=text_px or (10 if compact else 11),
+        titleFontSize=text_px or 11,
         title=None if compact else "Emotion",
         labelExpr="datum.value > 0 ? '+' + datum.value : '' + datum.value",
     )
@@ -371,7 +407,7 @@ def emotion_curve(
     names = bands.mark_text(
         tooltip=None,
         baseline="top",
-        fontSize=11 if compact else 13,
+        fontSize=text_px or (11 if compact else 13),
         fontWeight="bold",
         dy=4 if compact else 6,
     ).encode(
@@ -400,7 +436,7 @@ def emotion_curve(
             .encode(alt.X("x:Q", scale=x_scale, axis=x_axis), x2=alt.X2("x2:Q"))
         )
     layers += _curve_layers(points, markers, x_scale, x_axis, y_axis)
-    return alt.layer(*layers).properties(height=height, width=width).configure_view(stroke=None)
+    return alt.layer(*layers).properties(height=height, width=width)
 
 
 # ---------------------------------------------------------------------------- the whole map
@@ -475,10 +511,12 @@ def _pixel_scale(total: float) -> alt.Scale:
     return alt.Scale(domain=[0, total], nice=False, zero=False)
 
 
-def _lanes_chart(stages: list[Stage], width: int) -> alt.LayerChart:
+def _lanes_chart(
+    stages: list[Stage], width: int, votes: Mapping[int, int] | None = None
+) -> alt.LayerChart:
     """The lanes as a grid of text cells, each lane as tall as its fullest cell."""
     cells, labels, top = [], [], 0.0
-    lines = [lane_lines(s) for s in stages]
+    lines = [lane_lines(s, votes) for s in stages]
     for lane, label in LANES.items():
         bullet = lane in LIST_LANES
         wrapped = [wrap_cell(c[lane], bullet=bullet, max_lines=None) for c in lines]
@@ -587,10 +625,12 @@ def _header_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     return alt.layer(band_rect, band_text, names, subs).properties(width=width, height=96)
 
 
-def _map_curve_chart(journey: Journey, width: int) -> alt.LayerChart:
+def _map_curve_chart(
+    journey: Journey, width: int, votes: Mapping[int, int] | None = None
+) -> alt.LayerChart:
     """The emotion curve, aligned with the map's stage columns."""
     x_scale = _pixel_scale(width)
-    points, markers = _emotion_data(journey, LABEL_WIDTH, STAGE_WIDTH)
+    points, markers = _emotion_data(journey, LABEL_WIDTH, STAGE_WIDTH, votes=votes)
     shade = (
         alt.Chart(_frame(_bands(LABEL_WIDTH, STAGE_WIDTH)))
         .mark_rect(tooltip=None, opacity=0.55)
@@ -673,7 +713,9 @@ def _legend_chart(width: int) -> alt.LayerChart:
     return alt.layer(marks, words).properties(width=width, height=22)
 
 
-def map_chart(journey: Journey, persona: str = "") -> alt.VConcatChart:
+def map_chart(
+    journey: Journey, persona: str = "", votes: Mapping[int, int] | None = None
+) -> alt.VConcatChart:
     """The whole journey map as one chart, for the page and for PNG/SVG handouts.
 
     The title names the journey, the subtitle the ``persona`` (a name) and the two
@@ -681,7 +723,8 @@ def map_chart(journey: Journey, persona: str = "") -> alt.VConcatChart:
     conversion), the emotion curve with friction and key points, a legend, then the lanes as
     a grid of text cells, friction and key points with their actions. Buyer-journey columns
     are blue, after-purchase columns amber; each cell is wrapped to :data:`CHARS_PER_LINE`
-    characters and keeps all of its text (a cell grows; nothing ends in "…").
+    characters and keeps all of its text (a cell grows; nothing ends in "…"). ``votes``
+    (moment id -> dots) puts each voted point's dots beside it, as in :func:`lane_lines`.
     """
     buyer, customer = timeframes(journey)
     subtitle = " · ".join(
@@ -699,9 +742,9 @@ def map_chart(journey: Journey, persona: str = "") -> alt.VConcatChart:
     return (
         alt.vconcat(
             _header_chart(stages, width),
-            _map_curve_chart(journey, width),
+            _map_curve_chart(journey, width, votes),
             _legend_chart(width),
-            _lanes_chart(stages, width),
+            _lanes_chart(stages, width, votes),
             spacing=6,
         )
         .properties(
@@ -717,6 +760,162 @@ def map_chart(journey: Journey, persona: str = "") -> alt.VConcatChart:
             padding={"left": 16, "top": 16, "right": 16, "bottom": 16},
         )
         .configure(font=FONT, background="white", view=alt.ViewConfig(stroke=None))
+    )
+
+
+#: The map as the app shows it (:func:`map_picture`), in pixels: it fits the page's column at
+#: 1280 wide with the sidebar, so its text is shown at its own size, never shrunk.
+PICTURE_WIDTH = 800
+PICTURE_TEXT_PX = 16
+PICTURE_LABEL_WIDTH = 190
+PICTURE_CHARS = 72  # per line of a cell, at 16 px in the 600 px beside the lane names
+PICTURE_LINE = 21
+
+
+def _stage_block(stage: Stage, number: int, votes: Mapping[int, int] | None) -> alt.LayerChart:
+    """One stage of :func:`map_picture`: a heading strip, then its lanes one under the other
+    (lane name on the left, the text wrapped beside it; empty lanes left out)."""
+    px, line = PICTURE_TEXT_PX, PICTURE_LINE
+    own = (stage.label or "").strip()
+    facts = [
+        part_of(stage.stage),
+        f"takes {duration_text(stage.duration_days)}" if stage.duration_days else "",
+        f"{conversion_text(stage.conversion)} go on" if stage.conversion is not None else "",
+        f"emotion {emotion_text(stage.emotion)}",
+    ]
+    name = f"{number}. {stage_label(stage.stage)}"
+    heading = textwrap.wrap(
+        f"{name}: {own}" if own and own != stage_label(stage.stage) else name, 70
+    )
+    sub = textwrap.wrap(" · ".join(f for f in facts if f), 80)
+    top = 8 + len(heading) * (line + 2) + len(sub) * line + 8
+    strip = [{"x": 0, "x2": PICTURE_WIDTH, "y": 0, "y2": top, **_part(stage.stage)}]
+    cells, labels = [], []
+    for lane, label in LANES.items():
+        text = lane_lines(stage, votes)[lane]
+        if not text:
+            continue
+        wrapped = wrap_cell(text, PICTURE_CHARS, max_lines=None, bullet=lane in LIST_LANES)
+        head = textwrap.wrap(label, 20)
+        height = max(len(head), len(wrapped)) * line + 2 * CELL_PAD
+        cells.append(
+            {"y": top + 2, "y2": top + height - 2, "text": "\n".join(wrapped), **_part(stage.stage)}
+        )
+        labels.append({"y": top + CELL_PAD, "text": "\n".join(head)})
+        top += height
+    if not cells:
+        labels.append({"y": top + CELL_PAD, "text": "Nothing noted yet"})
+        top += line + 2 * CELL_PAD
+    x_scale, y_scale = (
+        _pixel_scale(PICTURE_WIDTH),
+        alt.Scale(domain=[0, top], nice=False, zero=False, reverse=True),
+    )
+    x, y = alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None)
+    band = alt.Chart(_frame(strip))
+    layers = [
+        band.mark_rect(tooltip=None, cornerRadius=3).encode(
+            x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_ink()
+        ),
+        alt.Chart(_frame([{"x": CELL_PAD, "y": 8, "text": "\n".join(heading)}]))
+        .mark_text(
+            tooltip=None,
+            align="left",
+            baseline="top",
+            lineBreak="\n",
+            lineHeight=line + 2,
+            fontSize=px + 2,
+            fontWeight="bold",
+            color="white",
+        )
+        .encode(x, y, text=alt.Text("text:N")),
+        alt.Chart(
+            _frame([{"x": CELL_PAD, "y": 8 + len(heading) * (line + 2), "text": "\n".join(sub)}])
+        )
+        .mark_text(
+            tooltip=None,
+            align="left",
+            baseline="top",
+            lineBreak="\n",
+            lineHeight=line,
+            fontSize=px,
+            color="white",
+        )
+        .encode(x, y, text=alt.Text("text:N")),
+    ]
+    if cells:
+        grid = alt.Chart(
+            _frame([{**c, "x": PICTURE_LABEL_WIDTH, "x2": PICTURE_WIDTH} for c in cells])
+        )
+        layers += [
+            grid.mark_rect(tooltip=None, cornerRadius=3).encode(
+                x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_colour()
+            ),
+            grid.mark_text(
+                tooltip=None,
+                align="left",
+                baseline="top",
+                lineBreak="\n",
+                lineHeight=line,
+                fontSize=px,
+                color="#1c2833",
+                dx=CELL_PAD,
+                dy=CELL_PAD - 2,
+            ).encode(x, y, text=alt.Text("text:N")),
+        ]
+    layers.append(
+        alt.Chart(_frame([{**lab, "x": 0} for lab in labels]))
+        .mark_text(
+            tooltip=None,
+            align="left",
+            baseline="top",
+            lineBreak="\n",
+            lineHeight=line,
+            fontSize=px,
+            fontWeight="bold",
+            color="#2c3e50",
+        )
+        .encode(x, y, text=alt.Text("text:N"))
+    )
+    return alt.layer(*layers).properties(width=PICTURE_WIDTH, height=top)
+
+
+def map_picture(
+    journey: Journey, persona: str = "", votes: Mapping[int, int] | None = None
+) -> alt.VConcatChart:
+    """The journey map as the app shows it: :data:`PICTURE_WIDTH` pixels wide, one stage
+    under the other, every text at least :data:`PICTURE_TEXT_PX` pixels and wrapped, never
+    cut or shrunk. The same content as :func:`map_chart` (the handout, stages side by side):
+    title, persona and timeframes, the emotion curve, then each stage's heading and lanes,
+    friction and key points with their actions and (``votes``) their dots.
+    """
+    buyer, customer = timeframes(journey)
+    subtitle = [
+        f"Customer journey map{f' · persona: {persona}' if persona else ''}",
+        f"buyer journey {buyer} · customer journey {customer}",
+    ]
+    subtitle = [part for text in subtitle for part in textwrap.wrap(text, 80)]
+    curve = _emotion_chart(journey, None, 230, PICTURE_WIDTH - 70, votes, PICTURE_TEXT_PX)
+    blocks = [_stage_block(s, i + 1, votes) for i, s in enumerate(ordered_stages(journey))]
+    return (
+        alt.vconcat(curve, *blocks, spacing=14)
+        .properties(
+            title=alt.Title(
+                textwrap.wrap(journey.name or "Customer journey", 60),
+                subtitle=subtitle,
+                anchor="start",
+                fontSize=22,
+                subtitleFontSize=PICTURE_TEXT_PX,
+                offset=12,
+                subtitleColor="#4d5656",
+            ),
+            padding={"left": 12, "top": 12, "right": 12, "bottom": 12},
+        )
+        .configure(
+            font=FONT,
+            background="white",
+            view=alt.ViewConfig(stroke=None),
+            axis=alt.AxisConfig(labelFontSize=PICTURE_TEXT_PX, titleFontSize=PICTURE_TEXT_PX),
+        )
     )
 
 
@@ -875,8 +1074,8 @@ def stage_cards(journey: Journey) -> list[dict]:
     - ``emotion`` (-2..2), ``feeling`` ("+1 positive"), ``feeling_word`` ("positive");
     - ``duration`` ("2 weeks", "1,460 days (about 4 years)"), ``duration_short`` ("about 4
       years"), ``conversion`` ("35%", or "" when not set);
-    - ``friction`` and ``key``: lists of dicts with ``title``, ``severity``, ``description``,
-      ``action``, ``owner`` and ``status``.
+    - ``friction`` and ``key``: lists of dicts with ``id``, ``title``, ``severity``,
+      ``description``, ``action``, ``owner`` and ``status``.
     """
     cards = []
     for i, s in enumerate(ordered_stages(journey)):
@@ -903,6 +1102,7 @@ def stage_cards(journey: Journey) -> list[dict]:
                 **{
                     kind: [
                         {
+                            "id": m.id,
                             "title": m.title,
                             "severity": m.severity,
                             "description": m.description,

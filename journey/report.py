@@ -397,6 +397,7 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
         "observed": report.observed is not None,
         "comparison": _comparison(report.observed),
         "data_quality": data_quality_line(report.observed),
+        "votes": report.votes,  # moment id -> dots, beside each point of the map
         "friction": ranked_moments(journey, "friction", report.votes),
         "key": ranked_moments(journey, "key", report.votes),
         "ranking_rule": RANKING_RULE,

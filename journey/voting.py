@@ -105,3 +105,12 @@ def status_text(vote: Mapping | None, total: int, participants: int) -> str:
         f"{state} · {vote['dots']} dots each · {total} dot(s) from {participants} "
         f"participant(s){hidden}{viewers}"
     )
+
+
+def map_votes(vote: Mapping | None, tallies: Mapping[int, int]) -> dict[int, int]:
+    """The dots the map shows beside each point (moment id -> dots, points with none left
+    out): the latest vote's tallies, open or closed; none without a vote or while the
+    facilitator hides the tallies (the map is on the shared screen)."""
+    if vote is None or vote["hidden"]:
+        return {}
+    return {moment: dots for moment, dots in tallies.items() if dots > 0}

@@ -154,7 +154,7 @@ def edit_stage(s: Stage) -> None:
 
 
 # The open stage is kept in the link (?stage_tab=Decision), so a reload keeps it.
-tabs = st.tabs([stage_label(s.stage) for s in journey.stages], key="stage_tab", bind="query-params")
+tabs = ui.linked_tabs([stage_label(s.stage) for s in journey.stages], key="stage_tab")
 for stage, tab in zip(journey.stages, tabs, strict=True):
     with tab:
         st.badge(

@@ -7,12 +7,14 @@ channels customers can use at which stage.
 
 import streamlit as st
 
-from journey import exchange, images, journey_map, mermaid, report, ui
+from journey import exchange, images, journey_map, mermaid, report, ui, voting
 
 ui.page_setup("Journey map", "🗺️")
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
+vote = db.latest_vote(journey_id)
+votes = voting.map_votes(vote, db.vote_tallies(vote["id"]) if vote else {})  # id -> dots
 
 st.title(f"🗺️ {ui.literal(journey.name)}")
 st.caption(
@@ -22,7 +24,7 @@ st.caption(
 
 # ------------------------------------------------------------------ emotion curve
 st.subheader("Emotion across the journey")
-ui.altair(journey_map.emotion_curve(journey), key="map_emotion_curve")
+ui.altair(journey_map.emotion_curve(journey, votes=votes), key="map_emotion_curve")
 st.caption(
     "The line is the customer's emotion at each stage (−2 very negative … +2 very "
     "positive). Red ▼ friction points sit below it, green ▲ key points above it; bigger "
@@ -32,17 +34,23 @@ st.caption(
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
-chart = journey_map.map_chart(journey, persona)
-lanes_tab, picture_tab = st.tabs(
-    ["Lanes", "Picture (as exported)"], key="map_view", on_change="rerun"
-)
+chart = journey_map.map_chart(journey, persona, votes)  # the handout: stages side by side
+lanes_tab, picture_tab = st.tabs(["Lanes", "Picture"], key="map_view", on_change="rerun")
 with lanes_tab:
-    table = journey_map.map_table(journey).map(ui.literal).rename(columns=ui.literal)
+    table = journey_map.map_table(journey, votes).map(ui.literal).rename(columns=ui.literal)
     st.table(journey_map.style_by_part(table), border="horizontal")
-    st.caption("Friction points show their severity and key points their impact, 1 to 5.")
+    st.caption(
+        "Friction points show their severity and key points their impact, 1 to 5"
+        + ("; “· 3 dots”: the dots it got in the latest vote." if votes else ".")
+    )
 if picture_tab.open:  # drawn only when looked at: it takes about a second
     with picture_tab, st.spinner("Drawing the map…"):
-        st.image(images.to_svg(chart), width="stretch")
+        picture = journey_map.map_picture(journey, persona, votes)
+        st.image(images.to_svg(picture), width="content")
+        st.caption(
+            "The map one stage under the other, to read on screen; the PNG and SVG handouts "
+            "below lay the five stages side by side."
+        )
 
 st.markdown("**Handout**")
 ui.chart_downloads(chart, journey_map.file_stem(journey), key="map_download")

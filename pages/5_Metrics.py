@@ -52,7 +52,10 @@ def across_the_workspace() -> None:
     summaries = db.journeys(journey.workspace_id)
     durations = db.stage_durations(journey.workspace_id)
     rows = kpis.timeframe_rows(summaries, durations, by=by)
-    show(charts.timeframe_comparison_chart(rows, highlight=journey_id), f"timeframes_by_{by}")
+    comparison = charts.timeframe_comparison_chart(
+        rows, highlight=journey_id, text_px=ui.chart_text_px()
+    )
+    show(comparison, f"timeframes_by_{by}")
     st.dataframe(kpis.timeframe_table(rows), hide_index=True, key="timeframes_table")
     st.caption(
         "How is this computed: for every journey of the workspace, buyer journey = "
@@ -203,9 +206,7 @@ def funnel() -> None:
 st.title("📈 Metrics")
 st.caption(ui.literal(journey.name))
 # Only the open tab runs; ?metrics_tab=KPIs links straight to one.
-tabs = st.tabs(
-    ["Timeframes", "Across the workspace", "KPIs", "Funnel"], key="metrics_tab", bind="query-params"
-)
+tabs = ui.linked_tabs(["Timeframes", "Across the workspace", "KPIs", "Funnel"], key="metrics_tab")
 for tab, draw in zip(tabs, (timeframes, across_the_workspace, kpi_board, funnel), strict=True):
     if tab.open:
         with tab:

@@ -262,3 +262,21 @@ def test_charts_of_empty_data_still_export():
     ]
     for chart in empty:
         assert "<svg" in images.to_svg(chart)
+
+
+@pytest.mark.parametrize("text_px", [10, 16])
+def test_comparison_rows_are_tall_enough_for_two_label_lines_at_the_text_size(text_px):
+    """Presentation mode raises the labels to 16 px: rows sized for 10 px ran the journey
+    and persona lines of one row into the next, and Vega-Lite dropped labels."""
+    spec = charts.timeframe_comparison_chart(comparison_rows(5), text_px=text_px).to_dict()
+    for panel in spec["hconcat"]:
+        assert panel["height"] / 5 >= 2 * text_px * 1.25 + text_px / 2
+        assert all(layer["mark"]["fontSize"] == text_px for layer in panel["layer"][1:])
+    axis = spec["hconcat"][0]["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["labelFontSize"] == text_px
+    assert axis["labelLimit"] >= 30 * text_px * 0.6  # a 30-character journey name is whole
+
+
+def test_a_row_step_grows_with_the_text_and_its_lines():
+    assert charts.row_step(16, lines=2) > charts.row_step(10, lines=2) > charts.row_step(10)
+    assert charts.row_step(16, lines=2) >= 2 * 16 * 1.25

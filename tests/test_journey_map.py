@@ -15,6 +15,8 @@ The hand-built journey (see :func:`car_journey`):
     Community 0/0/0/0/1 -> only Web has a gap: it misses consideration, between two uses.
 """
 
+import re
+
 import altair as alt
 import pytest
 
@@ -392,6 +394,7 @@ def test_stage_cards_hold_what_the_presenter_shows_for_each_stage():
         "conversion": "35%",
         "friction": [
             {
+                "id": None,  # not stored
                 "title": "Ads miss families",
                 "severity": 2,
                 "description": "",
@@ -402,6 +405,7 @@ def test_stage_cards_hold_what_the_presenter_shows_for_each_stage():
         ],
         "key": [
             {
+                "id": None,  # not stored
                 "title": "Neutral guide",
                 "severity": 4,
                 "description": "",
@@ -436,3 +440,70 @@ def test_durations_read_as_people_say_them(days, text):
 def test_file_names_come_from_the_journey_name():
     assert jm.file_stem(car_journey()) == "journey-map-family-car"
     assert jm.file_stem(Journey(name="¡¿", id=3)) == "journey-map-3"
+
+
+# ---------------------------------------------------------------------------- votes, the picture
+
+
+def voted_journey() -> tuple[Journey, dict[int, int]]:
+    journey = car_journey()
+    for i, m in enumerate(m for s in journey.stages for m in s.moments):
+        m.id = 100 + i
+    ads, guide = journey.stages[0].moments
+    return journey, {ads.id: 3, guide.id: 1}
+
+
+def test_voted_points_show_their_dots_in_the_table_the_handout_and_the_curve():
+    journey, votes = voted_journey()
+    table = jm.map_table(journey, votes)
+    friction = table.loc["Friction points (severity 1–5)"].tolist()
+    assert friction[0] == "• Ads miss families (2) · 3 dots → New creative"
+    assert friction[2] == "• Paperwork (5)"  # no dot: nothing said
+    assert table.loc["Key points (impact 1–5)"].tolist()[0] == "• Neutral guide (4) · 1 dot"
+    handout = " ".join(c["text"] for c in rows_with(jm.map_chart(journey, "", votes), "lane"))
+    assert "· 3 dots" in " ".join(handout.split())
+    markers = rows_with(jm.emotion_curve(journey, votes=votes), "severity")
+    assert {m["title"]: m["dots"] for m in markers}["Ads miss families"] == "3 dots"
+    assert "dots" not in rows_with(jm.emotion_curve(journey), "severity")[0]  # no vote
+
+
+def picture_texts(chart) -> list[tuple[float, str]]:
+    """(font size, text) of every text in the picture: marks' data and the titles."""
+    spec = chart.to_dict()
+    data = spec["datasets"]
+    found = []
+    for block in spec["vconcat"][1:]:
+        for layer in block["layer"]:
+            if layer["mark"]["type"] == "text":
+                for row in data[layer["data"]["name"]]:
+                    found.append((layer["mark"]["fontSize"], row["text"]))
+    return found
+
+
+def test_the_picture_on_the_page_is_at_most_800_px_wide_with_16_px_text_wrapped_never_cut():
+    journey, votes = voted_journey()
+    journey.stages[0].customer_actions = "Reads reviews and compares prices. " * 20
+    chart = jm.map_picture(journey, "Pat", votes)
+    spec = chart.to_dict()
+    assert all(block["width"] <= jm.PICTURE_WIDTH for block in spec["vconcat"])
+    texts = picture_texts(chart)
+    assert min(size for size, _ in texts) >= 16
+    assert spec["config"]["axis"]["labelFontSize"] >= 16
+    curve_axis = spec["vconcat"][0]["layer"][0]["encoding"]["x"]["axis"]
+    assert curve_axis["labelFontSize"] >= 16
+    shown = " ".join(" ".join(text.split()) for _, text in texts)
+    assert "…" not in shown
+    assert " ".join(journey.stages[0].customer_actions.split()) in shown.replace("- ", "-")
+    assert "Ads miss families (2) · 3 dots → New creative" in shown
+    assert "A free service for both" in shown  # every action
+    lines = [line for _, text in texts for line in text.split("\n")]
+    assert max(map(len, lines)) <= jm.PICTURE_CHARS + 3
+    assert "persona: Pat" in spec["title"]["subtitle"][0]
+    assert "buyer journey 3 weeks · customer journey 4.1 years" in spec["title"]["subtitle"][1]
+
+
+def test_the_picture_exports_as_svg_no_wider_than_the_page_column():
+    journey, votes = voted_journey()
+    svg = images.to_svg(jm.map_picture(journey, "Pat", votes))
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+    assert width <= 880  # 1280 wide with the sidebar; the handout is 1,452

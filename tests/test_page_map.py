@@ -125,10 +125,10 @@ def test_the_map_offers_png_svg_and_json_downloads(app_env):
 def test_the_exported_picture_is_drawn_only_when_its_tab_is_open(app_env):
     at = run(MAP_PAGE, journey=1)
     assert not at.tabs[1].children
-    at.session_state["map_view"] = "Picture (as exported)"
+    at.session_state["map_view"] = "Picture"
     at.run()
     assert not at.exception
-    assert [child.type for child in at.tabs[1].children.values()] == ["image"]
+    assert next(child.type for child in at.tabs[1].children.values()) == "image"
 
 
 def test_switching_the_journey_in_the_url_switches_the_map(app_env):
@@ -244,3 +244,25 @@ def test_the_present_page_follows_the_journey_in_the_url(app_env, journey_id):
     assert not at.exception
     journey = stored(app_env, journey_id)
     assert ui.literal(journey.name) in at.get("progress")[0].proto.text
+
+
+def test_the_map_shows_the_dots_of_the_latest_vote_unless_its_tallies_are_hidden(app_env):
+    run(MAP_PAGE, journey=1)  # seeds the samples
+    store = Store(app_env)
+    car = store.load_journey(1)
+    first, second = [m for m in car.moments if m.kind == "friction"][:2]
+    vote = store.open_vote(1, 3)
+    for who in ("Ann", "Bo"):
+        store.cast_dot(vote, first.id, who)
+    store.cast_dot(vote, second.id, "Ann")
+    at = run(MAP_PAGE, journey=1)
+    assert not at.exception
+    text = " ".join(table_text(at).split())
+    assert f"{first.title} ({first.severity}) · 2 dots" in text
+    assert f"{second.title} ({second.severity}) · 1 dot" in text
+    assert any("the dots it got in the latest vote" in unescaped(c.value) for c in at.caption)
+    latest = store.latest_vote(1)
+    store.update_vote(vote, latest["version"], hidden=True)
+    store.close()
+    at = run(MAP_PAGE, journey=1)
+    assert " dots" not in table_text(at) and " 1 dot" not in table_text(at)

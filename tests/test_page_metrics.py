@@ -212,3 +212,11 @@ def test_the_funnel_counts_and_drop_off_follow_the_stage_conversions(app_env):
     assert list(table.value["Drop-off"]) == ["65.0%", "60.0%", "40.0%", "55.0%"]
     [spec] = chart_specs(at)
     assert "Funnel" in json.dumps(spec["title"])
+
+
+def test_in_presentation_mode_the_comparison_rows_are_sized_for_16_px_labels(app_env):
+    at = open_page("Across the workspace", presenting=True)
+    [spec] = chart_specs(at)
+    panel = spec["hconcat"][0]
+    assert panel["layer"][0]["encoding"]["y"]["axis"]["labelFontSize"] == 16
+    assert panel["height"] / 3 >= 2 * 16 * 1.25  # the journey over its persona, 3 rows

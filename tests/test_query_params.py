@@ -112,3 +112,30 @@ def test_a_link_number_is_one_to_eighteen_ascii_digits():
     for junk in ["²", "١", "１", "-1", "1.0", "", "1" * 19, " 1"]:
         assert presentation.link_number([junk]) is None, junk
     assert presentation.link_number(["1", "1"]) is None
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "tabs"),
+    [
+        ("5_Metrics.py", "metrics_tab", "Timeframes, Across the workspace, KPIs, Funnel"),
+        ("2_Stages.py", "stage_tab", "Awareness, Consideration, Decision, Retention, Advocacy"),
+    ],
+)
+def test_a_tab_the_page_does_not_have_is_named_in_a_notice(app, page, name, tabs):
+    at = run(ROOT / "pages" / page, journey="1", **{name: "junk"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert (
+        f"The link asks for the tab “junk”, which this page does not have: it was ignored. "
+        f"The tabs are {tabs}." in notices(at)
+    )
+    assert name not in at.query_params  # dropped from the link, the first tab is open
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "tab"),
+    [("5_Metrics.py", "metrics_tab", "KPIs"), ("2_Stages.py", "stage_tab", "Decision")],
+)
+def test_a_tab_the_page_has_opens_without_a_notice(app, page, name, tab):
+    at = run(ROOT / "pages" / page, journey="1", **{name: tab})
+    assert not at.exception and not at.warning
+    assert at.session_state[name] == tab

@@ -268,3 +268,21 @@ def test_a_report_is_pdf_or_html_of_a_journey_or_a_workspace(store, journey_id):
     assert report.format_for("out/Report.PDF") == "pdf"
     with pytest.raises(ValidationError, match=r"\.pdf or \.html"):
         report.format_for("report.docx")
+
+
+def test_the_map_section_says_each_voted_points_dots(car):
+    store, journey = car
+    first, second = [m for m in journey.moments if m.kind == "friction"][:2]
+    vote = store.open_vote(journey.id, 3)
+    for who in ("Ann", "Bo"):
+        store.cast_dot(vote, first.id, who)
+    store.cast_dot(vote, second.id, "Ann")
+    document = report.build(store, journey_id=journey.id, fmt="html").decode()
+    stages = document.split("<h2>The map, stage by stage</h2>")[1].split("<h2>")[0]
+    text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", stages).split()))
+    assert re.search(
+        rf"{re.escape(first.title)} \(severity {first.severity}/5[^)]*, 2 dots\)", text
+    )
+    assert re.search(
+        rf"{re.escape(second.title)} \(severity {second.severity}/5[^)]*, 1 dot\)", text
+    )

@@ -147,3 +147,10 @@ def test_threads_and_processes_voting_at_once_lose_no_dot_and_never_overspend(st
     assert refused and all("dots are spent" in r["refused"] for r in refused)
     assert store.integrity_check() == "ok"
     Store(db_path).close()
+
+
+def test_the_map_shows_the_dots_of_a_vote_unless_hidden_and_only_points_with_dots():
+    vote = {"status": "closed", "hidden": False}
+    assert voting.map_votes(vote, {1: 2, 2: 0, 3: 1}) == {1: 2, 3: 1}
+    assert voting.map_votes({**vote, "hidden": True}, {1: 2}) == {}
+    assert voting.map_votes(None, {}) == {}

@@ -200,6 +200,19 @@ def query_number(name: str, *, what: str) -> int | None:
     return number
 
 
+def linked_tabs(labels: list[str], key: str) -> list:
+    """``st.tabs(labels)`` with the open tab kept in the link (``?key=Label``). Streamlit
+    drops a link value that names no tab without a word; this says which value was not
+    understood (the first tab opens instead)."""
+    values = st.query_params.get_all(key)
+    if values and values[-1] not in labels:  # Streamlit reads the last of repeated values
+        link_notice(
+            f"The link asks for the tab “{presentation.shown_value(values)}”, which this "
+            f"page does not have: it was ignored. The tabs are {', '.join(labels)}."
+        )
+    return st.tabs(labels, key=key, bind="query-params")
+
+
 def link_notice(message: str) -> None:
     """Tell the person that part of the link they opened was not used (shown as text)."""
     st.warning(literal(message), icon=":material/link_off:")
@@ -304,6 +317,12 @@ def _presenting_from_link() -> None:
             "neither 1 (on) nor 0 (off): it was ignored."
         )
     set_presenting(presenting())
+
+
+def chart_text_px() -> int:
+    """The size of chart text on this page, in pixels (larger in presentation mode), for the
+    builders that size their rows from it (``text_px``)."""
+    return presentation.CHART_TEXT_PX if presenting() else charts.TEXT_PX
 
 
 def can_edit() -> bool:
