@@ -22,7 +22,7 @@ st.caption(
 
 # ------------------------------------------------------------------ emotion curve
 st.subheader("Emotion across the journey")
-ui.altair(journey_map.emotion_curve(journey), key="map_emotion_curve")
+ui.altair(ui.cached_chart(journey_map.emotion_curve, journey), key="map_emotion_curve")
 st.caption(
     "The line is the customer's emotion at each stage (−2 very negative … +2 very "
     "positive). Red ▼ friction points sit below it, green ▲ key points above it; bigger "
@@ -32,7 +32,7 @@ st.caption(
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
-chart = journey_map.map_chart(journey, persona)
+chart = ui.cached_chart(journey_map.map_chart, journey, persona)  # a spec, built once
 lanes_tab, picture_tab = st.tabs(
     ["Lanes", "Picture (as exported)"], key="map_view", on_change="rerun"
 )
@@ -100,7 +100,9 @@ matrix = journey_map.channel_matrix(journey)
 if matrix.empty:
     st.info("No touchpoints yet: add them on the stage pages to see the channels here.")
 else:
-    ui.altair(journey_map.channel_matrix_chart(journey), key="channel_matrix_chart")
+    ui.altair(
+        ui.cached_chart(journey_map.channel_matrix_chart, journey), key="channel_matrix_chart"
+    )
     with st.expander("As a table"):
         st.dataframe(matrix, key="channel_matrix", width="stretch")
     gaps = journey_map.gap_rows(journey)

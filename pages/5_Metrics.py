@@ -31,8 +31,8 @@ def timeframes() -> None:
             help=INFO[name].explain,
             border=True,
         )
-    show(charts.timeframe_chart(durations), "timeframes")
-    show(charts.timeline_chart(durations), "timeline")
+    show(ui.cached_chart(charts.timeframe_chart, durations), "timeframes")
+    show(ui.cached_chart(charts.timeline_chart, durations), "timeline")
     st.caption(
         "How is this computed: each stage's typical duration comes from the Stages "
         f"page. {INFO['buyer_timeframe_days'].explain} "
@@ -52,7 +52,8 @@ def across_the_workspace() -> None:
     summaries = db.journeys(journey.workspace_id)
     durations = db.stage_durations(journey.workspace_id)
     rows = kpis.timeframe_rows(summaries, durations, by=by)
-    show(charts.timeframe_comparison_chart(rows, highlight=journey_id), f"timeframes_by_{by}")
+    chart = ui.cached_chart(charts.timeframe_comparison_chart, rows, highlight=journey_id)
+    show(chart, f"timeframes_by_{by}")
     st.dataframe(kpis.timeframe_table(rows), hide_index=True, key="timeframes_table")
     st.caption(
         "How is this computed: for every journey of the workspace, buyer journey = "
@@ -191,7 +192,7 @@ def funnel() -> None:
     reached = formulas.funnel(
         levers.entrants, [getattr(levers, f"conversion_{s}") for s in STAGES[:4]]
     )
-    show(charts.funnel_chart(reached), "funnel")
+    show(ui.cached_chart(charts.funnel_chart, reached), "funnel")
     st.dataframe(kpis.drop_off_table(reached), hide_index=True, key="funnel_table")
     st.caption(
         "How is this computed: entrants reach awareness; the people reaching the next "

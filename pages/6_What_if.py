@@ -178,7 +178,7 @@ for name in chosen:
 if compared:
     rows = formulas.compare(baseline, compared)
     st.dataframe(kpis.scenario_table(rows), hide_index=True, key="compare_table")
-    chart = charts.scenario_change_chart(rows)
+    chart = ui.cached_chart(charts.scenario_change_chart, rows)
     ui.chart(chart, "scenarios", key="scenarios")
     st.download_button(
         "⬇️ Comparison (CSV)",
@@ -219,7 +219,9 @@ step = right.select_slider(
     format_func=lambda s: f"±{s:.0%}",
     key="tornado_step",
 )
-chart = charts.tornado_chart(formulas.sensitivity(baseline, output, step), output, step)
+chart = ui.cached_chart(
+    charts.tornado_chart, formulas.sensitivity(baseline, output, step), output, step
+)
 ui.chart(chart, f"tornado-{output}", key="tornado")
 st.caption(
     f"How is this computed: every lever but the period length is moved {step:.0%} down "
