@@ -9,12 +9,12 @@ import streamlit as st
 
 from journey import exchange, images, journey_map, mermaid, report, ui
 
-ui.page_setup("Journey map", "🗺️")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
 
-st.title(f"🗺️ {ui.literal(journey.name)}")
+ui.page_title(PAGE, journey.name)
 st.caption(
     "Customer journey map: the **buyer journey** (awareness → decision, in blue) and "
     "what happens **after the purchase** (retention, advocacy, in amber)."

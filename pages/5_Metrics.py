@@ -5,7 +5,7 @@ import streamlit as st
 from journey import charts, formulas, kpis, ui
 from journey.model import STAGES, JourneyError
 
-ui.page_setup("Metrics", "📈")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
@@ -201,7 +201,7 @@ def funnel() -> None:
     )
 
 
-st.title("📈 Metrics")
+ui.page_title(PAGE)
 st.caption(ui.literal(journey.name))
 # Only the open tab runs; ?metrics_tab=KPIs links straight to one.
 tabs = st.tabs(

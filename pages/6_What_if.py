@@ -5,7 +5,7 @@ import streamlit as st
 from journey import charts, formatting, formulas, kpis, ui
 from journey.model import STAGES, JourneyError, ValidationError
 
-ui.page_setup("What if", "🎛️")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
@@ -139,7 +139,7 @@ def whatif_panel() -> None:
                     st.rerun()  # the whole page, so the comparison below lists it
 
 
-st.title("🎛️ What if")
+ui.page_title(PAGE)
 st.caption(
     f"{ui.literal(journey.name)}: the levers start from this journey's stages and "
     "assumptions. Nothing here changes the journey; save a scenario to keep a set."

@@ -60,14 +60,24 @@ def author() -> str:
     return st.session_state["_author"]
 
 
-def page_setup(title: str, icon: str = "🧭") -> None:
-    """Every page's first call: page config, then sign-in when the app is protected.
+def page_setup(file: str) -> presentation.Page:
+    """Every page's first call, with its ``__file__``: page config (tab title and icon from
+    :data:`presentation.PAGES`), then sign-in when the app is protected. Returns the page's
+    entry, for :func:`page_title`. KeyError for a file not in the table.
 
     Nothing below it runs for a visitor who has not signed in (``st.stop``), so no page can
     show data before sign-in.
     """
-    st.set_page_config(page_title=f"{title} · Journey Lab", page_icon=icon, layout="wide")
+    page = presentation.page_for(file)
+    st.set_page_config(page_title=f"{page.label} · Journey Lab", page_icon=page.icon, layout="wide")
     sign_in()
+    return page
+
+
+def page_title(page: presentation.Page, subject: str | None = None) -> None:
+    """The page's heading from the table: its icon and name, then `` · subject`` (user text,
+    shown literally) when given."""
+    st.title(page.title + (f" · {literal(subject)}" if subject is not None else ""))
 
 
 # ---------------------------------------------------------------------------- access
@@ -326,8 +336,8 @@ def link(page: str, label: str, icon: str, *, sidebar: bool = False, **query) ->
 
 def navigation() -> None:
     """Links to every page (left out when a page file runs on its own, as in tests)."""
-    for path, label, icon in PAGES:
-        link(path, label, icon, sidebar=True)
+    for page in PAGES:
+        link(page.path, page.label, page.icon, sidebar=True)
     st.sidebar.divider()
 
 
