@@ -11,11 +11,11 @@ from journey import editing, samples, ui
 from journey.formatting import people
 from journey.model import JourneyError, ValidationError
 
-ui.page_setup("Home")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 ui.sidebar(db)
 
-st.title("Journey Lab")
+ui.page_title(PAGE)
 st.write(
     "Map how customers travel from first hearing of you to loyal advocacy: a buyer persona, "
     "the five stages, the friction points and key points, and how long the **buyer journey** "

@@ -64,6 +64,17 @@ def label_room(text_px: float, chars: int) -> int:
     return int(chars * text_px * 0.62 + 0.999)
 
 
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec, as ``chart.to_dict()`` gives it (Altair's theme included,
+    data inline under ``"datasets"``) but without Altair's JSON-schema validation, which is
+    most of the time a page spends on a chart (``python -m bench.pages``). The builders here
+    make valid charts by construction; their tests validate them.
+
+    Raises ``altair.MaxRowsError`` for a chart with more than 5,000 data rows, as Altair does.
+    """
+    return chart.to_dict(validate=False)
+
+
 def _stage_scale() -> alt.Scale:
     return alt.Scale(
         domain=[stage_label(s) for s in STAGES], range=[STAGE_COLOURS[s] for s in STAGES]

@@ -6,9 +6,14 @@ import altair as alt
 import vl_convert as vlc
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as SVG text."""
-    return vegalite_to_svg(chart.to_dict())
+def _spec(chart: alt.TopLevelMixin | dict) -> dict:
+    return chart if isinstance(chart, dict) else chart.to_dict()
+
+
+def to_svg(chart: alt.TopLevelMixin | dict) -> str:
+    """The chart (an Altair chart, or its Vega-Lite spec as ``to_dict()`` gives it) as SVG
+    text."""
+    return vegalite_to_svg(_spec(chart))
 
 
 def vegalite_to_svg(spec: dict) -> str:
@@ -16,9 +21,10 @@ def vegalite_to_svg(spec: dict) -> str:
     return vlc.vegalite_to_svg(spec, vl_version=_vl_version())
 
 
-def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    """The chart as PNG bytes (``scale`` 2 gives crisp slides)."""
-    return vlc.vegalite_to_png(chart.to_dict(), scale=scale, vl_version=_vl_version())
+def to_png(chart: alt.TopLevelMixin | dict, scale: float = 2.0) -> bytes:
+    """The chart (an Altair chart or its Vega-Lite spec) as PNG bytes (``scale`` 2 gives
+    crisp slides)."""
+    return vlc.vegalite_to_png(_spec(chart), scale=scale, vl_version=_vl_version())
 
 
 def _vl_version() -> str:

@@ -7,7 +7,9 @@ puts them on the page; the deck's slides are built by :func:`journey.journey_map
 
 from __future__ import annotations
 
+import pathlib
 import re
+from typing import NamedTuple
 
 #: Every page (static CSS): metric values, labels and deltas wrap instead of being cut with an
 #: ellipsis, so no figure is hidden at 1280x720.
@@ -51,21 +53,49 @@ DECK_CSS = """
 </style>
 """
 
-#: The navigation, in workshop order (Streamlit's own would label the home page "app"), with
-#: Material icons: emoji and symbols such as ⧉ show as empty boxes without an emoji font.
+
+class Page(NamedTuple):
+    """One page of the app: its file (from the project root), its name in the navigation
+    and the browser tab, its Material icon, and its heading when that is not its name."""
+
+    path: str
+    label: str
+    icon: str
+    heading: str = ""
+
+    @property
+    def title(self) -> str:
+        """The page's heading (Markdown: static text only): ``":material/map: Journey map"``."""
+        return f"{self.icon} {self.heading or self.label}"
+
+
+#: Every page, in workshop order: the one table the navigation (Streamlit's own would label
+#: the home page "app"), each page's browser tab and each page's heading come from. Material
+#: icons: emoji and symbols such as ⧉ show as empty boxes without an emoji font.
 PAGES = [
-    ("app.py", "Home", ":material/home:"),
-    ("pages/1_Personas.py", "Personas", ":material/person:"),
-    ("pages/2_Stages.py", "Stages", ":material/stairs:"),
-    ("pages/3_Friction_and_key_points.py", "Friction and key points", ":material/bolt:"),
-    ("pages/4_Journey_map.py", "Journey map", ":material/map:"),
-    ("pages/5_Metrics.py", "Metrics", ":material/monitoring:"),
-    ("pages/6_What_if.py", "What if", ":material/tune:"),
-    ("pages/7_Observed_timeframes.py", "Observed timeframes", ":material/timer:"),
-    ("pages/8_Workspace_and_history.py", "Workspace and history", ":material/history:"),
-    ("pages/9_Present.py", "Present", ":material/co_present:"),
-    ("pages/10_Dot_voting.py", "Dot voting", ":material/how_to_vote:"),
+    Page("app.py", "Home", ":material/home:", heading="Journey Lab"),
+    Page("pages/1_Personas.py", "Personas", ":material/person:"),
+    Page("pages/2_Stages.py", "Stages", ":material/stairs:"),
+    Page("pages/3_Friction_and_key_points.py", "Friction and key points", ":material/bolt:"),
+    Page("pages/4_Journey_map.py", "Journey map", ":material/map:"),
+    Page("pages/5_Metrics.py", "Metrics", ":material/monitoring:"),
+    Page("pages/6_What_if.py", "What if", ":material/tune:"),
+    Page("pages/7_Observed_timeframes.py", "Observed timeframes", ":material/timer:"),
+    Page("pages/8_Workspace_and_history.py", "Workspace and history", ":material/history:"),
+    Page("pages/9_Present.py", "Present", ":material/co_present:"),
+    Page("pages/10_Dot_voting.py", "Dot voting", ":material/how_to_vote:"),
 ]
+
+
+def page_for(file: str) -> Page:
+    """The entry of :data:`PAGES` for a page's file (its ``__file__``, any folder; the file
+    name decides). Raises KeyError for a file that is not a page of the app."""
+    name = pathlib.PurePath(file).name
+    for page in PAGES:
+        if pathlib.PurePath(page.path).name == name:
+            return page
+    raise KeyError(f"{name} is not in presentation.PAGES")
+
 
 #: The smallest chart text in presentation mode, in pixels.
 CHART_TEXT_PX = 16

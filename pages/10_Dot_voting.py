@@ -12,7 +12,7 @@ import streamlit as st
 from journey import report, ui, voting
 from journey.model import JourneyError
 
-ui.page_setup("Dot voting", "🔴")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
@@ -37,7 +37,7 @@ def keep_name() -> None:
     st.session_state["voter"] = st.session_state["_voter_input"]
 
 
-st.title(f"🔴 Dot voting · {ui.literal(journey.name)}")
+ui.page_title(PAGE, journey.name)
 
 # ------------------------------------------------------------------ facilitator
 if ui.can_edit() and voting.may_run(role):

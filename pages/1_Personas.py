@@ -6,7 +6,7 @@ from streamlit.delta_generator import DeltaGenerator
 from journey import editing, ui
 from journey.model import MAX_NAME, MAX_TEXT, JourneyError, Persona
 
-ui.page_setup("Personas", "🧑")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 ui.sidebar(db)
 workspace_id = st.session_state.get("workspace_id")
@@ -16,7 +16,7 @@ if workspace_id is None:
 personas = db.personas(workspace_id)
 channels = editing.channel_options(p.channels for p in personas)
 
-st.title("Personas")
+ui.page_title(PAGE)
 st.caption(
     f"{ui.literal(db.get_workspace(workspace_id).name)} · the ideal customers your "
     "journeys are drawn for: who they are, what they want, where they look."

@@ -17,12 +17,12 @@ from journey.model import (
     stage_label,
 )
 
-ui.page_setup("Stages", "🪜")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
 
-st.title("Stages")
+ui.page_title(PAGE)
 st.caption(
     f"{ui.literal(journey.name)} · 🛒 buyer journey: awareness, consideration, decision "
     "(up to the purchase) · 🤝 after purchase: retention, advocacy"

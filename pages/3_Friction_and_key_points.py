@@ -16,7 +16,7 @@ from journey.model import (
     stage_label,
 )
 
-ui.page_setup("Friction and key points", "⚡")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
@@ -28,7 +28,7 @@ channels = editing.channel_options(
 )
 stage_names = {s.id: stage_label(s.stage) for s in journey.stages}
 
-st.title("Friction and key points")
+ui.page_title(PAGE)
 st.caption(
     f"{ui.literal(journey.name)} · ⚠️ friction: where customers struggle, and how we "
     "address it · ⭐ key point: where we can win them, and how we use it"

@@ -9,14 +9,14 @@ import streamlit as st
 
 from journey import exchange, images, journey_map, mermaid, report, ui, voting
 
-ui.page_setup("Journey map", "🗺️")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
 vote = db.latest_vote(journey_id)
 votes = voting.map_votes(vote, db.vote_tallies(vote["id"]) if vote else {})  # id -> dots
 
-st.title(f"🗺️ {ui.literal(journey.name)}")
+ui.page_title(PAGE, journey.name)
 st.caption(
     "Customer journey map: the **buyer journey** (awareness → decision, in blue) and "
     "what happens **after the purchase** (retention, advocacy, in amber)."
@@ -24,7 +24,7 @@ st.caption(
 
 # ------------------------------------------------------------------ emotion curve
 st.subheader("Emotion across the journey")
-ui.altair(journey_map.emotion_curve(journey, votes=votes), key="map_emotion_curve")
+ui.altair(ui.cached_chart(journey_map.emotion_curve, journey, votes=votes), key="map_emotion_curve")
 st.caption(
     "The line is the customer's emotion at each stage (−2 very negative … +2 very "
     "positive). Red ▼ friction points sit below it, green ▲ key points above it; bigger "
@@ -34,7 +34,8 @@ st.caption(
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
-chart = journey_map.map_chart(journey, persona, votes)  # the handout: stages side by side
+# the handout, stages side by side: a spec, built once
+chart = ui.cached_chart(journey_map.map_chart, journey, persona, votes)
 lanes_tab, picture_tab = st.tabs(["Lanes", "Picture"], key="map_view", on_change="rerun")
 with lanes_tab:
     table = journey_map.map_table(journey, votes).map(ui.literal).rename(columns=ui.literal)
@@ -45,7 +46,7 @@ with lanes_tab:
     )
 if picture_tab.open:  # drawn only when looked at: it takes about a second
     with picture_tab, st.spinner("Drawing the map…"):
-        picture = journey_map.map_picture(journey, persona, votes)
+        picture = ui.cached_chart(journey_map.map_picture, journey, persona, votes)
         st.image(images.to_svg(picture), width="content")
         st.caption(
             "The map one stage under the other, to read on screen; the PNG and SVG handouts "
@@ -108,7 +109,9 @@ matrix = journey_map.channel_matrix(journey)
 if matrix.empty:
     st.info("No touchpoints yet: add them on the stage pages to see the channels here.")
 else:
-    ui.altair(journey_map.channel_matrix_chart(journey), key="channel_matrix_chart")
+    ui.altair(
+        ui.cached_chart(journey_map.channel_matrix_chart, journey), key="channel_matrix_chart"
+    )
     with st.expander("As a table"):
         st.dataframe(matrix, key="channel_matrix", width="stretch")
     gaps = journey_map.gap_rows(journey)

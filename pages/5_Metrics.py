@@ -5,7 +5,7 @@ import streamlit as st
 from journey import charts, formulas, kpis, ui
 from journey.model import STAGES, JourneyError
 
-ui.page_setup("Metrics", "📈")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
@@ -31,8 +31,8 @@ def timeframes() -> None:
             help=INFO[name].explain,
             border=True,
         )
-    show(charts.timeframe_chart(durations), "timeframes")
-    show(charts.timeline_chart(durations), "timeline")
+    show(ui.cached_chart(charts.timeframe_chart, durations), "timeframes")
+    show(ui.cached_chart(charts.timeline_chart, durations), "timeline")
     st.caption(
         "How is this computed: each stage's typical duration comes from the Stages "
         f"page. {INFO['buyer_timeframe_days'].explain} "
@@ -52,10 +52,10 @@ def across_the_workspace() -> None:
     summaries = db.journeys(journey.workspace_id)
     durations = db.stage_durations(journey.workspace_id)
     rows = kpis.timeframe_rows(summaries, durations, by=by)
-    comparison = charts.timeframe_comparison_chart(
-        rows, highlight=journey_id, text_px=ui.chart_text_px()
+    chart = ui.cached_chart(
+        charts.timeframe_comparison_chart, rows, highlight=journey_id, text_px=ui.chart_text_px()
     )
-    show(comparison, f"timeframes_by_{by}")
+    show(chart, f"timeframes_by_{by}")
     st.dataframe(kpis.timeframe_table(rows), hide_index=True, key="timeframes_table")
     st.caption(
         "How is this computed: for every journey of the workspace, buyer journey = "
@@ -194,7 +194,7 @@ def funnel() -> None:
     reached = formulas.funnel(
         levers.entrants, [getattr(levers, f"conversion_{s}") for s in STAGES[:4]]
     )
-    show(charts.funnel_chart(reached), "funnel")
+    show(ui.cached_chart(charts.funnel_chart, reached), "funnel")
     st.dataframe(kpis.drop_off_table(reached), hide_index=True, key="funnel_table")
     st.caption(
         "How is this computed: entrants reach awareness; the people reaching the next "
@@ -203,7 +203,7 @@ def funnel() -> None:
     )
 
 
-st.title("📈 Metrics")
+ui.page_title(PAGE)
 st.caption(ui.literal(journey.name))
 # Only the open tab runs; ?metrics_tab=KPIs links straight to one.
 tabs = ui.linked_tabs(["Timeframes", "Across the workspace", "KPIs", "Funnel"], key="metrics_tab")

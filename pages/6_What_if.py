@@ -5,7 +5,7 @@ import streamlit as st
 from journey import charts, formatting, formulas, kpis, ui
 from journey.model import STAGES, JourneyError, ValidationError
 
-ui.page_setup("What if", "🎛️")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
@@ -139,7 +139,7 @@ def whatif_panel() -> None:
                     st.rerun()  # the whole page, so the comparison below lists it
 
 
-st.title("🎛️ What if")
+ui.page_title(PAGE)
 st.caption(
     f"{ui.literal(journey.name)}: the levers start from this journey's stages and "
     "assumptions. Nothing here changes the journey; save a scenario to keep a set."
@@ -178,7 +178,7 @@ for name in chosen:
 if compared:
     rows = formulas.compare(baseline, compared)
     st.dataframe(kpis.scenario_table(rows), hide_index=True, key="compare_table")
-    chart = charts.scenario_change_chart(rows)
+    chart = ui.cached_chart(charts.scenario_change_chart, rows)
     ui.chart(chart, "scenarios", key="scenarios")
     st.download_button(
         "⬇️ Comparison (CSV)",
@@ -219,7 +219,9 @@ step = right.select_slider(
     format_func=lambda s: f"±{s:.0%}",
     key="tornado_step",
 )
-chart = charts.tornado_chart(formulas.sensitivity(baseline, output, step), output, step)
+chart = ui.cached_chart(
+    charts.tornado_chart, formulas.sensitivity(baseline, output, step), output, step
+)
 ui.chart(chart, f"tornado-{output}", key="tornado")
 st.caption(
     f"How is this computed: every lever but the period length is moved {step:.0%} down "

@@ -8,7 +8,7 @@ import streamlit as st
 from journey import event_charts, event_mapping, events, observed, ui
 from journey.model import JourneyError
 
-ui.page_setup("Observed timeframes", "⏱️")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
@@ -185,7 +185,7 @@ def compare_tab(figures: dict) -> None:
     st.caption(event_charts.EXPLAIN["comparison"])
 
 
-st.title("⏱️ Observed timeframes")
+ui.page_title(PAGE)
 st.caption(ui.literal(journey.name) + ": how long journeys really take, from an event log")
 if st.session_state.get("events_dataset") not in datasets:  # deleted, or another journey's
     st.session_state.pop("events_dataset", None)

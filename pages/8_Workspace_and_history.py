@@ -6,12 +6,12 @@ from journey import editing, exchange, ui
 from journey.model import JourneyError, ValidationError, stage_label
 from journey.storage import kept_note
 
-ui.page_setup("Workspace and history", icon="🗂️")
+PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey_id = ui.sidebar(db)
 workspace_id = st.session_state.get("workspace_id")
 
-st.title("🗂️ Workspace and history")
+ui.page_title(PAGE)
 if workspace_id is None:
     st.info("No workspace yet: create one on the Home page (New workspace).")
     st.stop()

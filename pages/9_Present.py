@@ -11,7 +11,7 @@ import streamlit as st
 
 from journey import charts, journey_map, kpis, presentation, report, ui
 
-ui.page_setup("Present", "🎬")
+ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 persona = db.get_persona(journey.persona_id) if journey.persona_id else None

@@ -103,7 +103,7 @@ def test_the_layering_test_would_catch_sql_in_a_page(tmp_path):
 def test_the_sidebar_navigation_lists_every_page_file():
     from journey.ui import PAGES
 
-    listed = sorted(path for path, _label, _icon in PAGES)
+    listed = sorted(page.path for page in PAGES)
     files = sorted(
         str(p.relative_to(ROOT)) for p in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
     )

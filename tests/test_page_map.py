@@ -66,7 +66,7 @@ def chart_rows(at: AppTest, field: str) -> list[dict]:
 def test_the_map_page_runs_for_the_car_journey(app_env):
     at = run(MAP_PAGE, journey=1)
     assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == "🗺️ Buying a family car"
+    assert at.title[0].value == ":material/map: Journey map · Buying a family car"
 
 
 def test_the_map_shows_the_car_journeys_friction_points_in_its_lanes_and_on_the_curve(app_env):
@@ -138,7 +138,7 @@ def test_switching_the_journey_in_the_url_switches_the_map(app_env):
     at.run()
     other = stored(app_env, 2)
     assert not at.exception
-    assert at.title[0].value == f"🗺️ {ui.literal(other.name)}"
+    assert at.title[0].value == f":material/map: Journey map · {ui.literal(other.name)}"
     text = table_text(at)
     assert all(m.title in text for m in other.moments if m.kind == "friction")
     assert not any(m.title in text for m in car.moments if m.kind == "friction")
@@ -152,7 +152,7 @@ def test_user_text_on_the_map_is_shown_as_text_not_markup(app_env):
     store.close()
     at = run(MAP_PAGE, journey=journey.id)
     assert not at.exception
-    assert at.title[0].value == f"🗺️ {ui.literal(name)}"
+    assert at.title[0].value == f":material/map: Journey map · {ui.literal(name)}"
     assert "<b>" not in at.title[0].value and "[link](" not in at.title[0].value
 
 

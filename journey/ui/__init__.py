@@ -13,10 +13,11 @@ conflicts resolved per field, deleted-while-editing kept on screen, every save u
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 
-import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -59,14 +60,24 @@ def author() -> str:
     return st.session_state["_author"]
 
 
-def page_setup(title: str, icon: str = "🧭") -> None:
-    """Every page's first call: page config, then sign-in when the app is protected.
+def page_setup(file: str) -> presentation.Page:
+    """Every page's first call, with its ``__file__``: page config (tab title and icon from
+    :data:`presentation.PAGES`), then sign-in when the app is protected. Returns the page's
+    entry, for :func:`page_title`. KeyError for a file not in the table.
 
     Nothing below it runs for a visitor who has not signed in (``st.stop``), so no page can
     show data before sign-in.
     """
-    st.set_page_config(page_title=f"{title} · Journey Lab", page_icon=icon, layout="wide")
+    page = presentation.page_for(file)
+    st.set_page_config(page_title=f"{page.label} · Journey Lab", page_icon=page.icon, layout="wide")
     sign_in()
+    return page
+
+
+def page_title(page: presentation.Page, subject: str | None = None) -> None:
+    """The page's heading from the table: its icon and name, then `` · subject`` (user text,
+    shown literally) when given."""
+    st.title(page.title + (f" · {literal(subject)}" if subject is not None else ""))
 
 
 # ---------------------------------------------------------------------------- access
@@ -344,8 +355,8 @@ def link(page: str, label: str, icon: str, *, sidebar: bool = False, **query) ->
 
 def navigation() -> None:
     """Links to every page (left out when a page file runs on its own, as in tests)."""
-    for path, label, icon in PAGES:
-        link(path, label, icon, sidebar=True)
+    for page in PAGES:
+        link(page.path, page.label, page.icon, sidebar=True)
     st.sidebar.divider()
 
 
@@ -405,28 +416,71 @@ def current_journey(db: Store) -> Journey:
 
 
 def chart(chart, name: str, key: str | None = None) -> None:
-    """Show an Altair chart as its PNG export draws it, with PNG and SVG downloads (named
-    ``name``; ``key`` defaults to it).
+    """Show a chart (an Altair chart, or its spec from :func:`cached_chart`) as its PNG
+    export draws it, with PNG and SVG downloads (named ``name``; ``key`` defaults to it).
 
     Streamlit's frontend takes a chart's height as the whole height, title, axes and legend
     included, which squashes a short chart flat; ``autosize: pad`` makes the height the
     plot's, as vl-convert draws it.
     """
     key = key or name
-    altair(chart, key=f"chart_{key}", width="content", pad=True)
-    chart_downloads(chart, name, key=f"download_{key}")
+    spec = chart if isinstance(chart, dict) else charts.spec(chart)
+    altair(spec, key=f"chart_{key}", width="content", pad=True)
+    chart_downloads(spec, name, key=f"download_{key}")
+
+
+#: What Altair's default theme adds to every spec; Streamlit draws Altair charts without it.
+_THEME_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
+
+
+def _as_streamlit_draws(spec: dict) -> dict:
+    config = spec.get("config") or {}
+    view = {k: v for k, v in (config.get("view") or {}).items() if _THEME_VIEW.get(k) != v}
+    config = {k: v for k, v in config.items() if k != "view"} | ({"view": view} if view else {})
+    return {k: v for k, v in spec.items() if k != "config"} | ({"config": config} if config else {})
 
 
 def altair(chart, key: str, width: str | int = "stretch", *, pad: bool = False) -> None:
-    """Show an Altair chart; in presentation mode no text in it is under 16 px. ``pad``: the
-    height is the plot's, as exported (see :func:`chart`)."""
-    chart = chart.properties(autosize=alt.AutoSizeParams(type="pad")) if pad else chart
+    """Show a chart (an Altair chart, or its spec from :func:`cached_chart`); in presentation
+    mode no text in it is under 16 px. ``pad``: the height is the plot's, as exported (see
+    :func:`chart`). Drawn from the spec without Altair's validation (:func:`charts.spec`)."""
+    spec = _as_streamlit_draws(chart if isinstance(chart, dict) else charts.spec(chart))
+    if pad:
+        spec["autosize"] = {"type": "pad"}
     if presenting():
-        st.vega_lite_chart(
-            charts.projector_spec(chart.to_dict(), presentation.CHART_TEXT_PX), key=key, width=width
+        spec = charts.projector_spec(spec, presentation.CHART_TEXT_PX)
+    st.vega_lite_chart(spec, key=key, width=width)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_spec(key_hash: str, _build, _args: tuple, _kwargs: dict) -> dict:
+    return charts.spec(_build(*_args, **_kwargs))
+
+
+def cached_chart(build, *args, **kwargs) -> dict:
+    """The Vega-Lite spec of ``build(*args, **kwargs)`` (a chart builder), built once per
+    process for the same builder and arguments: a page's rerun reuses it until the journey
+    (or whatever else is passed) changes.
+
+    The cache key is the builder's name and the arguments' ``repr`` (dataclasses such as a
+    :class:`Journey` show every field in it; a pandas frame is keyed by its content hash), so
+    pass everything the chart depends on as arguments. Returns a dict the caller may change.
+    """
+    key = "|".join(
+        [f"{build.__module__}.{build.__qualname__}"]
+        + [_argument_key(a) for a in args]
+        + [f"{k}={_argument_key(v)}" for k, v in sorted(kwargs.items())]
+    )
+    return _cached_spec(hashlib.sha256(key.encode()).hexdigest(), build, args, kwargs)
+
+
+def _argument_key(value) -> str:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        content = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        return f"{type(value).__name__}{list(getattr(value, 'columns', []))}" + (
+            hashlib.sha256(content).hexdigest()
         )
-    else:
-        st.altair_chart(chart, key=key, width=width)
+    return repr(value)
 
 
 def chart_downloads(chart, name: str, key: str) -> None:
