@@ -11,8 +11,9 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return vegalite_to_svg(chart.to_dict())
 
 
-def vegalite_to_svg(spec: dict) -> str:
-    """A Vega-Lite spec (a chart's ``to_dict()``) as SVG text, in Altair's Vega-Lite version."""
+def vegalite_to_svg(spec: dict | str) -> str:
+    """A Vega-Lite spec (a chart's ``to_dict()``, or its JSON text) as SVG text, in Altair's
+    Vega-Lite version."""
     return vlc.vegalite_to_svg(spec, vl_version=_vl_version())
 
 
