@@ -1,22 +1,24 @@
-"""The workshop report's build time, for one journey and for a workspace of 200 journeys.
+"""The workshop report's build time at 1, 20 and 200 journeys, HTML and PDF.
 
 Seeds a temporary database with the large workspace of :mod:`bench.pages` (200 journeys,
-2,000 friction and key points, 100 scenarios, 10,000 metric values), then times each step of
-:func:`journey.report.build`, for one journey and for the whole workspace:
+2,000 friction and key points, 100 scenarios, 10,000 metric values), then builds the report of
+its first journey, of its first 20 and of all 200 (``--journeys N`` sets the largest), timing
+each step of :func:`journey.report.build`:
 
 - reading: :func:`journey.report.gather` (store reads);
-- charts: each journey's display values, mostly its two inline SVG charts (vl-convert),
-  cold (nothing remembered);
+- charts: each journey's display values, mostly its two inline SVG charts (Altair, then
+  vl-convert), cold (nothing remembered);
 - HTML: the Jinja2 template filled in with them;
-- PDF: WeasyPrint's layout and writing, with its page count and pages per second.
+- PDF: WeasyPrint's layout and writing, with its page count.
 
-Baselines measured in the same run, to compare between runs and machines (the milliseconds
-drift with the machine's load):
+Wall-clock seconds and this process's CPU seconds (all its threads, vl-convert's included) are
+both printed: on a shared machine the wall clock grows with the others' load, the CPU time much
+less. Baselines measured in the same run, to compare between runs and machines:
 
-- one journey's report: the workspace report over 200 x that shows whether the cost grows
-  linearly;
-- WeasyPrint on the same text without styles or charts (the floor of laying out the words):
-  the ratio says what the report's styling costs;
+- the one-journey build: each size's time per journey against it (1.00x: the cost grows
+  linearly with the journeys);
+- the 20 journeys' charts built the way they were before :func:`journey.report.quick_charts`
+  (Altair checking every object and sanitising every DataFrame): the speed-up of that change;
 - vl-convert drawing one minimal bar chart: the ratio per chart says what the report's
   charts cost beyond vl-convert's own fixed cost.
 
@@ -26,8 +28,8 @@ Run with ``python -m bench`` (all benchmarks) or ``python -m bench.report [--jou
 from __future__ import annotations
 
 import argparse
+import contextlib
 import pathlib
-import re
 import statistics
 import tempfile
 import time
@@ -35,70 +37,71 @@ import time
 from bench.pages import seed
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+SIZES = (1, 20, 200)
 
 
-def timed(run) -> tuple[float, object]:
-    start = time.perf_counter()
+def timed(run) -> tuple[float, float, object]:
+    """Wall-clock seconds, CPU seconds of this process and the result of ``run()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = run()
-    return time.perf_counter() - start, result
-
-
-def unstyled(html: str) -> str:
-    """The report's HTML without its stylesheet and charts: the words only."""
-    html = re.sub(r"<style>.*?</style>", "", html, flags=re.DOTALL)
-    return re.sub(r"<svg.*?</svg>", "", html, flags=re.DOTALL)
-
-
-def pdf_pages(html: str) -> tuple[float, float, int, int]:
-    """WeasyPrint layout and write times, pages and bytes for a document."""
-    import weasyprint
-
-    layout, document = timed(lambda: weasyprint.HTML(string=html).render())
-    write, data = timed(document.write_pdf)
-    return layout, write, len(document.pages), len(data)
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
 def chart_floor(repeats: int = 5) -> float:
-    """Median seconds for vl-convert to draw a minimal bar chart as SVG."""
+    """Median CPU seconds for vl-convert to draw a minimal bar chart as SVG."""
     import altair as alt
 
     from journey import images
 
     chart = alt.Chart(alt.Data(values=[{"a": 1, "b": 2}])).mark_bar().encode(x="a:Q", y="b:Q")
     images.to_svg(chart)  # vl-convert's engine starts on first use
-    return statistics.median(timed(lambda: images.to_svg(chart))[0] for _ in range(repeats))
+    return statistics.median(timed(lambda: images.to_svg(chart))[1] for _ in range(repeats))
 
 
-def build_steps(
-    store, journey_ids: list[int], title: str, workspace: str | None, say=lambda text: None
-) -> dict:
-    """Each step of a report of these journeys, timed, with the HTML it made."""
+def build_steps(store, journey_ids: list[int], workspace: str | None, pdf: bool = True) -> dict:
+    """Each step of a report of these journeys, timed (wall and CPU seconds)."""
+    import weasyprint
+
     from journey import report
 
     report._svg_of_spec.cache_clear()
-    gather, reports = timed(lambda: [report.gather(store, i) for i in journey_ids])
-    charts, contexts = timed(lambda: [report.journey_context(r) for r in reports])
-    render, html = timed(
+    steps: dict = {"journeys": len(journey_ids)}
+    steps["gather"] = timed(lambda: [report.gather(store, i) for i in journey_ids])
+    reports = steps["gather"][2]
+    steps["charts"] = timed(lambda: [report.journey_context(r) for r in reports])
+    contexts = steps["charts"][2]
+    title = workspace or reports[0].journey.name
+    steps["render"] = timed(
         lambda: report.render_html(reports, title=title, workspace=workspace, contexts=contexts)
     )
-    say(
-        f"  (HTML of {len(journey_ids)} journeys built in {gather + charts + render:.2f} s: "
-        f"reading {gather:.2f} s, charts {charts:.2f} s, template {render:.2f} s; now the PDF)"
-    )
-    layout, write, pages, size = pdf_pages(html)
-    return {
-        "journeys": len(journey_ids),
-        "gather": gather,
-        "charts": charts,
-        "html": gather + charts + render,
-        "render": render,
-        "layout": layout,
-        "write": write,
-        "pdf": gather + charts + render + layout + write,
-        "pages": pages,
-        "bytes": size,
-        "html_text": html,
-    }
+    html = steps["render"][2]
+    steps["html"] = tuple(sum(steps[k][i] for k in ("gather", "charts", "render")) for i in (0, 1))
+    steps["html_bytes"] = len(html.encode())
+    if pdf:
+        steps["layout"] = timed(lambda: weasyprint.HTML(string=html).render())
+        document = steps["layout"][2]
+        steps["write"] = timed(document.write_pdf)
+        steps["pages"] = len(document.pages)
+        steps["pdf_bytes"] = len(steps["write"][2])
+        steps["pdf"] = tuple(
+            steps["html"][i] + steps["layout"][i] + steps["write"][i] for i in (0, 1)
+        )
+    return steps
+
+
+def slow_charts(store, journey_ids: list[int]) -> tuple[float, float]:
+    """Wall and CPU seconds of these journeys' display values built as before quick_charts."""
+    from journey import report
+
+    report._svg_of_spec.cache_clear()
+    reports = [report.gather(store, i) for i in journey_ids]
+    quick = report.quick_charts
+    report.quick_charts = contextlib.nullcontext
+    try:
+        wall, cpu, _ = timed(lambda: [report.journey_context(r) for r in reports])
+    finally:
+        report.quick_charts = quick
+    return wall, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         "--journeys",
         type=int,
         default=200,
-        help="journeys in the workspace report (at most 200; default 200)",
+        help="journeys in the largest workspace report (at most 200; default 200)",
     )
     args, _ = parser.parse_known_args(argv)
 
@@ -118,60 +121,66 @@ def main(argv: list[str] | None = None) -> int:
         counts = seed(path)
         store = Store(path)
         workspace = store.workspaces()[0]
-        ids = [j["id"] for j in store.journeys(workspace.id)][: args.journeys]
+        ids = [j["id"] for j in store.journeys(workspace.id)]
+        sizes = sorted({n for n in SIZES if n < args.journeys} | {min(args.journeys, len(ids))})
         print(
             f"Report build on a large workspace: {counts['journeys']} journeys, "
             f"{counts['moments']:,} moments, {counts['scenarios']} scenarios, "
-            f"{counts['metric_values']:,} metric values; the workspace report covers "
-            f"{len(ids)} of them.\n",
+            f"{counts['metric_values']:,} metric values; reports of {', '.join(map(str, sizes))} "
+            "of its journeys. Seconds: wall clock / CPU of this process.\n",
             flush=True,
         )
-
         floor = chart_floor()
-        one = build_steps(store, ids[1:2], "one", None)
-        print(
-            f"One journey: HTML {one['html']:.2f} s (charts {one['charts']:.2f} s), PDF "
-            f"{one['pdf']:.2f} s for {one['pages']} pages ({one['bytes'] / 1024:,.0f} KiB)",
-            flush=True,
-        )
-        every = build_steps(
-            store, ids, workspace.name, workspace.name, say=lambda text: print(text, flush=True)
-        )
-        plain_layout, plain_write, plain_pages, _ = pdf_pages(unstyled(every["html_text"]))
+        runs = {}
+        for n in sizes:
+            runs[n] = steps = build_steps(store, ids[:n], workspace.name if n > 1 else None)
+            print(
+                f"{n:4d} journeys: HTML {steps['html'][0]:7.2f} / {steps['html'][1]:6.2f} s "
+                f"(charts {steps['charts'][0]:.2f} / {steps['charts'][1]:.2f} s), PDF "
+                f"{steps['pdf'][0]:7.2f} / {steps['pdf'][1]:6.2f} s, {steps['pages']:,} pages",
+                flush=True,
+            )
+        middle = min(20, sizes[-1])
+        before = slow_charts(store, ids[:middle])
         store.close()
 
-    n, charts = every["journeys"], 2 * every["journeys"]
-    print(f"\nWorkspace report of {n} journeys:")
-    print(f"  reading the store      {every['gather']:8.2f} s")
+    one = runs[sizes[0]]
     print(
-        f"  values, charts ({charts} SVG) {every['charts']:8.2f} s  "
-        f"{every['charts'] / charts * 1000:6.0f} ms per chart = "
-        f"{every['charts'] / charts / floor:.1f}x vl-convert's minimal chart "
-        f"({floor * 1000:.0f} ms)"
+        "\n journeys |  HTML wall / CPU s | per journey vs 1 (CPU) |   PDF wall / CPU s "
+        "| per journey vs 1 (CPU) | pages | pages/s (CPU)"
     )
-    print(f"  HTML template          {every['render']:8.2f} s")
+    for n, s in runs.items():
+        html_ratio = (s["html"][0] / n / one["html"][0], s["html"][1] / n / one["html"][1])
+        pdf_ratio = (s["pdf"][0] / n / one["pdf"][0], s["pdf"][1] / n / one["pdf"][1])
+        print(
+            f" {n:8d} | {s['html'][0]:8.2f} / {s['html'][1]:6.2f} | "
+            f"{html_ratio[0]:8.2f}x ({html_ratio[1]:.2f}x) | "
+            f"{s['pdf'][0]:8.2f} / {s['pdf'][1]:7.2f} | "
+            f"{pdf_ratio[0]:8.2f}x ({pdf_ratio[1]:.2f}x) | "
+            f"{s['pages']:5,} | {s['pages'] / (s['layout'][1] + s['write'][1]):.1f}"
+        )
+    last = runs[sizes[-1]]
+    n, charts = last["journeys"], 2 * last["journeys"]
+    print(f"\nWorkspace report of {n} journeys, step by step (wall / CPU seconds):")
+    for label, key in (
+        ("reading the store", "gather"),
+        (f"values and {charts} SVG charts", "charts"),
+        ("HTML template", "render"),
+        ("PDF layout", "layout"),
+        ("PDF writing", "write"),
+    ):
+        print(f"  {label:28s} {last[key][0]:8.2f} / {last[key][1]:7.2f}")
     print(
-        f"  HTML in all            {every['html']:8.2f} s  "
-        f"({len(every['html_text'].encode()) / 1e6:.1f} MB)"
+        f"  HTML {last['html_bytes'] / 1e6:.1f} MB, PDF {last['pdf_bytes'] / 1e6:.1f} MB; "
+        f"charts {last['charts'][1] / charts * 1000:.0f} ms CPU each = "
+        f"{last['charts'][1] / charts / floor:.1f}x vl-convert's minimal chart "
+        f"({floor * 1000:.0f} ms CPU)"
     )
+    quick = runs[middle]["charts"]
     print(
-        f"  PDF layout             {every['layout']:8.2f} s  {every['pages']:,} pages, "
-        f"{every['pages'] / every['layout']:.1f} pages/s; the same words unstyled: "
-        f"{plain_pages:,} pages in {plain_layout:.2f} s, "
-        f"{plain_pages / plain_layout:.1f} pages/s"
-    )
-    print(
-        f"  PDF writing            {every['write']:8.2f} s  "
-        f"({every['bytes'] / 1e6:.1f} MB; unstyled {plain_write:.2f} s)"
-    )
-    print(f"  PDF in all             {every['pdf']:8.2f} s")
-    print(
-        f"\nAgainst {n} x one journey: HTML {every['html'] / (n * one['html']):.2f}x, "
-        f"PDF {every['pdf'] / (n * one['pdf']):.2f}x (1.00x: the cost grows linearly)"
-    )
-    print(
-        f"Styled against unstyled layout, per page: "
-        f"{(every['layout'] / every['pages']) / (plain_layout / plain_pages):.2f}x"
+        f"\nCharts of {middle} journeys as before quick_charts: "
+        f"{before[0]:.2f} / {before[1]:.2f} s, "
+        f"now {quick[0]:.2f} / {quick[1]:.2f} s: {before[1] / quick[1]:.2f}x less CPU"
     )
     return 0
 

@@ -1,7 +1,8 @@
 """``python -m journey report`` and ``python -m journey mermaid``: the workshop's handouts.
 
 ``report --journey ID | --workspace ID -o FILE.pdf|FILE.html [--paper a4|letter]`` writes the
-workshop report of :mod:`journey.report` (the format from the file's suffix).
+workshop report of :mod:`journey.report` (the format from the file's suffix); a workspace
+report prints its progress on stderr (``[ 42%] Laying out the PDF: page 310``).
 ``mermaid export --journey ID [-o FILE]`` prints a journey as a Mermaid ``journey`` diagram,
 ``mermaid import FILE --workspace ID`` makes a new journey from one (what could not be placed
 is listed on stderr) and ``mermaid check FILE`` checks a diagram against the grammar, all
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
+import time
 from collections.abc import Sequence
 
 from . import exchange, mermaid, report
@@ -105,10 +107,29 @@ def add_commands(
     p.add_argument("file", help="a Mermaid journey diagram")
 
 
+def stderr_progress(every: float = 1.0) -> report.Progress:
+    """A :data:`journey.report.Progress` printing ``[ 42%] message`` lines on stderr, at
+    most one per ``every`` seconds (and always the last, at 100%)."""
+    last = [-every]
+
+    def progress(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if fraction >= 1.0 or now - last[0] >= every:
+            last[0] = now
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    return progress
+
+
 def cmd_report(args: argparse.Namespace, store: Store) -> int:
     fmt = report.format_for(args.output)
     data = report.build(
-        store, journey_id=args.journey, workspace_id=args.workspace, fmt=fmt, paper=args.paper
+        store,
+        journey_id=args.journey,
+        workspace_id=args.workspace,
+        fmt=fmt,
+        paper=args.paper,
+        progress=stderr_progress() if args.workspace is not None else None,
     )
     path = pathlib.Path(args.output)
     try:

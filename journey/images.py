@@ -16,8 +16,9 @@ def to_svg(chart: alt.TopLevelMixin | dict) -> str:
     return vegalite_to_svg(_spec(chart))
 
 
-def vegalite_to_svg(spec: dict) -> str:
-    """A Vega-Lite spec (a chart's ``to_dict()``) as SVG text, in Altair's Vega-Lite version."""
+def vegalite_to_svg(spec: dict | str) -> str:
+    """A Vega-Lite spec (a chart's ``to_dict()``, or its JSON text) as SVG text, in Altair's
+    Vega-Lite version."""
     return vlc.vegalite_to_svg(spec, vl_version=_vl_version())
 
 

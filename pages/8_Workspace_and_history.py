@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from journey import editing, exchange, ui
+from journey import editing, exchange, report, ui
 from journey.model import JourneyError, ValidationError, stage_label
 from journey.storage import kept_note
 
@@ -60,6 +60,60 @@ if journey_id is not None:
             key=f"export_csv_{label}",
             on_click="ignore",
         )
+
+st.subheader("Workshop report of the workspace")
+st.caption(
+    "Every journey of the workspace in one handout (persona, map, charts, friction and key "
+    "points, KPIs, scenarios); `python -m journey report --workspace ID` writes the same. "
+    "A large workspace takes a while: the bar shows how far it is."
+)
+left, middle = st.columns(2)
+report_format = (
+    left.segmented_control(
+        "Report format",
+        list(report.FORMATS),
+        default="pdf",
+        key="ws_report_format",
+        format_func=str.upper,
+    )
+    or "pdf"
+)
+report_paper = (
+    middle.segmented_control(
+        "Report paper",
+        list(report.PAPERS),
+        default="a4",
+        key="ws_report_paper",
+        format_func=report.PAPERS.get,
+    )
+    or "a4"
+)
+if st.button("Build the workspace report", key="ws_report_build", icon=":material/description:"):
+    try:
+        st.session_state["ws_report"] = (
+            workspace_id,
+            report_format,
+            report.build(
+                db,
+                workspace_id=workspace_id,
+                fmt=report_format,
+                paper=report_paper,
+                progress=ui.progress_bar(),
+            ),
+        )
+    except JourneyError as e:
+        ui.show_error(e)
+built = st.session_state.get("ws_report")
+if built and built[0] == workspace_id:
+    st.download_button(
+        f"Workshop report ({built[1].upper()})",
+        data=built[2],
+        file_name=report.file_name(workspace.name, built[1]),
+        mime=report.MIME[built[1]],
+        key="ws_report_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 if ui.can_edit():
     st.header("Import", divider="gray")

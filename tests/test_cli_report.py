@@ -53,3 +53,15 @@ def test_mermaid_export_prints_the_journey_and_import_reads_it_back(seeded_db, t
     assert exported.returncode == imported.returncode == again.returncode == 0
     assert imported.stdout.startswith("imported 'Free trial to yearly subscription' as journey 4")
     assert again.stdout == exported.stdout
+
+
+def test_a_workspace_report_prints_its_progress_on_stderr_a_journey_report_does_not(tmp_path):
+    db = seeded(tmp_path)
+    every = cli("report", "--workspace", "1", "-o", str(tmp_path / "all.html"), db=db)
+    one = cli("report", "--journey", "1", "-o", str(tmp_path / "one.html"), db=db)
+
+    assert every.returncode == 0 and one.returncode == 0
+    lines = every.stderr.splitlines()
+    assert lines[0].startswith("[") and "Charts of journey 1 of " in lines[0]
+    assert lines[-1] == "[100%] HTML ready"
+    assert one.stderr == ""

@@ -34,3 +34,19 @@ def test_the_present_page_offers_the_report_built_only_when_clicked(app_env):
     button = found["Workshop report (PDF)"]
 
     assert button.deferred_file_id and not button.url
+
+
+def test_the_workspace_page_builds_the_workspace_report_with_a_progress_bar(app_env):
+    at = AppTest.from_file(str(ROOT / "pages" / "8_Workspace_and_history.py"), default_timeout=120)
+    at.run()
+    assert "Workshop report (PDF)" not in {b.proto.label for b in at.get("download_button")}
+    assert not at.get("progress")
+
+    at.button(key="ws_report_build").click()
+    at.run()
+
+    assert not at.exception
+    bar = at.get("progress")[0].proto
+    assert bar.value == 100 and bar.text == "PDF ready"
+    found = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert "Workshop report (PDF)" in found

@@ -286,3 +286,60 @@ def test_the_map_section_says_each_voted_points_dots(car):
     assert re.search(
         rf"{re.escape(second.title)} \(severity {second.severity}/5[^)]*, 1 dot\)", text
     )
+
+
+# ---------------------------------------------------------------------------- speed and progress
+
+
+def test_quick_charts_give_the_very_same_vega_lite_specs(car):
+    from journey import charts, journey_map, kpis
+
+    _, journey = car
+
+    def specs():
+        return [
+            journey_map.emotion_curve(journey, width=report.CHART_WIDTH, height=230).to_dict(
+                validate=False
+            ),
+            charts.timeframe_chart(kpis.stage_days(journey)).to_dict(validate=False),
+        ]
+
+    slow = specs()
+    with report.quick_charts():
+        quick = specs()
+
+    assert quick == slow
+
+
+def test_quick_charts_convert_missing_values_and_leave_other_frames_to_altair():
+    import altair as alt
+    import pandas as pd
+    from altair.vegalite.data import default_data_transformer
+
+    plain = pd.DataFrame([{"a": 1, "b": "x", "c": 1.5}, {"a": 2, "b": None, "c": float("nan")}])
+    dated = pd.DataFrame({"when": pd.to_datetime(["2026-11-29"]), "n": [1]})
+    with report.quick_charts():
+        assert alt.data_transformers.active == "journey_report"
+        quick = [alt.data_transformers.get()(df) for df in (plain, dated)]
+
+    assert quick == [default_data_transformer(df) for df in (plain, dated)]
+    assert quick[0]["values"][1] == {"a": 2, "b": None, "c": None}
+    assert alt.data_transformers.active != "journey_report"
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_a_workspace_report_tells_its_progress_up_to_done(seeded: Store, fmt):
+    ws = seeded.workspaces()[0]
+    count = len(seeded.journeys(ws.id))
+    calls: list[tuple[float, str]] = []
+
+    report.build(seeded, workspace_id=ws.id, fmt=fmt, progress=lambda f, m: calls.append((f, m)))
+
+    fractions = [f for f, _ in calls]
+    messages = [m for _, m in calls]
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] == 1.0
+    assert f"Charts of journey {count} of {count}" in messages
+    assert messages[-1] == f"{fmt.upper()} ready"
+    if fmt == "pdf":
+        assert "Laying out the PDF: page 1" in messages
+        assert any(m.startswith("Writing the PDF: ") for m in messages)
