@@ -71,3 +71,20 @@ def test_mermaid_export_prints_the_journey_and_import_reads_it_back(tmp_path):
     assert exported.returncode == imported.returncode == again.returncode == 0
     assert imported.stdout.startswith("imported 'Free trial to yearly subscription' as journey 4")
     assert again.stdout == exported.stdout
+
+
+def test_mermaid_import_says_which_sections_were_placed_by_order_or_another_name(tmp_path):
+    db = seeded(tmp_path)
+    path = tmp_path / "shop.mmd"
+    path.write_text(
+        "journey\n  title Shop\n  section Browse\n    Looks: 3: Me\n"
+        "  section Loyalty\n    Comes back: 4: Me\n",
+        encoding="utf-8",
+    )
+    result = cli("mermaid", "import", str(path), "--workspace", "1", db=db)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "note: Section 'Browse' (line 3) names no free stage: placed at Awareness, by its order.",
+        "note: Section 'Loyalty' (line 5) placed at Advocacy: 'Loyalty' is read as another name "
+        "for that stage.",
+    ]
