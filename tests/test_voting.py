@@ -176,3 +176,13 @@ def test_threads_and_processes_voting_at_once_lose_no_dot_and_never_overspend(st
     assert refused and all("dots are spent" in r["refused"] for r in refused)
     assert store.integrity_check() == "ok"
     Store(db_path).close()
+
+
+def test_the_voting_controls_are_out_of_date_when_the_vote_opens_closes_or_lets_viewers_vote():
+    vote = {"id": 1, "status": "open", "dots": 3, "viewers_may_vote": 0, "version": 1}
+    assert voting.controls_changed(None, vote)  # the facilitator opened a vote
+    assert not voting.controls_changed(None, None)
+    assert not voting.controls_changed(vote, {**vote})
+    assert not voting.controls_changed(vote, {**vote, "hidden": 1, "version": 2})
+    for change in ({"status": "closed"}, {"viewers_may_vote": 1}, {"id": 2}, {"dots": 5}):
+        assert voting.controls_changed(vote, {**vote, **change}), change
