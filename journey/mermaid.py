@@ -330,8 +330,9 @@ def to_mermaid(journey: Journey, persona: str | None = None) -> str:
 class Imported:
     """A journey read from Mermaid text, not stored yet.
 
-    ``persona`` is the actor's name (None without actors); ``messages`` say what was placed
-    by order and what could not be placed, one sentence each.
+    ``persona`` is the actor's name (None without actors); ``messages`` say which sections
+    were placed by order or by another name of a stage (and on what stage) and what could not
+    be placed, one sentence each.
     """
 
     journey: Journey
@@ -341,23 +342,41 @@ class Imported:
 
 def _stage_named(name: str) -> str | None:
     """The stage a section's name names ("Awareness - …", "Recognition", "decision"), or None."""
+    return _naming(name)[0]
+
+
+def _naming(name: str) -> tuple[str | None, str | None]:
+    """``(stage, alias)``: the stage a section's name names, and the other name of the stage
+    it used ("Loyalty" for Advocacy), or None when it names the stage itself."""
     head = _unescape(name).partition(SECTION_SEPARATOR)[0].strip()
     for candidate in (head, head.split(" ")[0] if head else ""):
         try:
-            return normalise_stage(candidate)
+            stage = normalise_stage(candidate)
         except ValidationError:
             continue
-    return None
+        return stage, (candidate if candidate.strip().lower() != stage else None)
+    return None, None
 
 
 def _place(sections: list[Section], messages: list[str]) -> dict[str, Section]:
-    """Sections to stages: by name first, then the rest in order onto the free stages."""
+    """Sections to stages: by name first, then the rest in order onto the free stages. Adds
+    to ``messages``, in the order of the sections, each one placed by another name of a stage
+    or by its order (and where), and each one left out."""
     placed: dict[str, Section] = {}
     unnamed = []
+    notes: list[tuple[int, str]] = []
     for section in sections:
-        stage = _stage_named(section.name)
+        stage, alias = _naming(section.name)
         if stage and stage not in placed:
             placed[stage] = section
+            if alias:
+                notes.append(
+                    (
+                        section.line,
+                        f"Section {_unescape(section.name)!r} (line {section.line}) placed at "
+                        f"{stage_label(stage)}: {alias!r} is read as another name for that stage.",
+                    )
+                )
         else:
             unnamed.append(section)
     free = [s for s in STAGES if s not in placed]
@@ -366,16 +385,23 @@ def _place(sections: list[Section], messages: list[str]) -> dict[str, Section]:
         if free:
             stage = free.pop(0)
             placed[stage] = section
-            messages.append(
-                f"Section {shown!r} (line {section.line}) names no free stage: "
-                f"placed at {stage_label(stage)}, by its order."
+            notes.append(
+                (
+                    section.line,
+                    f"Section {shown!r} (line {section.line}) names no free stage: "
+                    f"placed at {stage_label(stage)}, by its order.",
+                )
             )
         else:
             tasks = ", ".join(repr(_unescape(t.name)) for t in section.tasks) or "no tasks"
-            messages.append(
-                f"Section {shown!r} (line {section.line}) was not imported: the "
-                f"five stages are all taken (its tasks: {tasks})."
+            notes.append(
+                (
+                    section.line,
+                    f"Section {shown!r} (line {section.line}) was not imported: the "
+                    f"five stages are all taken (its tasks: {tasks}).",
+                )
             )
+    messages.extend(note for _, note in sorted(notes, key=lambda n: n[0]))
     return placed
 
 

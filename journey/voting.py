@@ -77,6 +77,19 @@ def may_vote(role: str, vote: Mapping | None) -> bool:
     return role == EDITOR or (role == VIEWER and bool(vote["viewers_may_vote"]))
 
 
+def controls_changed(drawn: Mapping | None, latest: Mapping | None) -> bool:
+    """Whether the page's voting controls, drawn for the vote ``drawn``, are out of date now
+    that ``latest`` is the journey's newest vote (rows of ``votes``, or None): a vote opened,
+    closed, reopened or replaced, its dots per person or whether viewers may vote changed.
+    Tallies and dots spent do not count (the live tallies show them)."""
+    fields = ("id", "status", "dots", "viewers_may_vote")
+
+    def controls(vote: Mapping | None) -> tuple | None:
+        return None if vote is None else tuple(vote[f] for f in fields)
+
+    return controls(drawn) != controls(latest)
+
+
 def may_run(role: str) -> bool:
     """Whether a person with ``role`` may open, close, reset or hide a vote (editors only)."""
     return role == EDITOR

@@ -78,8 +78,11 @@ if ui.can_edit() and voting.may_run(role):
 # ------------------------------------------------------------------ the live tallies
 @st.fragment(run_every="2s")
 def tallies() -> None:
-    """The state of the vote and its tallies, refreshed for everyone every 2 seconds."""
+    """The state of the vote and its tallies, refreshed for everyone every 2 seconds; the
+    whole page reruns when the facilitator changed what the controls below offer."""
     latest = db.latest_vote(journey_id)
+    if voting.controls_changed(vote, latest):  # even without the sidebar's live updates
+        st.rerun(scope="app")
     counts = db.vote_tallies(latest["id"]) if latest else {}
     participants = db.vote_participants(latest["id"]) if latest else 0
     st.caption(voting.status_text(latest, sum(counts.values()), participants))

@@ -111,10 +111,12 @@ def whatif_panel() -> None:
         ":material/help: for how each figure is computed."
     )
     if ui.can_edit():
-        with results.form("scenario_form", clear_on_submit=True, border=False):
+        # not cleared on submit: a refused save keeps the typed name; a saved one clears it
+        # through a fresh widget key (ui.renew_form), which a browser honours too
+        with results.form("scenario_form", border=False):
             name = st.text_input(
                 "Scenario name",
-                key="scenario_name",
+                key=ui.form_prefix("scenario_name"),
                 max_chars=200,
                 placeholder="e.g. Loyalty programme",
             )
@@ -128,12 +130,14 @@ def whatif_panel() -> None:
                     if not changes:
                         raise ValidationError(
                             "Move at least one lever first: this scenario "
-                            "would equal the journey's own values."
+                            "would equal the journey's own values. Nothing was saved; "
+                            "the name you typed is kept."
                         )
                     db.save_scenario(journey_id, name.strip(), changes)
                 except JourneyError as e:
                     ui.show_error(e)
                 else:
+                    ui.renew_form("scenario_name")
                     ui.notify(f"Scenario “{name.strip()}” saved.")
                     state["compare_scenarios"] = [*state.get("compare_scenarios", []), name.strip()]
                     st.rerun()  # the whole page, so the comparison below lists it

@@ -55,13 +55,34 @@ def test_mermaid_export_prints_the_journey_and_import_reads_it_back(seeded_db, t
     assert again.stdout == exported.stdout
 
 
-def test_a_workspace_report_prints_its_progress_on_stderr_a_journey_report_does_not(tmp_path):
-    db = seeded(tmp_path)
-    every = cli("report", "--workspace", "1", "-o", str(tmp_path / "all.html"), db=db)
-    one = cli("report", "--journey", "1", "-o", str(tmp_path / "one.html"), db=db)
+def test_a_workspace_report_prints_its_progress_on_stderr_a_journey_report_does_not(
+    seeded_db, tmp_path
+):
+    db = seeded_db
+    every = run_cli("report", "--workspace", "1", "-o", str(tmp_path / "all.html"), db=db)
+    one = run_cli("report", "--journey", "1", "-o", str(tmp_path / "one.html"), db=db)
 
     assert every.returncode == 0 and one.returncode == 0
     lines = every.stderr.splitlines()
     assert lines[0].startswith("[") and "Charts of journey 1 of " in lines[0]
     assert lines[-1] == "[100%] HTML ready"
     assert one.stderr == ""
+
+
+def test_mermaid_import_says_which_sections_were_placed_by_order_or_another_name(
+    seeded_db, tmp_path
+):
+    db = seeded_db
+    path = tmp_path / "shop.mmd"
+    path.write_text(
+        "journey\n  title Shop\n  section Browse\n    Looks: 3: Me\n"
+        "  section Loyalty\n    Comes back: 4: Me\n",
+        encoding="utf-8",
+    )
+    result = run_cli("mermaid", "import", str(path), "--workspace", "1", db=db)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "note: Section 'Browse' (line 3) names no free stage: placed at Awareness, by its order.",
+        "note: Section 'Loyalty' (line 5) placed at Advocacy: 'Loyalty' is read as another name "
+        "for that stage.",
+    ]

@@ -126,7 +126,8 @@ def test_scenario_saved_and_a_taken_scenario_name_are_shown_literally(db):
     at.button(key="scenario_save").click().run()
     assert not at.exception
     assert_literal(at.success[0].value)
-    at.text_input(key="scenario_name").input(HOSTILE)
+    [name] = [t for t in at.text_input if t.label == "Scenario name"]  # a fresh key now
+    name.input(HOSTILE)
     at.button(key="scenario_save").click().run()
     assert_literal(at.error[0].value)
 

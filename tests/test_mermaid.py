@@ -185,6 +185,10 @@ def test_sections_are_placed_by_stage_name_then_in_order_and_the_rest_is_reporte
         "1 task(s) before the first section were not imported (a task belongs to a stage): "
         "'Stray'.",
         "Section 'Browse' (line 7) names no free stage: placed at Consideration, by its order.",
+        "Section 'Recognition' (line 10) placed at Awareness: 'Recognition' is read as another "
+        "name for that stage.",
+        "Section 'Loyalty' (line 12) placed at Advocacy: 'Loyalty' is read as another name for "
+        "that stage.",
         "Section 'Unboxing' (line 13) names no free stage: placed at Retention, by its order.",
         "Section 'Extra' (line 15) was not imported: the five stages are all taken (its "
         "tasks: 'Late').",

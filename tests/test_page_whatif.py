@@ -113,16 +113,47 @@ def test_a_saved_scenario_keeps_only_the_levers_that_moved(app_env):
     assert "Loyalty push" in at.multiselect(key="compare_scenarios").value
 
 
+def forms(node):
+    """The forms on a page (AppTest has no accessor): their ``form_id`` and options."""
+    proto = getattr(node, "proto", None)
+    if proto is not None and hasattr(proto, "WhichOneof"):
+        try:
+            if proto.WhichOneof("type") == "form":
+                yield proto.form
+        except ValueError:  # an element's proto without a "type"
+            pass
+    for child in (getattr(node, "children", None) or {}).values():
+        yield from forms(child)
+
+
 def test_a_scenario_without_a_change_or_with_a_taken_name_is_refused(app_env):
     at = open_page()
+    # a browser would empty a clear-on-submit form on every submit, a refused one too
+    assert [f.clear_on_submit for f in forms(at._tree) if f.form_id == "scenario_form"] == [False]
     at.text_input(key="scenario_name").input("Nothing moved")
     at.button(key="scenario_save").click().run()
-    assert "Move at least one lever first" in at.error[0].value
+    assert plain(at.error[0].value) == (
+        "Move at least one lever first: this scenario would equal the journey's own values. "
+        "Nothing was saved; the name you typed is kept."
+    )
+    assert at.text_input(key="scenario_name").value == "Nothing moved"  # what was typed stays
     at.slider(key="lever_margin").set_value(0.2).run()
+    assert at.text_input(key="scenario_name").value == "Nothing moved"
     at.text_input(key="scenario_name").input("Loyalty programme")  # a sample scenario's name
     at.button(key="scenario_save").click().run()
     assert "already exists" in at.error[0].value
+    assert at.text_input(key="scenario_name").value == "Loyalty programme"
     assert len(Store(app_env).scenarios(1)) == 2
+
+
+def test_after_a_saved_scenario_the_name_field_is_cleared_under_a_fresh_key(app_env):
+    at = open_page()
+    at.slider(key="lever_margin").set_value(0.2).run()
+    at.text_input(key="scenario_name").input("Margin up")
+    at.button(key="scenario_save").click().run()
+    assert not at.error
+    [field] = [t for t in at.text_input if t.label == "Scenario name"]
+    assert field.key != "scenario_name" and field.value == ""  # a browser clears it too
 
 
 def test_scenarios_are_compared_side_by_side_with_the_engines_figures(app_env):

@@ -154,3 +154,13 @@ def test_the_map_shows_the_dots_of_a_vote_unless_hidden_and_only_points_with_dot
     assert voting.map_votes(vote, {1: 2, 2: 0, 3: 1}) == {1: 2, 3: 1}
     assert voting.map_votes({**vote, "hidden": True}, {1: 2}) == {}
     assert voting.map_votes(None, {}) == {}
+
+
+def test_the_voting_controls_are_out_of_date_when_the_vote_opens_closes_or_lets_viewers_vote():
+    vote = {"id": 1, "status": "open", "dots": 3, "viewers_may_vote": 0, "version": 1}
+    assert voting.controls_changed(None, vote)  # the facilitator opened a vote
+    assert not voting.controls_changed(None, None)
+    assert not voting.controls_changed(vote, {**vote})
+    assert not voting.controls_changed(vote, {**vote, "hidden": 1, "version": 2})
+    for change in ({"status": "closed"}, {"viewers_may_vote": 1}, {"id": 2}, {"dots": 5}):
+        assert voting.controls_changed(vote, {**vote, **change}), change
