@@ -39,6 +39,10 @@ from . import exchange, voting
 from .migrations import migrate, migrations
 from .model import (
     ASSUMPTION_FIELDS,
+    METRIC_FIELDS,
+    MOMENT_FIELDS,
+    PERSONA_FIELDS,
+    STAGE_FIELDS,
     STAGES,
     Assumptions,
     Comment,
@@ -185,38 +189,6 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
 
 
-_PERSONA_FIELDS = (
-    "name",
-    "role",
-    "age_range",
-    "goals",
-    "motivations",
-    "pain_points",
-    "channels",
-    "quote",
-    "notes",
-)
-_STAGE_FIELDS = (
-    "label",
-    "customer_goal",
-    "customer_actions",
-    "business_actions",
-    "thoughts",
-    "emotion",
-    "duration_days",
-    "conversion",
-)
-_MOMENT_FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "severity",
-    "channel",
-    "action",
-    "owner",
-    "status",
-)
-_METRIC_FIELDS = ("key", "name", "side", "unit", "target", "direction")
 _JOURNEY_FIELDS = ("name", "description", "persona_id", *ASSUMPTION_FIELDS)
 
 
@@ -444,7 +416,7 @@ class Store:
         now: str,
         persona_id: int | None = None,
     ) -> int:
-        values = {k: getattr(p, k) for k in _PERSONA_FIELDS}
+        values = {k: getattr(p, k) for k in PERSONA_FIELDS}
         values["channels"] = json.dumps(p.channels)
         cols = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
@@ -467,7 +439,7 @@ class Store:
     def update_persona(self, persona_id: int, version: int, **changes: Any) -> None:
         """Save edits to a persona made from ``version``; raise ConflictError if stale."""
         persona = self.get_persona(persona_id)
-        _refuse_unknown("persona", changes, _PERSONA_FIELDS)
+        _refuse_unknown("persona", changes, PERSONA_FIELDS)
         for k, v in changes.items():
             setattr(persona, k, v)
         validate_persona(persona)
@@ -481,7 +453,7 @@ class Store:
 
     def duplicate_persona(self, persona_id: int, name: str | None = None) -> Persona:
         p = self.get_persona(persona_id)
-        copy = Persona(**{k: getattr(p, k) for k in _PERSONA_FIELDS})
+        copy = Persona(**{k: getattr(p, k) for k in PERSONA_FIELDS})
         copy.name = name or f"{p.name} (copy)"[:200]
         return self.create_persona(p.workspace_id, copy)
 
@@ -823,7 +795,7 @@ class Store:
         stage in between; in both cases nothing is written.
         """
         stage = self.get_stage(stage_id)
-        _refuse_unknown("stage", changes, {*_STAGE_FIELDS, "touchpoints"})
+        _refuse_unknown("stage", changes, {*STAGE_FIELDS, "touchpoints"})
         new = (
             {
                 **changes,
@@ -898,7 +870,7 @@ class Store:
     def update_moment(self, moment_id: int, version: int, **changes: Any) -> None:
         """Save edits to a moment (``stage_id`` moves it to another stage of the journey)."""
         moment = self.get_moment(moment_id)
-        _refuse_unknown("moment", changes, {*_MOMENT_FIELDS, "stage_id"})
+        _refuse_unknown("moment", changes, {*MOMENT_FIELDS, "stage_id"})
         for k, v in changes.items():
             setattr(moment, k, v)
         validate_moment(moment)
@@ -972,7 +944,7 @@ class Store:
     def update_metric(self, metric_id: int, version: int, **changes: Any) -> None:
         row = self._get("metrics", metric_id, "metric")
         metric = _pick(Metric, row)
-        _refuse_unknown("metric", changes, _METRIC_FIELDS)
+        _refuse_unknown("metric", changes, METRIC_FIELDS)
         for k, v in changes.items():
             setattr(metric, k, v)
         validate_metric(metric)
@@ -1844,20 +1816,20 @@ class Store:
         """
         if kind == "persona":
             p = self.get_persona(row_id)
-            return p.version, {k: getattr(p, k) for k in _PERSONA_FIELDS}
+            return p.version, {k: getattr(p, k) for k in PERSONA_FIELDS}
         if kind == "stage":
             s = self.get_stage(row_id)
-            values = {k: getattr(s, k) for k in _STAGE_FIELDS}
+            values = {k: getattr(s, k) for k in STAGE_FIELDS}
             values["touchpoints"] = [
                 {"channel": t.channel, "description": t.description} for t in s.touchpoints
             ]
             return s.version, values
         if kind == "moment":
             m = self.get_moment(row_id)
-            return m.version, {**{k: getattr(m, k) for k in _MOMENT_FIELDS}, "stage_id": m.stage_id}
+            return m.version, {**{k: getattr(m, k) for k in MOMENT_FIELDS}, "stage_id": m.stage_id}
         table, names = {
             "journey": ("journeys", _JOURNEY_FIELDS),
-            "metric": ("metrics", _METRIC_FIELDS),
+            "metric": ("metrics", METRIC_FIELDS),
             "scenario": ("scenarios", ("name", "levers")),
         }.get(kind, (None, ()))
         if table is None:
