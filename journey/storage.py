@@ -734,7 +734,12 @@ class Store:
             conn.execute("DELETE FROM journeys WHERE id = ?", [journey_id])
         return snapshot_id
 
-    def journey_version(self, journey_id: int) -> int:
+    def require_journey(self, journey_id: int) -> int:
+        """Check the journey exists (NotFoundError if not) and return its row's version.
+
+        The cheapest check before work on a journey; the version is the journey row's own
+        (what :meth:`update_journey` takes), not a fingerprint of what it holds.
+        """
         row = self._one(
             "SELECT version FROM journeys WHERE id = ?", [journey_id], f"journey {journey_id}"
         )
@@ -905,7 +910,7 @@ class Store:
 
     def add_metric(self, journey_id: int, metric: Metric) -> Metric:
         validate_metric(metric)
-        self.journey_version(journey_id)
+        self.require_journey(journey_id)
         now = utcnow()
         with self.write() as conn:
             position = self._row(
@@ -993,7 +998,7 @@ class Store:
         """Save a named what-if scenario (a new name; see update_scenario to change one)."""
         scenario = Scenario(name=name, levers=dict(levers))
         validate_scenario(scenario)
-        self.journey_version(journey_id)
+        self.require_journey(journey_id)
         now = utcnow()
         with self.write() as conn:
             try:
@@ -1433,7 +1438,7 @@ class Store:
         self.discard_abandoned_imports()
         now = utcnow()
         with self.write() as conn:
-            self.journey_version(journey_id)
+            self.require_journey(journey_id)
             dataset_id = conn.execute(
                 "INSERT INTO event_datasets (journey_id, name, columns, mapping, event_names, "
                 "total_rows, events_rows, ignored_rows, customers, report, created_at, "
@@ -1965,7 +1970,7 @@ class Store:
         voting.check_dots(dots)
         now = utcnow()
         with self.write() as conn:
-            self.journey_version(journey_id)
+            self.require_journey(journey_id)
             conn.execute(
                 "UPDATE votes SET status = 'closed', version = version + 1, "
                 "updated_at = ? WHERE journey_id = ? AND status = 'open'",
