@@ -150,7 +150,7 @@ def add_commands(
 def cmd_events_import(args: argparse.Namespace, store: Store) -> int:
     from . import events, observed  # DuckDB and pyarrow: loaded only by the events commands
 
-    store.journey_version(args.journey)  # an unknown journey fails before the file is read
+    store.require_journey(args.journey)  # an unknown journey fails before the file is read
     path = pathlib.Path(args.path)
     options = events.ReadOptions(
         encoding=args.encoding,

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from .model import (
+    MOMENT_FIELDS,
     MOMENT_KIND_LABELS,
+    STAGE_FIELDS,
     STAGES,
     Moment,
     Revision,
@@ -190,18 +192,7 @@ def touchpoint_rows(stage: Stage) -> list[dict]:
 def stage_values(stage: Stage) -> dict:
     """A stage's editable values as :func:`stage_changes` returns them (the merge's base):
     durations in days, the conversion as a share (none for advocacy), touchpoint dicts."""
-    values = {
-        k: getattr(stage, k)
-        for k in (
-            "label",
-            "customer_goal",
-            "customer_actions",
-            "business_actions",
-            "thoughts",
-            "emotion",
-            "duration_days",
-        )
-    }
+    values = {k: getattr(stage, k) for k in STAGE_FIELDS if k != "conversion"}
     if has_conversion(stage.stage):
         values["conversion"] = stage.conversion
     return {**values, "touchpoints": touchpoint_rows(stage)}
@@ -307,14 +298,7 @@ def page_of(items: list, page: int, size: int = PAGE_SIZE) -> tuple[list, int]:
 
 def moment_values(m: Moment) -> dict:
     """A moment's editable values as ``Store.editable_values`` names them (the merge's base)."""
-    return {
-        "kind": m.kind,
-        **{
-            k: getattr(m, k)
-            for k in ("title", "description", "severity", "channel", "action", "owner", "status")
-        },
-        "stage_id": m.stage_id,
-    }
+    return {**{k: getattr(m, k) for k in MOMENT_FIELDS}, "stage_id": m.stage_id}
 
 
 def moment_facts(m: Moment) -> list[str]:
@@ -334,22 +318,7 @@ def moment_facts(m: Moment) -> list[str]:
 
 def moment_from(values: dict) -> Moment:
     """A new Moment from the add form's values (stage is the stage key, not its id)."""
-    return Moment(
-        **{
-            k: values[k]
-            for k in (
-                "kind",
-                "title",
-                "description",
-                "severity",
-                "channel",
-                "action",
-                "owner",
-                "status",
-                "stage",
-            )
-        }
-    )
+    return Moment(**{k: values[k] for k in (*MOMENT_FIELDS, "stage")})
 
 
 # ---------------------------------------------------------------------------- errors

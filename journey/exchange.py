@@ -33,6 +33,10 @@ import jsonschema
 from . import csvsafe
 from .model import (
     ASSUMPTION_FIELDS,
+    METRIC_FIELDS,
+    MOMENT_FIELDS,
+    PERSONA_FIELDS,
+    STAGE_FIELDS,
     STAGES,
     Assumptions,
     Comment,
@@ -57,31 +61,11 @@ FORMAT_VERSION = 2
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "exchange-v2.schema.json"
 
-PERSONA_KEYS = (
-    "name",
-    "role",
-    "age_range",
-    "goals",
-    "motivations",
-    "pain_points",
-    "channels",
-    "quote",
-    "notes",
-)
-STAGE_KEYS = (
-    "stage",
-    "label",
-    "customer_goal",
-    "customer_actions",
-    "business_actions",
-    "thoughts",
-    "emotion",
-    "duration_days",
-    "conversion",
-)
-MOMENT_KEYS = ("kind", "title", "description", "severity", "channel", "action", "owner", "status")
+PERSONA_KEYS = PERSONA_FIELDS
+STAGE_KEYS = ("stage", *STAGE_FIELDS)
+MOMENT_KEYS = MOMENT_FIELDS
 COMMENT_KEYS = ("author", "text", "created_at", "updated_at")
-METRIC_KEYS = ("key", "name", "side", "unit", "target", "direction")
+METRIC_KEYS = METRIC_FIELDS
 
 
 @dataclass

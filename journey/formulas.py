@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING
 
 from journey import formatting
 from journey.model import (
+    ASSUMPTION_DEFAULTS,
+    ASSUMPTION_FIELDS,
     BUYER_STAGES,
     MAX_DAYS,
     MAX_MONEY,
@@ -393,11 +395,14 @@ def csat(scores: Iterable[int], scale: int = 5, mode: str = "percent_satisfied")
 # ---------------------------------------------------------------------------- what-if
 
 
+_DEFAULT = ASSUMPTION_DEFAULTS  # one home for the starting assumptions: journey.model
+
+
 @dataclass(frozen=True)
 class Levers:
     """Every input of a what-if: the funnel, stage durations (days) and the economics."""
 
-    entrants: float = 1000.0
+    entrants: float = _DEFAULT["entrants"]
     conversion_awareness: float = 0.0
     conversion_consideration: float = 0.0
     conversion_decision: float = 0.0
@@ -407,13 +412,13 @@ class Levers:
     duration_decision: float = 0.0
     duration_retention: float = 0.0
     duration_advocacy: float = 0.0
-    order_value: float = 0.0
-    purchases_per_period: float = 1.0
-    margin: float = 0.3
-    retention: float = 0.0
-    discount_rate: float = 0.1
-    spend: float | None = None  # None: not entered
-    period_days: float = 365.0
+    order_value: float = _DEFAULT["order_value"]
+    purchases_per_period: float = _DEFAULT["purchases_per_period"]
+    margin: float = _DEFAULT["margin"]
+    retention: float = _DEFAULT["retention"]
+    discount_rate: float = _DEFAULT["discount_rate"]
+    spend: float | None = _DEFAULT["spend"]  # None: not entered
+    period_days: float = _DEFAULT["period_days"]
 
     def as_dict(self) -> dict[str, float | None]:
         """The levers as ``{name: value}``, in declaration order."""
@@ -437,16 +442,7 @@ def levers_from_journey(journey: Journey) -> Levers:
             values[f"conversion_{key}"] = 0.0 if conversion is None else float(conversion)
         values[f"duration_{key}"] = 0.0 if stage is None else float(stage.duration_days or 0.0)
     a = journey.assumptions
-    for name in (
-        "entrants",
-        "order_value",
-        "purchases_per_period",
-        "margin",
-        "retention",
-        "discount_rate",
-        "spend",
-        "period_days",
-    ):
+    for name in ASSUMPTION_FIELDS:
         value = getattr(a, name)
         values[name] = None if value is None else float(value)
     # a database from before the limits may hold more than a lever takes: clamp it

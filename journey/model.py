@@ -12,7 +12,9 @@ including the purchase); all five make up the *customer journey*.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 # ---------------------------------------------------------------------------- stages
@@ -316,6 +318,44 @@ class Assumptions:
 
 
 ASSUMPTION_FIELDS: tuple[str, ...] = tuple(Assumptions.__dataclass_fields__)
+#: The assumptions a new journey starts from (and a what-if's levers by default), read-only.
+ASSUMPTION_DEFAULTS: Mapping[str, float | None] = MappingProxyType(Assumptions().as_dict())
+
+# The editable fields of each kind of row, in the order documents, exports and forms list
+# them: the one list storage (updates), exchange (documents, CSV) and editing (forms) use.
+PERSONA_FIELDS: tuple[str, ...] = (
+    "name",
+    "role",
+    "age_range",
+    "goals",
+    "motivations",
+    "pain_points",
+    "channels",
+    "quote",
+    "notes",
+)
+#: A stage's editable fields (its key, ``stage``, is fixed; touchpoints are rows of their own).
+STAGE_FIELDS: tuple[str, ...] = (
+    "label",
+    "customer_goal",
+    "customer_actions",
+    "business_actions",
+    "thoughts",
+    "emotion",
+    "duration_days",
+    "conversion",
+)
+MOMENT_FIELDS: tuple[str, ...] = (
+    "kind",
+    "title",
+    "description",
+    "severity",
+    "channel",
+    "action",
+    "owner",
+    "status",
+)
+METRIC_FIELDS: tuple[str, ...] = ("key", "name", "side", "unit", "target", "direction")
 
 
 @dataclass

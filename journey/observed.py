@@ -146,7 +146,7 @@ def import_events(
     an earlier :func:`events.inspect` save one pass over the file.
     """
     progress = progress or _quiet
-    store.journey_version(journey_id)  # fails early for an unknown journey
+    store.require_journey(journey_id)  # fails early for an unknown journey
     mapping = events.validate_mapping(mapping)
     with events.EventLog(path, columns, mapping, options, _scaled(progress, 0.0, 0.35)) as log:
         summary = log.summary

@@ -39,6 +39,10 @@ from . import exchange, voting
 from .migrations import migrate, migrations
 from .model import (
     ASSUMPTION_FIELDS,
+    METRIC_FIELDS,
+    MOMENT_FIELDS,
+    PERSONA_FIELDS,
+    STAGE_FIELDS,
     STAGES,
     Assumptions,
     Comment,
@@ -185,38 +189,6 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
 
 
-_PERSONA_FIELDS = (
-    "name",
-    "role",
-    "age_range",
-    "goals",
-    "motivations",
-    "pain_points",
-    "channels",
-    "quote",
-    "notes",
-)
-_STAGE_FIELDS = (
-    "label",
-    "customer_goal",
-    "customer_actions",
-    "business_actions",
-    "thoughts",
-    "emotion",
-    "duration_days",
-    "conversion",
-)
-_MOMENT_FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "severity",
-    "channel",
-    "action",
-    "owner",
-    "status",
-)
-_METRIC_FIELDS = ("key", "name", "side", "unit", "target", "direction")
 _JOURNEY_FIELDS = ("name", "description", "persona_id", *ASSUMPTION_FIELDS)
 
 
@@ -444,7 +416,7 @@ class Store:
         now: str,
         persona_id: int | None = None,
     ) -> int:
-        values = {k: getattr(p, k) for k in _PERSONA_FIELDS}
+        values = {k: getattr(p, k) for k in PERSONA_FIELDS}
         values["channels"] = json.dumps(p.channels)
         cols = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
@@ -467,7 +439,7 @@ class Store:
     def update_persona(self, persona_id: int, version: int, **changes: Any) -> None:
         """Save edits to a persona made from ``version``; raise ConflictError if stale."""
         persona = self.get_persona(persona_id)
-        _refuse_unknown("persona", changes, _PERSONA_FIELDS)
+        _refuse_unknown("persona", changes, PERSONA_FIELDS)
         for k, v in changes.items():
             setattr(persona, k, v)
         validate_persona(persona)
@@ -481,7 +453,7 @@ class Store:
 
     def duplicate_persona(self, persona_id: int, name: str | None = None) -> Persona:
         p = self.get_persona(persona_id)
-        copy = Persona(**{k: getattr(p, k) for k in _PERSONA_FIELDS})
+        copy = Persona(**{k: getattr(p, k) for k in PERSONA_FIELDS})
         copy.name = name or f"{p.name} (copy)"[:200]
         return self.create_persona(p.workspace_id, copy)
 
@@ -762,7 +734,12 @@ class Store:
             conn.execute("DELETE FROM journeys WHERE id = ?", [journey_id])
         return snapshot_id
 
-    def journey_version(self, journey_id: int) -> int:
+    def require_journey(self, journey_id: int) -> int:
+        """Check the journey exists (NotFoundError if not) and return its row's version.
+
+        The cheapest check before work on a journey; the version is the journey row's own
+        (what :meth:`update_journey` takes), not a fingerprint of what it holds.
+        """
         row = self._one(
             "SELECT version FROM journeys WHERE id = ?", [journey_id], f"journey {journey_id}"
         )
@@ -823,7 +800,7 @@ class Store:
         stage in between; in both cases nothing is written.
         """
         stage = self.get_stage(stage_id)
-        _refuse_unknown("stage", changes, {*_STAGE_FIELDS, "touchpoints"})
+        _refuse_unknown("stage", changes, {*STAGE_FIELDS, "touchpoints"})
         new = (
             {
                 **changes,
@@ -898,7 +875,7 @@ class Store:
     def update_moment(self, moment_id: int, version: int, **changes: Any) -> None:
         """Save edits to a moment (``stage_id`` moves it to another stage of the journey)."""
         moment = self.get_moment(moment_id)
-        _refuse_unknown("moment", changes, {*_MOMENT_FIELDS, "stage_id"})
+        _refuse_unknown("moment", changes, {*MOMENT_FIELDS, "stage_id"})
         for k, v in changes.items():
             setattr(moment, k, v)
         validate_moment(moment)
@@ -933,7 +910,7 @@ class Store:
 
     def add_metric(self, journey_id: int, metric: Metric) -> Metric:
         validate_metric(metric)
-        self.journey_version(journey_id)
+        self.require_journey(journey_id)
         now = utcnow()
         with self.write() as conn:
             position = self._row(
@@ -972,7 +949,7 @@ class Store:
     def update_metric(self, metric_id: int, version: int, **changes: Any) -> None:
         row = self._get("metrics", metric_id, "metric")
         metric = _pick(Metric, row)
-        _refuse_unknown("metric", changes, _METRIC_FIELDS)
+        _refuse_unknown("metric", changes, METRIC_FIELDS)
         for k, v in changes.items():
             setattr(metric, k, v)
         validate_metric(metric)
@@ -1021,7 +998,7 @@ class Store:
         """Save a named what-if scenario (a new name; see update_scenario to change one)."""
         scenario = Scenario(name=name, levers=dict(levers))
         validate_scenario(scenario)
-        self.journey_version(journey_id)
+        self.require_journey(journey_id)
         now = utcnow()
         with self.write() as conn:
             try:
@@ -1461,7 +1438,7 @@ class Store:
         self.discard_abandoned_imports()
         now = utcnow()
         with self.write() as conn:
-            self.journey_version(journey_id)
+            self.require_journey(journey_id)
             dataset_id = conn.execute(
                 "INSERT INTO event_datasets (journey_id, name, columns, mapping, event_names, "
                 "total_rows, events_rows, ignored_rows, customers, report, created_at, "
@@ -1844,20 +1821,20 @@ class Store:
         """
         if kind == "persona":
             p = self.get_persona(row_id)
-            return p.version, {k: getattr(p, k) for k in _PERSONA_FIELDS}
+            return p.version, {k: getattr(p, k) for k in PERSONA_FIELDS}
         if kind == "stage":
             s = self.get_stage(row_id)
-            values = {k: getattr(s, k) for k in _STAGE_FIELDS}
+            values = {k: getattr(s, k) for k in STAGE_FIELDS}
             values["touchpoints"] = [
                 {"channel": t.channel, "description": t.description} for t in s.touchpoints
             ]
             return s.version, values
         if kind == "moment":
             m = self.get_moment(row_id)
-            return m.version, {**{k: getattr(m, k) for k in _MOMENT_FIELDS}, "stage_id": m.stage_id}
+            return m.version, {**{k: getattr(m, k) for k in MOMENT_FIELDS}, "stage_id": m.stage_id}
         table, names = {
             "journey": ("journeys", _JOURNEY_FIELDS),
-            "metric": ("metrics", _METRIC_FIELDS),
+            "metric": ("metrics", METRIC_FIELDS),
             "scenario": ("scenarios", ("name", "levers")),
         }.get(kind, (None, ()))
         if table is None:
@@ -2000,7 +1977,7 @@ class Store:
         voting.check_dots(dots)
         now = utcnow()
         with self.write() as conn:
-            self.journey_version(journey_id)
+            self.require_journey(journey_id)
             conn.execute(
                 "UPDATE votes SET status = 'closed', version = version + 1, "
                 "updated_at = ? WHERE journey_id = ? AND status = 'open'",

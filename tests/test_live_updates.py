@@ -31,7 +31,7 @@ def changes(store: Store, journey_id: int) -> list:
     step(lambda: store.save_scenario(journey_id, "Loyal", {"retention": 0.8}))
     step(
         lambda: store.update_journey(
-            journey_id, store.journey_version(journey_id), description="new"
+            journey_id, store.require_journey(journey_id), description="new"
         )
     )
     vote = []
