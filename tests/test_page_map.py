@@ -13,9 +13,9 @@ import pytest
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from journey import samples, ui
+from journey import ui
 from journey.storage import Store
-from tests.conftest import CAR, open_page
+from tests.conftest import CAR, WORKSPACE, open_page
 
 MAP_PAGE = "4_Journey_map.py"
 PRESENT_PAGE = "9_Present.py"
@@ -137,12 +137,9 @@ def test_switching_the_journey_in_the_url_switches_the_map(app_env):
     assert not any(m.title in text for m in car.moments if m.kind == "friction")
 
 
-def test_user_text_on_the_map_is_shown_as_text_not_markup(app_env):
-    store = Store(app_env)
-    samples.seed(store)
+def test_user_text_on_the_map_is_shown_as_text_not_markup(seeded, app_env):
     name = "<b>Bold</b> [link](http://x.test) **stars**"
-    journey = store.create_journey(1, name)
-    store.close()
+    journey = seeded.create_journey(WORKSPACE, name)
     at = open_page(MAP_PAGE, journey.id)
     assert not at.exception
     assert at.title[0].value == f"🗺️ {ui.literal(name)}"
