@@ -81,6 +81,16 @@ def _stage_scale() -> alt.Scale:
     )
 
 
+def _stage_y() -> alt.Y:
+    """The y encoding of a chart with a row per stage, in journey order."""
+    return alt.Y(
+        "stage:N",
+        sort=[stage_label(s) for s in STAGES],
+        title=None,
+        axis=alt.Axis(labelFontSize=12),
+    )
+
+
 def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
     return alt.TitleParams(
         text,
@@ -205,12 +215,7 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
     purchase = sum(days[s] for s in BUYER_STAGES)
     for row in rows:  # a label starts right of the purchase rule, not across it
         row["label_at"] = max(row["end"], purchase) if row["end"] <= purchase else row["end"]
-    y = alt.Y(
-        "stage:N",
-        sort=[stage_label(s) for s in STAGES],
-        title=None,
-        axis=alt.Axis(labelFontSize=12),
-    )
+    y = _stage_y()
     band = (
         alt.Chart(_values([{"start": 0.0, "end": purchase}]))
         .mark_rect(tooltip=None, color=BUYER_COLOUR, opacity=0.08)
@@ -431,12 +436,7 @@ def funnel_chart(reached: Sequence[float], title: str = "") -> alt.LayerChart:
         labels.append(
             {"stage": stage_label(stage), "end": reached[k], "label": f"{reached[k]:,.0f}{share}"}
         )
-    y = alt.Y(
-        "stage:N",
-        sort=[stage_label(s) for s in STAGES],
-        title=None,
-        axis=alt.Axis(labelFontSize=12),
-    )
+    y = _stage_y()
     bars = (
         alt.Chart(_values(rows))
         .mark_bar(height=26)

@@ -17,18 +17,16 @@ import argparse
 import json
 import pathlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from . import event_mapping
-from .cli_parts import command_group, subcommand
+from .cli_parts import Parents, Subcommands, command_group, subcommand
 from .events import quality_lines
 from .model import STAGES, NotFoundError, ValidationError, stage_label
 from .storage import Store
 
 
-def add_commands(
-    sub: argparse._SubParsersAction, db_parents: Sequence[argparse.ArgumentParser]
-) -> None:
+def add_commands(sub: Subcommands, db_parents: Parents) -> None:
     """Add ``events import`` and ``events report`` to the top-level subcommands ``sub``."""
     inner = command_group(
         sub,

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from .storage import Store
 
 Handler = Callable[[argparse.Namespace, Store], int]
+Subcommands = argparse._SubParsersAction  # what ``add_subparsers`` returns
+Parents = Sequence[argparse.ArgumentParser]  # parent parsers, such as [db_parent()]
 DB_HELP = "Each subcommand takes --db PATH (default: $JOURNEY_DB or journey.db)."
 
 
@@ -30,10 +32,10 @@ def db_parent() -> argparse.ArgumentParser:
 
 
 def subcommand(
-    sub: argparse._SubParsersAction,
+    sub: Subcommands,
     name: str,
     handler: Handler,
-    db_parents: Sequence[argparse.ArgumentParser],
+    db_parents: Parents,
     help_: str,
     description: str | None = None,
 ) -> argparse.ArgumentParser:
@@ -44,9 +46,7 @@ def subcommand(
     return p
 
 
-def command_group(
-    sub: argparse._SubParsersAction, name: str, help_: str, description: str
-) -> argparse._SubParsersAction:
+def command_group(sub: Subcommands, name: str, help_: str, description: str) -> Subcommands:
     """Add command ``name`` whose subcommands (required) go into the returned list."""
     group = sub.add_parser(name, help=help_, description=description, epilog=DB_HELP)
     return group.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")

@@ -19,17 +19,14 @@ import argparse
 import pathlib
 import sys
 import time
-from collections.abc import Sequence
 
 from . import exchange, mermaid, report
-from .cli_parts import command_group, subcommand
+from .cli_parts import Parents, Subcommands, command_group, subcommand
 from .model import ValidationError
 from .storage import Store
 
 
-def add_commands(
-    sub: argparse._SubParsersAction, db_parents: Sequence[argparse.ArgumentParser]
-) -> None:
+def add_commands(sub: Subcommands, db_parents: Parents) -> None:
     """Add ``report`` and ``mermaid export|import|check`` to the top-level subcommands."""
     p = subcommand(
         sub,

@@ -22,7 +22,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .charts import BUYER_COLOUR, CUSTOMER_COLOUR, LOST_COLOUR, MUTED, STAGE_COLOURS, WIDTH
+from .charts import (
+    BUYER_COLOUR,
+    CUSTOMER_COLOUR,
+    LOST_COLOUR,
+    MUTED,
+    STAGE_COLOURS,
+    WIDTH,
+    _stage_y,
+    _title,  # one title style and one stage axis for every chart
+)
 from .kpis import format_days
 from .model import STAGES, short_days, stage_label
 
@@ -50,17 +59,6 @@ SIDES: dict[str, tuple[str, str, str]] = {  # side: (name, definition, colour)
     "buyer": ("Buyer journey", "first purchase − first seen", BUYER_COLOUR),
     "customer": ("Customer journey", "last seen − first seen", CUSTOMER_COLOUR),
 }
-
-
-def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
-    return alt.TitleParams(
-        text,
-        subtitle=subtitle or [],
-        anchor="start",
-        fontSize=15,
-        subtitleColor=MUTED,
-        subtitleFontSize=12,
-    )
 
 
 def _percent(share: float | None) -> str:
@@ -216,12 +214,7 @@ def observed_funnel_chart(figures: Mapping[str, Any], title: str = "") -> alt.La
         labels.append(
             {"stage": label, "end": step["reached"], "label": f"{step['reached']:,}{lost}"}
         )
-    y = alt.Y(
-        "stage:N",
-        sort=[stage_label(s) for s in STAGES],
-        title=None,
-        axis=alt.Axis(labelFontSize=12),
-    )
+    y = _stage_y()
     bars = (
         alt.Chart(pd.DataFrame(rows))
         .mark_bar(height=26)

@@ -1,15 +1,14 @@
 """Sign-in: the pure rules, and every page gated before anything is shown."""
 
-import pathlib
 import tomllib
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from journey import access
+from tests.conftest import CAR, PAGES, ROOT, open_page
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+PAGE_FILES = [ROOT / "app.py", *sorted(PAGES.glob("*.py"))]
 SAMPLE_TEXT = ("Buying a family car", "Maya Hoffmann", "Sample workspace")
 
 
@@ -214,9 +213,7 @@ def protected(app_env, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
 def test_with_a_password_set_no_page_shows_data_before_sign_in(page, protected):
-    at = AppTest.from_file(str(page), default_timeout=60)
-    at.query_params["journey"] = "1"
-    at.run()
+    at = open_page(page, CAR)
     assert not at.exception
     assert [t.value for t in at.title] == ["🔒 Journey Lab"]
     text = shown_text(at)
@@ -226,7 +223,7 @@ def test_with_a_password_set_no_page_shows_data_before_sign_in(page, protected):
 
 
 def sign_in(password: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_page("app.py")
     at.text_input(key="sign_in_password").input(password)
     at.button[0].click().run()
     return at
@@ -255,7 +252,7 @@ def test_the_viewer_password_opens_the_app_read_only(protected):
 
 
 def test_the_password_can_come_from_streamlit_secrets(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = open_page("app.py", run=False)
     at.secrets["password"] = "from secrets"
     at.run()
     assert [t.value for t in at.title] == ["🔒 Journey Lab"]
@@ -265,7 +262,7 @@ def test_the_password_can_come_from_streamlit_secrets(app_env):
 
 
 def test_with_oidc_configured_pages_offer_the_provider_sign_in_and_show_no_data(app_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = open_page("app.py", run=False)
     at.secrets["auth"] = {
         "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
         "cookie_secret": "x" * 32,

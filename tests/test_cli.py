@@ -56,9 +56,8 @@ def test_export_then_import_into_an_empty_database_round_trips(tmp_path):
     assert again == first
 
 
-def test_a_bad_file_exits_2_naming_the_file_and_field_and_changes_nothing(tmp_path):
-    db = tmp_path / "j.db"
-    run_cli("init", "--seed", db=db)
+def test_a_bad_file_exits_2_naming_the_file_and_field_and_changes_nothing(seeded_db, tmp_path):
+    db = seeded_db
     doc = json.loads(run_cli("export", "--journey", "1", db=db).stdout)
     doc["journeys"][0]["stages"][2]["emotion"] = 7
     bad = tmp_path / "bad.json"
@@ -82,9 +81,8 @@ def test_a_missing_file_or_journey_is_an_error_not_a_traceback(tmp_path):
     assert usage.returncode == 2 and "one of the arguments" in usage.stderr
 
 
-def test_snapshot_and_restore_from_the_command_line(tmp_path):
-    db = tmp_path / "j.db"
-    run_cli("init", "--seed", db=db)
+def test_snapshot_and_restore_from_the_command_line(seeded_db):
+    db = seeded_db
     assert run_cli("snapshot", "--journey", "1", db=db).stdout == "snapshot 1 saved\n"
     store = Store(db)
     stage = store.load_journey(1).stage("awareness")
@@ -110,8 +108,7 @@ def test_backup_and_restore_backup(tmp_path, monkeypatch):
     assert len(Store(kept).journeys()) == 2
 
 
-def test_csv_export_of_a_journey(tmp_path):
-    db = tmp_path / "j.db"
-    run_cli("init", "--seed", db=db)
+def test_csv_export_of_a_journey(seeded_db):
+    db = seeded_db
     lines = run_cli("export", "--journey", "1", "--csv", "stages", db=db).stdout.splitlines()
     assert len(lines) == 6 and lines[0].startswith("stage,label")

@@ -103,9 +103,8 @@ def test_every_csv_export_escapes_the_hostile_cells(store, hostile_journey_id):
     assert any(row[0] == "'=1+1" and row[-1] == "-4.5" for row in cells(exports["kpi values"]))
 
 
-def test_the_command_line_csv_export_escapes_formula_cells(tmp_path):
-    db = tmp_path / "c.db"
-    run_cli("init", "--seed", db=db)
+def test_the_command_line_csv_export_escapes_formula_cells(seeded_db, tmp_path):
+    db = seeded_db
     doc = samples.load_sample("car-buying")
     doc["journeys"][0]["stages"][0]["moments"].append(
         {"kind": "friction", "title": HOSTILE[0], "action": "+1+1", "owner": "@SUM(A1)"}

@@ -104,10 +104,9 @@ def test_a_hostile_upload_is_refused_naming_the_upload_and_the_field(store, case
         "a duplicate key",
     ],
 )
-def test_a_hostile_file_on_the_command_line_exits_2_with_one_line(tmp_path, case):
+def test_a_hostile_file_on_the_command_line_exits_2_with_one_line(seeded_db, tmp_path, case):
     text, message = CASES[case]
-    db, path = tmp_path / "j.db", tmp_path / "hostile.json"
-    run_cli("init", "--seed", db=db)
+    db, path = seeded_db, tmp_path / "hostile.json"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     result = run_cli("import", str(path), db=db)

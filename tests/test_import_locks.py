@@ -17,7 +17,6 @@ import time
 
 import pytest
 
-from journey import samples
 from journey.storage import Store
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -46,12 +45,8 @@ def big_log(tmp_path_factory) -> pathlib.Path:
 
 
 @pytest.fixture
-def db_file(tmp_path) -> pathlib.Path:
-    path = tmp_path / "j.db"
-    store = Store(path)
-    samples.seed(store)
-    store.close()
-    return path
+def db_file(seeded_db) -> pathlib.Path:
+    return seeded_db
 
 
 def start_import(db: pathlib.Path, log: pathlib.Path) -> subprocess.Popen:

@@ -3,14 +3,12 @@ ever NaN or infinite (issue 9, item 12)."""
 
 import json
 import math
-import pathlib
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from journey import exchange, formulas, samples
 from journey.model import MAX_MONEY, ValidationError
-from tests.conftest import ROOT, run_cli
+from tests.conftest import CAR, open_page, run_cli
 
 
 def huge_values_stored(store, journey_id: int = 1) -> None:
@@ -71,11 +69,10 @@ def test_stored_values_beyond_the_limits_are_clamped_to_them(store, journey_id):
     assert formulas.slider_range("entrants", 1e308)[1] == formulas.LEVER_INFO["entrants"].limit
 
 
-def test_whatif_json_is_strict_json_with_null_for_undefined_figures(tmp_path):
+def test_whatif_json_is_strict_json_with_null_for_undefined_figures(seeded_db):
     from journey.storage import Store
 
-    db = tmp_path / "j.db"
-    run_cli("init", "--seed", db=db)
+    db = seeded_db
     huge_values_stored(Store(db))
     result = run_cli("whatif", "--journey", "1", "--json", "--set", "conversion_decision=0", db=db)
     assert result.returncode == 0, result.stderr
@@ -87,10 +84,7 @@ def test_whatif_json_is_strict_json_with_null_for_undefined_figures(tmp_path):
 def test_the_what_if_page_runs_on_a_journey_with_huge_stored_values(app_env):
     from journey.storage import Store
 
-    page = str(pathlib.Path(ROOT) / "pages" / "6_What_if.py")
-    AppTest.from_file(page, default_timeout=60).run()  # seeds the database
+    open_page("6_What_if.py")  # seeds the database
     huge_values_stored(Store(app_env))
-    at = AppTest.from_file(page, default_timeout=60)
-    at.query_params["journey"] = "1"
-    at.run()
+    at = open_page("6_What_if.py", CAR)
     assert not at.exception, [e.value for e in at.exception]

@@ -6,18 +6,15 @@ KPI CSV header error, an event-import error quoting a file cell) must come back 
 literally: the message is exactly ``ui.literal`` of what a person reads.
 """
 
-import pathlib
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from journey import kpis, samples, ui
+from journey import kpis, ui
 from journey.model import Persona
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import CAR, TRIAL, open_page, plain
 
-PAGES = pathlib.Path(__file__).resolve().parent.parent / "pages"
 HOSTILE = (
     "![I](http://127.0.0.1:1/q.png) [L](javascript:alert(1)) :red[R] **B** "
     "$\\href{javascript:x}{K}$ https://evil.example/x.png ![x](http://e/x.png) :red[x] $x$ "
@@ -68,7 +65,7 @@ def test_bare_addresses_are_not_linked_and_read_as_typed():
 
 def test_a_persona_card_shows_a_hostile_role_literally(db):
     db.create_persona(1, Persona(name="Pat", role=HOSTILE))
-    at = page("1_Personas.py")
+    at = open_page("1_Personas.py")
     [caption] = [c.value for c in at.caption if "evil" in c.value]
     assert_literal(caption)
 
@@ -76,29 +73,21 @@ def test_a_persona_card_shows_a_hostile_role_literally(db):
 def test_a_kpi_named_by_an_imported_file_is_shown_literally(db):
     traffic = kpis.find_metric(db.load_journey(1), "website_traffic")
     db.update_metric(traffic.id, traffic.version, name=HOSTILE)
-    at = page("5_Metrics.py", journey="1", metrics_tab="KPIs")
+    at = open_page("5_Metrics.py", CAR, query={"metrics_tab": "KPIs"})
     assert not at.exception
     [label] = [m.label for m in at.metric if "evil" in m.label]
     assert_literal(label)
 
 
-def page(name: str, **query) -> AppTest:
-    at = AppTest.from_file(str(PAGES / name), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
 @pytest.fixture
-def db(app_env) -> Store:
-    store = Store(app_env)
-    samples.seed(store)
-    return store
+def db(seeded, app_env) -> Store:
+    """The app's database, holding the samples."""
+    return seeded
 
 
 def test_a_conflict_message_and_its_values_are_shown_literally(db):
     persona = db.create_persona(1, Persona(name=HOSTILE))
-    at = page("1_Personas.py")
+    at = open_page("1_Personas.py")
     db.update_persona(persona.id, 1, role=HOSTILE)  # someone else saves the hostile role
     at.text_input(key=f"persona_{persona.id}_role").input("Mine")
     at.button(key=f"persona_{persona.id}_save").click().run()
@@ -110,7 +99,7 @@ def test_a_conflict_message_and_its_values_are_shown_literally(db):
 
 def test_a_lost_edit_and_its_save_as_new_notice_are_shown_literally(db):
     persona = db.create_persona(1, Persona(name=HOSTILE))
-    at = page("1_Personas.py")
+    at = open_page("1_Personas.py")
     at.text_area(key=f"persona_{persona.id}_goals").input("typed")
     db.delete_persona(persona.id)
     at.button(key=f"persona_{persona.id}_save").click().run()
@@ -120,7 +109,7 @@ def test_a_lost_edit_and_its_save_as_new_notice_are_shown_literally(db):
 
 
 def test_scenario_saved_and_a_taken_scenario_name_are_shown_literally(db):
-    at = page("6_What_if.py")
+    at = open_page("6_What_if.py")
     at.slider(key="lever_margin").set_value(0.2).run()
     at.text_input(key="scenario_name").input(HOSTILE)
     at.button(key="scenario_save").click().run()
@@ -135,7 +124,7 @@ def test_scenario_saved_and_a_taken_scenario_name_are_shown_literally(db):
 def test_target_of_a_kpi_named_by_an_imported_file_saved_is_shown_literally(db):
     traffic = kpis.find_metric(db.load_journey(1), "website_traffic")
     db.update_metric(traffic.id, traffic.version, name=HOSTILE)
-    at = page("5_Metrics.py", journey="1", metrics_tab="KPIs")
+    at = open_page("5_Metrics.py", CAR, query={"metrics_tab": "KPIs"})
     at.selectbox(key="kpi_target_metric").set_value("website_traffic")
     at.number_input(key="kpi_target_value").set_value(24000.0)
     at.button(key="kpi_target_submit").click().run()
@@ -144,7 +133,7 @@ def test_target_of_a_kpi_named_by_an_imported_file_saved_is_shown_literally(db):
 
 
 def test_a_kpi_csv_header_error_quoting_the_file_is_shown_literally(db):
-    at = page("5_Metrics.py", journey="1", metrics_tab="KPIs")
+    at = open_page("5_Metrics.py", CAR, query={"metrics_tab": "KPIs"})
     csv = f"metric,date,{HOSTILE}\nnps,2026-11-01,48\n".encode()
     at.file_uploader(key="kpi_upload").set_value(("kpis.csv", csv, "text/csv"))
     at.button(key="kpi_upload_submit").click().run()
@@ -153,7 +142,7 @@ def test_a_kpi_csv_header_error_quoting_the_file_is_shown_literally(db):
 
 
 def test_an_event_import_error_quoting_a_file_cell_is_shown_literally(db):
-    at = page("7_Observed_timeframes.py", journey="2")
+    at = open_page("7_Observed_timeframes.py", TRIAL)
     data = f"customer_id,timestamp,event\nc1,{HOSTILE},purchase\nc2,2026-01-01,visit\n"
     at.file_uploader(key="events_upload").upload("bad.csv", data.encode(), "text/csv")
     at.run()

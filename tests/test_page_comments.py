@@ -1,29 +1,22 @@
 """Comments on the Friction and key points and Stages pages, through AppTest."""
 
-import pathlib
-
-from streamlit.testing.v1 import AppTest
-
 from journey.storage import Store
+from tests.conftest import open_page
 
-PAGES = pathlib.Path(__file__).resolve().parent.parent / "pages"
-MOMENTS = str(PAGES / "3_Friction_and_key_points.py")
-STAGES = str(PAGES / "2_Stages.py")
+MOMENTS = "3_Friction_and_key_points.py"
+STAGES = "2_Stages.py"
 
 
-def open_page(page: str, *panels: str) -> AppTest:
-    """The page with the comment panels ``panels`` open (drawn only when open)."""
-    at = AppTest.from_file(page, default_timeout=60)
-    for panel in panels:
-        at.session_state[f"{panel}_comments_open"] = True
-    return at.run()
+def panels_open(*panels: str) -> dict[str, bool]:
+    """Session state that opens these comment panels (drawn only when open)."""
+    return {f"{panel}_comments_open": True for panel in panels}
 
 
 HOSTILE = '<img src=x onerror="alert(1)"> **bold?** [link](http://evil.example)'
 
 
 def test_a_comment_typed_on_a_moment_is_stored_signed_and_shown_as_typed(app_env):
-    at = open_page(MOMENTS, "moment_4")
+    at = open_page(MOMENTS, **panels_open("moment_4"))
     at.text_area(key="moment_4_comments_new_text").input(HOSTILE)
     at.button(key="moment_4_comments_add").click().run()
     assert not at.exception
@@ -34,7 +27,7 @@ def test_a_comment_typed_on_a_moment_is_stored_signed_and_shown_as_typed(app_env
 
 
 def test_the_author_edits_and_deletes_a_comment_on_a_stage(app_env):
-    at = open_page(STAGES, "stage_1")
+    at = open_page(STAGES, **panels_open("stage_1"))
     at.text_area(key="stage_1_comments_new_text").input("Ads everywhere")
     at.button(key="stage_1_comments_add").click().run()
     [c] = Store(app_env).comments("stage", 1)
@@ -47,7 +40,7 @@ def test_the_author_edits_and_deletes_a_comment_on_a_stage(app_env):
 
 
 def test_someone_elses_comment_has_no_edit_or_delete(app_env):
-    at = open_page(MOMENTS, "moment_4")
+    at = open_page(MOMENTS, **panels_open("moment_4"))
     c = Store(app_env).add_comment("moment", 4, "Somebody else", "Their note")
     at.run()
     assert "Their note" in [t.value for t in at.text]

@@ -1,19 +1,14 @@
 """The facilitator's countdown (issue 12 item 4) on the pages, in presentation mode."""
 
-import pathlib
-
 from streamlit.testing.v1 import AppTest
 
 from journey import timer
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from tests.conftest import CAR, open_page
 
 
 def present(page: str = "2_Stages.py") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
-    at.query_params["journey"] = "1"
-    at.query_params["present"] = "1"
-    return at
+    """``page`` of the car journey in presentation mode, run once."""
+    return open_page(page, CAR, query={"present": 1})
 
 
 def clock(at: AppTest) -> str:
@@ -24,18 +19,14 @@ def clock(at: AppTest) -> str:
 def test_the_countdown_shows_on_every_page_only_while_presenting(app_env):
     for page in ("2_Stages.py", "4_Journey_map.py", "9_Present.py"):
         at = present(page)
-        at.run()
         assert not at.exception
         assert clock(at) == "**:material/timer: 05:00**"
-    at = AppTest.from_file(str(ROOT / "pages" / "2_Stages.py"), default_timeout=60)
-    at.query_params["journey"] = "1"
-    at.run()
+    at = open_page("2_Stages.py", CAR)
     assert not [m for m in at.markdown if ":material/timer:" in m.value]
 
 
 def test_the_countdown_starts_pauses_keeps_its_time_across_pages_and_resets(app_env):
     at = present()
-    at.run()
     at.number_input(key="countdown_minutes").set_value(10).run()
     assert clock(at) == "**:material/timer: 10:00**"
     at.button(key="countdown_start").click().run()

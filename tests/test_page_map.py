@@ -13,19 +13,12 @@ import pytest
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from journey import samples, ui
+from journey import ui
 from journey.storage import Store
+from tests.conftest import CAR, WORKSPACE, open_page
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-MAP_PAGE = ROOT / "pages" / "4_Journey_map.py"
-PRESENT_PAGE = ROOT / "pages" / "9_Present.py"
-
-
-def run(path: pathlib.Path, **query) -> AppTest:
-    at = AppTest.from_file(str(path), default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = str(v)
-    return at.run()
+MAP_PAGE = "4_Journey_map.py"
+PRESENT_PAGE = "9_Present.py"
 
 
 def stored(db_path: pathlib.Path, journey_id: int):
@@ -64,13 +57,13 @@ def chart_rows(at: AppTest, field: str) -> list[dict]:
 
 
 def test_the_map_page_runs_for_the_car_journey(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == ":material/map: Journey map · Buying a family car"
 
 
 def test_the_map_shows_the_car_journeys_friction_points_in_its_lanes_and_on_the_curve(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     journey = stored(app_env, 1)
     titles = [m.title for m in journey.moments if m.kind == "friction"]
     assert len(titles) >= 4
@@ -82,14 +75,14 @@ def test_the_map_shows_the_car_journeys_friction_points_in_its_lanes_and_on_the_
 
 
 def test_the_map_table_columns_are_the_stages_with_the_buyer_journey_first(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     [table] = at.table
     parts = [unescaped(str(c[0] if isinstance(c, tuple) else c)) for c in table.value.columns]
     assert parts == ["Buyer journey"] * 3 + ["After purchase"] * 2
 
 
 def test_the_channel_matrix_lists_every_channel_of_the_sample(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     journey = stored(app_env, 1)
     channels = {t.channel for s in journey.stages for t in s.touchpoints}
     [matrix] = at.expander[0].dataframe
@@ -105,7 +98,7 @@ def test_the_channel_matrix_lists_every_channel_of_the_sample(app_env):
 
 
 def test_the_channel_gaps_say_where_a_channel_is_missing(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     gaps = at.dataframe[-1].value
     assert gaps["Channel"].tolist() == ["Social", "Review sites", "Community"]
     reviews = gaps[gaps["Channel"] == "Review sites"].iloc[0]
@@ -117,13 +110,13 @@ def test_the_channel_gaps_say_where_a_channel_is_missing(app_env):
 
 
 def test_the_map_offers_png_svg_and_json_downloads(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"⬇️ PNG", "⬇️ SVG", "⬇️ Journey as JSON (exchange format)"} <= labels
 
 
 def test_the_exported_picture_is_drawn_only_when_its_tab_is_open(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     assert not at.tabs[1].children
     at.session_state["map_view"] = "Picture"
     at.run()
@@ -132,7 +125,7 @@ def test_the_exported_picture_is_drawn_only_when_its_tab_is_open(app_env):
 
 
 def test_switching_the_journey_in_the_url_switches_the_map(app_env):
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     car = stored(app_env, 1)
     at.query_params["journey"] = "2"
     at.run()
@@ -144,13 +137,10 @@ def test_switching_the_journey_in_the_url_switches_the_map(app_env):
     assert not any(m.title in text for m in car.moments if m.kind == "friction")
 
 
-def test_user_text_on_the_map_is_shown_as_text_not_markup(app_env):
-    store = Store(app_env)
-    samples.seed(store)
+def test_user_text_on_the_map_is_shown_as_text_not_markup(seeded, app_env):
     name = "<b>Bold</b> [link](http://x.test) **stars**"
-    journey = store.create_journey(1, name)
-    store.close()
-    at = run(MAP_PAGE, journey=journey.id)
+    journey = seeded.create_journey(WORKSPACE, name)
+    at = open_page(MAP_PAGE, journey.id)
     assert not at.exception
     assert at.title[0].value == f":material/map: Journey map · {ui.literal(name)}"
     assert "<b>" not in at.title[0].value and "[link](" not in at.title[0].value
@@ -164,7 +154,7 @@ def current_slide(at: AppTest) -> str:
 
 
 def test_the_present_deck_opens_on_the_persona_and_next_moves_to_awareness(app_env):
-    at = run(PRESENT_PAGE, journey=1)
+    at = open_page(PRESENT_PAGE, CAR)
     assert not at.exception, [e.value for e in at.exception]
     assert "Maya Hoffmann" in current_slide(at)
     assert at.button(key="present_prev").disabled
@@ -176,7 +166,7 @@ def test_the_present_deck_opens_on_the_persona_and_next_moves_to_awareness(app_e
 
 
 def test_the_deck_has_persona_five_stages_timeframes_and_summary_and_stops_at_both_ends(app_env):
-    at = run(PRESENT_PAGE, journey=1)
+    at = open_page(PRESENT_PAGE, CAR)
     seen = [current_slide(at)]
     while not at.button(key="present_next").disabled:
         at.button(key="present_next").click().run()
@@ -196,15 +186,15 @@ def test_the_deck_has_persona_five_stages_timeframes_and_summary_and_stops_at_bo
 
 
 def test_the_slide_in_the_link_opens_that_slide_and_a_bad_one_is_said(app_env):
-    at = run(PRESENT_PAGE, journey=1, slide=4)
+    at = open_page(PRESENT_PAGE, CAR, query={"slide": 4})
     assert current_slide(at).startswith("3. Decision")
-    at = run(PRESENT_PAGE, journey=1, slide=99)
+    at = open_page(PRESENT_PAGE, CAR, query={"slide": 99})
     assert "Maya Hoffmann" in current_slide(at)
     assert "this deck has slides 1 to 8" in unescaped(at.warning[0].value)
 
 
 def test_a_stage_slide_shows_its_figures_points_and_actions(app_env):
-    at = run(PRESENT_PAGE, journey=1, slide=4)
+    at = open_page(PRESENT_PAGE, CAR, query={"slide": 4})
     decision = stored(app_env, 1).stage("decision")
     text = unescaped(" ".join(m.value for m in at.markdown))
     assert "takes **1 week**" in text and "**60%** go on" in text
@@ -213,7 +203,7 @@ def test_a_stage_slide_shows_its_figures_points_and_actions(app_env):
 
 
 def test_the_summary_ranks_friction_by_severity_and_key_points_by_impact(app_env):
-    at = run(PRESENT_PAGE, journey=1, slide=8)
+    at = open_page(PRESENT_PAGE, CAR, query={"slide": 8})
     journey = stored(app_env, 1)
     text = unescaped(" ".join(m.value for m in at.markdown))
     worst = max((m for m in journey.moments if m.kind == "friction"), key=lambda m: m.severity)
@@ -223,7 +213,7 @@ def test_the_summary_ranks_friction_by_severity_and_key_points_by_impact(app_env
 
 
 def test_the_present_page_has_no_editing_controls(app_env):
-    at = run(PRESENT_PAGE, journey=1)
+    at = open_page(PRESENT_PAGE, CAR)
     main_widgets = [
         w
         for w in (
@@ -240,14 +230,14 @@ def test_the_present_page_has_no_editing_controls(app_env):
 
 @pytest.mark.parametrize("journey_id", [2, 3])
 def test_the_present_page_follows_the_journey_in_the_url(app_env, journey_id):
-    at = run(PRESENT_PAGE, journey=journey_id)
+    at = open_page(PRESENT_PAGE, journey_id)
     assert not at.exception
     journey = stored(app_env, journey_id)
     assert ui.literal(journey.name) in at.get("progress")[0].proto.text
 
 
 def test_the_map_shows_the_dots_of_the_latest_vote_unless_its_tallies_are_hidden(app_env):
-    run(MAP_PAGE, journey=1)  # seeds the samples
+    open_page(MAP_PAGE, CAR)  # seeds the samples
     store = Store(app_env)
     car = store.load_journey(1)
     first, second = [m for m in car.moments if m.kind == "friction"][:2]
@@ -255,7 +245,7 @@ def test_the_map_shows_the_dots_of_the_latest_vote_unless_its_tallies_are_hidden
     for who in ("Ann", "Bo"):
         store.cast_dot(vote, first.id, who)
     store.cast_dot(vote, second.id, "Ann")
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     assert not at.exception
     text = " ".join(table_text(at).split())
     assert f"{first.title} ({first.severity}) · 2 dots" in text
@@ -264,5 +254,5 @@ def test_the_map_shows_the_dots_of_the_latest_vote_unless_its_tallies_are_hidden
     latest = store.latest_vote(1)
     store.update_vote(vote, latest["version"], hidden=True)
     store.close()
-    at = run(MAP_PAGE, journey=1)
+    at = open_page(MAP_PAGE, CAR)
     assert " dots" not in table_text(at) and " 1 dot" not in table_text(at)

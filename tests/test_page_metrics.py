@@ -1,7 +1,6 @@
 """The Metrics page through AppTest: timeframes, the KPI board, KPI values in, the funnel."""
 
 import json
-import pathlib
 
 import pytest
 from streamlit.proto.Metric_pb2 import Metric
@@ -9,19 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from journey import formulas, kpis
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import CAR, SHOP, open_page, plain
 
-PAGE = pathlib.Path(__file__).resolve().parent.parent / "pages" / "5_Metrics.py"
+PAGE = "5_Metrics.py"
 TABS = ("Timeframes", "Across the workspace", "KPIs", "Funnel")
-
-
-def open_page(tab: str = "Timeframes", journey: int = 1, **state) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.query_params["journey"] = str(journey)
-    at.query_params["metrics_tab"] = tab
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
 
 
 def metrics(at: AppTest) -> dict[str, object]:
@@ -39,18 +29,18 @@ def upload(at: AppTest, text: str) -> AppTest:
 
 @pytest.mark.parametrize("tab", TABS)
 def test_every_tab_of_the_metrics_page_runs_without_an_exception(tab, app_env):
-    at = open_page(tab)
+    at = open_page(PAGE, CAR, query={"metrics_tab": tab})
     assert not at.exception, [e.value for e in at.exception]
 
 
 def test_only_the_open_tab_is_drawn(app_env):
-    at = open_page("Funnel")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "Funnel"})
     assert not at.metric  # the timeframe figures and the KPI board are in other tabs
     assert len(chart_specs(at)) == 1
 
 
 def test_the_timeframes_shown_are_the_engines_for_the_journeys_durations(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR, query={"metrics_tab": "Timeframes"})
     journey = Store(app_env).load_journey(1)
     outcome = formulas.whatif(formulas.levers_from_journey(journey))
     shown = metrics(at)
@@ -70,7 +60,7 @@ def test_the_timeframes_shown_are_the_engines_for_the_journeys_durations(app_env
 
 
 def test_the_workspace_comparison_lists_every_journey_and_then_every_persona(app_env):
-    at = open_page("Across the workspace")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "Across the workspace"})
     [table] = at.dataframe
     assert list(table.value["Journey or persona"]) == [
         "Buying a family car",
@@ -85,7 +75,7 @@ def test_the_workspace_comparison_lists_every_journey_and_then_every_persona(app
 
 
 def test_the_kpi_board_shows_every_kpi_by_side_with_a_status_colour(app_env):
-    at = open_page("KPIs")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
     assert [s.value for s in at.subheader] == ["Buyer journey KPIs", "Customer journey KPIs"]
     shown = metrics(at)
     assert len(shown) == 10
@@ -100,12 +90,12 @@ def test_the_kpi_board_shows_every_kpi_by_side_with_a_status_colour(app_env):
 
 
 def test_a_journey_without_a_standard_kpi_shows_it_as_no_data(app_env):
-    at = open_page("KPIs", journey=3)  # the online shop tracks no leads
+    at = open_page(PAGE, SHOP, query={"metrics_tab": "KPIs"})  # the online shop tracks no leads
     assert metrics(at)["Leads"].delta == "no data · no values yet"
 
 
 def test_the_kpi_values_download_is_the_journeys_csv(app_env):
-    at = open_page("KPIs")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
     [button] = [b for b in at.get("download_button") if b.proto.label.startswith("⬇️ KPI")]
     assert button.proto.label == "⬇️ KPI values (CSV)"
     assert not at.exception
@@ -113,7 +103,7 @@ def test_the_kpi_values_download_is_the_journeys_csv(app_env):
 
 def test_an_uploaded_kpi_file_is_stored_whole(app_env):
     at = upload(
-        open_page("KPIs"),
+        open_page(PAGE, CAR, query={"metrics_tab": "KPIs"}),
         "metric,date,value\nnps,2026-11-01,48\nLead-to-customer rate,2026-11-01,24%\n",
     )
     assert not at.exception and [plain(s.value) for s in at.success] == ["Added 2 value(s)."]
@@ -125,7 +115,9 @@ def test_an_uploaded_kpi_file_is_stored_whole(app_env):
 
 
 def test_a_kpi_file_with_bad_rows_is_refused_whole_and_each_bad_row_is_listed(app_env):
-    at = open_page("KPIs")  # the app seeds the samples on its first run
+    at = open_page(
+        PAGE, CAR, query={"metrics_tab": "KPIs"}
+    )  # the app seeds the samples on its first run
     before = Store(app_env).load_journey(1).metrics
     at = upload(
         at, "metric,date,value\nnps,2026-11-01,48\nbogus,2026-11-01,1\nleads,2026-13-01,400\n"
@@ -139,7 +131,10 @@ def test_a_kpi_file_with_bad_rows_is_refused_whole_and_each_bad_row_is_listed(ap
 
 
 def test_a_kpi_the_journey_lacks_is_added_with_its_first_values(app_env):
-    at = upload(open_page("KPIs", journey=3), "metric,date,value\nleads,2026-11-01,950\n")
+    at = upload(
+        open_page(PAGE, SHOP, query={"metrics_tab": "KPIs"}),
+        "metric,date,value\nleads,2026-11-01,950\n",
+    )
     assert not at.exception
     leads = kpis.find_metric(Store(app_env).load_journey(3), "leads")
     assert (leads.name, leads.side, [v.value for v in leads.values]) == ("Leads", "buyer", [950.0])
@@ -148,7 +143,7 @@ def test_a_kpi_the_journey_lacks_is_added_with_its_first_values(app_env):
 def test_a_value_entered_by_hand_is_added_to_its_kpi(app_env):
     import datetime as dt
 
-    at = open_page("KPIs")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
     at.selectbox(key="kpi_entry_metric").set_value("csat")
     at.date_input(key="kpi_entry_date").set_value(dt.date(2026, 11, 1))
     at.number_input(key="kpi_entry_value").set_value(4.6)
@@ -161,7 +156,7 @@ def test_a_value_entered_by_hand_is_added_to_its_kpi(app_env):
 def test_a_value_by_hand_on_a_date_that_has_one_is_refused(app_env):
     import datetime as dt
 
-    at = open_page("KPIs")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
     at.selectbox(key="kpi_entry_metric").set_value("nps")
     at.date_input(key="kpi_entry_date").set_value(dt.date(2026, 10, 1))
     at.number_input(key="kpi_entry_value").set_value(40.0)
@@ -170,7 +165,7 @@ def test_a_value_by_hand_on_a_date_that_has_one_is_refused(app_env):
 
 
 def test_a_target_is_saved_and_the_status_follows_it(app_env):
-    at = open_page("KPIs")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
     at.selectbox(key="kpi_target_metric").set_value("website_traffic")
     at.number_input(key="kpi_target_value").set_value(24000.0)
     at.button(key="kpi_target_submit").click().run()
@@ -179,7 +174,9 @@ def test_a_target_is_saved_and_the_status_follows_it(app_env):
 
 
 def test_a_target_saved_over_someone_elses_edit_is_a_conflict_shown_with_both_values(app_env):
-    at = open_page("KPIs")  # this session starts editing from version 1
+    at = open_page(
+        PAGE, CAR, query={"metrics_tab": "KPIs"}
+    )  # this session starts editing from version 1
     store = Store(app_env)
     traffic = kpis.find_metric(store.load_journey(1), "website_traffic")
     store.update_metric(traffic.id, traffic.version, target=30000.0)  # someone else saves
@@ -198,14 +195,14 @@ def test_a_target_saved_over_someone_elses_edit_is_a_conflict_shown_with_both_va
 
 
 def test_presentation_mode_hides_the_kpi_editing_forms(app_env):
-    at = open_page("KPIs", presenting=True)
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"}, presenting=True)
     assert not at.file_uploader  # the facilitator's countdown is the one field left
     assert [n.key for n in at.number_input] == ["countdown_minutes"]
     assert len(metrics(at)) == 10
 
 
 def test_the_funnel_counts_and_drop_off_follow_the_stage_conversions(app_env):
-    at = open_page("Funnel")
+    at = open_page(PAGE, CAR, query={"metrics_tab": "Funnel"})
     [table] = at.dataframe
     assert list(table.value["Reached"]) == ["12,000", "4,200", "1,680", "1,008"]
     assert list(table.value["Lost"]) == ["7,800", "2,520", "672", "554"]

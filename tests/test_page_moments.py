@@ -1,6 +1,5 @@
 """The Friction and key points page through AppTest: add, filter, count, edit, delete, undo."""
 
-import pathlib
 import re
 
 from streamlit.testing.v1 import AppTest
@@ -8,22 +7,16 @@ from streamlit.testing.v1 import AppTest
 from journey import presentation, ui
 from journey.model import Moment
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import CAR, open_page, plain
 
-PAGE = str(
-    pathlib.Path(__file__).resolve().parent.parent / "pages" / "3_Friction_and_key_points.py"
-)
-# The first sample journey ("Buying a family car") opens by default: 7 friction points and
-# 6 key points (moment ids 1..13) over stages 1..5.
-JOURNEY = 1
+PAGE = "3_Friction_and_key_points.py"
+# The first sample journey (CAR, "Buying a family car") opens by default: 7 friction points
+# and 6 key points (moment ids 1..13) over stages 1..5.
 
 
-def open_page(*editing: int) -> AppTest:
-    """The page, with the edit forms of the moments ``editing`` open (drawn only when open)."""
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for moment_id in editing:
-        at.session_state[f"edit_moment_{moment_id}"] = True
-    return at.run()
+def editing(*moment_ids: int) -> dict[str, bool]:
+    """Session state that opens the edit forms of these moments (drawn only when open)."""
+    return {f"edit_moment_{moment_id}": True for moment_id in moment_ids}
 
 
 def headings(at: AppTest) -> list[str]:
@@ -32,11 +25,11 @@ def headings(at: AppTest) -> list[str]:
 
 
 def moments(db_path) -> list:
-    return Store(db_path).load_journey(JOURNEY).moments
+    return Store(db_path).load_journey(CAR).moments
 
 
 def test_the_page_lists_every_moment_of_the_journey_with_counts_per_stage(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert len(headings(at)) == 13
     assert "⚠️ Prices hidden behind 'request a quote'" in headings(at)
@@ -81,7 +74,7 @@ def test_the_page_lists_every_moment_of_the_journey_with_counts_per_stage(app_en
 
 
 def test_a_friction_point_and_a_key_point_are_added_with_stage_kind_and_action(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="new_moment_stage").set_value("decision")
     at.text_input(key="new_moment_title").input("Delivery date keeps moving")
     at.text_area(key="new_moment_action").input("Confirm the date in writing")
@@ -125,7 +118,7 @@ def test_a_friction_point_and_a_key_point_are_added_with_stage_kind_and_action(a
 
 
 def test_a_moment_without_a_title_shows_a_message_and_stores_nothing(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_area(key="new_moment_description").input("Typed, not lost")
     at.button(key="new_moment_save").click().run()
     assert not at.exception
@@ -135,7 +128,7 @@ def test_a_moment_without_a_title_shows_a_message_and_stores_nothing(app_env):
 
 
 def test_the_kind_filter_shows_only_that_kind(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.pills(key="filter_kind").set_value(["key"]).run()
     assert not at.exception
     assert len(headings(at)) == 6 and all(h.startswith("⭐") for h in headings(at))
@@ -147,7 +140,7 @@ def test_the_kind_filter_shows_only_that_kind(app_env):
 
 
 def test_editing_a_moments_status_saves_it(app_env):
-    at = open_page(4)
+    at = open_page(PAGE, **editing(4))
     at.selectbox(key="moment_4_status").set_value("done")
     at.selectbox(key="moment_4_stage").set_value("decision")
     at.button(key="moment_4_save").click().run()
@@ -158,7 +151,7 @@ def test_editing_a_moments_status_saves_it(app_env):
 
 
 def test_an_edit_merges_with_someone_elses_save_of_another_field(app_env):
-    at = open_page(4)
+    at = open_page(PAGE, **editing(4))
     Store(app_env).update_moment(4, 1, owner="Sales lead")
     at.selectbox(key="moment_4_status").set_value("done")
     at.button(key="moment_4_save").click().run()
@@ -168,7 +161,7 @@ def test_an_edit_merges_with_someone_elses_save_of_another_field(app_env):
 
 
 def test_a_field_both_changed_is_a_conflict_with_the_stage_by_name_resolved_per_field(app_env):
-    at = open_page(4)
+    at = open_page(PAGE, **editing(4))
     store = Store(app_env)
     store.update_moment(4, 1, status="in progress", stage_id=3)  # someone else: to Decision
     at.selectbox(key="moment_4_status").set_value("done")
@@ -191,7 +184,7 @@ def test_a_field_both_changed_is_a_conflict_with_the_stage_by_name_resolved_per_
 
 
 def test_a_point_deleted_while_edited_says_so_keeps_the_text_and_saves_as_new(app_env):
-    at = open_page(1)
+    at = open_page(PAGE, **editing(1))
     at.text_area(key="moment_1_action").input("Typed, not lost")
     Store(app_env).delete_moment(1)  # someone else presses Delete meanwhile
     at.button(key="moment_1_save").click().run()
@@ -209,14 +202,14 @@ def test_a_point_deleted_while_edited_says_so_keeps_the_text_and_saves_as_new(ap
 
 
 def test_switching_the_kind_of_a_new_point_does_not_carry_the_other_kinds_action(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_area(key="new_moment_action").input("Answer the friction")
     at.button_group(key="add_kind").set_value("key").run()
     assert at.text_area(key="new_moment_1_action").value == ""
 
 
 def test_a_second_click_on_add_adds_no_duplicate_and_the_form_clears(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="new_moment_title").input("Delivery date keeps moving")
     at.button(key="new_moment_save").click().run()
     assert at.text_input(key="new_moment_1_title").value == ""
@@ -227,17 +220,17 @@ def test_a_second_click_on_add_adds_no_duplicate_and_the_form_clears(app_env):
 
 
 def test_an_edit_form_is_drawn_only_while_its_expander_is_open(app_env):
-    at = open_page(4)
+    at = open_page(PAGE, **editing(4))
     forms = [f.proto.form.form_id for f in at.get("form")]
     assert [f for f in forms if f.startswith("moment_")] == ["moment_4_form"]
 
 
 def test_a_long_list_is_shown_twenty_points_a_page(app_env):
-    open_page()
+    open_page(PAGE)
     store = Store(app_env)
     for n in range(30):
         store.add_moment(3, Moment(kind="friction", title=f"Extra {n}"))
-    at = open_page()
+    at = open_page(PAGE)
     assert len(headings(at)) == 20
     assert any(c.value.startswith("Showing 43 of 43 ") for c in at.caption)
     seen = headings(at)
@@ -249,7 +242,7 @@ def test_a_long_list_is_shown_twenty_points_a_page(app_env):
 
 
 def test_deleting_a_moment_then_undo_puts_it_back(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key="delete_moment_7").click().run()
     assert not at.exception
     assert "Trade-in valuation feels like haggling" not in [m.title for m in moments(app_env)]
@@ -257,7 +250,7 @@ def test_deleting_a_moment_then_undo_puts_it_back(app_env):
     assert [plain(s.value) for s in at.success] == [
         "Deleted Trade-in valuation feels like haggling: undo it in the sidebar."
     ]
-    assert Store(app_env).snapshots(journey_id=JOURNEY)  # the snapshot taken before deleting
+    assert Store(app_env).snapshots(journey_id=CAR)  # the snapshot taken before deleting
     at.button(key="moment_undo_button").click().run()
     assert not at.exception
     [back] = [m for m in moments(app_env) if m.title == "Trade-in valuation feels like haggling"]
@@ -267,7 +260,7 @@ def test_deleting_a_moment_then_undo_puts_it_back(app_env):
 
 
 def test_undo_leaves_edits_made_since_the_delete_in_place(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key="delete_moment_7").click().run()
     Store(app_env).update_moment(6, 1, status="done")  # someone else, meanwhile
     at.button(key="moment_undo_button").click().run()
@@ -276,7 +269,7 @@ def test_undo_leaves_edits_made_since_the_delete_in_place(app_env):
 
 
 def test_presentation_mode_lists_the_moments_without_editing_controls(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert not at.exception
     assert len(headings(at)) == 13
@@ -286,7 +279,7 @@ def test_presentation_mode_lists_the_moments_without_editing_controls(app_env):
 
 def test_markup_typed_as_a_moment_title_is_stored_verbatim_and_shown_as_text(app_env):
     title = "<img src=x onerror=alert(1)> <script>alert(1)</script>"
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="new_moment_title").input(title)
     at.text_area(key="new_moment_action").input("![pixel](http://example.com/t.png)")
     at.button(key="new_moment_save").click().run()

@@ -1,20 +1,15 @@
 """The Personas page through AppTest: cards, create, edit, duplicate, delete and undo."""
 
-import pathlib
 import re
 
 from streamlit.testing.v1 import AppTest
 
 from journey import presentation, ui
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import WORKSPACE, open_page, plain
 
-PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "1_Personas.py")
-WORKSPACE = 1  # the sample workspace: Maya Hoffmann (1), Daniel Okafor (2), Priya Nair (3)
-
-
-def open_page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+PAGE = "1_Personas.py"
+# the sample WORKSPACE: Maya Hoffmann (1), Daniel Okafor (2), Priya Nair (3)
 
 
 def shown(at: AppTest) -> list[str]:
@@ -40,7 +35,7 @@ def names(db_path) -> list[str]:
 
 
 def test_the_personas_page_shows_every_persona_of_the_workspace_as_a_card(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Maya Hoffmann", "Priya Nair", "Daniel Okafor"]
     assert any("Preferred channels:" in text and "Dealership" in text for text in shown(at))
@@ -48,7 +43,7 @@ def test_the_personas_page_shows_every_persona_of_the_workspace_as_a_card(app_en
 
 
 def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="new_persona_name").input("Sam Lee")
     at.text_input(key="new_persona_role").input("Night nurse")
     at.text_input(key="new_persona_age_range").input("40-49")
@@ -73,7 +68,7 @@ def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
 
 
 def test_an_empty_name_shows_a_message_stores_nothing_and_keeps_what_was_typed(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="new_persona_name").input("   ")
     at.text_input(key="new_persona_role").input("Night nurse")
     at.button(key="new_persona_save").click().run()
@@ -84,7 +79,7 @@ def test_an_empty_name_shows_a_message_stores_nothing_and_keeps_what_was_typed(a
 
 
 def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="persona_1_role").input("Head teacher")
     at.multiselect(key="persona_1_channels").set_value(["Web", "Email"])
     at.button(key="persona_1_save").click().run()
@@ -103,7 +98,7 @@ def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
 def test_a_field_both_people_changed_is_a_conflict_shown_with_labels_and_resolved_per_field(
     app_env,
 ):
-    at = open_page()
+    at = open_page(PAGE)
     Store(app_env).update_persona(1, 1, role="Saved by someone else", quote="Their quote")
     at.text_input(key="persona_1_role").input("Mine")
     at.text_area(key="persona_1_goals").input("My goals")
@@ -134,7 +129,7 @@ def test_a_field_both_people_changed_is_a_conflict_shown_with_labels_and_resolve
 
 
 def test_keep_all_of_mine_writes_only_the_fields_i_changed(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     Store(app_env).update_persona(1, 1, role="Theirs", quote="Their quote")
     at.text_input(key="persona_1_role").input("Mine")
     at.button(key="persona_1_save").click().run()
@@ -146,7 +141,7 @@ def test_keep_all_of_mine_writes_only_the_fields_i_changed(app_env):
 
 
 def test_a_persona_deleted_while_edited_keeps_the_typed_values_and_saves_as_new(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_area(key="persona_2_goals").input("Typed, not lost")
     Store(app_env).delete_persona(2)  # someone else, meanwhile
     at.button(key="persona_2_save").click().run()
@@ -164,7 +159,7 @@ def test_a_persona_deleted_while_edited_keeps_the_typed_values_and_saves_as_new(
 
 
 def test_a_second_click_on_create_adds_no_duplicate(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="new_persona_name").input("Sam Lee")
     at.button(key="new_persona_save").click().run()
     at.text_input(key="new_persona_1_name").input("Sam Lee")  # the values sent again
@@ -177,7 +172,7 @@ def test_a_second_click_on_create_adds_no_duplicate(app_env):
 
 
 def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="persona_1_role").input("Head teacher")
     at.button(key="persona_1_save").click().run()
     assert Store(app_env).get_persona(1).role == "Head teacher"
@@ -188,7 +183,7 @@ def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
 
 
 def test_undo_after_my_save_was_restored_from_the_history_says_so_instead_of_failing(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="persona_1_role").input("Head teacher")
     at.button(key="persona_1_save").click().run()
     store = Store(app_env)
@@ -200,15 +195,15 @@ def test_undo_after_my_save_was_restored_from_the_history_says_so_instead_of_fai
 
 
 def test_a_persona_whose_channels_are_spelled_unusually_still_opens_for_editing(app_env):
-    open_page()  # seeds the database
+    open_page(PAGE)  # seeds the database
     Store(app_env).update_persona(1, 1, channels=["web", "Web", " Fax "])
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert at.multiselect(key="persona_1_channels").value == ["web", "Fax"]
 
 
 def test_duplicating_a_persona_adds_a_copy(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key="duplicate_persona_2").click().run()
     assert not at.exception
     [copy] = [p for p in Store(app_env).personas(WORKSPACE) if p.name == "Daniel Okafor (copy)"]
@@ -217,7 +212,7 @@ def test_duplicating_a_persona_adds_a_copy(app_env):
 
 
 def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key="delete_persona_2").click().run()
     assert not at.exception
     assert "Daniel Okafor" not in names(app_env)
@@ -237,7 +232,7 @@ def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
 
 
 def test_presentation_mode_shows_the_cards_without_editing_controls(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Maya Hoffmann", "Priya Nair", "Daniel Okafor"]
@@ -247,7 +242,7 @@ def test_presentation_mode_shows_the_cards_without_editing_controls(app_env):
 
 def test_markup_typed_as_a_persona_name_is_stored_verbatim_and_shown_as_text(app_env):
     name = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="new_persona_name").input(name)
     at.text_area(key="new_persona_quote").input("<b>bold?</b>")
     at.button(key="new_persona_save").click().run()

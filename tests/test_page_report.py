@@ -5,24 +5,17 @@ in a browser, tests/browser/test_report_download.py; here: the buttons are there
 build nothing until clicked (a report takes seconds; a rerun must not pay for it).
 """
 
-import pathlib
-
-from streamlit.testing.v1 import AppTest
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from tests.conftest import CAR, open_page
 
 
-def buttons(page: str, **query) -> dict:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = str(v)
-    at.run()
+def buttons(page: str, journey: int, **query) -> dict:
+    at = open_page(page, journey, query=query)
     assert not at.exception
     return {b.proto.label: b.proto for b in at.get("download_button")}
 
 
 def test_the_map_page_offers_the_report_as_pdf_and_html_and_the_mermaid_text(app_env):
-    found = buttons("4_Journey_map.py", journey=1)
+    found = buttons("4_Journey_map.py", CAR)
     wanted = ["Workshop report (PDF)", "Workshop report (HTML)", "Mermaid journey diagram"]
 
     assert set(wanted) <= set(found)
@@ -30,14 +23,15 @@ def test_the_map_page_offers_the_report_as_pdf_and_html_and_the_mermaid_text(app
 
 
 def test_the_present_page_offers_the_report_built_only_when_clicked(app_env):
-    found = buttons("9_Present.py", journey=1)
+    found = buttons("9_Present.py", CAR)
     button = found["Workshop report (PDF)"]
 
     assert button.deferred_file_id and not button.url
 
 
 def test_the_workspace_page_builds_the_workspace_report_with_a_progress_bar(app_env):
-    at = AppTest.from_file(str(ROOT / "pages" / "8_Workspace_and_history.py"), default_timeout=120)
+    at = open_page("8_Workspace_and_history.py", run=False)
+    at.default_timeout = 120  # the workspace report of three journeys, on a loaded machine
     at.run()
     assert "Workshop report (PDF)" not in {b.proto.label for b in at.get("download_button")}
     assert not at.get("progress")

@@ -1,19 +1,11 @@
 """The Stages page through AppTest: fill a stage, reload it, bad values and conflicts."""
 
-import pathlib
-
-from streamlit.testing.v1 import AppTest
-
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import CAR, open_page, plain
 
-PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "2_Stages.py")
+PAGE = "2_Stages.py"
 # The first sample journey ("Buying a family car") opens by default; its stages have ids 1..5.
 AWARENESS, CONSIDERATION, ADVOCACY = 1, 2, 5
-
-
-def open_page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60).run()
 
 
 def stage(db_path, stage_id: int):
@@ -21,7 +13,7 @@ def stage(db_path, stage_id: int):
 
 
 def test_the_stages_page_shows_five_tabs_marked_buyer_journey_or_after_purchase(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert [t.label for t in at.tabs] == [
         "Awareness",
@@ -42,7 +34,7 @@ def test_the_stages_page_shows_five_tabs_marked_buyer_journey_or_after_purchase(
 
 
 def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_area(key="stage_2_customer_goal").input("Find a car the whole family fits in")
     at.select_slider(key="stage_2_emotion").set_value(-1)
     at.number_input(key="stage_2_duration").set_value(3)
@@ -61,7 +53,7 @@ def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
     ) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
     assert len(saved.touchpoints) == 5  # untouched
 
-    reloaded = open_page()
+    reloaded = open_page(PAGE)
     assert reloaded.text_area(key="stage_2_customer_goal").value == (
         "Find a car the whole family fits in"
     )
@@ -72,7 +64,7 @@ def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
 
 
 def test_touchpoints_edited_in_the_table_replace_the_stages_list(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     # AppTest cannot type into a data_editor: seed its edit state as the browser would send it
     at.session_state["stage_1_touchpoints"] = {
         "edited_rows": {0: {"description": "Family-car ads on video sites"}},
@@ -91,7 +83,7 @@ def test_touchpoints_edited_in_the_table_replace_the_stages_list(app_env):
 
 
 def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_stored(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.session_state["stage_3_touchpoints"] = {
         "edited_rows": {},
         "added_rows": [{"description": "a call back"}],
@@ -108,7 +100,7 @@ def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_
 
 
 def test_a_text_over_the_limit_is_cut_to_the_limit_by_the_widget_not_an_error(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     # the text area has max_chars=10,000: the browser stops there, and Streamlit cuts a
     # longer value on the server, so the store's own limit is never hit from this form
     at.text_area(key="stage_4_customer_goal").set_value("x" * 10_001)
@@ -118,7 +110,7 @@ def test_a_text_over_the_limit_is_cut_to_the_limit_by_the_widget_not_an_error(ap
 
 
 def test_a_touchpoint_channel_over_the_limit_is_named_and_nothing_is_stored(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.session_state["stage_4_touchpoints"] = {
         "edited_rows": {0: {"channel": "c" * 201}},
         "added_rows": [],
@@ -133,7 +125,7 @@ def test_a_touchpoint_channel_over_the_limit_is_named_and_nothing_is_stored(app_
 
 
 def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_thought(app_env):
-    session_a, session_b = open_page(), open_page()
+    session_a, session_b = open_page(PAGE), open_page(PAGE)
     session_a.text_area(key="stage_2_thoughts").input("A: will the pram fit?")
     session_a.button(key="stage_2_save").click().run()
     session_b.number_input(key="stage_2_duration").set_value(5)
@@ -150,10 +142,10 @@ def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_though
 
 
 def test_a_conversion_saved_by_someone_else_survives_my_save_of_the_rounded_form(app_env):
-    open_page()
+    open_page(PAGE)
     store = Store(app_env)
     store.update_stage(3, 1, conversion=0.123456789)  # shown rounded: 12.345679 %
-    at = open_page()
+    at = open_page(PAGE)
     store.update_stage(3, 2, conversion=0.5)  # someone else, meanwhile
     at.text_area(key="stage_3_thoughts").input("Only my thought")
     at.button(key="stage_3_save").click().run()
@@ -163,7 +155,7 @@ def test_a_conversion_saved_by_someone_else_survives_my_save_of_the_rounded_form
 
 
 def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_stores_it(app_env):
-    session_a, session_b = open_page(), open_page()
+    session_a, session_b = open_page(PAGE), open_page(PAGE)
     session_b.text_area(key="stage_1_customer_goal").input("B: know which cars fit")
     session_b.number_input(key="stage_1_duration").set_value(3)
     session_b.button(key="stage_1_save").click().run()
@@ -202,7 +194,7 @@ def test_a_field_both_changed_is_shown_with_labels_and_units_and_keep_mine_store
 
 
 def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
-    session_a = open_page()
+    session_a = open_page(PAGE)
     Store(app_env).update_stage(AWARENESS, 1, customer_goal="Saved elsewhere")
     session_a.text_area(key="stage_1_customer_goal").input("Mine")
     session_a.button(key="stage_1_save").click().run()
@@ -217,7 +209,7 @@ def test_after_a_conflict_load_the_latest_shows_the_other_save(app_env):
 
 
 def test_a_journey_replaced_by_an_import_while_a_stage_is_edited_keeps_the_typed_text(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_area(key="stage_1_customer_goal").input("Typed, not lost")
     store = Store(app_env)
     doc = store.export_workspace(1)
@@ -235,7 +227,7 @@ def test_a_journey_replaced_by_an_import_while_a_stage_is_edited_keeps_the_typed
 
 
 def test_presentation_mode_shows_the_stages_read_only(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert not at.exception
     assert not at.get("form") and not at.text_area
@@ -252,9 +244,6 @@ def test_presentation_mode_shows_the_stages_read_only(app_env):
 
 
 def test_the_open_stage_tab_is_taken_from_the_link(app_env):
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.query_params["journey"] = "1"
-    at.query_params["stage_tab"] = "Decision"
-    at.run()
+    at = open_page(PAGE, CAR, query={"stage_tab": "Decision"})
     assert not at.exception
     assert at.session_state["stage_tab"] == "Decision"

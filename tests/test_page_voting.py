@@ -1,22 +1,17 @@
 """The Dot voting page through AppTest: the facilitator runs a vote, participants spend dots,
 viewers vote only when allowed and never get a facilitator control."""
 
-import pathlib
-
 from streamlit.testing.v1 import AppTest
 
 from journey.storage import Store
+from tests.conftest import CAR, open_page
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE = ROOT / "pages" / "10_Dot_voting.py"
+PAGE = "10_Dot_voting.py"
 
 
 def run(at=None) -> AppTest:
     """Run the page (a new one, or ``at``: an AppTest or a widget just clicked or set)."""
-    if at is None:
-        at = AppTest.from_file(str(PAGE), default_timeout=60)
-        at.query_params["journey"] = "1"
-    result = at.run()
+    result = (at or open_page(PAGE, CAR, run=False)).run()
     assert not result.exception, [e.value for e in result.exception]
     return result
 

@@ -1,25 +1,16 @@
 """The What-if page through AppTest: sliders, outputs, scenarios and the tornado chart."""
 
 import json
-import pathlib
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from journey import formulas, kpis
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import CAR, open_page, plain
 
-PAGE = pathlib.Path(__file__).resolve().parent.parent / "pages" / "6_What_if.py"
+PAGE = "6_What_if.py"
 SLIDER_LEVERS = [n for n in formulas.LEVER_NAMES if n != "period_days"]
-
-
-def open_page(journey: int = 1, **state) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.query_params["journey"] = str(journey)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
 
 
 def shown_outputs(at: AppTest) -> dict[str, str]:
@@ -40,12 +31,12 @@ def baseline(app_env, journey: int = 1) -> formulas.Levers:
 
 
 def test_the_what_if_page_runs_without_an_exception(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     assert not at.exception, [e.value for e in at.exception]
 
 
 def test_every_slider_starts_from_the_journeys_stored_value(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     levers = baseline(app_env)
     assert {s.key: s.value for s in at.slider} == {
         f"lever_{n}": getattr(levers, n) for n in SLIDER_LEVERS
@@ -56,7 +47,7 @@ def test_every_slider_starts_from_the_journeys_stored_value(app_env):
 
 
 def test_the_outputs_shown_are_the_engines_for_the_journeys_levers(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     assert shown_outputs(at) == expected_outputs(baseline(app_env))
     assert shown_outputs(at)["clv"] == "€2,833"
     helps = {m.label: m.help for m in at.metric}
@@ -64,7 +55,7 @@ def test_the_outputs_shown_are_the_engines_for_the_journeys_levers(app_env):
 
 
 def test_moving_a_slider_changes_the_outputs_as_the_engine_says(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.slider(key="lever_order_value").set_value(40000.0).run()
     expected = expected_outputs(formulas.apply(baseline(app_env), {"order_value": 40000.0}))
     assert shown_outputs(at) == expected
@@ -74,7 +65,7 @@ def test_moving_a_slider_changes_the_outputs_as_the_engine_says(app_env):
 
 
 def test_moving_several_sliders_combines_their_changes(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.slider(key="lever_retention").set_value(0.8)
     at.slider(key="lever_conversion_decision").set_value(0.5)
     at.slider(key="lever_duration_consideration").set_value(10.0).run()
@@ -84,7 +75,7 @@ def test_moving_several_sliders_combines_their_changes(app_env):
 
 
 def test_the_sliders_go_back_to_the_journeys_values(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.slider(key="lever_margin").set_value(0.5).run()
     at.button(key="whatif_reset").click().run()
     assert at.slider(key="lever_margin").value == 0.1
@@ -92,7 +83,7 @@ def test_the_sliders_go_back_to_the_journeys_values(app_env):
 
 
 def test_another_journey_brings_its_own_starting_values(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.slider(key="lever_margin").set_value(0.5).run()
     at.query_params["journey"] = "2"  # a shared link to the other journey
     at.run()
@@ -101,7 +92,7 @@ def test_another_journey_brings_its_own_starting_values(app_env):
 
 
 def test_a_saved_scenario_keeps_only_the_levers_that_moved(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.slider(key="lever_retention").set_value(0.8)
     at.slider(key="lever_spend").set_value(450000.0).run()
     at.text_input(key="scenario_name").input("Loyalty push")
@@ -127,7 +118,7 @@ def forms(node):
 
 
 def test_a_scenario_without_a_change_or_with_a_taken_name_is_refused(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     # a browser would empty a clear-on-submit form on every submit, a refused one too
     assert [f.clear_on_submit for f in forms(at._tree) if f.form_id == "scenario_form"] == [False]
     at.text_input(key="scenario_name").input("Nothing moved")
@@ -147,7 +138,7 @@ def test_a_scenario_without_a_change_or_with_a_taken_name_is_refused(app_env):
 
 
 def test_after_a_saved_scenario_the_name_field_is_cleared_under_a_fresh_key(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.slider(key="lever_margin").set_value(0.2).run()
     at.text_input(key="scenario_name").input("Margin up")
     at.button(key="scenario_save").click().run()
@@ -157,7 +148,7 @@ def test_after_a_saved_scenario_the_name_field_is_cleared_under_a_fresh_key(app_
 
 
 def test_scenarios_are_compared_side_by_side_with_the_engines_figures(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     journey = Store(app_env).load_journey(1)
     levers = formulas.levers_from_journey(journey)
     rows = formulas.compare(
@@ -182,7 +173,7 @@ def test_scenarios_are_compared_side_by_side_with_the_engines_figures(app_env):
 
 
 def test_the_comparison_follows_the_chosen_scenarios(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.multiselect(key="compare_scenarios").set_value(["Loyalty programme"]).run()
     assert list(at.dataframe[0].value.columns) == [
         "Output",
@@ -195,9 +186,9 @@ def test_the_comparison_follows_the_chosen_scenarios(app_env):
 
 
 def test_a_scenario_with_an_unknown_lever_is_skipped_with_a_warning(app_env):
-    open_page()
+    open_page(PAGE, CAR)
     Store(app_env).save_scenario(1, "From an old file", {"price": 3.0})
-    at = open_page()
+    at = open_page(PAGE, CAR)
     at.multiselect(key="compare_scenarios").set_value(
         ["From an old file", "Loyalty programme"]
     ).run()
@@ -206,7 +197,7 @@ def test_a_scenario_with_an_unknown_lever_is_skipped_with_a_warning(app_env):
 
 
 def test_a_scenario_can_be_deleted_after_a_snapshot_and_the_delete_undone(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     [before] = [s for s in Store(app_env).scenarios(1) if s.name == "Loyalty programme"]
     at.selectbox(key="scenario_delete_pick").set_value("Loyalty programme")
     at.button(key="scenario_delete").click().run()
@@ -230,7 +221,7 @@ def tornado_levers(at: AppTest) -> list[str]:
 
 
 def test_the_tornado_ranks_the_levers_for_the_chosen_output(app_env):
-    at = open_page()
+    at = open_page(PAGE, CAR)
     assert tornado_levers(at)[0] == "Retention rate"  # CLV by default
     at.selectbox(key="tornado_output").set_value("roi").run()
     expected = [r.label for r in formulas.sensitivity(baseline(app_env), "roi", 0.1) if r.swing > 0]
@@ -242,24 +233,24 @@ def test_the_tornado_ranks_the_levers_for_the_chosen_output(app_env):
 
 
 def test_presentation_mode_hides_saving_and_deleting(app_env):
-    at = open_page(presenting=True)
+    at = open_page(PAGE, CAR, presenting=True)
     assert not at.text_input and not at.get("popover")
     assert len(at.slider) == len(SLIDER_LEVERS)  # exploring stays possible
 
 
 @pytest.mark.parametrize("journey", [1, 2, 3])
 def test_every_sample_journey_opens_in_the_what_if_page(journey, app_env):
-    at = open_page(journey)
+    at = open_page(PAGE, journey)
     assert not at.exception
     assert shown_outputs(at) == expected_outputs(baseline(app_env, journey))
 
 
 def test_spend_not_entered_and_spend_zero_are_different_on_the_page(app_env):
-    open_page()  # seeds the database
+    open_page(PAGE, CAR)  # seeds the database
     store = Store(app_env)
     journey = store.load_journey(1)
     store.update_journey(1, journey.version, spend=None)
-    at = open_page()
+    at = open_page(PAGE, CAR)
     assert at.toggle(key="lever_spend_entered").value is False
     assert not [s for s in at.slider if s.key == "lever_spend"]
     assert shown_outputs(at)["cac"] == "n/a" and shown_outputs(at)["payback_days"] == "n/a"

@@ -1,23 +1,13 @@
 """The workspace page: exports, snapshots and restore (the undo of destructive actions)."""
 
-import pathlib
-
-from streamlit.testing.v1 import AppTest
-
 from journey.storage import Store
-from tests.conftest import plain
+from tests.conftest import CAR, open_page, plain
 
-PAGE = str(pathlib.Path(__file__).resolve().parent.parent / "pages" / "8_Workspace_and_history.py")
-
-
-def run() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params["journey"] = "1"
-    return at.run()
+PAGE = "8_Workspace_and_history.py"
 
 
 def test_the_page_offers_workspace_journey_and_csv_exports(app_env):
-    at = run()
+    at = open_page(PAGE, CAR)
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
@@ -30,10 +20,10 @@ def test_the_page_offers_workspace_journey_and_csv_exports(app_env):
 
 
 def test_a_deleted_journey_comes_back_from_its_snapshot(app_env):
-    run()  # seeds the database
+    open_page(PAGE, CAR)  # seeds the database
     store = Store(app_env)
     snapshot_id = store.delete_journey(2)
-    at = run()
+    at = open_page(PAGE, CAR)
     at.button(key=f"restore_{snapshot_id}").click().run()
     assert not at.exception
     assert [j["id"] for j in store.journeys()] == [1, 2, 3]
@@ -42,7 +32,7 @@ def test_a_deleted_journey_comes_back_from_its_snapshot(app_env):
 
 
 def test_a_snapshot_can_be_taken_by_hand(app_env):
-    at = run()
+    at = open_page(PAGE, CAR)
     at.button(key="snapshot_now").click().run()
     [snap] = Store(app_env).snapshots()
     assert (snap.reason, snap.title) == ("saved by hand", "workspace: Sample workspace")
@@ -51,21 +41,21 @@ def test_a_snapshot_can_be_taken_by_hand(app_env):
 
 def test_viewers_see_no_import_snapshot_or_restore_controls(app_env, monkeypatch):
     monkeypatch.setenv("JOURNEY_READ_ONLY", "1")
-    run()
+    open_page(PAGE, CAR)
     Store(app_env).snapshot_workspace(1)
-    at = run()
+    at = open_page(PAGE, CAR)
     assert [b.key for b in at.button] == []
     assert not at.get("file_uploader")
 
 
 def test_the_history_lists_each_save_with_its_fields_before_and_after_and_restores_one(app_env):
-    run()  # seeds the database
+    open_page(PAGE, CAR)  # seeds the database
     store = Store(app_env)
     store.author = "ana@example.org"
     thoughts = store.get_stage(2).thoughts
     store.update_stage(2, 1, duration_days=21.0, thoughts="Will the pram fit?")
     store.update_moment(4, 1, status="done")
-    at = run()
+    at = open_page(PAGE, CAR)
     assert not at.exception
     headings = [t.value for t in at.text]
     assert headings[0].startswith("#2 · ") and headings[0].endswith(
@@ -85,12 +75,12 @@ def test_the_history_lists_each_save_with_its_fields_before_and_after_and_restor
 
 
 def test_restoring_a_save_says_what_was_restored_and_undo_my_last_change_undoes_it(app_env):
-    run()  # seeds the database
+    open_page(PAGE, CAR)  # seeds the database
     store = Store(app_env)
     store.author = "ana@example.org"
     thoughts = store.get_stage(2).thoughts
     store.update_stage(2, 1, duration_days=21.0, thoughts="Will the pram fit? https://e.x/y")
-    at = run()
+    at = open_page(PAGE, CAR)
     at.button(key="restore_revision_1").click().run()
     assert not at.exception
     [notice] = [plain(s.value) for s in at.success]

@@ -1,31 +1,20 @@
 """Every page through Streamlit's AppTest: a smoke run, then what each page shows."""
 
-import pathlib
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import plain
+from tests.conftest import CAR, PAGES, ROOT, TRIAL, open_page, plain
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
-
-
-def run(path: pathlib.Path | str, **query) -> AppTest:
-    at = AppTest.from_file(str(path), default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = str(v)
-    return at.run()
+PAGE_FILES = [ROOT / "app.py", *sorted(PAGES.glob("*.py"))]
 
 
 @pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
 def test_every_page_runs_without_an_exception(page, app_env):
-    at = run(page)
+    at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
 
 
 def test_the_home_page_lists_the_three_sample_journeys_with_their_personas(app_env):
-    at = run(ROOT / "app.py")
+    at = open_page("app.py")
     assert [s.value for s in at.subheader] == [
         "Buying a family car",
         "Free trial to yearly subscription",
@@ -39,13 +28,13 @@ def test_the_home_page_lists_the_three_sample_journeys_with_their_personas(app_e
 
 
 def test_the_sidebar_picker_follows_the_journey_in_the_url(app_env):
-    at = run(ROOT / "app.py", journey=2)
+    at = open_page("app.py", TRIAL)
     assert at.sidebar.selectbox(key="_pick_journey_id").value == 2
     assert at.query_params["journey"] == ["2"] or at.query_params["journey"] == "2"
 
 
 def test_a_journey_is_created_on_home_from_a_template_and_its_stages_page_opens(app_env):
-    at = run(ROOT / "app.py")
+    at = open_page("app.py")
     at.text_input(key="new_journey_name").input("Workshop: Acme cars")
     at.selectbox(key="new_journey_persona").set_value(1)
     at.selectbox(key="new_journey_template").set_value("car-buying")
@@ -66,7 +55,7 @@ def test_a_journey_is_created_on_home_from_a_template_and_its_stages_page_opens(
 
 
 def test_presentation_mode_is_remembered_in_the_session(app_env):
-    at = run(ROOT / "app.py")
+    at = open_page("app.py")
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert at.session_state["presenting"] is True
     assert not at.sidebar.expander  # the new-journey form is an editing control
@@ -75,7 +64,7 @@ def test_presentation_mode_is_remembered_in_the_session(app_env):
 def test_the_sidebar_links_every_page_and_each_opens_from_the_app(app_env):
     from journey.ui import PAGES
 
-    at = run(ROOT / "app.py")
+    at = open_page("app.py")
     links = at.sidebar.get("page_link")
     assert [(link.proto.label, link.proto.icon) for link in links] == [
         (label, icon) for _path, label, icon in PAGES
@@ -86,7 +75,7 @@ def test_the_sidebar_links_every_page_and_each_opens_from_the_app(app_env):
 
 
 def test_picking_another_journey_in_the_sidebar_wins_over_the_url(app_env):
-    at = run(ROOT / "app.py", journey=1)
+    at = open_page("app.py", CAR)
     at.sidebar.selectbox(key="_pick_journey_id").set_value(3).run()
     assert at.session_state["journey_id"] == 3
     assert at.query_params["journey"] in (["3"], "3")
@@ -100,7 +89,7 @@ def test_charts_keep_their_plot_height_in_the_browser(page, app_env):
     spec says ``autosize: pad``; without it short charts are squashed flat (seen in chromium)."""
     import json
 
-    at = run(ROOT / "pages" / page, journey=1)
+    at = open_page(page, CAR)
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert specs
     assert [s.get("autosize") for s in specs] == [{"type": "pad"}] * len(specs)

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from journey import presentation, samples
 from journey.storage import Store
+from tests.conftest import PAGES, ROOT, open_page
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+PAGE_FILES = [ROOT / "app.py", *sorted(PAGES.glob("*.py"))]
 #: Every parameter a page reads from its link.
 PARAMETERS = ("journey", "present", "slide", "persona", "stage_tab", "metrics_tab")
 #: Values a person, a mangled link or an attacker may put there.
@@ -55,13 +55,6 @@ def app(seeded_db, monkeypatch):
     st.cache_resource.clear()
 
 
-def run(page: pathlib.Path, **query) -> AppTest:
-    at = AppTest.from_file(str(page), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
-
-
 def notices(at: AppTest) -> str:
     return " ".join(w.value.replace("\\", "") for w in at.warning)
 
@@ -69,7 +62,7 @@ def notices(at: AppTest) -> str:
 @pytest.mark.parametrize("junk", JUNK, ids=str)
 @pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
 def test_junk_in_every_query_parameter_is_ignored_with_a_notice_never_a_crash(app, page, junk):
-    at = run(page, **{name: JUNK[junk] for name in PARAMETERS})
+    at = open_page(page, query={name: JUNK[junk] for name in PARAMETERS})
     assert not at.exception, [e.value for e in at.exception]
     if junk not in ("empty", "long"):  # no value; Streamlit drops a 100,000-character one
         assert "which is not one plain number: it was ignored" in notices(at)
@@ -78,14 +71,14 @@ def test_junk_in_every_query_parameter_is_ignored_with_a_notice_never_a_crash(ap
 
 @pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
 def test_a_repeated_parameter_is_ignored_with_a_notice(app, page):
-    at = run(page, journey=["2", "3"])
+    at = open_page(page, query={"journey": ["2", "3"]})
     assert not at.exception, [e.value for e in at.exception]
     assert "“2 and 3”, which is not one plain number" in notices(at)
 
 
 @pytest.mark.parametrize("page", PAGE_FILES[1:], ids=lambda p: p.name)
 def test_a_journey_that_does_not_exist_is_said_not_to_exist_and_no_other_is_shown(app, page):
-    at = run(page, journey="999999")
+    at = open_page(page, "999999")
     assert not at.exception, [e.value for e in at.exception]
     assert "journey 999999, which does not exist" in notices(at)
     shown = " ".join(str(e.value) for e in (*at.title, *at.header, *at.subheader, *at.caption))
@@ -94,14 +87,14 @@ def test_a_journey_that_does_not_exist_is_said_not_to_exist_and_no_other_is_show
 
 
 def test_the_home_page_says_a_missing_journey_does_not_exist_and_still_lists_the_journeys(app):
-    at = run(ROOT / "app.py", journey="999999")
+    at = open_page("app.py", "999999")
     assert "journey 999999, which does not exist" in notices(at)
     assert len(at.subheader) == 3
 
 
 @pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
 def test_a_plain_journey_number_still_opens_that_journey(app, page):
-    at = run(page, journey="2")
+    at = open_page(page, "2")
     assert not at.exception and not at.warning
     assert at.session_state["journey_id"] == 2
 
@@ -122,7 +115,7 @@ def test_a_link_number_is_one_to_eighteen_ascii_digits():
     ],
 )
 def test_a_tab_the_page_does_not_have_is_named_in_a_notice(app, page, name, tabs):
-    at = run(ROOT / "pages" / page, journey="1", **{name: "junk"})
+    at = open_page(page, "1", query={name: "junk"})
     assert not at.exception, [e.value for e in at.exception]
     assert (
         f"The link asks for the tab “junk”, which this page does not have: it was ignored. "
@@ -136,6 +129,6 @@ def test_a_tab_the_page_does_not_have_is_named_in_a_notice(app, page, name, tabs
     [("5_Metrics.py", "metrics_tab", "KPIs"), ("2_Stages.py", "stage_tab", "Decision")],
 )
 def test_a_tab_the_page_has_opens_without_a_notice(app, page, name, tab):
-    at = run(ROOT / "pages" / page, journey="1", **{name: tab})
+    at = open_page(page, "1", query={name: tab})
     assert not at.exception and not at.warning
     assert at.session_state[name] == tab

@@ -9,9 +9,8 @@ import hashlib
 
 import pytest
 
-from journey import samples
 from journey.storage import Store
-from tests.conftest import ROOT, run_cli
+from tests.conftest import CAR, ROOT, run_cli
 
 
 def event_logs(store: Store) -> dict:
@@ -30,10 +29,9 @@ def event_logs(store: Store) -> dict:
 
 
 @pytest.fixture
-def seeded_with_events(store: Store) -> Store:
-    samples.seed(store)
-    assert store.event_datasets(1), "the car journey ships with an event log"
-    return store
+def seeded_with_events(seeded: Store) -> Store:
+    assert seeded.event_datasets(CAR), "the car journey ships with an event log"
+    return seeded
 
 
 def test_restoring_a_journey_snapshot_keeps_its_event_logs_and_so_does_the_undo(seeded_with_events):
@@ -96,9 +94,8 @@ def test_importing_over_a_workspace_keeps_same_named_journeys_with_their_ids_and
     assert event_logs(store) == logs
 
 
-def test_import_replace_from_the_command_line_keeps_the_event_log_and_says_so(tmp_path):
-    db = tmp_path / "evloss.db"
-    assert run_cli("init", "--seed", db=db).returncode == 0
+def test_import_replace_from_the_command_line_keeps_the_event_log_and_says_so(seeded_db):
+    db = seeded_db
     before = event_logs(Store(db))
     result = run_cli(
         "import",
@@ -115,9 +112,8 @@ def test_import_replace_from_the_command_line_keeps_the_event_log_and_says_so(tm
     assert report.returncode == 0, report.stderr
 
 
-def test_snapshot_then_restore_from_the_command_line_keeps_the_event_log(tmp_path):
-    db = tmp_path / "evloss.db"
-    run_cli("init", "--seed", db=db)
+def test_snapshot_then_restore_from_the_command_line_keeps_the_event_log(seeded_db):
+    db = seeded_db
     before = event_logs(Store(db))
     assert run_cli("snapshot", "--journey", "1", db=db).stdout.strip() == "snapshot 1 saved"
     assert run_cli("restore", "1", db=db).returncode == 0

@@ -4,13 +4,11 @@ What a viewer may still use: the journey picker, the presentation toggle, page n
 (the presentation stepper), downloads, and the what-if sliders, which explore without saving.
 """
 
-import pathlib
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+from tests.conftest import CAR, PAGES, ROOT, open_page
+
+PAGE_FILES = [ROOT / "app.py", *sorted(PAGES.glob("*.py"))]
 EDITING_KINDS = (
     "text_input",
     "text_area",
@@ -40,9 +38,7 @@ def keys(elements) -> list[str]:
 @pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
 def test_a_viewer_sees_no_editing_control(page, app_env, monkeypatch):
     monkeypatch.setenv("JOURNEY_READ_ONLY", "1")
-    at = AppTest.from_file(str(page), default_timeout=60)
-    at.query_params["journey"] = "1"
-    at.run()
+    at = open_page(page, CAR)
     assert not at.exception, [e.value for e in at.exception]
     for kind in EDITING_KINDS:
         assert [k for k in keys(at.get(kind)) if k not in VIEW_ONLY] == [], kind
