@@ -35,7 +35,7 @@ st.caption(
 st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
 chart = journey_map.map_chart(journey, persona, votes)  # the handout: stages side by side
-lanes_tab, picture_tab = st.tabs(["Lanes", "Picture"], key="map_view", on_change="rerun")
+lanes_tab, picture_tab = ui.linked_tabs(["Lanes", "Picture"], key="map_view")  # ?map_view=
 with lanes_tab:
     table = journey_map.map_table(journey, votes).map(ui.literal).rename(columns=ui.literal)
     st.table(journey_map.style_by_part(table), border="horizontal")
