@@ -43,7 +43,7 @@ MAX_TREND_POINTS = 1_000  # more values than this are shown as monthly means
 MAX_COMPARISON_ROWS = 40  # rows in one comparison chart: more would not be legible
 MAX_TORNADO_BARS = 12
 PANEL_WIDTH = 160  # of each comparison panel: three and the names fit 1280 wide with the sidebar
-TEXT_PX = 10  # chart text on a page, in pixels (Vega-Lite's axis labels); 16 when presenting
+TEXT_PX = 12  # chart text on a page, in pixels (Vega-Lite draws 10); 16 when presenting
 CHART_LABEL_PX = 16  # the largest label text a chart is sized for when it takes no text_px
 
 
@@ -374,7 +374,7 @@ def timeframe_comparison_chart(
         height = max(60, row_step(text_px, lines=2) * len(data))
         return alt.layer(bars, labels, width=panel_width, height=height)
 
-    panel_width = PANEL_WIDTH + 10 * max(0, text_px - TEXT_PX)  # room for the bar labels
+    panel_width = PANEL_WIDTH + 10 * max(0, text_px - 10)  # room for the bar labels
 
     shown = (
         ""

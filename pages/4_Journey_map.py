@@ -36,7 +36,7 @@ st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
 # the handout, stages side by side: a spec, built once
 chart = ui.cached_chart(journey_map.map_chart, journey, persona, votes)
-lanes_tab, picture_tab = st.tabs(["Lanes", "Picture"], key="map_view", on_change="rerun")
+lanes_tab, picture_tab = ui.linked_tabs(["Lanes", "Picture"], key="map_view")  # ?map_view=
 with lanes_tab:
     table = journey_map.map_table(journey, votes).map(ui.literal).rename(columns=ui.literal)
     st.table(journey_map.style_by_part(table), border="horizontal")

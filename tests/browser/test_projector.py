@@ -23,6 +23,7 @@ VIEWS = [
     ("Stages", {}, "stages"),
     ("Friction_and_key_points", {}, "moments"),
     ("Journey_map", {}, "map"),
+    ("Journey_map", {"map_view": "Picture"}, "map-picture"),
     *[
         ("Metrics", {"metrics_tab": tab}, f"metrics-{tab.split()[0].lower()}")
         for tab in ("Timeframes", "Across the workspace", "KPIs", "Funnel")
@@ -198,3 +199,25 @@ def test_a_reload_keeps_the_stage_and_metrics_tabs(page, server):
     page.reload()
     settle(page)
     assert page.get_by_role("tab", name="Funnel").get_attribute("aria-selected") == "true"
+
+
+#: The map picture's scale as shown: its displayed width over its own (SVG) width.
+PICTURE_SCALE_JS = """() => {
+  const img = document.querySelector('[data-testid=stMain] [data-testid=stImage] img');
+  return img && img.naturalWidth ? img.getBoundingClientRect().width / img.naturalWidth : null;
+}"""
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["editing", "presenting"])
+def test_the_map_picture_is_shown_at_its_own_size_so_its_16_px_text_stays_legible(
+    screen, server, presenting
+):
+    look(
+        screen,
+        server,
+        "Journey_map",
+        {"journey": 1, "present": int(presenting), "map_view": "Picture"},
+    )
+    screen.locator('[data-testid="stMain"] [data-testid="stImage"] img').first.wait_for()
+    scale = screen.evaluate(PICTURE_SCALE_JS)
+    assert scale is not None and 16 * scale >= 14, f"text shown at {16 * scale:.1f} px"
