@@ -127,6 +127,23 @@ def median_ms(run: Callable[[], object], reruns: int, warmup: int = 2) -> float:
     return statistics.median(times) * 1000
 
 
+def paired_ms(
+    run: Callable[[], object], reference: Callable[[], object], reruns: int, warmup: int = 2
+) -> tuple[float, float]:
+    """Median ms of ``run`` and of ``reference``, rerun in turns (page, reference, page, ...)
+    so that both see the same machine load: on a shared machine the load moves within the
+    minutes a whole run takes, and a reference measured once at the start would not hold."""
+    for _ in range(warmup):
+        run()
+    page_times, reference_times = [], []
+    for _ in range(reruns):
+        for fn, times in ((run, page_times), (reference, reference_times)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(page_times) * 1000, statistics.median(reference_times) * 1000
+
+
 def share_script_cache() -> None:
     """Compile each page once, as the server does (one ``ScriptCache`` per process).
 
@@ -265,21 +282,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"Median of {args.reruns} reruns after 2 warm-up runs; ratio = page ÷ reference page "
-        "(one SQLite read, one Altair chart, one dataframe), measured in this run. Each page "
-        "is compiled once, as on the server.\n"
+        "(one SQLite read, one Altair chart, one dataframe), rerun in turns with each page so "
+        "both see the same load. Each page is compiled once, as on the server.\n"
     )
-    ref_ms = median_ms(page_runner(reference), args.reruns)
+    reference_run = page_runner(reference)
+    ref_ms = median_ms(reference_run, args.reruns)
     rows = [("reference page", f"{ref_ms:8.1f}", "    1.0")]
     runners = []
     for label, path, query in pages():
         run = page_runner(path, **query)
         try:
-            ms = median_ms(run, args.reruns)
+            ms, ref_now = paired_ms(run, reference_run, args.reruns)
         except Exception as e:  # a page another change broke: report it, measure the rest
             rows.append((label, "   error", f"  {type(e).__name__}: {str(e)[:60]}"))
             continue
         runners.append(run)
-        rows.append((label, f"{ms:8.1f}", f"{ms / ref_ms:7.1f}"))
+        rows.append((label, f"{ms:8.1f}", f"{ms / ref_now:7.1f}"))
     fragment_ms, how = fragment_rerun_ms(args.reruns)
     rows.append(
         ("6_What_if.py panel (fragment)", f"{fragment_ms:8.1f}", f"{fragment_ms / ref_ms:7.1f}")
