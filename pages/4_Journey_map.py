@@ -5,6 +5,8 @@ a table and as the picture that is exported (PNG, SVG), the journey as JSON, and
 channels customers can use at which stage.
 """
 
+import functools
+
 import streamlit as st
 
 from journey import exchange, images, journey_map, mermaid, report, ui
@@ -32,7 +34,8 @@ st.caption(
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
-chart = ui.cached_chart(journey_map.map_chart, journey, persona)  # a spec, built once
+# built when the picture is looked at or downloaded (then once per content), not per rerun
+chart = functools.partial(ui.cached_chart, journey_map.map_chart, journey, persona)
 lanes_tab, picture_tab = st.tabs(
     ["Lanes", "Picture (as exported)"], key="map_view", on_change="rerun"
 )
@@ -42,7 +45,7 @@ with lanes_tab:
     st.caption("Friction points show their severity and key points their impact, 1 to 5.")
 if picture_tab.open:  # drawn only when looked at: it takes about a second
     with picture_tab, st.spinner("Drawing the map…"):
-        st.image(images.to_svg(chart), width="stretch")
+        st.image(images.to_svg(chart()), width="stretch")
 
 st.markdown("**Handout**")
 ui.chart_downloads(chart, journey_map.file_stem(journey), key="map_download")

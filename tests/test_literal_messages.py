@@ -45,6 +45,13 @@ def page(name: str, **query) -> AppTest:
     return at.run()
 
 
+def personas_page(persona_id: int) -> AppTest:
+    """The Personas page with one persona's edit form open (drawn only while open)."""
+    at = AppTest.from_file(str(PAGES / "1_Personas.py"), default_timeout=60)
+    at.session_state[f"edit_persona_{persona_id}"] = True
+    return at.run()
+
+
 @pytest.fixture
 def db(app_env) -> Store:
     store = Store(app_env)
@@ -54,7 +61,7 @@ def db(app_env) -> Store:
 
 def test_a_conflict_message_and_its_values_are_shown_literally(db):
     persona = db.create_persona(1, Persona(name=HOSTILE))
-    at = page("1_Personas.py")
+    at = personas_page(persona.id)
     db.update_persona(persona.id, 1, role=HOSTILE)  # someone else saves the hostile role
     at.text_input(key=f"persona_{persona.id}_role").input("Mine")
     at.button(key=f"persona_{persona.id}_save").click().run()
@@ -66,7 +73,7 @@ def test_a_conflict_message_and_its_values_are_shown_literally(db):
 
 def test_a_lost_edit_and_its_save_as_new_notice_are_shown_literally(db):
     persona = db.create_persona(1, Persona(name=HOSTILE))
-    at = page("1_Personas.py")
+    at = personas_page(persona.id)
     at.text_area(key=f"persona_{persona.id}_goals").input("typed")
     db.delete_persona(persona.id)
     at.button(key=f"persona_{persona.id}_save").click().run()

@@ -14,7 +14,11 @@ WORKSPACE = 1  # the sample workspace: Maya Hoffmann (1), Daniel Okafor (2), Pri
 
 
 def open_page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+    """The page with every persona's edit form open (a form is drawn only while open)."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for persona_id in range(1, 20):
+        at.session_state[f"edit_persona_{persona_id}"] = True
+    return at.run()
 
 
 def shown(at: AppTest) -> list[str]:
@@ -261,3 +265,17 @@ def test_markup_typed_as_a_persona_name_is_stored_verbatim_and_shown_as_text(app
     assert [h.proto.body for h in at.get("html")] == [presentation.LAYOUT_CSS.strip()]
     assert not [e for e in at.markdown if e.proto.allow_html and name in e.value]
     assert at.text_input(key=f"persona_{stored.id}_name").value == name
+
+
+def test_an_edit_form_is_drawn_only_while_its_panel_is_open(app_env):
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert [e.label for e in at.expander].count("✏️ Edit") == 3
+    assert not [t for t in at.text_input if t.key and t.key.startswith("persona_")]
+    at.session_state["edit_persona_2"] = True
+    at.run()
+    assert [t.key for t in at.text_input if t.key.startswith("persona_")] == [
+        "persona_2_name",
+        "persona_2_role",
+        "persona_2_age_range",
+    ]
