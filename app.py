@@ -23,6 +23,7 @@ st.write(
 )
 
 journeys = db.journeys()
+CARDS = 24  # journey cards per workspace until "Show all" (each card is a dozen elements)
 workspaces = db.workspaces()
 workspace_id = st.session_state.get("workspace_id")
 
@@ -101,7 +102,8 @@ for ws in workspaces:
     mine = [j for j in journeys if j["workspace_id"] == ws.id]
     if not mine:
         st.info("No journeys yet in this workspace: start one with New journey above.")
-    for column, j in zip(st.columns(3) * len(mine), mine, strict=False):
+    shown = mine if st.session_state.get(f"all_journeys_{ws.id}") else mine[:CARDS]
+    for column, j in zip(st.columns(3) * len(shown), shown, strict=False):
         with column.container(border=True, key=f"journey_card_{j['id']}"):
             st.subheader(ui.literal(j["name"]))
             st.caption("Persona: " + ui.literal(j["persona"] or "none yet"))
@@ -112,3 +114,5 @@ for ws in workspaces:
             st.caption(f"Updated {j['updated_at'][:16].replace('T', ' ')}")
             ui.link("pages/2_Stages.py", "Open", ":material/open_in_new:", journey=j["id"])
             ui.link("pages/4_Journey_map.py", "Map", ":material/map:", journey=j["id"])
+    if len(mine) > CARDS:
+        st.toggle(f"Show all {len(mine)} journeys", key=f"all_journeys_{ws.id}")

@@ -16,6 +16,14 @@ DESIGN.md section 9 names two fixed costs, and the run compares server settings 
   client's delayed ACK.
 
     python -m bench.latency [--reruns 15] [--pages Home,Stages,...]
+
+``--switches`` measures what a person waits for instead, with the project settings: every
+page switch through the sidebar links, in workshop order (Home → Personas → … → Dot voting
+→ Home), and adding a friction point on its page (the save and the rerun that shows it),
+each from the click's BackMsg to the full run's ``script_finished`` (the live-update
+fragment's own runs are left out), at 1280x720. The goal (issue 13): median 0.5 s, max 1 s.
+
+    python -m bench.latency --switches [--rounds 5]
 """
 
 from __future__ import annotations
@@ -118,6 +126,122 @@ def measure(page, url: str, reruns: int) -> float:
     return statistics.median(samples[2:])  # the first reruns warm caches
 
 
+class FullRuns:
+    """Times from a full-run BackMsg (not a fragment's) leaving the browser to the end of the
+    full run it asked for (``script_finished`` FINISHED_SUCCESSFULLY), in ms."""
+
+    def __init__(self, page):
+        self.samples: list[float] = []
+        self.sent: float | None = None
+        page.on("websocket", self._on_socket)
+
+    def _on_socket(self, ws):
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        def sent(payload):
+            if not isinstance(payload, bytes):
+                return
+            msg = BackMsg.FromString(payload)
+            if msg.WhichOneof("type") == "rerun_script" and not msg.rerun_script.fragment_id:
+                self.sent = self.sent or time.perf_counter()
+
+        def received(payload):
+            if not isinstance(payload, bytes) or self.sent is None:
+                return
+            msg = ForwardMsg.FromString(payload)
+            if msg.WhichOneof("type") == "script_finished" and (
+                msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+            ):
+                self.samples.append((time.perf_counter() - self.sent) * 1000)
+                self.sent = None
+
+        ws.on("framesent", sent)
+        ws.on("framereceived", received)
+
+    def time(self, page, action) -> float:
+        """Do ``action`` and wait for the full run it causes to finish; its ms."""
+        before = len(self.samples)
+        action()
+        deadline = time.monotonic() + 60
+        while len(self.samples) == before and time.monotonic() < deadline:
+            page.wait_for_timeout(5)
+        if len(self.samples) == before:
+            raise RuntimeError("no full run finished within 60 s")
+        settle(page)
+        return self.samples[-1]
+
+
+def switches(rounds: int) -> dict[str, list[float]]:
+    """ms of every page switch (``"Home → Personas"``) and of adding a friction point, per
+    round, on the project settings."""
+    from playwright.sync_api import sync_playwright
+
+    from journey.presentation import PAGES
+
+    folder = project_copy()
+    server = start_server(
+        folder / "bench.db",
+        folder / "server.log",
+        extra_env=SETTINGS["project settings (postScriptGC off)"],
+        cwd=folder,
+        launcher=(str(ROOT / "bench" / "nodelay_server.py"),),
+    )
+    times: dict[str, list[float]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            tab = browser.new_page(viewport={"width": 1280, "height": 720})
+            runs = FullRuns(tab)
+            tab.goto(f"{server.url}/?journey=1")
+            settle(tab)
+            labels = [label for _path, label, *_ in PAGES]
+            for n in range(rounds + 1):  # the first round warms the caches
+                for before, after in zip(labels, [*labels[1:], labels[0]], strict=True):
+                    link = tab.locator('[data-testid="stSidebar"] a').filter(has_text=after)
+                    ms = runs.time(tab, link.first.click)
+                    if n:
+                        times.setdefault(f"{before} → {after}", []).append(ms)
+                    if after == "Friction and key points":
+                        title = tab.locator(".st-key-add_moment").get_by_role(
+                            "textbox", name="Title *"
+                        )
+                        if not title.is_visible():  # the add form is drawn once opened
+                            opener = tab.get_by_text("Add a friction point or key point")
+                            runs.time(tab, opener.first.click)
+                        ms = runs.time(tab, lambda n=n: add_moment(tab, f"Bench point {n}"))
+                        if n:
+                            times.setdefault("adding a friction point", []).append(ms)
+            browser.close()
+    finally:
+        stop_server(server)
+        shutil.rmtree(folder, ignore_errors=True)
+    return times
+
+
+def add_moment(tab, title: str) -> None:
+    """In the open add form: type a title and press Add."""
+    field = tab.locator(".st-key-add_moment").get_by_role("textbox", name="Title *")
+    field.fill(title)
+    field.blur()
+    tab.locator(".st-key-new_moment_save button").first.click()
+
+
+def print_switches(times: dict[str, list[float]]) -> None:
+    everything = [ms for samples in times.values() for ms in samples]
+    print(
+        f"\nPage switches and a save on the real server at 1280x720, ms (median and max of "
+        f"{len(next(iter(times.values())))} rounds after a warm-up round):"
+    )
+    print(f"{'interaction':<52}{'median':>8}{'max':>8}")
+    for name, samples in times.items():
+        print(f"{name:<52}{statistics.median(samples):8.0f}{max(samples):8.0f}")
+    print(
+        f"{'all':<52}{statistics.median(everything):8.0f}{max(everything):8.0f}"
+        "   (goal: median 500, max 1000)"
+    )
+
+
 def run(settings: dict[str, str], pages: list[str], reruns: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
@@ -150,9 +274,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reruns", type=int, default=15)
     parser.add_argument("--pages", default="", help="comma-separated page names (default all)")
+    parser.add_argument(
+        "--switches", action="store_true", help="page switches and a save instead of reruns"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --switches")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         sys.exit("bench.latency needs Debian's chromium: make browser-deps")
+    if args.switches:
+        print_switches(switches(args.rounds))
+        return
     pages = [p for p in args.pages.split(",") if p] or [
         n for n in page_paths(project_copy()) if n != "Empty"
     ]

@@ -25,7 +25,15 @@ import altair as alt
 
 from . import formulas
 from .kpis import SIDE_LABELS, KpiRow, TimeframeRow, format_days, format_value
-from .model import BUYER_STAGES, STAGES, MetricValue, short_days, stage_label
+from .model import (
+    AFTER_PART,
+    BUYER_PART,
+    BUYER_STAGES,
+    STAGES,
+    MetricValue,
+    short_days,
+    stage_label,
+)
 
 WIDTH = 640
 BUYER_COLOUR = "#3559E0"
@@ -207,7 +215,7 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
                 "stage": stage_label(stage),
                 "start": start,
                 "end": start + days[stage],
-                "side": "Buyer journey" if side == "buyer" else "After the purchase",
+                "side": BUYER_PART if side == "buyer" else AFTER_PART,
                 "duration": format_days(days[stage]),
             }
         )
@@ -232,7 +240,7 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
                 "side:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["Buyer journey", "After the purchase"],
+                    domain=[BUYER_PART, AFTER_PART],
                     range=[BUYER_COLOUR, CUSTOMER_COLOUR],
                 ),
                 legend=alt.Legend(orient="bottom"),

@@ -24,7 +24,7 @@ from .model import (
     Stage,
     ValidationError,
     best_unit,
-    is_buyer_stage,
+    journey_part,
     stage_label,
     to_days,
 )
@@ -51,8 +51,6 @@ EMOTIONS: dict[int, str] = {-2: "😣 -2", -1: "🙁 -1", 0: "😐 0", 1: "🙂 
 #: How a friction point and a key point are marked in lists.
 ICONS: dict[str, str] = {"friction": "⚠️", "key": "⭐"}
 
-BUYER_PART = "Buyer journey"
-AFTER_PART = "After purchase"
 
 #: What the forms call each field, for messages that point at the right widget.
 FIELD_LABELS: dict[str, str] = {
@@ -147,11 +145,6 @@ def channel_options(used: Iterable[Iterable[str]] = ()) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- stages
-
-
-def journey_part(stage: str) -> str:
-    """ "Buyer journey" for awareness, consideration and decision; "After purchase" after."""
-    return BUYER_PART if is_buyer_stage(stage) else AFTER_PART
 
 
 def has_conversion(stage: str) -> bool:

@@ -42,6 +42,7 @@ from journey.model import (
     MAX_PEOPLE,
     MAX_PURCHASES,
     STAGES,
+    ValidationError,
 )
 
 if TYPE_CHECKING:
@@ -184,6 +185,13 @@ def _durations(durations_days: Sequence[float | None] | Mapping[str, float | Non
         0.0 if v is None else _check_non_negative(v, f"{stage} duration")
         for stage, v in zip(STAGES, values, strict=True)
     ]
+
+
+def stage_days(journey: Journey) -> dict[str, float]:
+    """A journey's stage durations in days as its map estimates them, ``{stage: days}`` in
+    stage order (a missing duration counts as 0): what the timeframes here, the charts, the
+    report and the observed-against-estimated comparison all start from."""
+    return {s.stage: s.duration_days or 0.0 for s in journey.stages}
 
 
 def buyer_timeframe(durations_days: Sequence[float | None] | Mapping[str, float | None]) -> float:
@@ -522,6 +530,53 @@ LEVER_INFO: dict[str, LeverInfo] = {
 }
 
 
+#: The levers in the groups the What-if page shows them in (every lever but the period
+#: length, which sets what the others mean).
+LEVER_GROUPS: dict[str, tuple[str, ...]] = {
+    "Funnel": (
+        "entrants",
+        "conversion_awareness",
+        "conversion_consideration",
+        "conversion_decision",
+        "conversion_retention",
+    ),
+    "Durations": tuple(f"duration_{s}" for s in STAGES),
+    "Money": (
+        "order_value",
+        "purchases_per_period",
+        "margin",
+        "retention",
+        "discount_rate",
+        "spend",
+    ),
+}
+
+
+def lever_text(name: str, value: float) -> str:
+    """A lever's setting as a person reads it: ``"Retention rate = 80%"``,
+    ``"Order value = 30,000"`` (an unknown lever by its name)."""
+    info = LEVER_INFO.get(name)
+    label = info.label if info else name
+    return f"{label} = {value:.0%}" if info and info.unit == "share" else f"{label} = {value:,g}"
+
+
+def scenario_changes(levers: Levers, baseline: Levers) -> dict[str, float]:
+    """What a scenario saves: ``{lever: value}`` for each lever that differs from
+    ``baseline`` (numbers only: a spend set back to "not entered" is not saved).
+
+    Raises ValidationError when no lever differs: such a scenario would equal the journey.
+    """
+    changes = {
+        k: v for k, v in levers.as_dict().items() if v is not None and v != getattr(baseline, k)
+    }
+    if not changes:
+        raise ValidationError(
+            "Move at least one lever first: this scenario would equal the journey's own values. "
+            "Nothing was saved; the name you typed is kept."
+        )
+    return changes
+
+
 def _check_lever(name: str) -> str:
     if name not in LEVER_NAMES:
         raise ValueError(f"unknown lever {name!r}; valid levers: {', '.join(LEVER_NAMES)}")
@@ -608,12 +663,15 @@ OUTPUT_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Outcome
 
 @dataclass(frozen=True)
 class OutputInfo:
-    """How to present an output: label, unit, a format spec and how it is computed."""
+    """How to present an output: label, unit, a format spec, how it is computed, and which
+    way a change is good (``better``: "higher", "lower", or "neither" for the timeframes,
+    whose length is neither good nor bad in itself)."""
 
     label: str
     unit: str  # people, money, share, ratio, periods or days
     format: str  # a format spec for format(value, spec): ",.0f", ".1%"
     explain: str
+    better: str = "higher"
 
 
 OUTPUT_INFO: dict[str, OutputInfo] = {
@@ -648,6 +706,7 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
         ",.2f",
         "Customer acquisition cost = acquisition spend ÷ new customers (undefined without "
         "new customers or when no spend is entered; a spend of 0 gives a CAC of 0).",
+        better="lower",
     ),
     "roi": OutputInfo(
         "ROI",
@@ -689,18 +748,21 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
         ",.0f",
         "CAC ÷ (order value × purchases per period × margin) periods × days per period "
         "(0 when the spend is 0, undefined when no spend is entered).",
+        better="lower",
     ),
     "buyer_timeframe_days": OutputInfo(
         "Buyer-journey timeframe",
         "days",
         ",.0f",
         "Awareness + consideration + decision durations.",
+        better="neither",
     ),
     "customer_timeframe_days": OutputInfo(
         "Customer-journey timeframe",
         "days",
         ",.0f",
         "Buyer-journey timeframe + retention + advocacy durations.",
+        better="neither",
     ),
     "timeframe_ratio": OutputInfo(
         "Customer ÷ buyer timeframe",
@@ -708,6 +770,7 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
         ",.1f",
         "Customer-journey timeframe ÷ buyer-journey timeframe "
         "(undefined when the buyer journey takes 0 days).",
+        better="neither",
     ),
 }
 

@@ -27,8 +27,10 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from . import comments, formatting
+from . import comments, formatting, formulas
 from .model import (
+    AFTER_PART,
+    BUYER_PART,
     BUYER_STAGES,
     MOMENT_KIND_LABELS,
     STAGES,
@@ -36,6 +38,7 @@ from .model import (
     Moment,
     Stage,
     is_buyer_stage,
+    journey_part,
     stage_label,
 )
 
@@ -54,9 +57,6 @@ LANES: dict[str, str] = {
 
 #: Lanes that list items (one per line, bulleted) rather than hold one text.
 LIST_LANES = ("touchpoints", "friction", "key")
-
-BUYER_PART = "Buyer journey"
-AFTER_PART = "After purchase"
 
 #: The emotion axis: -2..+2 with room for the friction and key point symbols (and labels).
 EMOTION_DOMAIN = [-3, 3.6]
@@ -77,14 +77,9 @@ LINE_COLOUR = "#34495e"
 MARKERS = {"friction": ("triangle-down", FRICTION_COLOUR), "key": ("triangle-up", KEY_COLOUR)}
 
 
-def part_of(stage: str) -> str:
-    """ "Buyer journey" for awareness, consideration and decision, else "After purchase"."""
-    return BUYER_PART if is_buyer_stage(stage) else AFTER_PART
-
-
 def _part(stage_or_part: str) -> dict[str, str]:
     """The part of the journey with its colours, to put in a chart's data rows."""
-    part = stage_or_part if stage_or_part in PART_COLOURS else part_of(stage_or_part)
+    part = stage_or_part if stage_or_part in PART_COLOURS else journey_part(stage_or_part)
     return {"part": part, "fill": PART_COLOURS[part], "ink": PART_INK[part]}
 
 
@@ -185,7 +180,7 @@ def map_table(journey: Journey, votes: Mapping[int, int] | None = None) -> pd.Da
     """
     stages = ordered_stages(journey)
     columns = pd.MultiIndex.from_tuples(
-        [(part_of(s.stage), stage_title(s)) for s in stages], names=["Part", "Stage"]
+        [(journey_part(s.stage), stage_title(s)) for s in stages], names=["Part", "Stage"]
     )
     cells = [lane_lines(s, votes) for s in stages]
     rows = [
@@ -215,7 +210,7 @@ def _emotion_data(
                 "stage": s.stage,
                 "label": stage_label(s.stage),
                 "title": stage_title(s),
-                "part": part_of(s.stage),
+                "part": journey_part(s.stage),
                 "position": i + 1,
                 "x": x,
                 "emotion": int(s.emotion or 0),
@@ -778,7 +773,7 @@ def _stage_block(stage: Stage, number: int, votes: Mapping[int, int] | None) -> 
     px, line = PICTURE_TEXT_PX, PICTURE_LINE
     own = (stage.label or "").strip()
     facts = [
-        part_of(stage.stage),
+        journey_part(stage.stage),
         f"takes {duration_text(stage.duration_days)}" if stage.duration_days else "",
         f"{conversion_text(stage.conversion)} go on" if stage.conversion is not None else "",
         f"emotion {emotion_text(stage.emotion)}",
@@ -1086,7 +1081,7 @@ def stage_cards(journey: Journey) -> list[dict]:
                 "number": i + 1,
                 "label": stage_label(s.stage),
                 "title": stage_title(s),
-                "part": part_of(s.stage),
+                "part": journey_part(s.stage),
                 "buyer": is_buyer_stage(s.stage),
                 "goal": s.customer_goal,
                 "actions": s.customer_actions,
@@ -1153,10 +1148,12 @@ def deck(journey: Journey) -> list[dict]:
 
 def timeframes(journey: Journey) -> tuple[str, str]:
     """The buyer-journey and customer-journey timeframes as text ("7.3 weeks", "5.1 years"):
-    the sums of the awareness-to-decision durations and of all five (in days)."""
-    days = {s.stage: s.duration_days or 0.0 for s in journey.stages}
-    buyer = sum(days.get(s, 0.0) for s in BUYER_STAGES)
-    return formatting.duration(buyer), formatting.duration(sum(days.values()))
+    the what-if engine's timeframes of the map's durations (:func:`formulas.stage_days`)."""
+    days = formulas.stage_days(journey)
+    return (
+        formatting.duration(formulas.buyer_timeframe(days)),
+        formatting.duration(formulas.customer_timeframe(days)),
+    )
 
 
 def ranked_points(journey: Journey, kind: str) -> list[dict]:

@@ -32,9 +32,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import csvsafe, formatting, textfile
+from . import csvsafe, formatting, formulas, textfile
 from .model import (
-    BUYER_STAGES,
     METRIC_SIDES,
     Journey,
     Metric,
@@ -360,11 +359,6 @@ class TimeframeRow:
     journey_id: int | None = None  # None for a persona's row
 
 
-def stage_days(journey: Journey) -> dict[str, float]:
-    """A journey's stage durations in days, ``{stage: days}`` (missing ones count as 0)."""
-    return {s.stage: s.duration_days or 0.0 for s in journey.stages}
-
-
 def timeframe_rows(
     journeys: Iterable[Mapping], durations: Mapping[int, Mapping[str, float]], by: str = "journey"
 ) -> list[TimeframeRow]:
@@ -372,17 +366,17 @@ def timeframe_rows(
 
     ``journeys`` are summary rows with ``id``, ``name`` and ``persona`` (a name or None), as
     :meth:`journey.storage.Store.journeys` lists them; ``durations`` maps a journey id to its
-    ``{stage: days}``. Buyer timeframe = awareness + consideration + decision; customer
-    timeframe = all five stages (the what-if engine's formulas). A persona's row is the mean
-    of its journeys' timeframes, and its ratio the ratio of those means.
+    ``{stage: days}``. The timeframes and the ratio are the what-if engine's
+    (:func:`formulas.buyer_timeframe`, :func:`formulas.customer_timeframe`,
+    :func:`formulas.timeframe_ratio`). A persona's row is the mean of its journeys'
+    timeframes, and its ratio the ratio of those means.
     """
     if by not in ("journey", "persona"):
         raise ValueError(f"by must be 'journey' or 'persona', got {by!r}")
     rows = []
     for j in journeys:
         days = durations.get(j["id"], {})
-        buyer = sum(days.get(s) or 0.0 for s in BUYER_STAGES)
-        customer = sum(v or 0.0 for v in days.values())
+        buyer, customer = formulas.buyer_timeframe(days), formulas.customer_timeframe(days)
         rows.append(
             TimeframeRow(
                 j["name"],
@@ -390,7 +384,7 @@ def timeframe_rows(
                 1,
                 buyer,
                 customer,
-                customer / buyer if buyer else None,
+                formulas.timeframe_ratio(buyer, customer),
                 j["id"],
             )
         )
@@ -403,11 +397,8 @@ def timeframe_rows(
     for persona, members in groups.items():
         buyer = sum(r.buyer_days for r in members) / len(members)
         customer = sum(r.customer_days for r in members) / len(members)
-        out.append(
-            TimeframeRow(
-                persona, persona, len(members), buyer, customer, customer / buyer if buyer else None
-            )
-        )
+        ratio = formulas.timeframe_ratio(buyer, customer)
+        out.append(TimeframeRow(persona, persona, len(members), buyer, customer, ratio))
     return out
 
 
@@ -721,8 +712,7 @@ def scenario_table(rows: Sequence[Mapping]) -> list[dict[str, str]]:
     Columns: ``Output``, ``Baseline``, then per scenario its value and its change against the
     baseline in % (``"<name> Δ%"``), all formatted for display ("n/a" where undefined).
     """
-    from .formulas import format_output  # the engine's display formats
-
+    format_output = formulas.format_output  # the engine's display formats
     table: dict[str, dict[str, str]] = {}
     for row in rows:
         line = table.setdefault(

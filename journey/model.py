@@ -70,6 +70,16 @@ def is_buyer_stage(stage: str) -> bool:
     return stage in BUYER_STAGES
 
 
+#: The two parts of a journey, as every page, chart, table and export names them.
+BUYER_PART = "Buyer journey"
+AFTER_PART = "After purchase"
+
+
+def journey_part(stage: str) -> str:
+    """:data:`BUYER_PART` for awareness, consideration and decision, else :data:`AFTER_PART`."""
+    return BUYER_PART if is_buyer_stage(stage) else AFTER_PART
+
+
 def normalise_stage(name: str) -> str:
     """Map a stage name or alias (``"Recognition"``) to its canonical key, or raise."""
     key = str(name).strip().lower()

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import events
+from . import events, formulas
 from .events import ColumnChoice, Mapping
 from .model import Journey
 from .storage import Store
@@ -223,15 +223,10 @@ def remap(
     progress(1.0, "Recomputed")
 
 
-def estimated_days(journey: Journey) -> dict[str, float]:
-    """The map's estimated stage durations, by stage."""
-    return {s.stage: s.duration_days for s in journey.stages}
-
-
 def figures(store: Store, dataset_id: int, journey: Journey) -> dict:
     """The stored report with the journey's current estimates set beside the observed."""
     dataset = store.get_event_dataset(dataset_id)
-    report = events.compare_with_estimates(dataset["report"], estimated_days(journey))
+    report = events.compare_with_estimates(dataset["report"], formulas.stage_days(journey))
     report["dataset"] = {
         k: dataset[k]
         for k in (

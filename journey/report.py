@@ -222,7 +222,7 @@ def timeframes(journey: Journey, observed: Mapping[str, Any] | None) -> list[dic
     of first purchase − first seen and of last seen − first seen, with mean, p90 and count
     (:func:`journey.events.report`). Each row holds the figures in days and as text.
     """
-    days = kpis.stage_days(journey)
+    days = formulas.stage_days(journey)
     estimated = {
         "buyer": formulas.buyer_timeframe(days),
         "customer": formulas.customer_timeframe(days),
@@ -337,14 +337,7 @@ def scenario_tables(
 
 
 def _levers_text(levers: Mapping[str, float]) -> str:
-    parts = []
-    for name, value in sorted(levers.items()):
-        info = formulas.LEVER_INFO.get(name)
-        label = info.label if info else name
-        parts.append(
-            f"{label} = {value:.0%}" if info and info.unit == "share" else f"{label} = {value:,g}"
-        )
-    return "; ".join(parts)
+    return "; ".join(formulas.lever_text(name, value) for name, value in sorted(levers.items()))
 
 
 def persona_rows(persona: Persona | None) -> list[tuple[str, str]]:
@@ -429,7 +422,7 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
     journey = report.journey
     kpi_table, untracked = kpi_rows(journey)
     tables, skipped = scenario_tables(journey)
-    days = kpis.stage_days(journey)
+    days = formulas.stage_days(journey)
     context = {
         "id": journey.id,
         "name": journey.name,

@@ -75,8 +75,16 @@ def persona_card(p: Persona) -> None:
 
 
 def edit_persona(p: Persona) -> None:
-    """The edit form of one persona (merged with saves made meanwhile), duplicate, delete."""
+    """The edit form of one persona (merged with saves made meanwhile), drawn only while its
+    expander is open (twenty forms of nine fields made the page slow); duplicate, delete."""
     prefix = ui.edit_prefix("persona", p.id)
+    panel = st.expander("✏️ Edit", key=f"edit_persona_{p.id}", on_change="rerun")
+    if panel.open:
+        edit_form(p, prefix, panel)
+    persona_buttons(p)
+
+
+def edit_form(p: Persona, prefix: str, panel) -> None:
     edit = ui.Edit(
         "persona",
         p.id,
@@ -91,10 +99,13 @@ def edit_persona(p: Persona) -> None:
         p.version,
         {**{f: getattr(p, f) for f in FIELDS}, "channels": editing.clean_channels(p.channels)},
     )
-    with st.expander("✏️ Edit", key=f"edit_persona_{p.id}"), st.form(f"{prefix}form", border=False):
+    with panel, st.form(f"{prefix}form", border=False):
         values, edit.slots["name"] = persona_fields(prefix, p)
         saved = st.form_submit_button("Save persona", type="primary", key=f"{prefix}save")
     ui.submit_edit(edit, saved, values)
+
+
+def persona_buttons(p: Persona) -> None:
     left, right = st.columns(2)
     try:
         if left.button(

@@ -5,6 +5,8 @@ a table and as the picture that is exported (PNG, SVG), the journey as JSON, and
 channels customers can use at which stage.
 """
 
+import functools
+
 import streamlit as st
 
 from journey import exchange, images, journey_map, mermaid, report, ui, voting
@@ -34,8 +36,9 @@ st.caption(
 # ------------------------------------------------------------------ the map
 st.subheader("The map")
 persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
-# the handout, stages side by side: a spec, built once
-chart = ui.cached_chart(journey_map.map_chart, journey, persona, votes)
+# the handout, stages side by side: built when the picture is downloaded (then once per
+# content), not per rerun
+chart = functools.partial(ui.cached_chart, journey_map.map_chart, journey, persona, votes)
 lanes_tab, picture_tab = ui.linked_tabs(["Lanes", "Picture"], key="map_view")  # ?map_view=
 with lanes_tab:
     table = journey_map.map_table(journey, votes).map(ui.literal).rename(columns=ui.literal)

@@ -10,7 +10,7 @@ db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
 levers = formulas.levers_from_journey(journey)
-durations = kpis.stage_days(journey)
+durations = formulas.stage_days(journey)
 INFO = formulas.OUTPUT_INFO
 
 

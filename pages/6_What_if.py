@@ -3,7 +3,7 @@
 import streamlit as st
 
 from journey import charts, formatting, formulas, kpis, ui
-from journey.model import STAGES, JourneyError, ValidationError
+from journey.model import JourneyError
 
 PAGE = ui.page_setup(__file__)
 db = ui.store()
@@ -11,24 +11,7 @@ journey = ui.current_journey(db)
 journey_id = journey.id
 baseline = formulas.levers_from_journey(journey)
 INFO = formulas.OUTPUT_INFO
-GROUPS = {
-    "Funnel": (
-        "entrants",
-        "conversion_awareness",
-        "conversion_consideration",
-        "conversion_decision",
-        "conversion_retention",
-    ),
-    "Durations": tuple(f"duration_{s}" for s in STAGES),
-    "Money": (
-        "order_value",
-        "purchases_per_period",
-        "margin",
-        "retention",
-        "discount_rate",
-        "spend",
-    ),
-}
+GROUPS = formulas.LEVER_GROUPS
 FORMATS = {
     "share": "percent",
     "people": "localized",
@@ -37,13 +20,7 @@ FORMATS = {
     "purchases": "%.2f",
 }
 LABELS = {n: i.label for n, i in INFO.items()}
-DELTA_COLOURS = {
-    "cac": "inverse",
-    "payback_days": "inverse",
-    "buyer_timeframe_days": "off",
-    "customer_timeframe_days": "off",
-    "timeframe_ratio": "off",
-}
+DELTA_COLOURS = {"higher": "normal", "lower": "inverse", "neither": "off"}  # by info.better
 state = st.session_state
 
 
@@ -104,7 +81,7 @@ def whatif_panel() -> None:
             border=True,
             help=INFO[name].explain,
             delta=delta if change else None,
-            delta_color=DELTA_COLOURS.get(name, "normal"),
+            delta_color=DELTA_COLOURS[INFO[name].better],
         )
     results.caption(
         f"One period = {formatting.duration(baseline.period_days)}. Hover over "
@@ -121,18 +98,8 @@ def whatif_panel() -> None:
                 placeholder="e.g. Loyalty programme",
             )
             if st.form_submit_button("💾 Save scenario", key="scenario_save"):
-                changes = {
-                    k: v
-                    for k, v in levers.as_dict().items()  # numbers only
-                    if v != getattr(baseline, k) and v is not None
-                }
                 try:
-                    if not changes:
-                        raise ValidationError(
-                            "Move at least one lever first: this scenario "
-                            "would equal the journey's own values. Nothing was saved; "
-                            "the name you typed is kept."
-                        )
+                    changes = formulas.scenario_changes(levers, baseline)
                     db.save_scenario(journey_id, name.strip(), changes)
                 except JourneyError as e:
                     ui.show_error(e)

@@ -9,7 +9,7 @@ is kept in the link (``?slide=N``), so a reload or a shared link opens the same 
 
 import streamlit as st
 
-from journey import charts, journey_map, kpis, presentation, report, ui
+from journey import charts, formulas, journey_map, presentation, report, ui
 
 ui.page_setup(__file__)
 db = ui.store()
@@ -95,7 +95,7 @@ def stage_slide(card: dict) -> None:
 
 def timeframe_slide() -> None:
     st.header(":material/timer: Buyer journey against customer journey")
-    days = kpis.stage_days(journey)
+    days = formulas.stage_days(journey)
     buyer, customer = journey_map.timeframes(journey)
     st.markdown(
         f"The **buyer journey** (awareness → decision) takes **{buyer}**; the whole "

@@ -66,8 +66,8 @@ def test_the_timeline_marks_the_purchase_at_the_end_of_the_decision_stage():
         ("Awareness", 0, 14, "Buyer journey"),
         ("Consideration", 14, 44, "Buyer journey"),
         ("Decision", 44, 51, "Buyer journey"),
-        ("Retention", 51, 1511, "After the purchase"),
-        ("Advocacy", 1511, 1876, "After the purchase"),
+        ("Retention", 51, 1511, "After purchase"),
+        ("Advocacy", 1511, 1876, "After purchase"),
     ]
     assert [r["label_at"] for r in bars[:3]] == [51, 51, 51]  # labels clear of the rule
     assert rule == [{"day": 51.0, "text": "purchase · day 51"}]

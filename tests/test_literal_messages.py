@@ -79,6 +79,11 @@ def test_a_kpi_named_by_an_imported_file_is_shown_literally(db):
     assert_literal(label)
 
 
+def personas_page(persona_id: int):
+    """The Personas page with one persona's edit form open (drawn only while open)."""
+    return open_page("1_Personas.py", **{f"edit_persona_{persona_id}": True})
+
+
 @pytest.fixture
 def db(seeded, app_env) -> Store:
     """The app's database, holding the samples."""
@@ -87,7 +92,7 @@ def db(seeded, app_env) -> Store:
 
 def test_a_conflict_message_and_its_values_are_shown_literally(db):
     persona = db.create_persona(1, Persona(name=HOSTILE))
-    at = open_page("1_Personas.py")
+    at = personas_page(persona.id)
     db.update_persona(persona.id, 1, role=HOSTILE)  # someone else saves the hostile role
     at.text_input(key=f"persona_{persona.id}_role").input("Mine")
     at.button(key=f"persona_{persona.id}_save").click().run()
@@ -99,7 +104,7 @@ def test_a_conflict_message_and_its_values_are_shown_literally(db):
 
 def test_a_lost_edit_and_its_save_as_new_notice_are_shown_literally(db):
     persona = db.create_persona(1, Persona(name=HOSTILE))
-    at = open_page("1_Personas.py")
+    at = personas_page(persona.id)
     at.text_area(key=f"persona_{persona.id}_goals").input("typed")
     db.delete_persona(persona.id)
     at.button(key=f"persona_{persona.id}_save").click().run()

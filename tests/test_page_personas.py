@@ -12,6 +12,11 @@ PAGE = "1_Personas.py"
 # the sample WORKSPACE: Maya Hoffmann (1), Daniel Okafor (2), Priya Nair (3)
 
 
+def open_personas() -> AppTest:
+    """The page with every persona's edit form open (a form is drawn only while open)."""
+    return open_page(PAGE, **{f"edit_persona_{i}": True for i in range(1, 20)})
+
+
 def shown(at: AppTest) -> list[str]:
     """The Markdown source of everything the page wrote as text."""
     return [
@@ -35,7 +40,7 @@ def names(db_path) -> list[str]:
 
 
 def test_the_personas_page_shows_every_persona_of_the_workspace_as_a_card(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Maya Hoffmann", "Priya Nair", "Daniel Okafor"]
     assert any("Preferred channels:" in text and "Dealership" in text for text in shown(at))
@@ -43,7 +48,7 @@ def test_the_personas_page_shows_every_persona_of_the_workspace_as_a_card(app_en
 
 
 def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_input(key="new_persona_name").input("Sam Lee")
     at.text_input(key="new_persona_role").input("Night nurse")
     at.text_input(key="new_persona_age_range").input("40-49")
@@ -68,7 +73,7 @@ def test_a_new_persona_is_stored_and_shown_as_a_card(app_env):
 
 
 def test_an_empty_name_shows_a_message_stores_nothing_and_keeps_what_was_typed(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_input(key="new_persona_name").input("   ")
     at.text_input(key="new_persona_role").input("Night nurse")
     at.button(key="new_persona_save").click().run()
@@ -79,7 +84,7 @@ def test_an_empty_name_shows_a_message_stores_nothing_and_keeps_what_was_typed(a
 
 
 def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_input(key="persona_1_role").input("Head teacher")
     at.multiselect(key="persona_1_channels").set_value(["Web", "Email"])
     at.button(key="persona_1_save").click().run()
@@ -98,7 +103,7 @@ def test_editing_a_persona_saves_it_and_shows_the_new_values(app_env):
 def test_a_field_both_people_changed_is_a_conflict_shown_with_labels_and_resolved_per_field(
     app_env,
 ):
-    at = open_page(PAGE)
+    at = open_personas()
     Store(app_env).update_persona(1, 1, role="Saved by someone else", quote="Their quote")
     at.text_input(key="persona_1_role").input("Mine")
     at.text_area(key="persona_1_goals").input("My goals")
@@ -129,7 +134,7 @@ def test_a_field_both_people_changed_is_a_conflict_shown_with_labels_and_resolve
 
 
 def test_keep_all_of_mine_writes_only_the_fields_i_changed(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     Store(app_env).update_persona(1, 1, role="Theirs", quote="Their quote")
     at.text_input(key="persona_1_role").input("Mine")
     at.button(key="persona_1_save").click().run()
@@ -141,7 +146,7 @@ def test_keep_all_of_mine_writes_only_the_fields_i_changed(app_env):
 
 
 def test_a_persona_deleted_while_edited_keeps_the_typed_values_and_saves_as_new(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_area(key="persona_2_goals").input("Typed, not lost")
     Store(app_env).delete_persona(2)  # someone else, meanwhile
     at.button(key="persona_2_save").click().run()
@@ -159,7 +164,7 @@ def test_a_persona_deleted_while_edited_keeps_the_typed_values_and_saves_as_new(
 
 
 def test_a_second_click_on_create_adds_no_duplicate(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_input(key="new_persona_name").input("Sam Lee")
     at.button(key="new_persona_save").click().run()
     at.text_input(key="new_persona_1_name").input("Sam Lee")  # the values sent again
@@ -172,7 +177,7 @@ def test_a_second_click_on_create_adds_no_duplicate(app_env):
 
 
 def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_input(key="persona_1_role").input("Head teacher")
     at.button(key="persona_1_save").click().run()
     assert Store(app_env).get_persona(1).role == "Head teacher"
@@ -183,7 +188,7 @@ def test_undo_my_last_change_puts_back_what_my_save_replaced(app_env):
 
 
 def test_undo_after_my_save_was_restored_from_the_history_says_so_instead_of_failing(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_input(key="persona_1_role").input("Head teacher")
     at.button(key="persona_1_save").click().run()
     store = Store(app_env)
@@ -195,15 +200,15 @@ def test_undo_after_my_save_was_restored_from_the_history_says_so_instead_of_fai
 
 
 def test_a_persona_whose_channels_are_spelled_unusually_still_opens_for_editing(app_env):
-    open_page(PAGE)  # seeds the database
+    open_personas()  # seeds the database
     Store(app_env).update_persona(1, 1, channels=["web", "Web", " Fax "])
-    at = open_page(PAGE)
+    at = open_personas()
     assert not at.exception
     assert at.multiselect(key="persona_1_channels").value == ["web", "Fax"]
 
 
 def test_duplicating_a_persona_adds_a_copy(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.button(key="duplicate_persona_2").click().run()
     assert not at.exception
     [copy] = [p for p in Store(app_env).personas(WORKSPACE) if p.name == "Daniel Okafor (copy)"]
@@ -212,7 +217,7 @@ def test_duplicating_a_persona_adds_a_copy(app_env):
 
 
 def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.button(key="delete_persona_2").click().run()
     assert not at.exception
     assert "Daniel Okafor" not in names(app_env)
@@ -232,7 +237,7 @@ def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
 
 
 def test_presentation_mode_shows_the_cards_without_editing_controls(app_env):
-    at = open_page(PAGE)
+    at = open_personas()
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Maya Hoffmann", "Priya Nair", "Daniel Okafor"]
@@ -242,7 +247,7 @@ def test_presentation_mode_shows_the_cards_without_editing_controls(app_env):
 
 def test_markup_typed_as_a_persona_name_is_stored_verbatim_and_shown_as_text(app_env):
     name = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
-    at = open_page(PAGE)
+    at = open_personas()
     at.text_input(key="new_persona_name").input(name)
     at.text_area(key="new_persona_quote").input("<b>bold?</b>")
     at.button(key="new_persona_save").click().run()
@@ -271,7 +276,7 @@ def widget_keys(at: AppTest) -> set[str]:
 def test_after_a_merged_save_the_form_shows_the_merged_values_under_fresh_keys(app_env):
     """A browser keeps what was typed in a widget whose key stays, whatever value the page
     gives it: after a merge the form must be drawn under new keys to show their change."""
-    at = open_page()
+    at = open_personas()
     Store(app_env).update_persona(1, 1, goals="Their goals")  # someone else, meanwhile
     at.text_input(key="persona_1_role").input("Head teacher")
     at.button(key="persona_1_save").click().run()
@@ -284,7 +289,7 @@ def test_after_a_merged_save_the_form_shows_the_merged_values_under_fresh_keys(a
 
 
 def test_after_undo_my_last_change_the_form_shows_the_undone_values_under_fresh_keys(app_env):
-    at = open_page()
+    at = open_personas()
     role = Store(app_env).get_persona(1).role
     at.text_input(key="persona_1_role").input("Head teacher")
     at.button(key="persona_1_save").click().run()
@@ -292,3 +297,17 @@ def test_after_undo_my_last_change_the_form_shows_the_undone_values_under_fresh_
     assert not at.exception
     assert at.text_input(key="persona_1_g2_role").value == role
     assert not [k for k in widget_keys(at) if k.startswith(("persona_1_role", "persona_1_g1_"))]
+
+
+def test_an_edit_form_is_drawn_only_while_its_panel_is_open(app_env):
+    at = open_page(PAGE)
+    assert not at.exception
+    assert [e.label for e in at.expander].count("✏️ Edit") == 3
+    assert not [t for t in at.text_input if t.key and t.key.startswith("persona_")]
+    at.session_state["edit_persona_2"] = True
+    at.run()
+    assert [t.key for t in at.text_input if t.key.startswith("persona_")] == [
+        "persona_2_name",
+        "persona_2_role",
+        "persona_2_age_range",
+    ]

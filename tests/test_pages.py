@@ -67,9 +67,9 @@ def test_the_sidebar_links_every_page_and_each_opens_from_the_app(app_env):
     at = open_page("app.py")
     links = at.sidebar.get("page_link")
     assert [(link.proto.label, link.proto.icon) for link in links] == [
-        (label, icon) for _path, label, icon in PAGES
+        (page.label, page.icon) for page in PAGES
     ]
-    for path, _label, _icon in PAGES[1:]:
+    for path, *_ in PAGES[1:]:
         at.switch_page(path).run()
         assert not at.exception, (path, [e.value for e in at.exception])
 

@@ -484,11 +484,16 @@ def _argument_key(value) -> str:
 
 
 def chart_downloads(chart, name: str, key: str) -> None:
-    """PNG and SVG download buttons for an Altair chart (rendered only when clicked)."""
+    """PNG and SVG download buttons for a chart: an Altair chart, its spec, or a function
+    that makes either (called only when a button is clicked; the files are made then too)."""
+
+    def drawn():
+        return chart() if callable(chart) else chart
+
     left, right = st.columns(2)
     left.download_button(
         "⬇️ PNG",
-        data=lambda: images.to_png(chart),
+        data=lambda: images.to_png(drawn()),
         file_name=f"{name}.png",
         mime="image/png",
         key=f"{key}_png",
@@ -496,7 +501,7 @@ def chart_downloads(chart, name: str, key: str) -> None:
     )
     right.download_button(
         "⬇️ SVG",
-        data=lambda: images.to_svg(chart),
+        data=lambda: images.to_svg(drawn()),
         file_name=f"{name}.svg",
         mime="image/svg+xml",
         key=f"{key}_svg",
