@@ -16,7 +16,10 @@ The design is three steps, each testable alone:
    twice) and :func:`render_html` fills the Jinja2 template ``templates/report.html.j2``
    with autoescaping on, so every text people typed is escaped. Charts are inline SVG drawn
    offline by vl-convert: the HTML is one self-contained file with no external reference and
-   no script;
+   no script. A workspace report's charts are the cost that grows with it: :func:`journey_contexts`
+   builds them under :func:`quick_charts` (no repeated Altair checks) and has a worker thread
+   draw each journey's SVGs while the next journey's are built (``python -m bench.report``
+   times it at 1, 20 and 200 journeys);
 3. :func:`html_to_pdf` lays that HTML out with WeasyPrint on A4 or US Letter paper; a stage
    is never split across pages (``break-inside: avoid``) and all text stays selectable.
 
@@ -35,6 +38,7 @@ import pathlib
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -356,26 +360,26 @@ def persona_rows(persona: Persona | None) -> list[tuple[str, str]]:
     return [(label, text) for label, text in fields if text and text.strip()]
 
 
-def _svg(chart) -> Markup:
-    """A chart as inline SVG markup, drawn offline by vl-convert.
+def _spec(chart) -> str:
+    """A chart's Vega-Lite spec as JSON text, ready for vl-convert.
 
     The chart's text is set in :data:`CHART_FONT`, the font vl-convert measures it with and
     the PDF draws it with, so labels fit their room. ARIA labels are off: they would repeat
     the tooltips (moment titles and actions) inside the SVG, where the report already shows
-    them as escaped text; what remains is stage names and figures. The namespace declarations
-    are dropped as inline SVG in HTML needs none, so the document holds no URL at all.
-    Build ``chart`` inside :func:`quick_charts` to skip Altair's repeated checks.
+    them as escaped text; what remains is stage names and figures.
     """
     spec = chart.to_dict(validate=False)  # the builders' charts are valid: tested there
     spec["config"] = {**spec.get("config", {}), "font": CHART_FONT, "aria": False}
-    return Markup(_svg_of_spec(json.dumps(spec, sort_keys=True)))
+    return json.dumps(spec, sort_keys=True)
 
 
 @functools.lru_cache(maxsize=512)
 def _svg_of_spec(spec: str) -> str:
     """SVG of a Vega-Lite spec (JSON text), remembered: a repeated download draws nothing.
 
-    vl-convert gets the JSON text itself, not a dict it would have to convert again.
+    vl-convert gets the JSON text itself, not a dict it would have to convert again. The
+    namespace declarations are dropped as inline SVG in HTML needs none, so the document
+    holds no URL at all.
     """
     svg = images.vegalite_to_svg(spec)
     return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg, count=2)
@@ -457,12 +461,55 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
         "timeframe_svg": None,
     }
     if with_charts:
-        with quick_charts():
-            context["emotion_svg"] = _svg(
-                journey_map.emotion_curve(journey, width=CHART_WIDTH, height=230)
-            )
-            context["timeframe_svg"] = _svg(charts.timeframe_chart(days))
+        emotion, timeframe = chart_specs(journey)
+        context["emotion_svg"] = Markup(_svg_of_spec(emotion))
+        context["timeframe_svg"] = Markup(_svg_of_spec(timeframe))
     return context
+
+
+def chart_specs(journey: Journey) -> tuple[str, str]:
+    """The report's two charts of a journey, the emotion curve and the timeframes, as
+    Vega-Lite JSON text (:func:`_spec`), built under :func:`quick_charts`."""
+    with quick_charts():
+        return (
+            _spec(journey_map.emotion_curve(journey, width=CHART_WIDTH, height=230)),
+            _spec(charts.timeframe_chart(kpis.stage_days(journey))),
+        )
+
+
+def journey_contexts(
+    reports: Sequence[JourneyReport], progress: Progress | None = None, share: float = 1.0
+) -> list[dict[str, Any]]:
+    """:func:`journey_context` of each report, charts drawn while the next are built.
+
+    vl-convert draws in its own thread and lets go of Python's lock meanwhile, so one worker
+    thread draws a journey's two SVGs while this thread builds the next journey's values and
+    Altair charts: on two cores the two costs overlap instead of adding up. ``progress``
+    hears of each journey done, as a fraction of ``share``.
+    """
+    say = progress or (lambda fraction, message: None)
+    contexts: list[dict[str, Any]] = []
+    drawing: list[tuple[dict, list[Future]]] = []
+
+    def finish(context: dict, futures: list[Future]) -> None:
+        context["emotion_svg"], context["timeframe_svg"] = (Markup(f.result()) for f in futures)
+        contexts.append(context)
+        say(
+            share * len(contexts) / len(reports),
+            f"Charts of journey {len(contexts):,} of {len(reports):,}",
+        )
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts") as pool:
+        for r in reports:
+            context = journey_context(r, with_charts=False)
+            drawing.append(
+                (context, [pool.submit(_svg_of_spec, s) for s in chart_specs(r.journey)])
+            )
+            if len(drawing) > 1:
+                finish(*drawing.pop(0))
+        for pending in drawing:
+            finish(*pending)
+    return contexts
 
 
 def _comparison(observed: Mapping[str, Any] | None) -> list[dict[str, str]]:
@@ -561,7 +608,7 @@ class _LayoutProgress(logging.Handler):
         self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread or not record.msg.startswith(
+        if record.thread != self.thread or not str(record.msg).startswith(
             "Step 5 - Creating layout - Page"
         ):
             return
@@ -631,13 +678,7 @@ def build(
         workspace, reports = gather_workspace(store, workspace_id)
         title = workspace
     charts_share = PDF_CHARTS_SHARE if fmt == "pdf" else 0.95
-    contexts = []
-    for done, r in enumerate(reports, start=1):
-        contexts.append(journey_context(r))
-        say(
-            charts_share * done / len(reports),
-            f"Charts of journey {done:,} of {len(reports):,}",
-        )
+    contexts = journey_contexts(reports, say, charts_share)
     html = render_html(
         reports, title=title, paper=paper, workspace=workspace, now=now, contexts=contexts
     )

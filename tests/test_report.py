@@ -343,3 +343,22 @@ def test_a_workspace_report_tells_its_progress_up_to_done(seeded: Store, fmt):
     if fmt == "pdf":
         assert "Laying out the PDF: page 1" in messages
         assert any(m.startswith("Writing the PDF: ") for m in messages)
+
+
+def test_journey_contexts_draw_in_a_worker_thread_and_equal_one_by_one(seeded: Store, monkeypatch):
+    import threading
+
+    reports = [report.gather(seeded, j["id"]) for j in seeded.journeys()]
+    one_by_one = [report.journey_context(r) for r in reports]
+    draw, threads = report._svg_of_spec, []
+
+    def recorded(spec: str) -> str:
+        threads.append(threading.current_thread().name)
+        return draw(spec)
+
+    monkeypatch.setattr(report, "_svg_of_spec", recorded)
+    together = report.journey_contexts(reports)
+
+    assert together == one_by_one
+    assert len(threads) == 2 * len(reports)
+    assert all(name.startswith("report-charts") for name in threads)
