@@ -356,6 +356,18 @@ MOMENT_FIELDS: tuple[str, ...] = (
     "status",
 )
 METRIC_FIELDS: tuple[str, ...] = ("key", "name", "side", "unit", "target", "direction")
+#: A metric's dated value as an editable field of the metric: ``value_on_2026-01-31``.
+VALUE_FIELD_PREFIX = "value_on_"
+
+
+def value_field(date: str) -> str:
+    """The editable field of a metric's value on ``date`` (YYYY-MM-DD): ``value_on_<date>``."""
+    return f"{VALUE_FIELD_PREFIX}{date}"
+
+
+def value_field_date(name: str) -> str | None:
+    """The date a metric field names (``value_on_2026-01-31`` -> "2026-01-31"), else None."""
+    return name[len(VALUE_FIELD_PREFIX) :] if name.startswith(VALUE_FIELD_PREFIX) else None
 
 
 @dataclass
