@@ -395,6 +395,27 @@ class Journey:
         return [m for s in self.stages for m in s.moments]
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What :meth:`Store.import_document` wrote."""
+
+    workspace_id: int  # the workspace the document went into (new or given)
+    personas: int  # how many personas the document held
+    journeys: list[int]  # the ids of its journeys, in the document's order
+    snapshot_id: int | None  # the snapshot of what an import over a workspace replaced
+    kept: list[int]  # journeys an import over a workspace kept for their event logs
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What :meth:`Store.restore_snapshot` put back."""
+
+    kind: str  # "journey", "persona" or "workspace"
+    id: int  # the restored row's id (its old id)
+    snapshot_id: int | None  # the snapshot that undoes the restore; None if nothing was replaced
+    kept: list[int]  # journeys a workspace restore kept for their event logs
+
+
 @dataclass
 class Snapshot:
     id: int

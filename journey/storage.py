@@ -47,6 +47,7 @@ from .model import (
     Assumptions,
     Comment,
     ConflictError,
+    ImportResult,
     Journey,
     JourneyError,
     Metric,
@@ -54,6 +55,7 @@ from .model import (
     Moment,
     NotFoundError,
     Persona,
+    RestoreResult,
     Revision,
     Scenario,
     Snapshot,
@@ -218,12 +220,12 @@ def _persona(row: dict) -> Persona:
     return _pick(Persona, row)
 
 
-def kept_note(result: dict) -> str:
+def kept_note(result: ImportResult | RestoreResult) -> str:
     """The tail of a message about a replace-import or restore: the journeys it kept because
     they hold event logs the file or snapshot does not have (empty when none)."""
-    if not result.get("kept"):
+    if not result.kept:
         return ""
-    ids = ", ".join(map(str, result["kept"]))
+    ids = ", ".join(map(str, result.kept))
     return f"; kept journey(s) {ids}: they hold event logs the file or snapshot does not have"
 
 
@@ -1123,7 +1125,7 @@ class Store:
 
     def import_document(
         self, doc: dict, *, workspace_id: int | None = None, replace: bool = False
-    ) -> dict:
+    ) -> ImportResult:
         """Check a whole exchange document, then write it in one transaction.
 
         Without ``workspace_id`` a new workspace is made from the document. With it, the
@@ -1131,9 +1133,9 @@ class Store:
         take the place of what it held (a snapshot of it is saved first): a journey of the
         file with the name of a journey in the workspace replaces it in place, keeping its id
         and its event logs, and a journey the file does not have is deleted unless it holds
-        event logs (those the snapshot could not bring back), which is kept. Returns a summary
-        ``{"workspace_id", "personas", "journeys", "snapshot_id", "kept"}`` (``kept``: ids of
-        the journeys kept for their event logs). A bad document raises ValidationError and
+        event logs (those the snapshot could not bring back), which is kept. Returns an
+        :class:`~journey.model.ImportResult` (``kept``: ids of the journeys kept for their
+        event logs). A bad document raises ValidationError and
         changes nothing.
         """
         parsed = exchange.parse_document(doc)
@@ -1149,21 +1151,11 @@ class Store:
                 if replace:
                     snapshot_id = self._snapshot_workspace(workspace_id, "before importing over it")
                     journey_ids, kept = self._put_workspace(conn, workspace_id, parsed, now)
-                    return {
-                        "workspace_id": workspace_id,
-                        "personas": len(parsed.personas),
-                        "journeys": journey_ids,
-                        "snapshot_id": snapshot_id,
-                        "kept": kept,
-                    }
+                    return ImportResult(
+                        workspace_id, len(parsed.personas), journey_ids, snapshot_id, kept
+                    )
             journey_ids = self._insert_parsed(conn, workspace_id, parsed, now)
-        return {
-            "workspace_id": workspace_id,
-            "personas": len(parsed.personas),
-            "journeys": journey_ids,
-            "snapshot_id": snapshot_id,
-            "kept": kept,
-        }
+        return ImportResult(workspace_id, len(parsed.personas), journey_ids, snapshot_id, kept)
 
     def _put_workspace(
         self,
@@ -1347,7 +1339,7 @@ class Store:
         row = self._get("snapshots", snapshot_id, "snapshot")
         return {**row, "data": json.loads(row["data"])}
 
-    def restore_snapshot(self, snapshot_id: int) -> dict:
+    def restore_snapshot(self, snapshot_id: int) -> RestoreResult:
         """Put back what a snapshot holds, first snapshotting what it replaces.
 
         A journey comes back under its old id (so links to it work again), a persona too,
@@ -1355,7 +1347,7 @@ class Store:
         its journeys and personas under their old ids. A restore never deletes what the
         snapshot does not hold: a live journey is replaced in place, so its event logs stay,
         and a journey the workspace snapshot lacks is kept if it holds event logs.
-        Returns ``{"kind", "id", "snapshot_id", "kept"}`` where ``snapshot_id`` undoes the
+        Returns a :class:`~journey.model.RestoreResult`: its ``snapshot_id`` undoes the
         restore and ``kept`` lists the journeys kept for their event logs.
         """
         snap = self.snapshot_data(snapshot_id)
@@ -1366,7 +1358,7 @@ class Store:
         }[snap["kind"]]
         with self.write() as conn:
             undo, kept = restore(conn, snap, utcnow())
-        return {"kind": snap["kind"], "id": snap["target_id"], "snapshot_id": undo, "kept": kept}
+        return RestoreResult(snap["kind"], snap["target_id"], undo, kept)
 
     def _restore_journey(
         self, conn: sqlite3.Connection, snap: dict, now: str
