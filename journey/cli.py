@@ -201,13 +201,9 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     doc = exchange.load_document(args.file)
     result = store.import_document(doc, workspace_id=args.workspace, replace=args.replace)
     print(
-        f"imported {result['personas']} persona(s) and {len(result['journeys'])} "
-        f"journey(s) into workspace {result['workspace_id']}"
-        + (
-            f"; snapshot {result['snapshot_id']} holds what was replaced"
-            if result["snapshot_id"]
-            else ""
-        )
+        f"imported {result.personas} persona(s) and {len(result.journeys)} "
+        f"journey(s) into workspace {result.workspace_id}"
+        + (f"; snapshot {result.snapshot_id} holds what was replaced" if result.snapshot_id else "")
         + kept_note(result)
     )
     return 0
@@ -230,9 +226,9 @@ def cmd_snapshots(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_restore(args: argparse.Namespace, store: Store) -> int:
     result = store.restore_snapshot(args.snapshot)
-    undo = f"; undo with `restore {result['snapshot_id']}`" if result["snapshot_id"] else ""
+    undo = f"; undo with `restore {result.snapshot_id}`" if result.snapshot_id else ""
     print(
-        f"restored {result['kind']} {result['id']} from snapshot {args.snapshot}{undo}"
+        f"restored {result.kind} {result.id} from snapshot {args.snapshot}{undo}"
         + kept_note(result)
     )
     return 0

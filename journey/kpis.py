@@ -39,6 +39,7 @@ from .model import (
     Metric,
     MetricValue,
     ValidationError,
+    value_field,
 )
 
 AT_RISK_TOLERANCE = 0.10  # a miss of at most 10% of the target is "at risk"
@@ -658,6 +659,24 @@ def entry(journey: Journey, key: str, date: str | dt.date, value: float) -> Metr
     except CsvRowsError as e:
         raise ValidationError(e.problems[0][1]) from None
     return parsed
+
+
+def value_fields(row: KpiRow) -> dict[str, float]:
+    """A tracked KPI's dated values as the metric's editable fields (the correction form's
+    base): ``{"value_on_2026-01-31": 0.25, ...}``, oldest first."""
+    return {value_field(d): v for d, v in zip(row.dates, row.values, strict=True)}
+
+
+def correction(key: str, value: float | None) -> float | None:
+    """A corrected value (None: delete it), checked by a CSV row's range rule for ``key``
+    (a share above 1, an NPS above 100 is refused: ValidationError)."""
+    if value is None:
+        return None
+    try:
+        _check_range(float(value), key)
+    except ValueError as e:
+        raise ValidationError(str(e)) from None
+    return float(value)
 
 
 def group_values(values: Iterable[tuple[str, MetricValue]]) -> dict[str, list[MetricValue]]:

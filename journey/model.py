@@ -366,6 +366,18 @@ MOMENT_FIELDS: tuple[str, ...] = (
     "status",
 )
 METRIC_FIELDS: tuple[str, ...] = ("key", "name", "side", "unit", "target", "direction")
+#: A metric's dated value as an editable field of the metric: ``value_on_2026-01-31``.
+VALUE_FIELD_PREFIX = "value_on_"
+
+
+def value_field(date: str) -> str:
+    """The editable field of a metric's value on ``date`` (YYYY-MM-DD): ``value_on_<date>``."""
+    return f"{VALUE_FIELD_PREFIX}{date}"
+
+
+def value_field_date(name: str) -> str | None:
+    """The date a metric field names (``value_on_2026-01-31`` -> "2026-01-31"), else None."""
+    return name[len(VALUE_FIELD_PREFIX) :] if name.startswith(VALUE_FIELD_PREFIX) else None
 
 
 @dataclass
@@ -391,6 +403,27 @@ class Journey:
     @property
     def moments(self) -> list[Moment]:
         return [m for s in self.stages for m in s.moments]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :meth:`Store.import_document` wrote."""
+
+    workspace_id: int  # the workspace the document went into (new or given)
+    personas: int  # how many personas the document held
+    journeys: list[int]  # the ids of its journeys, in the document's order
+    snapshot_id: int | None  # the snapshot of what an import over a workspace replaced
+    kept: list[int]  # journeys an import over a workspace kept for their event logs
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What :meth:`Store.restore_snapshot` put back."""
+
+    kind: str  # "journey", "persona" or "workspace"
+    id: int  # the restored row's id (its old id)
+    snapshot_id: int | None  # the snapshot that undoes the restore; None if nothing was replaced
+    kept: list[int]  # journeys a workspace restore kept for their event logs
 
 
 @dataclass

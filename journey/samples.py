@@ -67,9 +67,7 @@ def seed(store: Store) -> int | None:
         if not store.is_empty():
             return None
         ws = store.create_workspace(SAMPLE_WORKSPACE, SAMPLE_WORKSPACE_DESCRIPTION)
-        journey_ids = [
-            store.import_document(doc, workspace_id=ws.id)["journeys"][0] for doc in docs
-        ]
+        journey_ids = [store.import_document(doc, workspace_id=ws.id).journeys[0] for doc in docs]
         _import_sample_events(store, journey_ids[list(SAMPLES).index(SAMPLE_EVENTS_FOR)])
     return ws.id
 
@@ -88,7 +86,7 @@ def _import_sample_events(store: Store, journey_id: int) -> None:
 def add_sample_journey(store: Store, workspace_id: int, slug: str) -> int:
     """Add the journey of sample ``slug`` (with its persona) to a workspace; return its id."""
     result = store.import_document(load_sample(slug), workspace_id=workspace_id)
-    return result["journeys"][0]
+    return result.journeys[0]
 
 
 def template(slug: str) -> Journey:

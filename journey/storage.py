@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from typing import Any
 
@@ -47,6 +47,7 @@ from .model import (
     Assumptions,
     Comment,
     ConflictError,
+    ImportResult,
     Journey,
     JourneyError,
     Metric,
@@ -54,6 +55,7 @@ from .model import (
     Moment,
     NotFoundError,
     Persona,
+    RestoreResult,
     Revision,
     Scenario,
     Snapshot,
@@ -63,6 +65,8 @@ from .model import (
     ValidationError,
     Workspace,
     blank_stages,
+    check_date,
+    check_number,
     stage_label,
     validate_journey,
     validate_metric,
@@ -71,6 +75,8 @@ from .model import (
     validate_scenario,
     validate_stage,
     validate_workspace,
+    value_field,
+    value_field_date,
 )
 
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -214,12 +220,12 @@ def _persona(row: dict) -> Persona:
     return _pick(Persona, row)
 
 
-def kept_note(result: dict) -> str:
+def kept_note(result: ImportResult | RestoreResult) -> str:
     """The tail of a message about a replace-import or restore: the journeys it kept because
     they hold event logs the file or snapshot does not have (empty when none)."""
-    if not result.get("kept"):
+    if not result.kept:
         return ""
-    ids = ", ".join(map(str, result["kept"]))
+    ids = ", ".join(map(str, result.kept))
     return f"; kept journey(s) {ids}: they hold event logs the file or snapshot does not have"
 
 
@@ -947,16 +953,69 @@ class Store:
         )
 
     def update_metric(self, metric_id: int, version: int, **changes: Any) -> None:
+        """Save edits to a metric made from ``version``, as one revision (undoable).
+
+        ``changes`` holds its fields (``target``, ``name``, ...) and its dated values, one
+        field per date named by :func:`~journey.model.value_field` (``value_on_2026-01-31``):
+        a number sets that date's value (replacing the one there), None deletes it. Raises
+        ConflictError if stale, ValidationError for an unknown field, a bad date or value,
+        NotFoundError when the metric is gone. Writes nothing unless all of it lands.
+        """
         row = self._get("metrics", metric_id, "metric")
         metric = _pick(Metric, row)
-        _refuse_unknown("metric", changes, METRIC_FIELDS)
-        for k, v in changes.items():
+        dated = {k: v for k, v in changes.items() if value_field_date(k) is not None}
+        own = {k: v for k, v in changes.items() if k not in dated}
+        _refuse_unknown("metric", own, METRIC_FIELDS)
+        for k, v in own.items():
             setattr(metric, k, v)
         validate_metric(metric)
-        with self._revised("metric", metric_id, changes):
-            self._versioned_update(
-                "metrics", metric_id, version, changes, f"Metric {metric.name!r}"
-            )
+        for k, v in dated.items():
+            check_date(value_field_date(k), k)
+            check_number(v, k, optional=True)
+        with self._revised("metric", metric_id, changes), self.write() as conn:
+            self._versioned_update("metrics", metric_id, version, own, f"Metric {metric.name!r}")
+            for k, v in dated.items():
+                date = value_field_date(k)
+                conn.execute(
+                    "DELETE FROM metric_values WHERE metric_id = ? AND date = ?", [metric_id, date]
+                )
+                if v is not None:
+                    self._insert_metric_values(conn, metric_id, [MetricValue(date, v)])
+
+    def correct_metric_value(
+        self, metric_id: int, version: int, date: str, value: float | None
+    ) -> None:
+        """Set (a number) or delete (None) a metric's value on ``date``, made from the
+        metric's ``version``: :meth:`update_metric` with that one field (a revision, undoable).
+        """
+        self.update_metric(metric_id, version, **{value_field(date): value})
+
+    def add_metric_values_by_key(
+        self,
+        journey_id: int,
+        values: Iterable[tuple[str, MetricValue]],
+        new_metric: Callable[[str], Metric],
+    ) -> int:
+        """Add ``(metric key, value)`` pairs to a journey's metrics in ONE transaction.
+
+        A key the journey has no metric for first gets ``new_metric(key)`` (ValidationError
+        from it, or from a value, and nothing is added). Returns how many values were added.
+        """
+        groups: dict[str, list[MetricValue]] = {}
+        for key, value in values:
+            groups.setdefault(key, []).append(value)
+        with self.write():
+            self.require_journey(journey_id)
+            ids = {
+                r["key"]: r["id"]
+                for r in self._rows(
+                    "SELECT id, key FROM metrics WHERE journey_id = ?", [journey_id]
+                )
+            }
+            for key, group in groups.items():
+                metric_id = ids.get(key) or self.add_metric(journey_id, new_metric(key)).id
+                self.add_metric_values(metric_id, group)
+        return sum(len(g) for g in groups.values())
 
     def add_metric_values(self, metric_id: int, values: list[MetricValue]) -> None:
         """Add dated values to a metric, all in one transaction."""
@@ -1066,7 +1125,7 @@ class Store:
 
     def import_document(
         self, doc: dict, *, workspace_id: int | None = None, replace: bool = False
-    ) -> dict:
+    ) -> ImportResult:
         """Check a whole exchange document, then write it in one transaction.
 
         Without ``workspace_id`` a new workspace is made from the document. With it, the
@@ -1074,9 +1133,9 @@ class Store:
         take the place of what it held (a snapshot of it is saved first): a journey of the
         file with the name of a journey in the workspace replaces it in place, keeping its id
         and its event logs, and a journey the file does not have is deleted unless it holds
-        event logs (those the snapshot could not bring back), which is kept. Returns a summary
-        ``{"workspace_id", "personas", "journeys", "snapshot_id", "kept"}`` (``kept``: ids of
-        the journeys kept for their event logs). A bad document raises ValidationError and
+        event logs (those the snapshot could not bring back), which is kept. Returns an
+        :class:`~journey.model.ImportResult` (``kept``: ids of the journeys kept for their
+        event logs). A bad document raises ValidationError and
         changes nothing.
         """
         parsed = exchange.parse_document(doc)
@@ -1092,21 +1151,11 @@ class Store:
                 if replace:
                     snapshot_id = self._snapshot_workspace(workspace_id, "before importing over it")
                     journey_ids, kept = self._put_workspace(conn, workspace_id, parsed, now)
-                    return {
-                        "workspace_id": workspace_id,
-                        "personas": len(parsed.personas),
-                        "journeys": journey_ids,
-                        "snapshot_id": snapshot_id,
-                        "kept": kept,
-                    }
+                    return ImportResult(
+                        workspace_id, len(parsed.personas), journey_ids, snapshot_id, kept
+                    )
             journey_ids = self._insert_parsed(conn, workspace_id, parsed, now)
-        return {
-            "workspace_id": workspace_id,
-            "personas": len(parsed.personas),
-            "journeys": journey_ids,
-            "snapshot_id": snapshot_id,
-            "kept": kept,
-        }
+        return ImportResult(workspace_id, len(parsed.personas), journey_ids, snapshot_id, kept)
 
     def _put_workspace(
         self,
@@ -1290,7 +1339,7 @@ class Store:
         row = self._get("snapshots", snapshot_id, "snapshot")
         return {**row, "data": json.loads(row["data"])}
 
-    def restore_snapshot(self, snapshot_id: int) -> dict:
+    def restore_snapshot(self, snapshot_id: int) -> RestoreResult:
         """Put back what a snapshot holds, first snapshotting what it replaces.
 
         A journey comes back under its old id (so links to it work again), a persona too,
@@ -1298,7 +1347,7 @@ class Store:
         its journeys and personas under their old ids. A restore never deletes what the
         snapshot does not hold: a live journey is replaced in place, so its event logs stay,
         and a journey the workspace snapshot lacks is kept if it holds event logs.
-        Returns ``{"kind", "id", "snapshot_id", "kept"}`` where ``snapshot_id`` undoes the
+        Returns a :class:`~journey.model.RestoreResult`: its ``snapshot_id`` undoes the
         restore and ``kept`` lists the journeys kept for their event logs.
         """
         snap = self.snapshot_data(snapshot_id)
@@ -1309,7 +1358,7 @@ class Store:
         }[snap["kind"]]
         with self.write() as conn:
             undo, kept = restore(conn, snap, utcnow())
-        return {"kind": snap["kind"], "id": snap["target_id"], "snapshot_id": undo, "kept": kept}
+        return RestoreResult(snap["kind"], snap["target_id"], undo, kept)
 
     def _restore_journey(
         self, conn: sqlite3.Connection, snap: dict, now: str
@@ -1816,7 +1865,8 @@ class Store:
         """``(version, fields)`` of an editable row, named as its update method takes them.
 
         ``kind`` is persona, stage (with ``touchpoints`` as channel/description dicts),
-        moment (with ``stage_id``), journey, metric or scenario. Raises NotFoundError when
+        moment (with ``stage_id``), journey, metric (with its values, one field per date, see
+        :meth:`update_metric`) or scenario. Raises NotFoundError when
         the row is gone, ValueError for another kind.
         """
         if kind == "persona":
@@ -1832,9 +1882,17 @@ class Store:
         if kind == "moment":
             m = self.get_moment(row_id)
             return m.version, {**{k: getattr(m, k) for k in MOMENT_FIELDS}, "stage_id": m.stage_id}
+        if kind == "metric":
+            row = self._get("metrics", row_id, kind)
+            values = {k: row[k] for k in METRIC_FIELDS}
+            for r in self._rows(
+                "SELECT date, value FROM metric_values WHERE metric_id = ? ORDER BY date, id",
+                [row_id],
+            ):
+                values[value_field(r["date"])] = r["value"]
+            return row["version"], values
         table, names = {
             "journey": ("journeys", _JOURNEY_FIELDS),
-            "metric": ("metrics", METRIC_FIELDS),
             "scenario": ("scenarios", ("name", "levers")),
         }.get(kind, (None, ()))
         if table is None:

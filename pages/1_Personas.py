@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from journey import editing, ui
-from journey.model import MAX_NAME, MAX_TEXT, JourneyError, Persona
+from journey.model import MAX_NAME, MAX_TEXT, PERSONA_FIELDS, JourneyError, Persona
 
 PAGE = ui.page_setup(__file__)
 db = ui.store()
@@ -139,17 +139,7 @@ def save_as_new(typed: dict) -> str:
     return f"Saved {created.name} as a new persona."
 
 
-FIELDS = (
-    "name",
-    "role",
-    "age_range",
-    "goals",
-    "motivations",
-    "pain_points",
-    "channels",
-    "quote",
-    "notes",
-)
+FIELDS = PERSONA_FIELDS
 if ui.can_edit() and (undo := st.session_state.get("persona_undo")):
     ui.undo_in_sidebar(
         "persona_undo_button", f"Deleted {undo['name']}. A snapshot was saved first.", undo_delete

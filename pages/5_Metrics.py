@@ -3,7 +3,7 @@
 import streamlit as st
 
 from journey import charts, formulas, kpis, ui
-from journey.model import STAGES, JourneyError
+from journey.model import STAGES, JourneyError, value_field
 
 PAGE = ui.page_setup(__file__)
 db = ui.store()
@@ -67,13 +67,8 @@ def across_the_workspace() -> None:
 
 def store_values(pairs) -> None:
     """Add checked KPI values in ONE transaction (a standard KPI is added when missing)."""
-    with db.write():
-        for key, values in kpis.group_values(pairs).items():
-            metric = kpis.find_metric(journey, key) or db.add_metric(
-                journey_id, kpis.new_metric(key)
-            )
-            db.add_metric_values(metric.id, values)
-    ui.notify(f"Added {len(pairs)} value(s).")
+    added = db.add_metric_values_by_key(journey_id, pairs, kpis.new_metric)
+    ui.notify(f"Added {added} value(s).")
     st.rerun()
 
 
@@ -89,6 +84,50 @@ def target_edit(row: kpis.KpiRow) -> ui.Edit:
         done=f"Target of {row.label} saved.",
         shown={"target": lambda v: kpis.format_value(v, row.unit)},
     )
+
+
+def value_edit(row: kpis.KpiRow, date: str) -> ui.Edit:
+    """The correction form's edit of one dated value (versioned, merged, undoable)."""
+    return ui.Edit(
+        "metric",
+        row.metric_id,
+        f"The value of {row.label} on {date}",
+        "kpi_fix_",
+        lambda version, changes: db.update_metric(
+            row.metric_id, version, **{k: kpis.correction(row.key, v) for k, v in changes.items()}
+        ),
+        keys=(f"kpi_fix_value_{row.metric_id}_{date}",),
+        done=f"Value of {row.label} on {date} saved.",
+        shown={value_field(date): lambda v: kpis.format_value(v, row.unit)},
+        form="values",
+    )
+
+
+def correct_values(tracked: dict[str, kpis.KpiRow]) -> None:
+    """Correct or delete one dated value of a tracked KPI."""
+    st.markdown("**Correct or delete a value**")
+    pick, when = st.columns(2)
+    key = pick.selectbox(
+        "KPI", list(tracked), key="kpi_correct_metric", format_func=lambda k: tracked[k].label
+    )
+    row = tracked[key]
+    date = when.selectbox("Date", row.dates[::-1], key=f"kpi_correct_date_{row.metric_id}")
+    edit, field = value_edit(row, date), value_field(date)
+    ui.open_edit(edit, row.version, kpis.value_fields(row))
+    with st.form("kpi_fix_form"):
+        value = st.number_input(
+            "Value",
+            value=ui.edit_base(edit).get(field, 0.0),
+            format="%.4g",
+            key=edit.keys[0],
+            help="A share as a fraction: 0.25 for 25%.",
+        )
+        save, delete = st.columns(2)
+        saved = save.form_submit_button("Save value", key="kpi_fix_save")
+        deleted = delete.form_submit_button("Delete value", key="kpi_fix_delete")
+    if deleted:
+        edit.done = f"Value of {row.label} on {date} deleted."
+    ui.submit_edit(edit, saved or deleted, {field: None if deleted else value})
 
 
 def kpi_board() -> None:
@@ -180,6 +219,8 @@ def kpi_board() -> None:
     if row.metric_id is not None:
         with right:
             ui.submit_edit(target_edit(row), submitted, {"target": target})
+    if tracked := {r.key: r for r in rows if r.values}:
+        correct_values(tracked)
     elif submitted:
         ui.create_once(
             "kpi_target_",

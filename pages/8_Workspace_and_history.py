@@ -141,10 +141,10 @@ if ui.can_edit():
         except JourneyError as e:
             ui.show_error(e)
         else:
-            st.session_state["workspace_id"] = result["workspace_id"]
+            st.session_state["workspace_id"] = result.workspace_id
             st.success(
-                f"Imported {result['personas']} persona(s) and "
-                f"{len(result['journeys'])} journey(s)" + kept_note(result) + "."
+                f"Imported {result.personas} persona(s) and "
+                f"{len(result.journeys)} journey(s)" + kept_note(result) + "."
             )
 
 st.header("History", divider="gray")
@@ -209,10 +209,10 @@ for snap in snapshots[:50]:
             except JourneyError as e:
                 ui.show_error(e)
             else:
-                if result["kind"] == "journey":
-                    st.session_state["journey_id"] = result["id"]
+                if result.kind == "journey":
+                    st.session_state["journey_id"] = result.id
                 ui.notify(
-                    f"Restored {result['kind']} {result['id']} from snapshot #{snap.id}"
+                    f"Restored {result.kind} {result.id} from snapshot #{snap.id}"
                     + kept_note(result)
                     + "."
                 )

@@ -97,7 +97,7 @@ def test_exports_carry_comments_and_round_trip_them_exactly(store, journey_id, t
     assert doc["format_version"] == 2
     fresh = Store(tmp_path / "empty.db")
     result = fresh.import_document(json.loads(exchange.dumps(doc)))
-    again = fresh.export_workspace(result["workspace_id"])
+    again = fresh.export_workspace(result.workspace_id)
     assert {**again, "exported_at": ""} == {**doc, "exported_at": ""}
 
 
@@ -109,7 +109,7 @@ def test_a_version_1_file_is_upgraded_on_import(store, journey_id, tmp_path):
     assert doc["format_version"] == 1  # the caller's document is left as it was
     fresh = Store(tmp_path / "empty.db")
     result = fresh.import_document(doc)
-    assert fresh.export_workspace(result["workspace_id"])["format_version"] == 2
+    assert fresh.export_workspace(result.workspace_id)["format_version"] == 2
 
 
 def test_a_comment_without_text_in_a_file_is_refused_with_its_path(store, journey_id):

@@ -61,7 +61,7 @@ def hostile_journey_id(store):
         }
     )
     journey["scenarios"].append({"name": HOSTILE[-1], "levers": {"margin": 0.5}})
-    return store.import_document(doc)["journeys"][0]
+    return store.import_document(doc).journeys[0]
 
 
 def cells(text: str) -> list[list[str]]:

@@ -47,7 +47,7 @@ def without_time(doc: dict) -> dict:
 def test_export_import_export_is_identical_but_for_the_export_time(doc, tmp_path):
     fresh = Store(tmp_path / "empty.db")
     result = fresh.import_document(json.loads(exchange.dumps(doc)))
-    again = fresh.export_workspace(result["workspace_id"])
+    again = fresh.export_workspace(result.workspace_id)
     assert without_time(again) == without_time(doc)
 
 
@@ -59,7 +59,7 @@ def test_every_export_satisfies_the_published_json_schema(doc):
 
 def test_importing_into_an_existing_workspace_adds_its_journeys(store, doc):
     result = store.import_document(doc, workspace_id=1)
-    assert result["workspace_id"] == 1
+    assert result.workspace_id == 1
     assert [j["name"] for j in store.journeys(1)] == ["Car buyer", "Car buyer"]
 
 

@@ -463,3 +463,80 @@ def test_a_scenario_named_like_a_fixed_column_keeps_both():
     )
     rows = formulas.compare(base, {"Baseline": base})
     assert "Baseline (scenario)" in kpis.scenario_table(rows)[0]
+
+
+# ---------------------------------------------------------------------------- values stored
+
+
+def tracked_nps(store, journey_id: int) -> Metric:
+    metric = store.add_metric(journey_id, kpis.new_metric("nps", target=50.0))
+    store.add_metric_values(
+        metric.id, [MetricValue("2026-01-01", 30.0), MetricValue("2026-02-01", 33.0)]
+    )
+    return kpis.find_metric(store.load_journey(journey_id), "nps")
+
+
+def dated(store, journey_id: int) -> list[tuple[str, float]]:
+    metric = kpis.find_metric(store.load_journey(journey_id), "nps")
+    return sorted((v.date, v.value) for v in metric.values)
+
+
+def test_a_stored_kpi_value_can_be_corrected_and_deleted_and_each_change_undone(store, journey_id):
+    nps_metric = tracked_nps(store, journey_id)
+    store.author = "Ana"
+    store.correct_metric_value(nps_metric.id, nps_metric.version, "2026-01-01", 31.0)
+    assert dated(store, journey_id) == [("2026-01-01", 31.0), ("2026-02-01", 33.0)]
+    version, _ = store.editable_values("metric", nps_metric.id)
+    store.correct_metric_value(nps_metric.id, version, "2026-02-01", None)
+    assert dated(store, journey_id) == [("2026-01-01", 31.0)]
+    [deleted, corrected] = store.revisions(kind="metric", target_id=nps_metric.id)
+    assert deleted.changes == {"value_on_2026-02-01": (33.0, None)}
+    assert corrected.changes == {"value_on_2026-01-01": (30.0, 31.0)}
+    store.undo_last("Ana")
+    assert dated(store, journey_id) == [("2026-01-01", 31.0), ("2026-02-01", 33.0)]
+    store.undo_last("Ana")
+    assert dated(store, journey_id) == [("2026-01-01", 30.0), ("2026-02-01", 33.0)]
+
+
+def test_a_kpi_value_correction_from_a_stale_version_is_a_conflict_and_writes_nothing(
+    store, journey_id
+):
+    from journey.model import ConflictError
+
+    nps_metric = tracked_nps(store, journey_id)
+    store.update_metric(nps_metric.id, nps_metric.version, target=40.0)  # someone else saves
+    with pytest.raises(ConflictError):
+        store.correct_metric_value(nps_metric.id, nps_metric.version, "2026-01-01", 31.0)
+    assert dated(store, journey_id) == [("2026-01-01", 30.0), ("2026-02-01", 33.0)]
+
+
+def test_a_kpi_value_correction_with_a_bad_date_or_value_is_refused(store, journey_id):
+    nps_metric = tracked_nps(store, journey_id)
+    with pytest.raises(ValidationError, match="not a date"):
+        store.correct_metric_value(nps_metric.id, nps_metric.version, "2026-13-01", 1.0)
+    with pytest.raises(ValidationError, match="expected a number"):
+        store.correct_metric_value(nps_metric.id, nps_metric.version, "2026-01-01", "x")
+    with pytest.raises(ValidationError, match="outside the range of nps"):
+        kpis.correction("nps", 300.0)
+    assert dated(store, journey_id) == [("2026-01-01", 30.0), ("2026-02-01", 33.0)]
+
+
+def test_values_by_kpi_key_land_in_one_transaction_adding_a_missing_kpi(store, journey_id):
+    tracked_nps(store, journey_id)
+    added = store.add_metric_values_by_key(
+        journey_id,
+        [("nps", MetricValue("2026-03-01", 35.0)), ("csat", MetricValue("2026-03-01", 4.5))],
+        kpis.new_metric,
+    )
+    journey = store.load_journey(journey_id)
+    assert added == 2
+    assert [(v.date, v.value) for v in kpis.find_metric(journey, "csat").values] == [
+        ("2026-03-01", 4.5)
+    ]
+    with pytest.raises(ValidationError, match="not a standard KPI"):
+        store.add_metric_values_by_key(
+            journey_id,
+            [("nps", MetricValue("2026-04-01", 36.0)), ("bogus", MetricValue("2026-04-01", 1))],
+            kpis.new_metric,
+        )
+    assert ("2026-04-01", 36.0) not in dated(store, journey_id)

@@ -212,8 +212,51 @@ def test_the_funnel_counts_and_drop_off_follow_the_stage_conversions(app_env):
 
 
 def test_in_presentation_mode_the_comparison_rows_are_sized_for_16_px_labels(app_env):
-    at = open_page("Across the workspace", presenting=True)
+    at = open_page(PAGE, CAR, query={"metrics_tab": "Across the workspace"}, presenting=True)
     [spec] = chart_specs(at)
     panel = spec["hconcat"][0]
     assert panel["layer"][0]["encoding"]["y"]["axis"]["labelFontSize"] == 16
     assert panel["height"] / 3 >= 2 * 16 * 1.25  # the journey over its persona, 3 rows
+
+
+def nps_values(db_path) -> list[tuple[str, float]]:
+    return [
+        (v.date, v.value) for v in kpis.find_metric(Store(db_path).load_journey(1), "nps").values
+    ]
+
+
+def pick_value_to_correct(at: AppTest, db_path, key: str, date: str) -> str:
+    """Choose a KPI and one of its dates in the correction form; the value field's key."""
+    at.selectbox(key="kpi_correct_metric").set_value(key).run()
+    metric_id = kpis.find_metric(Store(db_path).load_journey(1), key).id
+    at.selectbox(key=f"kpi_correct_date_{metric_id}").set_value(date).run()
+    return f"kpi_fix_value_{metric_id}_{date}"
+
+
+def test_a_kpi_value_is_corrected_then_deleted_from_the_kpi_tab(app_env):
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
+    before = nps_values(app_env)
+    field = pick_value_to_correct(at, app_env, "nps", "2026-10-01")
+    at.number_input(key=field).set_value(41.0)
+    at.button(key="kpi_fix_save").click().run()
+    assert not at.exception and not at.error
+    assert [plain(s.value) for s in at.success] == [
+        "Value of Net Promoter Score on 2026-10-01 saved."
+    ]
+    assert nps_values(app_env) == [(d, 41.0 if d == "2026-10-01" else v) for d, v in before]
+    at.button(key="kpi_fix_delete").click().run()
+    assert not at.exception and not at.error
+    assert [plain(s.value) for s in at.success] == [
+        "Value of Net Promoter Score on 2026-10-01 deleted."
+    ]
+    assert nps_values(app_env) == [(d, v) for d, v in before if d != "2026-10-01"]
+
+
+def test_a_corrected_kpi_value_outside_its_range_is_refused_and_nothing_changes(app_env):
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
+    before = nps_values(app_env)
+    field = pick_value_to_correct(at, app_env, "nps", "2026-10-01")
+    at.number_input(key=field).set_value(300.0)
+    at.button(key="kpi_fix_save").click().run()
+    assert [plain(e.value) for e in at.error] == ["300 is outside the range of nps (-100..100)"]
+    assert nps_values(app_env) == before

@@ -43,7 +43,7 @@ def test_restoring_a_journey_snapshot_keeps_its_event_logs_and_so_does_the_undo(
     result = store.restore_snapshot(snapshot)
     assert store.load_journey(1).stage("awareness").thoughts != "typed after the snapshot"
     assert event_logs(store) == before
-    store.restore_snapshot(result["snapshot_id"])
+    store.restore_snapshot(result.snapshot_id)
     assert store.load_journey(1).stage("awareness").thoughts == "typed after the snapshot"
     assert event_logs(store) == before
 
@@ -74,7 +74,7 @@ def test_a_workspace_restore_keeps_a_newer_journey_that_holds_an_event_log(seede
         conn.execute("UPDATE event_datasets SET journey_id = ? WHERE journey_id = 1", [newer])
     logs = event_logs(store)
     result = store.restore_snapshot(snapshot)
-    assert result["kept"] == [newer]
+    assert result.kept == [newer]
     assert newer in [j["id"] for j in store.journeys(1)]
     assert event_logs(store) == logs
 
@@ -88,7 +88,7 @@ def test_importing_over_a_workspace_keeps_same_named_journeys_with_their_ids_and
     doc["journeys"] = doc["journeys"][:1]  # only the car journey, edited
     doc["journeys"][0]["stages"][0]["thoughts"] = "from the file"
     result = store.import_document(doc, workspace_id=1, replace=True)
-    assert result["journeys"] == [1]
+    assert result.journeys == [1]
     assert [j["id"] for j in store.journeys(1)] == [1]
     assert store.load_journey(1).stage("awareness").thoughts == "from the file"
     assert event_logs(store) == logs
@@ -144,6 +144,6 @@ def test_a_journey_kept_for_its_event_logs_keeps_its_persona_after_a_replace_imp
     doc = store.export_workspace(1)
     doc["journeys"] = [j for j in doc["journeys"] if j["name"] != store.load_journey(1).name]
     result = store.import_document(doc, workspace_id=1, replace=True)
-    assert result["kept"] == [1]
+    assert result.kept == [1]
     assert store.load_journey(1).persona_id == persona_id
     assert store.get_persona(persona_id).name == persona.name

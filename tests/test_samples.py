@@ -60,7 +60,7 @@ def test_every_sample_file_is_written_the_way_an_export_writes_it(slug):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_importing_a_sample_and_exporting_it_again_gives_the_same_document(slug, store):
     doc = samples.load_sample(slug)
-    ws_id = store.import_document(doc)["workspace_id"]
+    ws_id = store.import_document(doc).workspace_id
     again = store.export_workspace(ws_id)
     doc.pop("exported_at")
     again.pop("exported_at")

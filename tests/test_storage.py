@@ -12,6 +12,7 @@ from journey.model import (
     Moment,
     NotFoundError,
     Persona,
+    RestoreResult,
     StorageError,
     Touchpoint,
     ValidationError,
@@ -435,7 +436,7 @@ def test_deleting_a_journey_snapshots_it_and_restore_brings_it_back_under_its_id
     with pytest.raises(NotFoundError):
         store.load_journey(journey_id)
     result = store.restore_snapshot(snapshot_id)
-    assert result == {"kind": "journey", "id": journey_id, "snapshot_id": None, "kept": []}
+    assert result == RestoreResult("journey", journey_id, snapshot_id=None, kept=[])
     after = store.export_journey(journey_id)
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before
@@ -447,7 +448,7 @@ def test_restoring_over_a_live_journey_snapshots_it_first_so_it_can_be_undone(st
     store.update_stage(stage.id, stage.version, thoughts="changed after the snapshot")
     result = store.restore_snapshot(first)
     assert store.load_journey(journey_id).stage("awareness").thoughts == ""
-    store.restore_snapshot(result["snapshot_id"])
+    store.restore_snapshot(result.snapshot_id)
     assert (
         store.load_journey(journey_id).stage("awareness").thoughts == "changed after the snapshot"
     )
@@ -473,7 +474,7 @@ def test_import_over_a_workspace_replaces_it_after_a_snapshot(store, journey_id)
         store.export_workspace(other.id), workspace_id=ws_id, replace=True
     )
     assert [j["name"] for j in store.journeys(ws_id)] == ["Replacement"]
-    store.restore_snapshot(result["snapshot_id"])
+    store.restore_snapshot(result.snapshot_id)
     restored = store.export_workspace(ws_id)
     original.pop("exported_at"), restored.pop("exported_at")
     assert restored == original

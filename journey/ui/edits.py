@@ -27,7 +27,8 @@ class Edit:
     ``save(version, changes)`` writes ``changes`` (fields as ``Store.editable_values`` names
     them) over ``version``; ``keys`` are the form's widget keys (the first tells a fresh form);
     ``shown`` overrides how a field's value reads (a moment's ``stage_id`` as a stage name);
-    ``slots`` are containers where a field's validation message goes.
+    ``slots`` are containers where a field's validation message goes; ``form`` tells apart
+    two forms editing the same row (a KPI's target and its dated values), each its own base.
     """
 
     kind: str
@@ -39,10 +40,11 @@ class Edit:
     done: str = "Saved."
     shown: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     slots: dict[str, Any] = field(default_factory=dict)
+    form: str = ""
 
     @property
     def state(self) -> str:
-        return f"_edit_{self.kind}_{self.row_id}"
+        return f"_edit_{self.kind}_{self.row_id}" + (f"_{self.form}" if self.form else "")
 
 
 def open_edit(edit: Edit, version: int, values: dict) -> None:
