@@ -1,7 +1,5 @@
 """Comments on the Friction and key points and Stages pages, through AppTest."""
 
-
-
 from journey.storage import Store
 from tests.conftest import open_page
 

@@ -1,7 +1,5 @@
 """Deleting an event log on the Observed timeframes page offers undo, like the other deletes."""
 
-
-
 from tests.conftest import CAR, open_page, plain
 
 PAGE = "7_Observed_timeframes.py"

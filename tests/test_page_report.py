@@ -5,7 +5,6 @@ in a browser, tests/browser/test_report_download.py; here: the buttons are there
 build nothing until clicked (a report takes seconds; a rerun must not pay for it).
 """
 
-
 from tests.conftest import CAR, open_page
 
 

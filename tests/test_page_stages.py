@@ -1,7 +1,5 @@
 """The Stages page through AppTest: fill a stage, reload it, bad values and conflicts."""
 
-
-
 from journey.storage import Store
 from tests.conftest import CAR, open_page, plain
 

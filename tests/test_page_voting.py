@@ -1,7 +1,6 @@
 """The Dot voting page through AppTest: the facilitator runs a vote, participants spend dots,
 viewers vote only when allowed and never get a facilitator control."""
 
-
 from streamlit.testing.v1 import AppTest
 
 from journey.storage import Store

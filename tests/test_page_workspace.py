@@ -1,7 +1,5 @@
 """The workspace page: exports, snapshots and restore (the undo of destructive actions)."""
 
-
-
 from journey.storage import Store
 from tests.conftest import CAR, open_page, plain
 

@@ -4,7 +4,6 @@ What a viewer may still use: the journey picker, the presentation toggle, page n
 (the presentation stepper), downloads, and the what-if sliders, which explore without saving.
 """
 
-
 import pytest
 
 from tests.conftest import CAR, PAGES, ROOT, open_page
