@@ -9,8 +9,10 @@ belong to (or a new section at the end) so parallel additions merge cleanly.
   the command line and the app), ``journey_id`` (one small journey); ``dump(store)``;
   ``rows_accounted_for(quality)`` (an event log's rows, used or left out).
 - Command line: ``run_cli(*argv, db=...)`` runs ``journey.cli.main`` in this process and
-  returns ``Ran(returncode, stdout, stderr)``; ``run_module`` runs it as a real process.
-- Pages: the ``app_env`` fixture, ``open_page(page, journey=..., **state)`` and ``plain``.
+  returns ``Ran(returncode, stdout, stderr)``; ``run_module`` runs it as a real process (for
+  the entry point, privileges with the ``as_nobody()`` prefix, resource limits).
+- Pages: the ``app_env`` fixture, ``open_page(page, journey, query=..., **state)`` and
+  ``plain``.
 """
 
 from __future__ import annotations
