@@ -210,6 +210,8 @@ def switches(rounds: int) -> dict[str, list[float]]:
                             opener = tab.get_by_text("Add a friction point or key point")
                             runs.time(tab, opener.first.click)
                         ms = runs.time(tab, lambda n=n: add_moment(tab, f"Bench point {n}"))
+                        added = tab.get_by_text(f"Bench point {n}")
+                        added.first.wait_for(timeout=10_000)  # the save really happened
                         if n:
                             times.setdefault("adding a friction point", []).append(ms)
             browser.close()

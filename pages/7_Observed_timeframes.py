@@ -153,24 +153,26 @@ def timeframes_tab(figures: dict) -> None:
         name, definition, _ = event_charts.SIDES[side]
         st.markdown(f"**{name}** · {definition}")
         cards(side_cards)
-    ui.chart(event_charts.timeframe_histograms(figures), "observed_timeframes")
+    ui.chart(ui.cached_chart(event_charts.timeframe_histograms, figures), "observed_timeframes")
 
 
 def funnel_tab(figures: dict) -> None:
-    ui.chart(event_charts.observed_funnel_chart(figures), "observed_funnel")
-    ui.chart(event_charts.stage_gap_chart(figures), "stage_gaps")
+    ui.chart(ui.cached_chart(event_charts.observed_funnel_chart, figures), "observed_funnel")
+    ui.chart(ui.cached_chart(event_charts.stage_gap_chart, figures), "stage_gaps")
     st.caption(event_charts.EXPLAIN["funnel"])
 
 
 def segments_tab(figures: dict) -> None:
     if segment := datasets[dataset_id]["columns"].get("segment"):
         st.caption(f"Segment column: {ui.literal(segment)}")
-    ui.chart(event_charts.segment_chart(figures), "segments")
-    ui.chart(event_charts.monthly_trend_chart(figures), "months")
+    ui.chart(ui.cached_chart(event_charts.segment_chart, figures), "segments")
+    ui.chart(ui.cached_chart(event_charts.monthly_trend_chart, figures), "months")
 
 
 def compare_tab(figures: dict) -> None:
-    ui.chart(event_charts.estimate_comparison_chart(figures), "estimated_vs_observed")
+    ui.chart(
+        ui.cached_chart(event_charts.estimate_comparison_chart, figures), "estimated_vs_observed"
+    )
     days = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(
         event_charts.comparison_rows(figures),
