@@ -45,8 +45,7 @@ from typing import Any
 import altair as alt
 import jinja2
 import pandas as pd
-from altair.utils.schemapi import debug_mode
-from altair.vegalite.data import default_data_transformer
+from altair.utils import schemapi
 from markupsafe import Markup
 
 from . import charts, exchange, formulas, images, journey_map, kpis
@@ -366,8 +365,10 @@ def _spec(chart) -> str:
     The chart's text is set in :data:`CHART_FONT`, the font vl-convert measures it with and
     the PDF draws it with, so labels fit their room. ARIA labels are off: they would repeat
     the tooltips (moment titles and actions) inside the SVG, where the report already shows
-    them as escaped text; what remains is stage names and figures.
+    them as escaped text; what remains is stage names and figures. Its DataFrames are
+    turned into rows first (:func:`_plain_rows`).
     """
+    _plain_rows(chart)
     spec = chart.to_dict(validate=False)  # the builders' charts are valid: tested there
     spec["config"] = {**spec.get("config", {}), "font": CHART_FONT, "aria": False}
     return json.dumps(spec, sort_keys=True)
@@ -388,37 +389,58 @@ def _svg_of_spec(spec: str) -> str:
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def _records(data):
-    """Altair data transformer of :func:`quick_charts`: a small DataFrame of plain values
-    (text, numbers, booleans, missing) as its rows, missing values as None, which is what
-    Altair's default transformer gives after checking and converting every column, several
-    times slower. Anything else (dates, categories, numpy objects, over 5,000 rows) goes
-    through the default transformer."""
-    if isinstance(data, pd.DataFrame) and len(data) <= 5000:
-        rows = data.to_dict(orient="records")
-        if all(isinstance(k, str) for k in data.columns) and all(
-            isinstance(v, _PLAIN) for r in rows for v in r.values()
-        ):
-            return {
-                "values": [
-                    {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-                    for r in rows
-                ]
-            }
-    return default_data_transformer(data)
+def _rows(frame: pd.DataFrame) -> list[dict] | None:
+    """A DataFrame of plain values (text, numbers, booleans, missing) as its rows, missing
+    values as None: what Altair's default data transformer gives after checking and
+    converting every column, several times slower. None for anything else (dates,
+    categories, numpy objects, over 5,000 rows: Altair's own limit)."""
+    if len(frame) > 5000 or not all(isinstance(k, str) for k in frame.columns):
+        return None
+    rows = frame.to_dict(orient="records")
+    if not all(isinstance(v, _PLAIN) for r in rows for v in r.values()):
+        return None
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows
+    ]
 
 
-alt.data_transformers.register("journey_report", _records)
+def _plain_rows(chart) -> None:
+    """Replace the DataFrames of a chart and its layers by their rows (:func:`_rows`), in
+    place, so that serialising it skips Altair's data transformer. No global setting is
+    touched: Streamlit swaps Altair's data transformer while it draws charts in other
+    threads."""
+    data = getattr(chart, "data", None)
+    if isinstance(data, pd.DataFrame) and (rows := _rows(data)) is not None:
+        chart.data = alt.InlineData(values=rows)
+    if isinstance(chart, alt.LayerChart):
+        for part in chart.layer:
+            _plain_rows(part)
+
+
+_QUICK_LOCK = threading.Lock()
+#: Builds inside :func:`quick_charts` now, and Altair's debug mode before the first began.
+_quick = {"users": 0, "debug": True}
 
 
 @contextlib.contextmanager
 def quick_charts() -> Iterator[None]:
-    """Build and serialise Altair charts without Altair's per-object schema check and with
-    the :func:`_records` data transformer: the same Vega-Lite specs (tested), about twice
-    as fast. Both settings are Altair-global, restored on exit; another thread drawing a
-    chart meanwhile only skips the same checks."""
-    with debug_mode(False), alt.data_transformers.enable("journey_report"):
+    """Build Altair charts without Altair's schema check of every object made (its "debug
+    mode"): the same Vega-Lite specs (tested), faster. The setting is Altair-global: the
+    first build to enter turns it off and the last to leave restores it, so overlapping
+    builds in several threads leave it as it was; a chart built meanwhile in another thread
+    is still checked when serialised."""
+    with _QUICK_LOCK:
+        if _quick["users"] == 0:
+            _quick["debug"] = schemapi.DEBUG_MODE
+            schemapi.disable_debug_mode()
+        _quick["users"] += 1
+    try:
         yield
+    finally:
+        with _QUICK_LOCK:
+            _quick["users"] -= 1
+            if _quick["users"] == 0 and _quick["debug"]:
+                schemapi.enable_debug_mode()
 
 
 def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[str, Any]:

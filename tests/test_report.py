@@ -291,40 +291,59 @@ def test_the_map_section_says_each_voted_points_dots(car):
 # ---------------------------------------------------------------------------- speed and progress
 
 
-def test_quick_charts_give_the_very_same_vega_lite_specs(car):
+def test_the_report_charts_are_the_very_same_vega_lite_specs_built_the_quick_way(car):
+    import json
+
     from journey import charts, journey_map, kpis
 
     _, journey = car
 
-    def specs():
-        return [
-            journey_map.emotion_curve(journey, width=report.CHART_WIDTH, height=230).to_dict(
-                validate=False
-            ),
-            charts.timeframe_chart(kpis.stage_days(journey)).to_dict(validate=False),
-        ]
+    def slow(chart) -> str:
+        spec = chart.to_dict(validate=False)
+        spec["config"] = {**spec.get("config", {}), "font": report.CHART_FONT, "aria": False}
+        return json.dumps(spec, sort_keys=True)
 
-    slow = specs()
-    with report.quick_charts():
-        quick = specs()
+    expected = (
+        slow(journey_map.emotion_curve(journey, width=report.CHART_WIDTH, height=230)),
+        slow(charts.timeframe_chart(kpis.stage_days(journey))),
+    )
 
-    assert quick == slow
+    assert report.chart_specs(journey) == expected
 
 
-def test_quick_charts_convert_missing_values_and_leave_other_frames_to_altair():
+def test_plain_frames_become_rows_and_other_frames_are_left_to_altair():
     import altair as alt
     import pandas as pd
-    from altair.vegalite.data import default_data_transformer
 
     plain = pd.DataFrame([{"a": 1, "b": "x", "c": 1.5}, {"a": 2, "b": None, "c": float("nan")}])
     dated = pd.DataFrame({"when": pd.to_datetime(["2026-11-29"]), "n": [1]})
-    with report.quick_charts():
-        assert alt.data_transformers.active == "journey_report"
-        quick = [alt.data_transformers.get()(df) for df in (plain, dated)]
 
-    assert quick == [default_data_transformer(df) for df in (plain, dated)]
-    assert quick[0]["values"][1] == {"a": 2, "b": None, "c": None}
-    assert alt.data_transformers.active != "journey_report"
+    def chart():
+        return alt.layer(
+            alt.Chart(plain).mark_point().encode(x="a:Q", y="c:Q"),
+            alt.Chart(dated).mark_rule().encode(x="when:T"),
+        )
+
+    quick = chart()
+    report._plain_rows(quick)
+
+    assert report._rows(plain)[1] == {"a": 2, "b": None, "c": None}
+    assert report._rows(dated) is None
+    assert isinstance(quick.layer[0].data, alt.InlineData)
+    assert quick.layer[1].data is dated
+    assert quick.to_dict() == chart().to_dict()
+
+
+def test_overlapping_quick_builds_restore_altairs_checks_when_the_last_one_ends():
+    from altair.utils import schemapi
+
+    first, second = report.quick_charts(), report.quick_charts()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert schemapi.DEBUG_MODE is False
+    second.__exit__(None, None, None)
+    assert schemapi.DEBUG_MODE is True
 
 
 @pytest.mark.parametrize("fmt", ["html", "pdf"])
