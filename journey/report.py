@@ -495,7 +495,7 @@ def chart_specs(journey: Journey) -> tuple[str, str]:
     with quick_charts():
         return (
             _spec(journey_map.emotion_curve(journey, width=CHART_WIDTH, height=230)),
-            _spec(charts.timeframe_chart(kpis.stage_days(journey))),
+            _spec(charts.timeframe_chart(formulas.stage_days(journey))),
         )
 
 

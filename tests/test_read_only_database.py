@@ -66,7 +66,13 @@ def test_every_page_serves_a_read_only_database_to_viewers_without_writing():
             page: [] for page in PAGES
         }
         buttons = {b for shown in pages.values() for b in shown["buttons"]}
-        assert buttons <= {"present_prev", "present_next", "sign_out", "whatif_reset"}
+        assert buttons <= {
+            "present_prev",
+            "present_next",
+            "sign_out",
+            "whatif_reset",
+            "ws_report_build",
+        }
         assert hashlib.sha256(db.read_bytes()).hexdigest() == before
         assert sorted(p.name for p in folder.iterdir()) == ["home", "j.db"]
     finally:

@@ -294,7 +294,7 @@ def test_the_map_section_says_each_voted_points_dots(car):
 def test_the_report_charts_are_the_very_same_vega_lite_specs_built_the_quick_way(car):
     import json
 
-    from journey import charts, journey_map, kpis
+    from journey import charts, formulas, journey_map
 
     _, journey = car
 
@@ -305,7 +305,7 @@ def test_the_report_charts_are_the_very_same_vega_lite_specs_built_the_quick_way
 
     expected = (
         slow(journey_map.emotion_curve(journey, width=report.CHART_WIDTH, height=230)),
-        slow(charts.timeframe_chart(kpis.stage_days(journey))),
+        slow(charts.timeframe_chart(formulas.stage_days(journey))),
     )
 
     assert report.chart_specs(journey) == expected

@@ -24,8 +24,9 @@ ALLOWED_BUTTONS = {
     "present_prev",
     "present_next",
     "sign_out",
-    "whatif_reset",
-}  # puts the sliders back; saves nothing
+    "whatif_reset",  # puts the sliders back; saves nothing
+    "ws_report_build",  # builds the workspace report to download; writes nothing
+}
 ALLOWED_SELECTS = {"_pick_workspace_id", "_pick_journey_id"}
 #: choosing what to look at changes nothing stored
 VIEW_ONLY = {"compare_scenarios"}
