@@ -63,6 +63,8 @@ KEY_PREFIX = "Key point - "
 SECTION_SEPARATOR = " - "
 DEFAULT_SEVERITY = 3
 DEFAULT_NAME = "Imported journey"
+#: The longest Mermaid text read, in characters (a journey at the schema's limits exports less).
+MAX_TEXT = 2_000_000
 BUTTON_HELP = (
     "The journey as a Mermaid `journey` diagram to paste into GitHub, GitLab or "
     "docs: stages as sections, actions and friction and key points as tasks, the "
@@ -440,6 +442,10 @@ def from_mermaid(text: str) -> Imported:
     """A new journey from Mermaid ``journey`` text; MermaidError for text that breaks the
     grammar or Mermaid's 1..5 scores (naming the line), ValidationError for a journey that
     breaks the domain rules (a title longer than 200 characters)."""
+    if len(text) > MAX_TEXT:
+        raise MermaidError(
+            f"The Mermaid text is {len(text):,} characters long; at most {MAX_TEXT:,} are read."
+        )
     problems = check_syntax(text)
     if problems:
         raise MermaidError(

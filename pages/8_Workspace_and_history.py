@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from journey import editing, exchange, report, ui
+from journey import editing, exchange, mermaid, report, ui
 from journey.model import JourneyError, ValidationError, stage_label
 from journey.storage import kept_note
 
@@ -146,6 +146,31 @@ if ui.can_edit():
                 f"Imported {result.personas} persona(s) and "
                 f"{len(result.journeys)} journey(s)" + kept_note(result) + "."
             )
+
+    st.subheader("A journey from Mermaid text")
+    st.caption(
+        "Paste a Mermaid `journey` diagram (the Journey map page exports one): its sections "
+        "become the five stages, by name or else by order, and its actor the persona."
+    )
+    text = st.text_area(
+        "Mermaid journey diagram",
+        key="mermaid_text",
+        height=160,
+        max_chars=mermaid.MAX_TEXT,
+        placeholder="journey\n  title Buying a bike\n  section Awareness\n    Sees an ad: 3: Sam",
+    )
+    if st.button("Create the journey", key="mermaid_import", disabled=not text.strip()):
+        try:
+            imported = mermaid.from_mermaid(text)
+            created_id = mermaid.store_imported(db, workspace_id, imported)
+        except JourneyError as e:
+            ui.show_error(e)
+        else:
+            st.session_state["journey_id"] = created_id
+            for message in imported.messages:
+                ui.notify(message)
+            ui.notify(f"Journey “{imported.journey.name}” created from the Mermaid text.")
+            st.switch_page("pages/2_Stages.py", query_params={"journey": created_id})
 
 st.header("History", divider="gray")
 st.subheader("Edits")

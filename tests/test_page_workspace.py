@@ -1,7 +1,7 @@
 """The workspace page: exports, snapshots and restore (the undo of destructive actions)."""
 
 from journey.storage import Store
-from tests.conftest import CAR, open_page, plain
+from tests.conftest import CAR, dump, open_page, plain
 
 PAGE = "8_Workspace_and_history.py"
 
@@ -95,3 +95,42 @@ def test_restoring_a_save_says_what_was_restored_and_undo_my_last_change_undoes_
     assert [plain(s.value) for s in at.success] == [
         "Undone: Typical duration, Thoughts of stage Consideration."
     ]
+
+
+MERMAID = """journey
+  title Renting a bike
+  section Browse
+    Sees a poster: 4: Sam
+  section Loyalty
+    Rides again: 5: Sam
+"""
+
+
+def test_a_journey_is_created_from_pasted_mermaid_text_with_notes_on_its_sections(app_env):
+    at = open_page("app.py", CAR)  # from the entry point, so the page can open Stages after
+    at.switch_page(f"pages/{PAGE}").run()
+    before = {j["name"] for j in Store(app_env).journeys(1)}
+    at.text_area(key="mermaid_text").input(MERMAID).run()
+    at.button(key="mermaid_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    store = Store(app_env)
+    [created] = [j for j in store.journeys(1) if j["name"] not in before]
+    journey = store.load_journey(created["id"])
+    assert journey.name == "Renting a bike"
+    assert store.get_persona(journey.persona_id).name == "Sam"
+    assert at.session_state["journey_id"] == created["id"]
+    assert [h.value for h in at.title][0].endswith("Stages")  # the new journey's Stages page
+    notices = [plain(s.value) for s in at.success]
+    assert "Journey “Renting a bike” created from the Mermaid text." in notices
+    assert any("'Loyalty'" in n and "Advocacy" in n for n in notices), notices
+
+
+def test_mermaid_text_that_breaks_the_grammar_is_refused_and_nothing_is_created(app_env):
+    at = open_page(PAGE, CAR)
+    before = dump(Store(app_env))
+    at.text_area(key="mermaid_text").input("journey\n  section A\n    Task: 9: Me\n").run()
+    at.button(key="mermaid_import").click().run()
+    assert not at.exception
+    [error] = at.error
+    assert "line 3" in plain(error.value)
+    assert dump(Store(app_env)) == before
