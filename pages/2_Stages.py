@@ -154,8 +154,12 @@ def edit_stage(s: Stage) -> None:
 
 
 # The open stage is kept in the link (?stage_tab=Decision), so a reload keeps it.
-tabs = ui.linked_tabs([stage_label(s.stage) for s in journey.stages], key="stage_tab")
-for stage, tab in zip(journey.stages, tabs, strict=True):
+# A tab is drawn once opened (switching tabs reruns the page): see ui.tab_drawn.
+labels = [stage_label(s.stage) for s in journey.stages]
+tabs = ui.linked_tabs(labels, key="stage_tab")
+for stage, tab, label in zip(journey.stages, tabs, labels, strict=True):
+    if not ui.tab_drawn(tab, label, key="stage_tab"):
+        continue
     with tab:
         st.badge(
             editing.journey_part(stage.stage),

@@ -6,22 +6,25 @@ from tests.conftest import CAR, open_page, plain
 PAGE = "2_Stages.py"
 # The first sample journey ("Buying a family car") opens by default; its stages have ids 1..5.
 AWARENESS, CONSIDERATION, ADVOCACY = 1, 2, 5
+TABS = ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
 
 
 def stage(db_path, stage_id: int):
     return Store(db_path).get_stage(stage_id)
 
 
+def open_tab(label: str):
+    """The Stages page with the tab ``label`` open (a tab is drawn once opened)."""
+    return open_page(PAGE, query={"stage_tab": label})
+
+
 def test_the_stages_page_shows_five_tabs_marked_buyer_journey_or_after_purchase(app_env):
     at = open_page(PAGE)
     assert not at.exception
-    assert [t.label for t in at.tabs] == [
-        "Awareness",
-        "Consideration",
-        "Decision",
-        "Retention",
-        "Advocacy",
-    ]
+    assert [t.label for t in at.tabs] == TABS
+    for label in TABS[1:]:  # switching tabs reruns the page, which draws the tab opened
+        at.session_state["stage_tab"] = label
+        at.run()
     badges = [m.value for m in at.markdown if "badge[" in m.value]
     assert [("Buyer journey" in b, "After purchase" in b) for b in badges] == [
         (True, False)
@@ -33,8 +36,22 @@ def test_the_stages_page_shows_five_tabs_marked_buyer_journey_or_after_purchase(
     assert "stage_5_conversion" not in [w.key for w in at.number_input]  # advocacy: last stage
 
 
-def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
+def test_only_the_open_tab_is_drawn_and_a_tab_opened_before_stays_drawn(app_env):
     at = open_page(PAGE)
+    assert [w.key for w in at.text_input if w.key.startswith("stage_")] == ["stage_1_label"]
+    at.session_state["stage_tab"] = "Decision"
+    at.run()
+    assert not at.exception
+    # the Awareness form is still drawn (hidden), so a browser keeps what was typed in it and
+    # not saved yet; a form that a rerun leaves out would lose it
+    assert [w.key for w in at.text_input if w.key.startswith("stage_")] == [
+        "stage_1_label",
+        "stage_3_label",
+    ]
+
+
+def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
+    at = open_tab("Consideration")
     at.text_area(key="stage_2_customer_goal").input("Find a car the whole family fits in")
     at.select_slider(key="stage_2_emotion").set_value(-1)
     at.number_input(key="stage_2_duration").set_value(3)
@@ -53,7 +70,7 @@ def test_a_filled_in_stage_is_stored_and_still_there_after_a_reload(app_env):
     ) == ("Find a car the whole family fits in", -1, 21.0, 0.4, 2)
     assert len(saved.touchpoints) == 5  # untouched
 
-    reloaded = open_page(PAGE)
+    reloaded = open_tab("Consideration")
     assert reloaded.text_area(key="stage_2_customer_goal").value == (
         "Find a car the whole family fits in"
     )
@@ -83,7 +100,7 @@ def test_touchpoints_edited_in_the_table_replace_the_stages_list(app_env):
 
 
 def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_stored(app_env):
-    at = open_page(PAGE)
+    at = open_tab("Decision")
     at.session_state["stage_3_touchpoints"] = {
         "edited_rows": {},
         "added_rows": [{"description": "a call back"}],
@@ -100,7 +117,7 @@ def test_a_touchpoint_without_a_channel_is_named_under_the_table_and_nothing_is_
 
 
 def test_a_text_over_the_limit_is_cut_to_the_limit_by_the_widget_not_an_error(app_env):
-    at = open_page(PAGE)
+    at = open_tab("Retention")
     # the text area has max_chars=10,000: the browser stops there, and Streamlit cuts a
     # longer value on the server, so the store's own limit is never hit from this form
     at.text_area(key="stage_4_customer_goal").set_value("x" * 10_001)
@@ -110,7 +127,7 @@ def test_a_text_over_the_limit_is_cut_to_the_limit_by_the_widget_not_an_error(ap
 
 
 def test_a_touchpoint_channel_over_the_limit_is_named_and_nothing_is_stored(app_env):
-    at = open_page(PAGE)
+    at = open_tab("Retention")
     at.session_state["stage_4_touchpoints"] = {
         "edited_rows": {0: {"channel": "c" * 201}},
         "added_rows": [],
@@ -125,7 +142,7 @@ def test_a_touchpoint_channel_over_the_limit_is_named_and_nothing_is_stored(app_
 
 
 def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_thought(app_env):
-    session_a, session_b = open_page(PAGE), open_page(PAGE)
+    session_a, session_b = open_tab("Consideration"), open_tab("Consideration")
     session_a.text_area(key="stage_2_thoughts").input("A: will the pram fit?")
     session_a.button(key="stage_2_save").click().run()
     session_b.number_input(key="stage_2_duration").set_value(5)
@@ -142,10 +159,10 @@ def test_a_changes_thoughts_b_changes_the_duration_and_b_s_save_keeps_a_s_though
 
 
 def test_a_conversion_saved_by_someone_else_survives_my_save_of_the_rounded_form(app_env):
-    open_page(PAGE)
+    open_tab("Decision")
     store = Store(app_env)
     store.update_stage(3, 1, conversion=0.123456789)  # shown rounded: 12.345679 %
-    at = open_page(PAGE)
+    at = open_tab("Decision")
     store.update_stage(3, 2, conversion=0.5)  # someone else, meanwhile
     at.text_area(key="stage_3_thoughts").input("Only my thought")
     at.button(key="stage_3_save").click().run()
@@ -231,7 +248,10 @@ def test_presentation_mode_shows_the_stages_read_only(app_env):
     at.sidebar.toggle(key="_pick_presenting").set_value(True).run()
     assert not at.exception
     assert not at.get("form") and not at.text_area
-    assert [s.value for s in at.subheader][:2] == [
+    assert [s.value for s in at.subheader] == ["Recognising the need"]
+    at.session_state["stage_tab"] = "Consideration"
+    at.run()
+    assert [s.value for s in at.subheader] == [
         "Recognising the need",
         "Comparing and test driving",
     ]

@@ -224,6 +224,20 @@ def linked_tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, bind="query-params")
 
 
+def tab_drawn(tab, label: str, key: str) -> bool:
+    """Whether to draw a tab of :func:`linked_tabs` on this run: the open one, and every one
+    opened before in this session.
+
+    Switching linked tabs reruns the page, so a tab never opened need not be drawn (five
+    stage forms on every rerun made the Stages page slow). One opened before is still drawn,
+    hidden: a browser drops what was typed in a form that a rerun leaves out.
+    """
+    opened = st.session_state.setdefault(f"_drawn_{key}", set())
+    if tab.open:
+        opened.add(label)
+    return label in opened
+
+
 def link_notice(message: str) -> None:
     """Tell the person that part of the link they opened was not used (shown as text)."""
     st.warning(literal(message), icon=":material/link_off:")

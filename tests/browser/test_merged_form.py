@@ -1,6 +1,7 @@
 """After a merged save the edit form shows the merged values in a real browser: a browser
 keeps what was typed in a widget whose key stays, so the form is drawn under fresh keys."""
 
+from journey.model import stage_label
 from journey.storage import Store
 
 from .conftest import open_page, settle, submit
@@ -22,3 +23,15 @@ def test_a_merged_save_shows_the_colleague_s_change_in_the_form(page, server):
     keys = (f"persona_{persona.id}_goals", f"persona_{persona.id}_g1_goals")  # either generation
     goals = page.locator(", ".join(f".st-key-{k} textarea" for k in keys)).first
     assert goals.input_value() == "Their goals, saved meanwhile"
+
+
+def test_text_typed_in_a_stage_tab_and_not_saved_is_still_there_after_switching_tabs(page, server):
+    """A stage tab is drawn once opened (switching tabs reruns the page); one opened before
+    is still drawn, so the browser keeps what was typed in it."""
+    open_page(page, server, "Stages", journey=1)
+    stage = Store(server.db).load_journey(1).stages[0]
+    fill(page, f"stage_{stage.id}_customer_goal", "Typed, not saved")
+    submit(page, page.get_by_role("tab", name="Decision"))
+    submit(page, page.get_by_role("tab", name=stage_label(stage.stage)))
+    goal = page.locator(f".st-key-stage_{stage.id}_customer_goal textarea").first
+    assert goal.input_value() == "Typed, not saved"
