@@ -523,7 +523,9 @@ def chart_downloads(chart, name: str, key: str) -> None:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+#: Markdown's special characters, each escaped by a backslash (``str.translate``: faster than
+#: a regular expression's substitution, and pages call this for every piece of user text).
+_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 #: Where GitHub-flavoured Markdown turns bare text into a link after the escapes are read
 #: (``https://…``, ``www.…``, ``name@host.org``): a word joiner (U+2060, invisible, no space)
 #: goes in there, so the text stays text.
@@ -548,7 +550,7 @@ def literal(text: str) -> str:
     ``:``, ``@`` or ``www``, because Markdown links those after reading the escapes.
     """
     text = _AUTOLINK_SPOTS.sub(WORD_JOINER, str(text))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    return text.translate(_MARKDOWN_ESCAPES).replace("\n", "  \n")
 
 
 def notify(message: str) -> None:
