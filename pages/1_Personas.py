@@ -140,16 +140,20 @@ def save_as_new(typed: dict) -> str:
 
 
 FIELDS = PERSONA_FIELDS
-if ui.can_edit() and (undo := st.session_state.get("persona_undo")):
+editor = ui.can_edit()  # asked once: it looks up the role and the database
+if editor and (undo := st.session_state.get("persona_undo")):
     ui.undo_in_sidebar(
         "persona_undo_button", f"Deleted {undo['name']}. A snapshot was saved first.", undo_delete
     )
-if ui.can_edit():
+if editor:
     ui.lost_edits("persona", {p.id for p in personas}, save_as_new)
 
-if ui.can_edit():
-    with st.expander("➕ New persona", expanded=not personas):
-        with st.form("new_persona_form", border=False):
+if editor:  # the form is drawn once its panel was opened: see ui.drawn_once_opened
+    new = st.expander(
+        "➕ New persona", expanded=not personas, key="new_persona_open", on_change="rerun"
+    )
+    if ui.drawn_once_opened(new, "new_persona_open"):
+        with new, st.form("new_persona_form", border=False):
             values, name_slot = persona_fields(ui.form_prefix("new_persona_"), Persona(name=""))
             created = st.form_submit_button(
                 "Create persona", type="primary", key="new_persona_save"
@@ -163,11 +167,11 @@ if ui.can_edit():
             )
 
 if not personas:
-    st.info("This workspace has no persona yet." + (" Create one above." if ui.can_edit() else ""))
+    st.info("This workspace has no persona yet." + (" Create one above." if editor else ""))
 columns = st.columns(2)
 for i, persona in enumerate(personas):
     with columns[i % 2], st.container(border=True):
         persona_card(persona)
-        if ui.can_edit():
+        if editor:
             ui.link("app.py", "Start a journey", ":material/add_road:", persona=persona.id)
             edit_persona(persona)

@@ -154,11 +154,11 @@ def edit_stage(s: Stage) -> None:
 
 
 # The open stage is kept in the link (?stage_tab=Decision), so a reload keeps it.
-# A tab is drawn once opened (switching tabs reruns the page): see ui.tab_drawn.
+# A tab is drawn once opened (switching tabs reruns the page): see ui.drawn_once_opened.
 labels = [stage_label(s.stage) for s in journey.stages]
 tabs = ui.linked_tabs(labels, key="stage_tab")
 for stage, tab, label in zip(journey.stages, tabs, labels, strict=True):
-    if not ui.tab_drawn(tab, label, key="stage_tab"):
+    if not ui.drawn_once_opened(tab, f"stage_tab {label}"):
         continue
     with tab:
         st.badge(

@@ -13,8 +13,11 @@ PAGE = "1_Personas.py"
 
 
 def open_personas() -> AppTest:
-    """The page with every persona's edit form open (a form is drawn only while open)."""
-    return open_page(PAGE, **{f"edit_persona_{i}": True for i in range(1, 20)})
+    """The page with every persona's edit form open (a form is drawn only while open), and
+    the new-persona form (drawn once opened)."""
+    return open_page(
+        PAGE, new_persona_open=True, **{f"edit_persona_{i}": True for i in range(1, 20)}
+    )
 
 
 def shown(at: AppTest) -> list[str]:
@@ -311,3 +314,15 @@ def test_an_edit_form_is_drawn_only_while_its_panel_is_open(app_env):
         "persona_2_role",
         "persona_2_age_range",
     ]
+
+
+def test_the_new_persona_form_is_drawn_once_its_panel_was_opened_and_then_stays(app_env):
+    at = open_page(PAGE)
+    assert "➕ New persona" in [e.label for e in at.expander]
+    assert not [t for t in at.text_input if t.key and t.key.startswith("new_persona")]
+    at.session_state["new_persona_open"] = True
+    at.run()
+    assert at.text_input(key="new_persona_name")
+    at.session_state["new_persona_open"] = False  # closed again: still drawn, hidden, so a
+    at.run()  # browser keeps what was typed in it
+    assert not at.exception and at.text_input(key="new_persona_name")

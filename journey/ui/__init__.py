@@ -224,18 +224,19 @@ def linked_tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, bind="query-params")
 
 
-def tab_drawn(tab, label: str, key: str) -> bool:
-    """Whether to draw a tab of :func:`linked_tabs` on this run: the open one, and every one
-    opened before in this session.
+def drawn_once_opened(container, key: str) -> bool:
+    """Whether to draw what goes in a container that reruns the page when opened (a tab of
+    :func:`linked_tabs`, an expander with ``on_change="rerun"``): while it is open, and on
+    every run after it was first opened in this session (``key`` names it).
 
-    Switching linked tabs reruns the page, so a tab never opened need not be drawn (five
-    stage forms on every rerun made the Stages page slow). One opened before is still drawn,
+    A container never opened need not be drawn (five stage forms, or a closed form for a new
+    persona, on every rerun made those pages slow). One opened before is still drawn, even
     hidden: a browser drops what was typed in a form that a rerun leaves out.
     """
-    opened = st.session_state.setdefault(f"_drawn_{key}", set())
-    if tab.open:
-        opened.add(label)
-    return label in opened
+    opened = st.session_state.setdefault("_drawn_once_opened", set())
+    if container.open:
+        opened.add(key)
+    return key in opened
 
 
 def link_notice(message: str) -> None:
