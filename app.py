@@ -93,26 +93,25 @@ if ui.can_edit():
 left, middle, right = st.columns(3)
 left.metric("Workspaces", people(len(workspaces)))
 middle.metric("Journeys", people(len(journeys)))
-right.metric("Friction points", people(sum(j["friction_points"] for j in journeys)))
+right.metric("Friction points", people(sum(j.friction_points for j in journeys)))
 
 for ws in workspaces:
     st.header(ui.literal(ws.name), divider="gray")
     if ws.description:
         st.caption(ui.literal(ws.description))
-    mine = [j for j in journeys if j["workspace_id"] == ws.id]
+    mine = [j for j in journeys if j.workspace_id == ws.id]
     if not mine:
         st.info("No journeys yet in this workspace: start one with New journey above.")
     shown = mine if st.session_state.get(f"all_journeys_{ws.id}") else mine[:CARDS]
     for column, j in zip(st.columns(3) * len(shown), shown, strict=False):
-        with column.container(border=True, key=f"journey_card_{j['id']}"):
-            st.subheader(ui.literal(j["name"]))
-            st.caption("Persona: " + ui.literal(j["persona"] or "none yet"))
+        with column.container(border=True, key=f"journey_card_{j.id}"):
+            st.subheader(ui.literal(j.name))
+            st.caption("Persona: " + ui.literal(j.persona or "none yet"))
             st.write(
-                f"{people(j['friction_points'])} friction points · "
-                f"{people(j['key_points'])} key points"
+                f"{people(j.friction_points)} friction points · {people(j.key_points)} key points"
             )
-            st.caption(f"Updated {j['updated_at'][:16].replace('T', ' ')}")
-            ui.link("pages/2_Stages.py", "Open", ":material/open_in_new:", journey=j["id"])
-            ui.link("pages/4_Journey_map.py", "Map", ":material/map:", journey=j["id"])
+            st.caption(f"Updated {j.updated_at[:16].replace('T', ' ')}")
+            ui.link("pages/2_Stages.py", "Open", ":material/open_in_new:", journey=j.id)
+            ui.link("pages/4_Journey_map.py", "Map", ":material/map:", journey=j.id)
     if len(mine) > CARDS:
         st.toggle(f"Show all {len(mine)} journeys", key=f"all_journeys_{ws.id}")

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = seed(path)
         store = Store(path)
         workspace = store.workspaces()[0]
-        ids = [j["id"] for j in store.journeys(workspace.id)]
+        ids = [j.id for j in store.journeys(workspace.id)]
         sizes = sorted({n for n in SIZES if n < args.journeys} | {min(args.journeys, len(ids))})
         print(
             f"Report build on a large workspace: {counts['journeys']} journeys, "

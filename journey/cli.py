@@ -8,6 +8,7 @@ and leave the database unchanged; there is never a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import pathlib
 import sys
@@ -162,17 +163,17 @@ def cmd_list(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         out = {
             "workspaces": [{"id": w.id, "name": w.name} for w in store.workspaces()],
-            "journeys": journeys,
+            "journeys": [dataclasses.asdict(j) for j in journeys],
         }
         print(json.dumps(out, indent=2))
         return 0
     for ws in store.workspaces():
         print(f"workspace {ws.id}: {ws.name}")
-        for j in (j for j in journeys if j["workspace_id"] == ws.id):
-            persona = j["persona"] or "no persona"
+        for j in (j for j in journeys if j.workspace_id == ws.id):
+            persona = j.persona or "no persona"
             print(
-                f"  journey {j['id']}: {j['name']} ({persona}; {j['stages']} stages, "
-                f"{j['friction_points']} friction, {j['key_points']} key points)"
+                f"  journey {j.id}: {j.name} ({persona}; {j.stages} stages, "
+                f"{j.friction_points} friction, {j.key_points} key points)"
             )
     return 0
 

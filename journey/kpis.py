@@ -36,6 +36,7 @@ from . import csvsafe, formatting, formulas, textfile
 from .model import (
     METRIC_SIDES,
     Journey,
+    JourneySummary,
     Metric,
     MetricValue,
     ValidationError,
@@ -361,12 +362,14 @@ class TimeframeRow:
 
 
 def timeframe_rows(
-    journeys: Iterable[Mapping], durations: Mapping[int, Mapping[str, float]], by: str = "journey"
+    journeys: Iterable[JourneySummary],
+    durations: Mapping[int, Mapping[str, float]],
+    by: str = "journey",
 ) -> list[TimeframeRow]:
     """Buyer and customer timeframes per journey, or averaged per persona (``by="persona"``).
 
-    ``journeys`` are summary rows with ``id``, ``name`` and ``persona`` (a name or None), as
-    :meth:`journey.storage.Store.journeys` lists them; ``durations`` maps a journey id to its
+    ``journeys`` are the summary rows of :meth:`journey.storage.Store.journeys` (their
+    ``id``, ``name`` and ``persona`` are read); ``durations`` maps a journey id to its
     ``{stage: days}``. The timeframes and the ratio are the what-if engine's
     (:func:`formulas.buyer_timeframe`, :func:`formulas.customer_timeframe`,
     :func:`formulas.timeframe_ratio`). A persona's row is the mean of its journeys'
@@ -376,17 +379,17 @@ def timeframe_rows(
         raise ValueError(f"by must be 'journey' or 'persona', got {by!r}")
     rows = []
     for j in journeys:
-        days = durations.get(j["id"], {})
+        days = durations.get(j.id, {})
         buyer, customer = formulas.buyer_timeframe(days), formulas.customer_timeframe(days)
         rows.append(
             TimeframeRow(
-                j["name"],
-                j.get("persona") or "no persona",
+                j.name,
+                j.persona or "no persona",
                 1,
                 buyer,
                 customer,
                 formulas.timeframe_ratio(buyer, customer),
-                j["id"],
+                j.id,
             )
         )
     if by == "journey":

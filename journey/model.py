@@ -406,6 +406,22 @@ class Journey:
 
 
 @dataclass(frozen=True)
+class JourneySummary:
+    """One row of :meth:`Store.journeys`: a journey's ids and names, and what it holds."""
+
+    id: int
+    name: str
+    workspace_id: int
+    workspace: str  # the workspace's name
+    persona_id: int | None
+    persona: str | None  # the persona's name; None without a persona
+    updated_at: str  # ISO 8601, UTC
+    stages: int
+    friction_points: int
+    key_points: int
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """What :meth:`Store.import_document` wrote."""
 

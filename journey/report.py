@@ -131,7 +131,7 @@ def gather(store: Store, journey_id: int) -> JourneyReport:
 def gather_workspace(store: Store, workspace_id: int) -> tuple[str, list[JourneyReport]]:
     """The workspace's name and a :class:`JourneyReport` per journey, in id order."""
     name = store.get_workspace(workspace_id).name
-    return name, [gather(store, j["id"]) for j in store.journeys(workspace_id)]
+    return name, [gather(store, j.id) for j in store.journeys(workspace_id)]
 
 
 # ---------------------------------------------------------------------------- display values

@@ -50,6 +50,7 @@ from .model import (
     ImportResult,
     Journey,
     JourneyError,
+    JourneySummary,
     Metric,
     MetricValue,
     Moment,
@@ -642,10 +643,10 @@ class Store:
             [[stage_id, i, t.channel, t.description] for i, t in enumerate(touchpoints)],
         )
 
-    def journeys(self, workspace_id: int | None = None) -> list[dict]:
+    def journeys(self, workspace_id: int | None = None) -> list[JourneySummary]:
         """A summary row per journey: ids, names, its persona's name, stage and moment counts."""
         where = "WHERE j.workspace_id = :ws" if workspace_id is not None else ""
-        return self._rows(
+        rows = self._rows(
             f"""
             SELECT j.id, j.name, j.workspace_id, w.name AS workspace, j.persona_id,
                    p.name AS persona, j.updated_at,
@@ -662,6 +663,7 @@ class Store:
             """,
             {"ws": workspace_id},
         )
+        return [JourneySummary(**r) for r in rows]
 
     def load_journey(self, journey_id: int) -> Journey:
         """The whole journey: stages with touchpoints and moments, metrics, scenarios."""

@@ -142,7 +142,7 @@ def test_a_good_backup_is_restored_and_the_replaced_database_can_be_brought_back
     assert len(Store(live).journeys()) == 3
     [kept] = (live.parent / "backups").glob("before-restore-*.db")
     assert restore(live, kept).returncode == 0
-    assert [j["id"] for j in Store(live).journeys()] == [1, 3]
+    assert [j.id for j in Store(live).journeys()] == [1, 3]
 
 
 def test_backup_never_overwrites_an_existing_file_unless_forced(live, tmp_path):

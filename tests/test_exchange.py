@@ -60,7 +60,7 @@ def test_every_export_satisfies_the_published_json_schema(doc):
 def test_importing_into_an_existing_workspace_adds_its_journeys(store, doc):
     result = store.import_document(doc, workspace_id=1)
     assert result.workspace_id == 1
-    assert [j["name"] for j in store.journeys(1)] == ["Car buyer", "Car buyer"]
+    assert [j.name for j in store.journeys(1)] == ["Car buyer", "Car buyer"]
 
 
 def test_documents_from_a_newer_release_are_refused_with_a_clear_message(doc):

@@ -7,7 +7,14 @@ import pathlib
 import pytest
 
 from journey import formulas, kpis
-from journey.model import Journey, Metric, MetricValue, ValidationError, blank_stages
+from journey.model import (
+    Journey,
+    JourneySummary,
+    Metric,
+    MetricValue,
+    ValidationError,
+    blank_stages,
+)
 
 CASES = pathlib.Path(__file__).resolve().parent / "cases"
 
@@ -160,11 +167,23 @@ def test_a_new_standard_metric_takes_its_name_side_and_unit_from_the_standard_se
 # ---------------------------------------------------------------------------- timeframes
 
 
-SUMMARIES = [
-    {"id": 1, "name": "Car", "persona": "Maya"},
-    {"id": 2, "name": "Van", "persona": "Maya"},
-    {"id": 3, "name": "Shop", "persona": None},
-]
+def summary(journey_id: int, name: str, persona: str | None) -> JourneySummary:
+    """A row of ``Store.journeys`` with the fields the timeframes read; the rest filler."""
+    return JourneySummary(
+        id=journey_id,
+        name=name,
+        workspace_id=1,
+        workspace="Workspace",
+        persona_id=None,
+        persona=persona,
+        updated_at="2026-01-01T00:00:00Z",
+        stages=5,
+        friction_points=0,
+        key_points=0,
+    )
+
+
+SUMMARIES = [summary(1, "Car", "Maya"), summary(2, "Van", "Maya"), summary(3, "Shop", None)]
 DURATIONS = {
     1: {"awareness": 14, "consideration": 30, "decision": 7, "retention": 1460, "advocacy": 365},
     2: {"awareness": 10, "consideration": 20, "decision": 19, "retention": 951, "advocacy": 0},

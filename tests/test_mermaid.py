@@ -143,13 +143,13 @@ def test_export_import_export_gives_the_same_text():
 
 def test_every_sample_journey_round_trips_and_passes_the_grammar(seeded: Store):
     for row in seeded.journeys():
-        journey = seeded.load_journey(row["id"])
+        journey = seeded.load_journey(row.id)
         persona = seeded.get_persona(journey.persona_id).name if journey.persona_id else None
         text = mermaid.to_mermaid(journey, persona)
         imported = mermaid.from_mermaid(text)
 
-        assert mermaid.check_syntax(text) == [], row["name"]
-        assert mermaid.to_mermaid(imported.journey, imported.persona) == text, row["name"]
+        assert mermaid.check_syntax(text) == [], row.name
+        assert mermaid.to_mermaid(imported.journey, imported.persona) == text, row.name
         assert [len(s.moments) for s in imported.journey.stages] == [
             len(s.moments) for s in journey.stages
         ]

@@ -4,6 +4,7 @@ import inspect
 
 from journey import charts, editing, formulas, journey_map, kpis, model, observed, report
 from journey.model import Journey, Stage
+from tests.test_kpis import summary
 
 DAYS = {"awareness": 14.0, "consideration": 30.0, "decision": 7.0, "retention": 90.0}
 
@@ -43,7 +44,7 @@ def test_the_workspace_comparison_takes_its_timeframes_from_the_engine(monkeypat
     seen = []
     real = formulas.buyer_timeframe
     monkeypatch.setattr(formulas, "buyer_timeframe", lambda d: seen.append(d) or real(d))
-    [row] = kpis.timeframe_rows([{"id": 1, "name": "Car", "persona": None}], {1: DAYS})
+    [row] = kpis.timeframe_rows([summary(1, "Car", None)], {1: DAYS})
     assert seen == [DAYS]
     assert (row.buyer_days, row.customer_days) == (51.0, 141.0)
     assert row.ratio == formulas.timeframe_ratio(51.0, 141.0)

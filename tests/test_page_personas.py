@@ -224,7 +224,7 @@ def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
     at.button(key="delete_persona_2").click().run()
     assert not at.exception
     assert "Daniel Okafor" not in names(app_env)
-    assert Store(app_env).journeys()[1]["persona_id"] is None
+    assert Store(app_env).journeys()[1].persona_id is None
     assert "Daniel Okafor" not in [s.value for s in at.subheader]
     assert any(plain(i.value).startswith("Deleted Daniel Okafor.") for i in at.sidebar.info)
     assert [plain(s.value) for s in at.success] == [
@@ -234,7 +234,7 @@ def test_deleting_a_persona_then_undo_brings_it_back_with_its_journey(app_env):
     assert not at.exception
     store = Store(app_env)
     assert store.get_persona(2).name == "Daniel Okafor"
-    assert store.journeys()[1]["persona_id"] == 2
+    assert store.journeys()[1].persona_id == 2
     assert "Daniel Okafor" in [s.value for s in at.subheader]
     assert "persona_undo_button" not in [b.key for b in at.button]
 

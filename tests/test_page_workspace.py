@@ -26,7 +26,7 @@ def test_a_deleted_journey_comes_back_from_its_snapshot(app_env):
     at = open_page(PAGE, CAR)
     at.button(key=f"restore_{snapshot_id}").click().run()
     assert not at.exception
-    assert [j["id"] for j in store.journeys()] == [1, 2, 3]
+    assert [j.id for j in store.journeys()] == [1, 2, 3]
     restored = f"Restored journey 2 from snapshot #{snapshot_id}."
     assert [plain(t.value) for t in at.success] == [restored]
 
@@ -109,17 +109,17 @@ MERMAID = """journey
 def test_a_journey_is_created_from_pasted_mermaid_text_with_notes_on_its_sections(app_env):
     at = open_page("app.py", CAR)  # from the entry point, so the page can open Stages after
     at.switch_page(f"pages/{PAGE}").run()
-    before = {j["name"] for j in Store(app_env).journeys(1)}
+    before = {j.name for j in Store(app_env).journeys(1)}
     at.text_area(key="mermaid_text").input(MERMAID).run()
     at.button(key="mermaid_import").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     store = Store(app_env)
-    [created] = [j for j in store.journeys(1) if j["name"] not in before]
-    journey = store.load_journey(created["id"])
+    [created] = [j for j in store.journeys(1) if j.name not in before]
+    journey = store.load_journey(created.id)
     assert journey.name == "Renting a bike"
     assert store.get_persona(journey.persona_id).name == "Sam"
-    assert at.session_state["journey_id"] == created["id"]
-    assert [h.value for h in at.title][0].endswith("Stages")  # the new journey's Stages page
+    assert at.session_state["journey_id"] == created.id
+    assert next(h.value for h in at.title).endswith("Stages")  # the new journey's Stages page
     notices = [plain(s.value) for s in at.success]
     assert "Journey “Renting a bike” created from the Mermaid text." in notices
     assert any("'Loyalty'" in n and "Advocacy" in n for n in notices), notices

@@ -46,12 +46,12 @@ def test_a_journey_is_created_on_home_from_a_template_and_its_stages_page_opens(
     from journey.storage import Store
 
     store = Store(app_env)
-    [row] = [j for j in store.journeys() if j["name"] == "Workshop: Acme cars"]
-    journey = store.load_journey(row["id"])
-    assert row["persona_id"] == 1 and row["friction_points"] >= 4
+    [row] = [j for j in store.journeys() if j.name == "Workshop: Acme cars"]
+    journey = store.load_journey(row.id)
+    assert row.persona_id == 1 and row.friction_points >= 4
     assert journey.stage("decision").customer_goal  # filled from the template
     assert journey.metrics == [] and journey.scenarios == []  # not the sample's invented figures
-    assert at.sidebar.selectbox(key="_pick_journey_id").value == row["id"]
+    assert at.sidebar.selectbox(key="_pick_journey_id").value == row.id
 
 
 def test_presentation_mode_is_remembered_in_the_session(app_env):

@@ -31,7 +31,7 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def car(seeded: Store):
     """The sample car journey (it has an event log), loaded whole."""
-    journey_id = next(j["id"] for j in seeded.journeys() if j["name"] == "Buying a family car")
+    journey_id = next(j.id for j in seeded.journeys() if j.name == "Buying a family car")
     return seeded, seeded.load_journey(journey_id)
 
 
@@ -123,7 +123,7 @@ def test_a_workspace_report_holds_every_journey_of_the_workspace(seeded: Store):
     text = pdf_text(report.build(seeded, workspace_id=ws.id, fmt="pdf"))
 
     for j in seeded.journeys(ws.id):
-        assert j["name"] in text
+        assert j.name in text
     assert f"{len(seeded.journeys(ws.id))} journeys" in text
 
 
@@ -367,7 +367,7 @@ def test_a_workspace_report_tells_its_progress_up_to_done(seeded: Store, fmt):
 def test_journey_contexts_draw_in_a_worker_thread_and_equal_one_by_one(seeded: Store, monkeypatch):
     import threading
 
-    reports = [report.gather(seeded, j["id"]) for j in seeded.journeys()]
+    reports = [report.gather(seeded, j.id) for j in seeded.journeys()]
     one_by_one = [report.journey_context(r) for r in reports]
     draw, threads = report._svg_of_spec, []
 

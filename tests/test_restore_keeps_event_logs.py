@@ -53,13 +53,13 @@ def test_a_workspace_restore_keeps_journey_ids_event_logs_and_brings_deleted_one
 ):
     store = seeded_with_events
     before_logs = event_logs(store)
-    ids = [j["id"] for j in store.journeys(1)]
+    ids = [j.id for j in store.journeys(1)]
     before = store.export_workspace(1)
     snapshot = store.snapshot_workspace(1)
     store.delete_journey(ids[-1])
     store.create_journey(1, "Made after the snapshot")
     store.restore_snapshot(snapshot)
-    assert [j["id"] for j in store.journeys(1)] == ids  # ?journey=ID links still open
+    assert [j.id for j in store.journeys(1)] == ids  # ?journey=ID links still open
     assert event_logs(store) == before_logs
     after = store.export_workspace(1)
     before.pop("exported_at"), after.pop("exported_at")
@@ -75,7 +75,7 @@ def test_a_workspace_restore_keeps_a_newer_journey_that_holds_an_event_log(seede
     logs = event_logs(store)
     result = store.restore_snapshot(snapshot)
     assert result.kept == [newer]
-    assert newer in [j["id"] for j in store.journeys(1)]
+    assert newer in [j.id for j in store.journeys(1)]
     assert event_logs(store) == logs
 
 
@@ -89,7 +89,7 @@ def test_importing_over_a_workspace_keeps_same_named_journeys_with_their_ids_and
     doc["journeys"][0]["stages"][0]["thoughts"] = "from the file"
     result = store.import_document(doc, workspace_id=1, replace=True)
     assert result.journeys == [1]
-    assert [j["id"] for j in store.journeys(1)] == [1]
+    assert [j.id for j in store.journeys(1)] == [1]
     assert store.load_journey(1).stage("awareness").thoughts == "from the file"
     assert event_logs(store) == logs
 
@@ -131,7 +131,7 @@ def test_an_old_workspace_snapshot_without_ids_matches_journeys_by_name(seeded_w
             "workspace", 1, 1, "old", "made by the first release", {"document": doc}
         )
     store.restore_snapshot(old)
-    assert [j["id"] for j in store.journeys(1)] == [1, 2, 3]
+    assert [j.id for j in store.journeys(1)] == [1, 2, 3]
     assert event_logs(store) == logs
 
 

@@ -162,7 +162,7 @@ def test_seeding_an_empty_database_makes_one_workspace_with_the_three_journeys(s
         )
     ]
     rows = store.journeys(ws_id)
-    assert [(r["name"], r["persona"], r["stages"]) for r in rows] == [
+    assert [(r.name, r.persona, r.stages) for r in rows] == [
         ("Buying a family car", "Maya Hoffmann", 5),
         ("Free trial to yearly subscription", "Daniel Okafor", 5),
         ("Buying sustainable clothing online", "Priya Nair", 5),
@@ -205,8 +205,8 @@ def test_a_sample_journey_can_be_added_to_an_existing_workspace(store):
 
 def test_seeding_wires_the_sample_event_log_to_the_car_journey(store):
     samples.seed(store)
-    car = next(j for j in store.journeys() if j["name"] == "Buying a family car")
-    [dataset] = store.event_datasets(car["id"])
+    car = next(j for j in store.journeys() if j.name == "Buying a family car")
+    [dataset] = store.event_datasets(car.id)
     assert (dataset["name"], dataset["customers"]) == ("car-buying-events.csv", 400)
-    others = [j["id"] for j in store.journeys() if j["id"] != car["id"]]
+    others = [j.id for j in store.journeys() if j.id != car.id]
     assert [store.event_datasets(j) for j in others] == [[], []]

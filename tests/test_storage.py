@@ -263,7 +263,7 @@ def test_migration_4_makes_spend_optional_and_a_spend_of_0_from_before_means_not
     old.conn.commit()
     old.close()
     store = Store(db_path)
-    assert [store.load_journey(j["id"]).assumptions.spend for j in store.journeys()] == [
+    assert [store.load_journey(j.id).assumptions.spend for j in store.journeys()] == [
         None,
         500.0,
     ]
@@ -312,7 +312,8 @@ def test_a_new_journey_has_five_blank_stages_in_order(store):
 def test_journeys_are_listed_with_persona_and_counts(store, journey_id):
     [row] = store.journeys()
     assert {
-        k: row[k] for k in ("id", "name", "persona", "stages", "friction_points", "key_points")
+        k: getattr(row, k)
+        for k in ("id", "name", "persona", "stages", "friction_points", "key_points")
     } == {
         "id": journey_id,
         "name": "Car buyer",
@@ -473,7 +474,7 @@ def test_import_over_a_workspace_replaces_it_after_a_snapshot(store, journey_id)
     result = store.import_document(
         store.export_workspace(other.id), workspace_id=ws_id, replace=True
     )
-    assert [j["name"] for j in store.journeys(ws_id)] == ["Replacement"]
+    assert [j.name for j in store.journeys(ws_id)] == ["Replacement"]
     store.restore_snapshot(result.snapshot_id)
     restored = store.export_workspace(ws_id)
     original.pop("exported_at"), restored.pop("exported_at")

@@ -266,7 +266,7 @@ def choose_journey(db: Store) -> int | None:
         st.sidebar.info("No workspace yet.")
         return None
     journeys = db.journeys()
-    by_id = {j["id"]: j for j in journeys}
+    by_id = {j.id: j for j in journeys}
     st.session_state.pop("_link_journey_missing", None)  # said by this run only
     wanted = query_number("journey", what="journey")
     if wanted is not None and wanted not in by_id:
@@ -277,11 +277,11 @@ def choose_journey(db: Store) -> int | None:
         st.session_state["_link_journey_missing"] = True
     elif wanted is not None and wanted != st.session_state.get("journey_id"):
         st.session_state["journey_id"] = wanted
-        st.session_state["workspace_id"] = by_id[wanted]["workspace_id"]
+        st.session_state["workspace_id"] = by_id[wanted].workspace_id
     names = {w.id: w.name for w in workspaces}
     if st.session_state.get("workspace_id") not in names:
         current = by_id.get(st.session_state.get("journey_id"))
-        st.session_state["workspace_id"] = current["workspace_id"] if current else workspaces[0].id
+        st.session_state["workspace_id"] = current.workspace_id if current else workspaces[0].id
     st.session_state["_pick_workspace_id"] = st.session_state["workspace_id"]
     workspace_id = st.sidebar.selectbox(
         "Workspace",
@@ -292,9 +292,9 @@ def choose_journey(db: Store) -> int | None:
         args=("workspace_id",),
     )
     label = {
-        j["id"]: f"{j['name']} · {j['persona'] or 'no persona'}"
+        j.id: f"{j.name} · {j.persona or 'no persona'}"
         for j in journeys
-        if j["workspace_id"] == workspace_id
+        if j.workspace_id == workspace_id
     }
     if not label:
         st.session_state.pop("journey_id", None)
