@@ -211,11 +211,11 @@ def cmd_events_import(args: argparse.Namespace, store: Store) -> int:
         options=options,
     )
     stored = store.get_event_dataset(dataset_id)
-    report = stored["report"]
+    report = stored.report
     print(
-        f"imported {stored['name']} as event log {dataset_id} of journey {args.journey}: "
-        f"{stored['total_rows']:,} rows, {stored['events_rows']:,} mapped events, "
-        f"{stored['customers']:,} customers, {report['purchasers']:,} purchasers"
+        f"imported {stored.name} as event log {dataset_id} of journey {args.journey}: "
+        f"{stored.total_rows:,} rows, {stored.events_rows:,} mapped events, "
+        f"{stored.customers:,} customers, {report['purchasers']:,} purchasers"
     )
     for line in events.quality_lines(report.get("quality") or {}):
         print(f"quality: {line}")
@@ -242,7 +242,7 @@ def cmd_events_report(args: argparse.Namespace, store: Store) -> int:
     from . import observed
 
     journey = store.load_journey(args.journey)
-    ids = [d["id"] for d in store.event_datasets(args.journey)]
+    ids = [d.id for d in store.event_datasets(args.journey)]
     if args.dataset is None:
         if not ids:
             raise NotFoundError(

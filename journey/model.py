@@ -422,6 +422,27 @@ class JourneySummary:
 
 
 @dataclass(frozen=True)
+class EventDataset:
+    """An imported event log as :meth:`Store.event_datasets` and :meth:`Store.get_event_dataset`
+    read it: its settings and counts, and its stored report (``get_event_dataset`` only)."""
+
+    id: int
+    journey_id: int
+    name: str
+    columns: dict  # the file's column for each role: {"customer": ..., "segment": ...}
+    mapping: dict  # how events map to stages and purchases (see journey.observed)
+    event_names: list  # [name, count] pairs, most frequent first
+    total_rows: int
+    events_rows: int
+    ignored_rows: int
+    customers: int
+    version: int
+    created_at: str  # ISO 8601, UTC
+    updated_at: str
+    report: dict | None = None  # the stored figures; None in the list of a journey's logs
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """What :meth:`Store.import_document` wrote."""
 

@@ -205,17 +205,17 @@ def remap(
             _scaled(progress, 0.3, 0.8),
             events.ReadOptions(plausible_from=None, plausible_to=None),
         )
-    old = dataset["report"].get("quality") or {}
+    old = dataset.report.get("quality") or {}
     quality = {**summary.quality, **{k: v for k, v in old.items() if k in _FILE_QUALITY}}
     figures = _report(summary.customers, quality)
     store.replace_event_summaries(
         dataset_id,
-        dataset["version"],
+        dataset.version,
         mapping=_mapping_dict(mapping),
         report=figures,
         stats={
             "events_rows": summary.events_rows,
-            "ignored_rows": dataset["total_rows"] - summary.events_rows,
+            "ignored_rows": dataset.total_rows - summary.events_rows,
             "customers": summary.customers.num_rows,
         },
         customers=events.rows_with_iso_timestamps(summary.customers),
@@ -226,9 +226,9 @@ def remap(
 def figures(store: Store, dataset_id: int, journey: Journey) -> dict:
     """The stored report with the journey's current estimates set beside the observed."""
     dataset = store.get_event_dataset(dataset_id)
-    report = events.compare_with_estimates(dataset["report"], formulas.stage_days(journey))
+    report = events.compare_with_estimates(dataset.report, formulas.stage_days(journey))
     report["dataset"] = {
-        k: dataset[k]
+        k: getattr(dataset, k)
         for k in (
             "id",
             "name",

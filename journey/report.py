@@ -117,7 +117,7 @@ def gather(store: Store, journey_id: int) -> JourneyReport:
     if datasets:
         from . import observed  # DuckDB and pyarrow: loaded only when there is a log
 
-        observed_figures = observed.figures(store, datasets[0]["id"], journey)
+        observed_figures = observed.figures(store, datasets[0].id, journey)
     vote = store.latest_vote(journey_id)
     return JourneyReport(
         journey=journey,

@@ -47,6 +47,7 @@ from .model import (
     Assumptions,
     Comment,
     ConflictError,
+    EventDataset,
     ImportResult,
     Journey,
     JourneyError,
@@ -1659,35 +1660,40 @@ class Store:
             conn.execute("DELETE FROM customer_summaries WHERE dataset_id = ?", [dataset_id])
             self._insert_customers(conn, dataset_id, customers)
 
-    def event_datasets(self, journey_id: int) -> list[dict]:
+    _DATASET_COLUMNS = (
+        "id, journey_id, name, columns, mapping, event_names, total_rows, events_rows, "
+        "ignored_rows, customers, version, created_at, updated_at"
+    )
+
+    def event_datasets(self, journey_id: int) -> list[EventDataset]:
         """The journey's imported event logs, newest first (settings and counts, no report)."""
         return [
             self._dataset(r)
             for r in self._rows(
-                "SELECT id, journey_id, name, columns, mapping, event_names, total_rows, "
-                "events_rows, ignored_rows, customers, version, created_at, updated_at "
+                f"SELECT {self._DATASET_COLUMNS} "
                 "FROM event_datasets WHERE journey_id = ? AND deleted_at IS NULL "
                 "AND state = 'ready' ORDER BY id DESC",
                 [journey_id],
             )
         ]
 
-    def get_event_dataset(self, dataset_id: int) -> dict:
+    def get_event_dataset(self, dataset_id: int) -> EventDataset:
         """One event log's settings, counts and stored report."""
         row = self._one(
-            "SELECT * FROM event_datasets WHERE id = ? AND deleted_at IS NULL AND state = 'ready'",
+            f"SELECT {self._DATASET_COLUMNS}, report FROM event_datasets "
+            "WHERE id = ? AND deleted_at IS NULL AND state = 'ready'",
             [dataset_id],
             f"event dataset {dataset_id}",
         )
         return self._dataset(row)
 
     @staticmethod
-    def _dataset(row: dict) -> dict:
+    def _dataset(row: dict) -> EventDataset:
         row = dict(row)
         for key in ("columns", "mapping", "event_names", "report"):
             if key in row:
                 row[key] = json.loads(row[key])
-        return row
+        return EventDataset(**row)
 
     def raw_events(self, dataset_id: int, chunk: int = 100_000) -> Iterator[list[tuple]]:
         """The stored events (customer_id, ts, event, value, segment) in chunks of rows."""
@@ -1713,7 +1719,7 @@ class Store:
         with self.write() as conn:
             conn.execute(
                 "DELETE FROM event_datasets WHERE journey_id = ? AND deleted_at IS NOT NULL",
-                [dataset["journey_id"]],
+                [dataset.journey_id],
             )
             conn.execute(
                 "UPDATE event_datasets SET deleted_at = ? WHERE id = ?", [utcnow(), dataset_id]

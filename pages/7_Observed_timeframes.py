@@ -12,7 +12,7 @@ PAGE = ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 journey_id = journey.id
-datasets = {d["id"]: d for d in db.event_datasets(journey_id)}  # newest first
+datasets = {d.id: d for d in db.event_datasets(journey_id)}  # newest first
 MAPPING_COLUMNS = {
     "event": st.column_config.TextColumn("Event", disabled=True),
     "count": st.column_config.NumberColumn("Rows", disabled=True, format="localized"),
@@ -129,8 +129,8 @@ def import_form(path, name: str, file_id: str, options: events.ReadOptions) -> N
         stored = db.get_event_dataset(dataset_id)
         st.session_state.pop("events_dataset", None)  # show the newest: the one just imported
         ui.flash(
-            f"Imported {ui.literal(name)}: {stored['total_rows']:,} rows, "
-            f"{stored['customers']:,} customers."
+            f"Imported {ui.literal(name)}: {stored.total_rows:,} rows, "
+            f"{stored.customers:,} customers."
         )
         st.rerun()
 
@@ -163,7 +163,7 @@ def funnel_tab(figures: dict) -> None:
 
 
 def segments_tab(figures: dict) -> None:
-    if segment := datasets[dataset_id]["columns"].get("segment"):
+    if segment := datasets[dataset_id].columns.get("segment"):
         st.caption(f"Segment column: {ui.literal(segment)}")
     ui.chart(ui.cached_chart(event_charts.segment_chart, figures), "segments")
     ui.chart(ui.cached_chart(event_charts.monthly_trend_chart, figures), "months")
@@ -198,8 +198,8 @@ if datasets:
         list(datasets),
         key="events_dataset",
         format_func=lambda i: (
-            f"{datasets[i]['name']} · {datasets[i]['total_rows']:,} rows · "
-            f"imported {datasets[i]['created_at'][:16].replace('T', ' ')}"
+            f"{datasets[i].name} · {datasets[i].total_rows:,} rows · "
+            f"imported {datasets[i].created_at[:16].replace('T', ' ')}"
         ),
     )
     figures = observed.figures(db, dataset_id, journey)
@@ -228,7 +228,7 @@ if ui.can_edit() and dataset_id is not None:
     stored = datasets[dataset_id]
     with st.expander("🔁 Change the mapping of this event log, or delete it"):
         rows = event_mapping.mapping_rows(
-            stored["event_names"], observed.mapping_from_dict(stored["mapping"])
+            stored.event_names, observed.mapping_from_dict(stored.mapping)
         )
         mapping = mapping_editor(rows, f"events_remap_mapping_{dataset_id}")
         if st.button("Recompute", key="events_remap", type="primary"):
@@ -237,15 +237,15 @@ if ui.can_edit() and dataset_id is not None:
             except JourneyError as e:
                 ui.show_error(e)
             else:
-                ui.flash(f"Recomputed {ui.literal(stored['name'])} with the new mapping.")
+                ui.flash(f"Recomputed {ui.literal(stored.name)} with the new mapping.")
                 st.rerun()
         sure = st.checkbox(
-            f"Delete {ui.literal(stored['name'])} and its {stored['total_rows']:,} events",
+            f"Delete {ui.literal(stored.name)} and its {stored.total_rows:,} events",
             key=f"events_delete_confirm_{dataset_id}",
         )
         if st.button("Delete this event log", key="events_delete", disabled=not sure):
-            st.session_state["events_undo"] = (db.delete_event_dataset(dataset_id), stored["name"])
-            ui.notify(f"Deleted {stored['name']}: undo it in the sidebar.")
+            st.session_state["events_undo"] = (db.delete_event_dataset(dataset_id), stored.name)
+            ui.notify(f"Deleted {stored.name}: undo it in the sidebar.")
             st.rerun()
 if ui.can_edit() and (undo := st.session_state.get("events_undo")):
 

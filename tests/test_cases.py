@@ -25,7 +25,7 @@ def import_case(db: pathlib.Path, name: str, *options: str) -> tuple[dict, Ran]:
     store = Store(db)
     try:
         [dataset] = store.event_datasets(TRIAL)
-        return observed.figures(store, dataset["id"], store.load_journey(TRIAL)), ran
+        return observed.figures(store, dataset.id, store.load_journey(TRIAL)), ran
     finally:
         store.close()
 
@@ -420,7 +420,7 @@ def test_each_handed_event_log_gives_its_right_figures_through_the_page(page_db,
     assert not at.exception and not at.error, [e.value for e in at.error]
     store = Store(page_db)
     [dataset] = store.event_datasets(TRIAL)
-    figures = observed.figures(store, dataset["id"], store.load_journey(TRIAL))
+    figures = observed.figures(store, dataset.id, store.load_journey(TRIAL))
     assert headline(figures) == expected
     assert figures["quality"]["mapping_guessed"] is False  # confirmed on the page
     store.close()
@@ -459,8 +459,8 @@ def test_the_page_lets_people_find_and_map_an_event_beyond_the_first_200(page_db
     assert not at.exception and not at.error, [e.value for e in at.error]
     store = Store(page_db)
     [dataset] = store.event_datasets(TRIAL)
-    assert dataset["mapping"]["purchase_events"] == ["rare_purchase"]
-    assert store.get_event_dataset(dataset["id"])["report"]["purchasers"] == 1
+    assert dataset.mapping["purchase_events"] == ["rare_purchase"]
+    assert store.get_event_dataset(dataset.id).report["purchasers"] == 1
     store.close()
 
 
@@ -470,9 +470,9 @@ def test_a_guessed_mapping_is_confirmed_by_recomputing_with_it(seeded_db):
     store = Store(seeded_db)
     [dataset] = store.event_datasets(TRIAL)
     observed.remap(
-        store, dataset["id"], observed.mapping_from_dict({**dataset["mapping"], "guessed": False})
+        store, dataset.id, observed.mapping_from_dict({**dataset.mapping, "guessed": False})
     )
-    again = observed.figures(store, dataset["id"], store.load_journey(TRIAL))
+    again = observed.figures(store, dataset.id, store.load_journey(TRIAL))
     assert again["quality"]["mapping_guessed"] is False
     assert {k: v for k, v in again["quality"].items() if k != "mapping_guessed"} == {
         k: v for k, v in figures["quality"].items() if k != "mapping_guessed"

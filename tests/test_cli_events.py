@@ -32,8 +32,8 @@ def test_import_stores_the_log_with_the_guessed_columns_and_mapping(seeded_db):
     assert err.splitlines()[-1] == "[100%] Imported 2,713 rows for 400 customers"
     assert "Stored 2,713 of 2,713 events" in err
     store = Store(seeded_db)
-    assert [d["id"] for d in store.event_datasets(TRIAL)] == [2]
-    imported, sample = (store.get_event_dataset(i)["report"] for i in (2, 1))
+    assert [d.id for d in store.event_datasets(TRIAL)] == [2]
+    imported, sample = (store.get_event_dataset(i).report for i in (2, 1))
     # the same figures as the sample's log, whose mapping ships confirmed
     assert (
         imported["quality"].pop("mapping_guessed"),
@@ -67,9 +67,9 @@ def test_import_takes_columns_and_the_whole_mapping_as_options(seeded_db):
         == 0
     )
     dataset = Store(seeded_db).get_event_dataset(2)
-    assert dataset["name"] == "small"
-    assert dataset["columns"]["segment"] is None
-    assert dataset["mapping"] == {
+    assert dataset.name == "small"
+    assert dataset.columns["segment"] is None
+    assert dataset.mapping == {
         "stages": {
             "purchase": "decision",
             "site_visit": "awareness",
@@ -77,7 +77,7 @@ def test_import_takes_columns_and_the_whole_mapping_as_options(seeded_db):
         },
         "purchase_events": ["purchase"],
     }
-    assert dataset["report"]["by_segment"] == []
+    assert dataset.report["by_segment"] == []
 
 
 def test_report_json_is_the_figures_the_page_shows(seeded_db):

@@ -70,7 +70,7 @@ def test_the_sample_log_imports_the_same_through_the_table_as_through_the_guess(
     via_table = mapping_from_rows(pd.DataFrame(mapping_rows(counts, guess)))
     first = observed.import_events(store, journey_id, SAMPLE, COLUMNS, guess)
     second = observed.import_events(store, journey_id, SAMPLE, COLUMNS, via_table)
-    reports = [store.get_event_dataset(i)["report"] for i in (first, second)]
+    reports = [store.get_event_dataset(i).report for i in (first, second)]
     assert [r["quality"].pop("mapping_guessed") for r in reports] == [True, False]
     assert reports[0] == reports[1]
 

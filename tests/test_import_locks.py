@@ -99,7 +99,7 @@ def test_stage_saves_by_another_process_all_succeed_while_an_import_runs(db_file
     during = [r for r in reports if r["ok"] and stored[0] < r["at"] < stored[-1]]
     assert len(stored) >= 3 and len(during) >= 3
     store = Store(db_file)
-    assert [d["name"] for d in store.event_datasets(TRIAL)] == ["big.parquet"]
+    assert [d.name for d in store.event_datasets(TRIAL)] == ["big.parquet"]
 
 
 def staged_rows(db: pathlib.Path) -> int:

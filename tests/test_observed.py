@@ -23,11 +23,11 @@ def test_the_sample_log_is_stored_with_its_events_summaries_and_report(store, jo
     dataset_id = observed.import_events(store, journey_id, SAMPLE, COLUMNS, sample_mapping())
     dataset = store.get_event_dataset(dataset_id)
     rows = sum(len(chunk) for chunk in store.raw_events(dataset_id))
-    assert rows == dataset["total_rows"] == 2713  # every event kept, mapped or not
-    assert dataset["events_rows"] + dataset["ignored_rows"] == dataset["total_rows"]
-    assert len(store.customer_summaries(dataset_id)) == dataset["customers"] == 400
-    assert dataset["report"]["customers"] == 400
-    assert dataset["columns"] == {
+    assert rows == dataset.total_rows == 2713  # every event kept, mapped or not
+    assert dataset.events_rows + dataset.ignored_rows == dataset.total_rows
+    assert len(store.customer_summaries(dataset_id)) == dataset.customers == 400
+    assert dataset.report["customers"] == 400
+    assert dataset.columns == {
         "customer": "customer_id",
         "timestamp": "timestamp",
         "event": "event",
@@ -36,7 +36,7 @@ def test_the_sample_log_is_stored_with_its_events_summaries_and_report(store, jo
         "insert_id": None,
         "fallback_customer": None,
     }
-    assert "email_open" in [n for n, _ in dataset["event_names"]]
+    assert "email_open" in [n for n, _ in dataset.event_names]
 
 
 def test_figures_set_the_map_s_estimates_beside_the_observed(store, journey_id):
@@ -112,13 +112,13 @@ def test_remapping_recomputes_from_the_stored_events_without_the_file(store, jou
     mapping.stages["email_open"] = "awareness"
     observed.remap(store, dataset_id, mapping)
     after = store.get_event_dataset(dataset_id)
-    assert after["events_rows"] == before["events_rows"] + 249  # the email_open events
-    assert after["mapping"]["stages"]["email_open"] == "awareness"
-    assert after["version"] == before["version"] + 1
+    assert after.events_rows == before.events_rows + 249  # the email_open events
+    assert after.mapping["stages"]["email_open"] == "awareness"
+    assert after.version == before.version + 1
     with pytest.raises(ConflictError):
         store.replace_event_summaries(
             dataset_id,
-            before["version"],
+            before.version,
             mapping={},
             stats={"events_rows": 0, "ignored_rows": 0, "customers": 0},
             report={},

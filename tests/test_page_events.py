@@ -163,14 +163,14 @@ def test_an_uploaded_log_is_imported_with_the_guessed_columns_and_shown(db):
     at.button(key="events_import").click().run()
     assert not at.exception
     [dataset] = db.event_datasets(TRIAL)
-    assert (dataset["name"], dataset["total_rows"], dataset["customers"]) == (
+    assert (dataset.name, dataset.total_rows, dataset.customers) == (
         "car-buying-events.csv",
         2713,
         400,
     )
-    assert at.selectbox(key="events_dataset").value == dataset["id"]
+    assert at.selectbox(key="events_dataset").value == dataset.id
     assert shown_cards(at) == expected_cards(
-        observed.figures(db, dataset["id"], db.load_journey(TRIAL))
+        observed.figures(db, dataset.id, db.load_journey(TRIAL))
     )
     assert plain(at.success[0].value).startswith("Imported car")
 
@@ -181,8 +181,8 @@ def test_the_mapping_edited_in_the_table_is_the_one_imported(db):
     at.button(key="events_import").click().run()
     assert not at.exception
     [dataset] = db.event_datasets(TRIAL)
-    assert dataset["mapping"]["stages"]["email_open"] == "awareness"
-    assert dataset["events_rows"] == 2464 + 249  # the email_open rows now count
+    assert dataset.mapping["stages"]["email_open"] == "awareness"
+    assert dataset.events_rows == 2464 + 249  # the email_open rows now count
 
 
 def test_a_mapping_without_a_purchase_is_refused_and_nothing_is_written(db):
@@ -226,8 +226,8 @@ def test_changing_the_mapping_recomputes_from_the_stored_events(db):
     at.button(key="events_remap").click().run()
     assert not at.exception
     after = db.get_event_dataset(1)
-    assert after["mapping"]["stages"]["email_open"] == "awareness"
-    assert after["events_rows"] == before["events_rows"] + 249
+    assert after.mapping["stages"]["email_open"] == "awareness"
+    assert after.events_rows == before.events_rows + 249
     assert shown_cards(at) == expected_cards(observed.figures(db, 1, db.load_journey(CAR)))
 
 

@@ -65,8 +65,8 @@ def test_the_pdf_of_a_journey_with_an_event_log_shows_observed_timeframes_and_da
     text = pdf_text(report.build(store, journey_id=journey.id, fmt="pdf"))
 
     assert "Observed (median)" in text
-    assert f"Data quality: Event log {dataset['name']}" in text
-    assert f"{dataset['total_rows']:,} rows read" in text
+    assert f"Data quality: Event log {dataset.name}" in text
+    assert f"{dataset.total_rows:,} rows read" in text
 
 
 def test_a_journey_without_an_event_log_says_its_timeframes_are_estimates(store, journey_id):

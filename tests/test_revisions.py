@@ -138,14 +138,14 @@ def test_an_unknown_scenario_field_is_refused(store, journey_id):
 
 def test_a_deleted_event_log_is_kept_hidden_until_the_next_delete_so_it_can_be_undone(seeded):
     [log] = seeded.event_datasets(1)
-    events = sum(len(chunk) for chunk in seeded.raw_events(log["id"]))
-    seeded.delete_event_dataset(log["id"])
+    events = sum(len(chunk) for chunk in seeded.raw_events(log.id))
+    seeded.delete_event_dataset(log.id)
     assert seeded.event_datasets(1) == []
     with pytest.raises(NotFoundError):
-        seeded.get_event_dataset(log["id"])
-    seeded.restore_event_dataset(log["id"])
-    assert [d["id"] for d in seeded.event_datasets(1)] == [log["id"]]
-    assert sum(len(chunk) for chunk in seeded.raw_events(log["id"])) == events
+        seeded.get_event_dataset(log.id)
+    seeded.restore_event_dataset(log.id)
+    assert [d.id for d in seeded.event_datasets(1)] == [log.id]
+    assert sum(len(chunk) for chunk in seeded.raw_events(log.id)) == events
 
 
 def test_the_next_delete_removes_the_kept_event_log_for_good(seeded):
@@ -153,21 +153,23 @@ def test_the_next_delete_removes_the_kept_event_log_for_good(seeded):
     copy = seeded.add_event_dataset(
         1,
         "copy",
-        columns=log["columns"],
-        mapping=log["mapping"],
+        columns=log.columns,
+        mapping=log.mapping,
         event_names=[],
-        stats={k: log[k] for k in ("total_rows", "events_rows", "ignored_rows", "customers")},
+        stats={
+            k: getattr(log, k) for k in ("total_rows", "events_rows", "ignored_rows", "customers")
+        },
         report={},
         events=[],
         customers=[],
     )
-    seeded.delete_event_dataset(log["id"])
+    seeded.delete_event_dataset(log.id)
     seeded.delete_event_dataset(copy)
-    assert list(seeded.raw_events(log["id"])) == []
+    assert list(seeded.raw_events(log.id)) == []
     with pytest.raises(NotFoundError, match="gone for good"):
-        seeded.restore_event_dataset(log["id"])
+        seeded.restore_event_dataset(log.id)
     seeded.restore_event_dataset(copy)
-    assert [d["name"] for d in seeded.event_datasets(1)] == ["copy"]
+    assert [d.name for d in seeded.event_datasets(1)] == ["copy"]
 
 
 def test_undo_my_last_change_undoes_my_restore_from_the_history_then_walks_back(store, journey_id):

@@ -207,6 +207,6 @@ def test_seeding_wires_the_sample_event_log_to_the_car_journey(store):
     samples.seed(store)
     car = next(j for j in store.journeys() if j.name == "Buying a family car")
     [dataset] = store.event_datasets(car.id)
-    assert (dataset["name"], dataset["customers"]) == ("car-buying-events.csv", 400)
+    assert (dataset.name, dataset.customers) == ("car-buying-events.csv", 400)
     others = [j.id for j in store.journeys() if j.id != car.id]
     assert [store.event_datasets(j) for j in others] == [[], []]
