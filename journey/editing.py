@@ -19,6 +19,7 @@ from .model import (
     MOMENT_KIND_LABELS,
     STAGE_FIELDS,
     STAGES,
+    ChangedSinceError,
     Moment,
     Revision,
     Stage,
@@ -337,6 +338,17 @@ def error_message(error: ValidationError) -> str:
 
 
 # ---------------------------------------------------------------------------- edits shown
+
+
+def changed_since_text(error: ChangedSinceError) -> str:
+    """Why an undo or restore was refused, with the fields named as the forms name them."""
+    fields = ", ".join(field_label(f) for f in error.fields)
+    return (
+        f"Not put back: {fields} of {error.what} changed since, saved by "
+        f"{', '.join(error.authors)}; putting the old value back would overwrite that save. "
+        "Nothing was changed. Restore the later saves first (newest first, in Workspace and "
+        "history) or edit the field by hand."
+    )
 
 
 def field_label(field: str) -> str:

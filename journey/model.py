@@ -180,6 +180,26 @@ class ConflictError(JourneyError):
         )
 
 
+class ChangedSinceError(JourneyError):
+    """Undoing or restoring a revision would overwrite a later save of the same fields; nothing
+    was written.
+
+    ``what`` names the record, ``fields`` the fields saved again since (as the store names
+    them) and ``authors`` who saved them, so a page can name both in its own words.
+    """
+
+    def __init__(self, what: str, fields: list[str], authors: list[str]):
+        self.what = what
+        self.fields = fields
+        self.authors = authors
+        names = ", ".join(f.replace("_", " ") for f in fields)
+        super().__init__(
+            f"{what}: {names} changed since (saved by {', '.join(authors)}); putting the old "
+            "value back would overwrite that save. Nothing was changed: restore the later saves "
+            "first, newest first, or edit the field by hand."
+        )
+
+
 def _short(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…'"

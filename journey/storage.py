@@ -45,6 +45,7 @@ from .model import (
     STAGE_FIELDS,
     STAGES,
     Assumptions,
+    ChangedSinceError,
     Comment,
     ConflictError,
     EventDataset,
@@ -1988,8 +1989,10 @@ class Store:
         ``undo``: made by "undo my last change" (:meth:`undo_last` steps back past it).
 
         Only the fields that revision changed are written, on top of the row as it is now.
-        Raises NotFoundError when the row has been deleted since (restore its snapshot first)
-        and ValidationError when an old value no longer fits (a moment's stage is gone).
+        Raises ChangedSinceError, writing nothing, when a later save changed one of those
+        fields again (putting the old value back would silently overwrite it: restore the later
+        saves first), NotFoundError when the row has been deleted since (restore its snapshot
+        first) and ValidationError when an old value no longer fits (a moment's stage is gone).
         """
         revision = self.get_revision(revision_id)
         update = {
@@ -2005,7 +2008,8 @@ class Store:
         self._local.undoing = revision_id if undo else None
         try:
             with self.write():
-                version, _ = self.editable_values(revision.kind, revision.target_id)
+                version, now = self.editable_values(revision.kind, revision.target_id)
+                self._refuse_changed_since(revision, now)
                 update(revision.target_id, version, **old)
         except NotFoundError:
             raise NotFoundError(
@@ -2014,6 +2018,26 @@ class Store:
         finally:
             self._local.restoring = self._local.undoing = None
         return self.revisions(kind=revision.kind, target_id=revision.target_id, limit=1)[0]
+
+    def _refuse_changed_since(self, revision: Revision, now: dict) -> None:
+        """ChangedSinceError when a field ``revision`` saved holds another value now."""
+
+        def same(a: object, b: object) -> bool:  # as stored in a revision's JSON
+            return json.loads(json.dumps(a)) == json.loads(json.dumps(b))
+
+        fields = [k for k, (_, new) in revision.changes.items() if not same(now.get(k), new)]
+        if not fields:
+            return
+        later = self._rows(
+            "SELECT DISTINCT author FROM revisions WHERE kind = ? AND target_id = ? AND id > ? "
+            "ORDER BY id",
+            [revision.kind, revision.target_id, revision.id],
+        )
+        raise ChangedSinceError(
+            f"{revision.kind.capitalize()} {revision.title!r}",
+            fields,
+            [r["author"] for r in later] or ["an import or restore"],
+        )
 
     def undo_last(self, author: str, *, workspace_id: int | None = None) -> Revision | None:
         """Undo the latest change by ``author`` (in a workspace) not undone yet: restore what

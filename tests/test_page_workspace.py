@@ -97,6 +97,23 @@ def test_restoring_a_save_says_what_was_restored_and_undo_my_last_change_undoes_
     ]
 
 
+def test_a_restore_that_would_overwrite_a_later_save_is_refused_with_the_forms_labels(app_env):
+    open_page(PAGE, CAR)  # seeds the database
+    store = Store(app_env)
+    store.author = "ana@example.org"
+    store.update_stage(2, 1, thoughts="Ana's thought")
+    store.author = "bo@example.org"
+    store.update_stage(2, 2, thoughts="Bo's thought")
+    at = open_page(PAGE, CAR)
+    at.button(key="restore_revision_1").click().run()
+    assert not at.exception
+    [error] = [plain(e.value) for e in at.error]
+    assert error.startswith(
+        "Not put back: Thoughts of Stage 'consideration' changed since, saved by bo@example.org"
+    )
+    assert Store(app_env).get_stage(2).thoughts == "Bo's thought"
+
+
 MERMAID = """journey
   title Renting a bike
   section Browse

@@ -2,8 +2,8 @@
 
 import pytest
 
-from journey import kpis
-from journey.model import ConflictError, NotFoundError, Persona, ValidationError
+from journey import editing, kpis
+from journey.model import ChangedSinceError, ConflictError, NotFoundError, Persona, ValidationError
 from journey.storage import Store
 
 
@@ -186,3 +186,50 @@ def test_undo_my_last_change_undoes_my_restore_from_the_history_then_walks_back(
         thoughts.append(store.get_stage(stage.id).thoughts)
         assert undone.restores is not None
     assert thoughts == ["two", "one", ""]
+
+
+def test_undo_never_overwrites_a_colleagues_later_save_of_the_same_field(store, journey_id):
+    stage = store.load_journey(journey_id).stage("awareness")
+    store.author = "alice"
+    store.update_stage(stage.id, 1, thoughts="ALICE")
+    store.author = "bob"
+    store.update_stage(stage.id, 2, thoughts="BOB")
+    before = store.revisions(kind="stage", target_id=stage.id)
+    with pytest.raises(ChangedSinceError) as refused:
+        store.undo_last("alice")
+    assert (refused.value.fields, refused.value.authors) == (["thoughts"], ["bob"])
+    assert store.get_stage(stage.id).thoughts == "BOB"  # nothing written
+    assert store.revisions(kind="stage", target_id=stage.id) == before
+    assert editing.changed_since_text(refused.value) == (
+        "Not put back: Thoughts of Stage 'awareness' changed since, saved by bob; putting the "
+        "old value back would overwrite that save. Nothing was changed. Restore the later saves "
+        "first (newest first, in Workspace and history) or edit the field by hand."
+    )
+
+
+def test_a_history_restore_under_a_later_save_is_refused_until_that_save_is_restored(
+    store, journey_id
+):
+    stage = store.load_journey(journey_id).stage("awareness")
+    store.author = "alice"
+    store.update_stage(stage.id, 1, thoughts="ALICE", duration_days=3.0)
+    store.author = "bob"
+    store.update_stage(stage.id, 2, thoughts="BOB")
+    alices, bobs = reversed(store.revisions(kind="stage", target_id=stage.id))
+    with pytest.raises(ChangedSinceError):
+        store.restore_revision(alices.id)
+    store.restore_revision(bobs.id)  # newest first: then Alice's can be put back
+    store.restore_revision(alices.id)
+    now = store.get_stage(stage.id)
+    assert (now.thoughts, now.duration_days) == (stage.thoughts, stage.duration_days)
+
+
+def test_undo_keeps_a_colleagues_later_save_of_another_field(store, journey_id):
+    stage = store.load_journey(journey_id).stage("awareness")
+    store.author = "alice"
+    store.update_stage(stage.id, 1, thoughts="ALICE")
+    store.author = "bob"
+    store.update_stage(stage.id, 2, duration_days=9.0)
+    store.undo_last("alice")
+    now = store.get_stage(stage.id)
+    assert (now.thoughts, now.duration_days) == (stage.thoughts, 9.0)

@@ -22,9 +22,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from .. import access, charts, images, live, presentation, samples, settings
+from .. import access, charts, editing, images, live, presentation, samples, settings
 from .. import comments as comments_rules
-from ..model import ConflictError, Journey, JourneyError, NotFoundError
+from ..model import ChangedSinceError, ConflictError, Journey, JourneyError, NotFoundError
 from ..storage import Store
 from .countdown import countdown
 
@@ -181,7 +181,9 @@ def show_error(error: Exception) -> None:
     Versioned forms handle their own conflicts (:func:`submit_edit`); one that reaches here
     says so without internals.
     """
-    if isinstance(error, ConflictError):
+    if isinstance(error, ChangedSinceError):
+        st.error(literal(editing.changed_since_text(error)), icon="⚠️")
+    elif isinstance(error, ConflictError):
         st.error(
             literal(
                 f"{error.what} was changed by someone else since you opened it. "
