@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 import altair as alt
 
-from . import formulas
+from . import formatting, formulas
 from .kpis import SIDE_LABELS, KpiRow, TimeframeRow, format_days, format_value
 from .model import (
     AFTER_PART,
@@ -217,6 +217,8 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
                 "end": start + days[stage],
                 "side": BUYER_PART if side == "buyer" else AFTER_PART,
                 "duration": format_days(days[stage]),
+                "starts": f"day {formatting.number(start)}",
+                "ends": f"day {formatting.number(start + days[stage])}",
             }
         )
         start += days[stage]
@@ -247,8 +249,8 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("start:Q", title="Starts on day", format=",.1f"),
-                alt.Tooltip("end:Q", title="Ends on day", format=",.1f"),
+                alt.Tooltip("starts:N", title="Starts on"),
+                alt.Tooltip("ends:N", title="Ends on"),
                 alt.Tooltip("duration:N", title="Duration"),
             ],
         )
@@ -338,7 +340,7 @@ def timeframe_comparison_chart(
         alt.Tooltip("buyer_text:N", title="Buyer journey"),
         alt.Tooltip("customer_text:N", title="Customer journey"),
         alt.Tooltip("ratio_text:N", title="Customer ÷ buyer"),
-        alt.Tooltip("journeys:Q", title="Journeys"),
+        alt.Tooltip("journeys:Q", title="Journeys", format=","),
     ]
     opacity = alt.Opacity("alpha:Q", scale=None, legend=None)  # a dict-free condition
 
@@ -376,8 +378,8 @@ def timeframe_comparison_chart(
         )
         labels = (
             alt.Chart()
-            .mark_text(align="left", dx=4, fontSize=text_px, color="#111827")
-            .encode(x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
+            .mark_text(tooltip=None, align="left", dx=4, fontSize=text_px, color="#111827")
+            .encode(x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"))
         )
         height = max(60, row_step(text_px, lines=2) * len(data))
         return alt.layer(bars, labels, width=panel_width, height=height)
@@ -463,7 +465,7 @@ def funnel_chart(reached: Sequence[float], title: str = "") -> alt.LayerChart:
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("part:N", title=""),
+                alt.Tooltip("part:N", title="Of the people here"),
                 alt.Tooltip("people:Q", title="People", format=",.0f"),
             ],
         )
@@ -662,7 +664,7 @@ def tornado_chart(
             "value": value,
             "base": base,
             "text": formulas.format_output(output, value),
-            "lever_value": f"{lever_value:,.4g}",
+            "lever_value": formulas.format_lever(r.lever, lever_value),
         }
         for r in moving
         for direction, value, lever_value in (
