@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 
 from . import formatting, formulas
+from .journey_map import wrap_cell
 from .kpis import SIDE_LABELS, KpiRow, TimeframeRow, format_days, format_value
 from .model import (
     AFTER_PART,
@@ -50,6 +51,7 @@ STAGE_COLOURS: dict[str, str] = {
 MAX_TREND_POINTS = 1_000  # more values than this are shown as monthly means
 MAX_COMPARISON_ROWS = 40  # rows in one comparison chart: more would not be legible
 MAX_TORNADO_BARS = 12
+LABEL_CHARS = 30  # characters per line of a comparison row's label (its journey, its persona)
 PANEL_WIDTH = 160  # of each comparison panel: three and the names fit 1280 wide with the sidebar
 TEXT_PX = 12  # chart text on a page, in pixels (Vega-Lite draws 10); 16 when presenting
 CHART_LABEL_PX = 16  # the largest label text a chart is sized for when it takes no text_px
@@ -316,6 +318,7 @@ def timeframe_comparison_chart(
         highlight = None
     data = [
         {
+            "lines": _row_lines(r),
             "name": (
                 f"{r.name} · {r.persona}"
                 if r.journey_id is not None
@@ -334,7 +337,10 @@ def timeframe_comparison_chart(
         }
         for r in ordered
     ]
-    names = [row["name"] for row in data]
+    for row in data:  # the axis label: its lines, which the axis splits again
+        row["label"] = "\n".join(row.pop("lines"))
+    names = [row["label"] for row in data]
+    lines = max((row["label"].count("\n") + 1 for row in data), default=1)
     tooltip = [
         alt.Tooltip("name:N", title="Journey or persona"),
         alt.Tooltip("buyer_text:N", title="Buyer journey"),
@@ -346,14 +352,14 @@ def timeframe_comparison_chart(
 
     def panel(field: str, text: str, colour: str, heading: str, axis: bool) -> alt.LayerChart:
         y = alt.Y(
-            "name:N",
+            "label:N",
             sort=names,
-            title=None,  # the journey above its persona
+            title=None,  # the journey above its persona, each wrapped, not cut
             axis=(
                 alt.Axis(
-                    labelLimit=max(220, label_room(text_px, 32)),
+                    labelLimit=max(220, label_room(text_px, LABEL_CHARS + 2)),
                     labelFontSize=text_px,
-                    labelExpr="split(datum.label, ' · ')",
+                    labelExpr="split(datum.label, '\\n')",
                 )
                 if axis
                 else None
@@ -381,7 +387,7 @@ def timeframe_comparison_chart(
             .mark_text(tooltip=None, align="left", dx=4, fontSize=text_px, color="#111827")
             .encode(x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"))
         )
-        height = max(60, row_step(text_px, lines=2) * len(data))
+        height = max(60, row_step(text_px, lines=max(2, lines)) * len(data))
         return alt.layer(bars, labels, width=panel_width, height=height)
 
     panel_width = PANEL_WIDTH + 10 * max(0, text_px - 10)  # room for the bar labels
@@ -404,6 +410,15 @@ def timeframe_comparison_chart(
             f"all five stages{shown}",
         ),
     )
+
+
+def _row_lines(row: TimeframeRow) -> list[str]:
+    """A comparison row's label as lines: the journey's name on up to three lines over its
+    persona on up to two (a persona row: its name and journey count on up to three)."""
+    if row.journey_id is None:
+        plural = "s" if row.journeys != 1 else ""
+        return wrap_cell([f"{row.name} ({row.journeys} journey{plural})"], LABEL_CHARS, 3)
+    return wrap_cell([row.name], LABEL_CHARS, 3) + wrap_cell([row.persona], LABEL_CHARS, 2)
 
 
 # ---------------------------------------------------------------------------- funnel
