@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 
 import altair as alt
 
-from . import formulas
+from . import formatting, formulas
+from .journey_map import wrap_cell
 from .kpis import SIDE_LABELS, KpiRow, TimeframeRow, format_days, format_value
 from .model import (
     AFTER_PART,
@@ -50,6 +51,7 @@ STAGE_COLOURS: dict[str, str] = {
 MAX_TREND_POINTS = 1_000  # more values than this are shown as monthly means
 MAX_COMPARISON_ROWS = 40  # rows in one comparison chart: more would not be legible
 MAX_TORNADO_BARS = 12
+LABEL_CHARS = 30  # characters per line of a comparison row's label (its journey, its persona)
 PANEL_WIDTH = 160  # of each comparison panel: three and the names fit 1280 wide with the sidebar
 TEXT_PX = 12  # chart text on a page, in pixels (Vega-Lite draws 10); 16 when presenting
 CHART_LABEL_PX = 16  # the largest label text a chart is sized for when it takes no text_px
@@ -217,6 +219,8 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
                 "end": start + days[stage],
                 "side": BUYER_PART if side == "buyer" else AFTER_PART,
                 "duration": format_days(days[stage]),
+                "starts": f"day {formatting.number(start)}",
+                "ends": f"day {formatting.number(start + days[stage])}",
             }
         )
         start += days[stage]
@@ -247,8 +251,8 @@ def timeline_chart(durations: Mapping[str, float | None], title: str = "") -> al
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("start:Q", title="Starts on day", format=",.1f"),
-                alt.Tooltip("end:Q", title="Ends on day", format=",.1f"),
+                alt.Tooltip("starts:N", title="Starts on"),
+                alt.Tooltip("ends:N", title="Ends on"),
                 alt.Tooltip("duration:N", title="Duration"),
             ],
         )
@@ -314,6 +318,7 @@ def timeframe_comparison_chart(
         highlight = None
     data = [
         {
+            "lines": _row_lines(r),
             "name": (
                 f"{r.name} · {r.persona}"
                 if r.journey_id is not None
@@ -332,26 +337,29 @@ def timeframe_comparison_chart(
         }
         for r in ordered
     ]
-    names = [row["name"] for row in data]
+    for row in data:  # the axis label: its lines, which the axis splits again
+        row["label"] = "\n".join(row.pop("lines"))
+    names = [row["label"] for row in data]
+    lines = max((row["label"].count("\n") + 1 for row in data), default=1)
     tooltip = [
         alt.Tooltip("name:N", title="Journey or persona"),
         alt.Tooltip("buyer_text:N", title="Buyer journey"),
         alt.Tooltip("customer_text:N", title="Customer journey"),
         alt.Tooltip("ratio_text:N", title="Customer ÷ buyer"),
-        alt.Tooltip("journeys:Q", title="Journeys"),
+        alt.Tooltip("journeys:Q", title="Journeys", format=","),
     ]
     opacity = alt.Opacity("alpha:Q", scale=None, legend=None)  # a dict-free condition
 
     def panel(field: str, text: str, colour: str, heading: str, axis: bool) -> alt.LayerChart:
         y = alt.Y(
-            "name:N",
+            "label:N",
             sort=names,
-            title=None,  # the journey above its persona
+            title=None,  # the journey above its persona, each wrapped, not cut
             axis=(
                 alt.Axis(
-                    labelLimit=max(220, label_room(text_px, 32)),
+                    labelLimit=max(220, label_room(text_px, LABEL_CHARS + 2)),
                     labelFontSize=text_px,
-                    labelExpr="split(datum.label, ' · ')",
+                    labelExpr="split(datum.label, '\\n')",
                 )
                 if axis
                 else None
@@ -376,10 +384,10 @@ def timeframe_comparison_chart(
         )
         labels = (
             alt.Chart()
-            .mark_text(align="left", dx=4, fontSize=text_px, color="#111827")
-            .encode(x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"), tooltip=tooltip)
+            .mark_text(tooltip=None, align="left", dx=4, fontSize=text_px, color="#111827")
+            .encode(x=alt.X(f"{field}:Q"), y=y, text=alt.Text(f"{text}:N"))
         )
-        height = max(60, row_step(text_px, lines=2) * len(data))
+        height = max(60, row_step(text_px, lines=max(2, lines)) * len(data))
         return alt.layer(bars, labels, width=panel_width, height=height)
 
     panel_width = PANEL_WIDTH + 10 * max(0, text_px - 10)  # room for the bar labels
@@ -402,6 +410,15 @@ def timeframe_comparison_chart(
             f"all five stages{shown}",
         ),
     )
+
+
+def _row_lines(row: TimeframeRow) -> list[str]:
+    """A comparison row's label as lines: the journey's name on up to three lines over its
+    persona on up to two (a persona row: its name and journey count on up to three)."""
+    if row.journey_id is None:
+        plural = "s" if row.journeys != 1 else ""
+        return wrap_cell([f"{row.name} ({row.journeys} journey{plural})"], LABEL_CHARS, 3)
+    return wrap_cell([row.name], LABEL_CHARS, 3) + wrap_cell([row.persona], LABEL_CHARS, 2)
 
 
 # ---------------------------------------------------------------------------- funnel
@@ -463,7 +480,7 @@ def funnel_chart(reached: Sequence[float], title: str = "") -> alt.LayerChart:
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("part:N", title=""),
+                alt.Tooltip("part:N", title="Of the people here"),
                 alt.Tooltip("people:Q", title="People", format=",.0f"),
             ],
         )
@@ -662,7 +679,7 @@ def tornado_chart(
             "value": value,
             "base": base,
             "text": formulas.format_output(output, value),
-            "lever_value": f"{lever_value:,.4g}",
+            "lever_value": formulas.format_lever(r.lever, lever_value),
         }
         for r in moving
         for direction, value, lever_value in (

@@ -124,7 +124,7 @@ def _histogram(bins: Sequence[Mapping], stats: Mapping, side: str) -> alt.LayerC
     )
     rules = (
         alt.Chart(marks)
-        .mark_rule(color=INK, strokeWidth=1.5)
+        .mark_rule(tooltip=None, color=INK, strokeWidth=1.5)
         .encode(
             x="days:Q",
             strokeDash=alt.StrokeDash(
@@ -132,13 +132,18 @@ def _histogram(bins: Sequence[Mapping], stats: Mapping, side: str) -> alt.LayerC
                 scale=alt.Scale(domain=["median", "p90"], range=[[1, 0], [5, 3]]),
                 legend=None,
             ),
-            tooltip=[alt.Tooltip("label:N", title="")],
         )
     )
     text = alt.Chart(marks).encode(x="days:Q", y=alt.Y("y:Q", scale=None), text="label:N")
     labels = [
         text.transform_filter(f"datum.dash == '{dash}'").mark_text(
-            align=align, baseline="top", dx=dx, fontSize=11, fontWeight="bold", color=INK
+            tooltip=None,
+            align=align,
+            baseline="top",
+            dx=dx,
+            fontSize=11,
+            fontWeight="bold",
+            color=INK,
         )
         for dash, align, dx in (
             ("median", "left" if crowded else "right", 4 if crowded else -4),
@@ -233,14 +238,14 @@ def observed_funnel_chart(figures: Mapping[str, Any], title: str = "") -> alt.La
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("part:N", title=""),
+                alt.Tooltip("part:N", title="Of the customers here"),
                 alt.Tooltip("customers:Q", title="Customers", format=","),
             ],
         )
     )
     text = (
         alt.Chart(pd.DataFrame(labels))
-        .mark_text(align="left", dx=5, fontSize=11, color=INK)
+        .mark_text(tooltip=None, align="left", dx=5, fontSize=11, color=INK)
         .encode(x="end:Q", y=y, text="label:N")
     )
     top = max((step["reached"] for step in funnel), default=0)
@@ -296,12 +301,12 @@ def stage_gap_chart(figures: Mapping[str, Any], title: str = "") -> alt.LayerCha
         alt.Tooltip("mean:Q", title="Mean (days)", format=",.1f"),
         alt.Tooltip("p90:Q", title="p90 (days)", format=",.1f"),
         alt.Tooltip("count:Q", title="Customers", format=","),
-        alt.Tooltip("out_of_order:Q", title="Entered in the other order"),
+        alt.Tooltip("out_of_order:Q", title="Entered in the other order", format=","),
     ]
     whisker = (
         alt.Chart(data)
-        .mark_rule(color=MUTED, strokeWidth=2)
-        .encode(x=alt.X("median:Q", title="days"), x2="p90:Q", y=y, tooltip=tooltip)
+        .mark_rule(tooltip=None, color=MUTED, strokeWidth=2)
+        .encode(x=alt.X("median:Q", title="days"), x2="p90:Q", y=y)
     )
     tick = (
         alt.Chart(data)
@@ -328,7 +333,7 @@ def stage_gap_chart(figures: Mapping[str, Any], title: str = "") -> alt.LayerCha
     )
     labels = (
         alt.Chart(data)
-        .mark_text(align="left", dx=8, fontSize=11, color=INK)
+        .mark_text(tooltip=None, align="left", dx=8, fontSize=11, color=INK)
         .encode(x="end:Q", y=y, text="label:N")
     )
     swapped = sum(r["out_of_order"] for r in rows)
@@ -398,17 +403,17 @@ def segment_chart(figures: Mapping[str, Any], title: str = "") -> alt.HConcatCha
         domain = [0, float(top) * 1.4 if pd.notna(top) and top > 0 else 1.0]
         base = alt.Chart(data).encode(
             y=y if axis else alt.Y("segment:N", sort=[r["segment"] for r in rows], axis=None),
-            tooltip=tooltip,
         )
         bars = base.mark_bar(color=colour, height=16).encode(
+            tooltip=tooltip,
             x=alt.X(
                 f"{field}:Q",
                 title=heading_,
                 scale=alt.Scale(domain=domain),
                 axis=alt.Axis(format=fmt, tickCount=5),
-            )
+            ),
         )
-        labels = base.mark_text(align="left", dx=4, fontSize=11, color=INK).encode(
+        labels = base.mark_text(tooltip=None, align="left", dx=4, fontSize=11, color=INK).encode(
             x=f"{field}:Q", text=f"{text}:N"
         )
         return (bars + labels).properties(width=280, height=height)
@@ -473,7 +478,7 @@ def monthly_trend_chart(figures: Mapping[str, Any], title: str = "") -> alt.VCon
     x = alt.X("month:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45))
     counts = (
         alt.Chart(pd.DataFrame(parts, columns=["month", "part", "start", "end"]))
-        .mark_bar()
+        .mark_bar(tooltip=None)  # the transparent bar over it has the month's tooltip
         .encode(
             x=x,
             y=alt.Y("start:Q", title="customers"),
@@ -581,7 +586,7 @@ def estimate_comparison_chart(
         row["at"] = row["at"] or domain[0]
     lines = (
         alt.Chart(pd.DataFrame(rows).dropna(subset=["low"]))
-        .mark_rule(strokeWidth=3)
+        .mark_rule(tooltip=None, strokeWidth=3)
         .encode(
             x=alt.X("low:Q", scale=scale, title="days (log scale)"),
             x2="high:Q",
@@ -609,16 +614,16 @@ def estimate_comparison_chart(
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("kind:N", title=""),
+                alt.Tooltip("kind:N", title="Source"),
                 alt.Tooltip("text:N", title="Duration"),
             ],
         )
     )
     text = alt.Chart(pd.DataFrame(rows)).encode(x=alt.X("at:Q", scale=scale), y=y, text="label:N")
     labels = text.transform_filter("datum.flag").mark_text(
-        align="left", dx=12, fontSize=11, fontWeight="bold", color=FLAG_COLOUR
+        tooltip=None, align="left", dx=12, fontSize=11, fontWeight="bold", color=FLAG_COLOUR
     ) + text.transform_filter("!datum.flag").mark_text(
-        align="left", dx=12, fontSize=11, color=MUTED
+        tooltip=None, align="left", dx=12, fontSize=11, color=MUTED
     )
     flagged = sum(r["flag"] for r in rows)
     compared = sum(r["ratio"] is not None for r in figures["estimated_vs_observed"])

@@ -552,6 +552,14 @@ LEVER_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+def format_lever(name: str, value: float | None) -> str:
+    """A lever's value for display, by its unit (:func:`journey.formatting.figure`): shares
+    as percentages, money in the currency, durations in their unit, counts whole (an
+    unknown lever as a plain number)."""
+    info = LEVER_INFO.get(name)
+    return formatting.figure(value, info.unit if info else "")
+
+
 def lever_text(name: str, value: float) -> str:
     """A lever's setting as a person reads it: ``"Retention rate = 80%"``,
     ``"Order value = 30,000"`` (an unknown lever by its name)."""

@@ -296,7 +296,7 @@ def _curve_layers(
                     alt.Tooltip("type:N", title="Type"),
                     alt.Tooltip("title:N", title="Title"),
                     alt.Tooltip("stage_label:N", title="Stage"),
-                    alt.Tooltip("severity:Q", title="Severity / impact"),
+                    alt.Tooltip("severity:Q", title="Severity / impact", format="d"),
                     alt.Tooltip("action:N", title="Action"),
                     *([alt.Tooltip("dots:N", title="Votes")] if "dots" in markers[0] else []),
                     alt.Tooltip("comments:N", title="Comments"),
@@ -1040,7 +1040,7 @@ def channel_matrix_chart(journey: Journey) -> alt.LayerChart:
         tooltip=[
             alt.Tooltip("channel:N", title="Channel"),
             alt.Tooltip("stage:N", title="Stage"),
-            alt.Tooltip("count:Q", title="Touchpoints and moments"),
+            alt.Tooltip("count:Q", title="Touchpoints and moments", format=","),
         ],
     )
     text = base.mark_text(tooltip=None, fontSize=12).encode(

@@ -136,9 +136,17 @@ if voting.may_vote(role, vote):
                     f"{'●' * mine.get(m.id, 0)} {ui.literal(m.title)} "
                     f"· {ui.literal(m.stage.title())}"
                 )
-                if plus.button("＋ dot", key=f"vote_plus_{m.id}", disabled=left == 0):
+                # Material icons: a fullwidth plus sign showed as an empty box with these fonts
+                if plus.button(
+                    "dot", icon=":material/add:", key=f"vote_plus_{m.id}", disabled=left == 0
+                ):
                     act(db.cast_dot, vote["id"], m.id, name)
-                if minus.button("− dot", key=f"vote_minus_{m.id}", disabled=not mine.get(m.id)):
+                if minus.button(
+                    "dot",
+                    icon=":material/remove:",
+                    key=f"vote_minus_{m.id}",
+                    disabled=not mine.get(m.id),
+                ):
                     act(db.take_back_dot, vote["id"], m.id, name)
 elif vote is not None and vote["status"] == "open":
     st.info("Viewers can follow the vote; the facilitator has not let them vote.")

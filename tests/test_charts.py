@@ -280,3 +280,25 @@ def test_comparison_rows_are_tall_enough_for_two_label_lines_at_the_text_size(te
 def test_a_row_step_grows_with_the_text_and_its_lines():
     assert charts.row_step(16, lines=2) > charts.row_step(10, lines=2) > charts.row_step(10)
     assert charts.row_step(16, lines=2) >= 2 * 16 * 1.25
+
+
+@pytest.mark.parametrize("text_px", [12, 16])
+def test_a_long_journey_name_wraps_on_up_to_three_lines_and_its_row_grows_with_them(text_px):
+    """Presentation mode cut "Buying a family car through the dealership ne…" and the
+    persona "Maximiliane Alexandra von Hohenzollern-Sig…": the label wraps instead."""
+    journey = "Buying a family car through the dealership network including financing"
+    persona = "Maximiliane Alexandra von Hohenzollern-Sigmaringen"
+    rows = [
+        kpis.TimeframeRow(journey, persona, 1, 51.0, 36_900.0, 723.8, 1),
+        kpis.TimeframeRow("Short", "P", 2, 10.0, 100.0, 10.0, 1),
+    ]
+    spec = charts.timeframe_comparison_chart(rows, text_px=text_px).to_dict()
+    label = spec["data"]["values"][0]["label"]
+    lines = label.split("\n")
+    assert " ".join(lines) == f"{journey} {persona}"  # every word, none cut
+    assert 3 <= len(lines) <= 5
+    axis = spec["hconcat"][0]["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["labelExpr"] == "split(datum.label, '\\n')"
+    assert all(charts.label_room(text_px, len(line)) <= axis["labelLimit"] for line in lines)
+    for panel in spec["hconcat"]:
+        assert panel["height"] >= charts.row_step(text_px, lines=len(lines)) * 2

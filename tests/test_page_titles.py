@@ -69,3 +69,30 @@ def test_page_setup_names_the_browser_tab_from_the_table(monkeypatch):
             "layout": "wide",
         }
     ]
+
+
+def _tofu(text: str) -> list[str]:
+    """Characters that the fonts here draw as empty boxes: fullwidth forms (＋), enclosed
+    letters (ⓘ), mathematical symbols (⧉) and dingbats (✚) that are not emoji."""
+    found = []
+    for k, ch in enumerate(text):
+        code = ord(ch)
+        emoji = text[k + 1 : k + 2] == "\ufe0f" or ch in "➕➖✅❌"
+        if (
+            0xFF00 <= code <= 0xFFEF
+            or 0x2460 <= code <= 0x24FF
+            or 0x27C0 <= code <= 0x27EF
+            or 0x2980 <= code <= 0x2AFF
+            or (0x2700 <= code <= 0x27BF and not emoji)
+        ):
+            found.append(ch)
+    return found
+
+
+def test_no_page_shows_a_symbol_without_a_font():
+    """The dot-voting buttons read "＋ dot" with a box for the plus: a page's symbols are
+    Material icons (icon=":material/add:") or plain text."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    files = [root / "app.py", *root.glob("pages/*.py"), *root.glob("journey/ui/*.py")]
+    found = {f.name: _tofu(f.read_text()) for f in files}
+    assert {name: chars for name, chars in found.items() if chars} == {}

@@ -48,6 +48,10 @@ def test_the_facilitator_opens_a_vote_and_a_participant_spends_a_dot(app_env):
 
     _, tallies = stored_vote(app_env)
     assert tallies == {moment: 1}
+    plus, minus = at.button(key=f"vote_plus_{moment}"), at.button(key=f"vote_minus_{moment}")
+    # a fullwidth plus sign showed as an empty box: the signs are Material icons
+    assert (plus.label, plus.proto.icon) == ("dot", ":material/add:")
+    assert (minus.label, minus.proto.icon) == ("dot", ":material/remove:")
     assert "1 of 2 dots left" in " ".join(m.value for m in at.markdown)
     assert at.dataframe[0].value.iloc[0]["Dots"] == 1
 
