@@ -1490,30 +1490,41 @@ class Store:
         """
         self.discard_abandoned_imports()
         now = utcnow()
-        with self.write() as conn:
-            self.require_journey(journey_id)
-            dataset_id = conn.execute(
-                "INSERT INTO event_datasets (journey_id, name, columns, mapping, event_names, "
-                "total_rows, events_rows, ignored_rows, customers, report, created_at, "
-                "updated_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'staging')",
-                [
-                    journey_id,
-                    name,
-                    json.dumps(columns),
-                    json.dumps(mapping),
-                    json.dumps(event_names),
-                    stats["total_rows"],
-                    stats["events_rows"],
-                    stats["ignored_rows"],
-                    stats["customers"],
-                    json.dumps(report),
-                    now,
-                    now,
-                ],
-            ).lastrowid
-        lock_path = pathlib.Path(self._import_lock(dataset_id))
-        with open(lock_path, "w") as lock:  # held while this process stages
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock = None
+        try:
+            with self.write() as conn:
+                self.require_journey(journey_id)
+                dataset_id = conn.execute(
+                    "INSERT INTO event_datasets (journey_id, name, columns, mapping, "
+                    "event_names, total_rows, events_rows, ignored_rows, customers, report, "
+                    "created_at, updated_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'staging')",
+                    [
+                        journey_id,
+                        name,
+                        json.dumps(columns),
+                        json.dumps(mapping),
+                        json.dumps(event_names),
+                        stats["total_rows"],
+                        stats["events_rows"],
+                        stats["ignored_rows"],
+                        stats["customers"],
+                        json.dumps(report),
+                        now,
+                        now,
+                    ],
+                ).lastrowid
+                # Held from before the row is visible to anyone until this process is done
+                # (the kernel lets go of it if the process dies): a staging row whose lock is
+                # free is abandoned, whatever its age.
+                lock_path = pathlib.Path(self._import_lock(dataset_id))
+                lock = open(lock_path, "w")  # noqa: SIM115 (closed below, after staging)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+        except BaseException:
+            if lock is not None:
+                lock.close()
+                lock_path.unlink(missing_ok=True)
+            raise
+        with lock:
             try:
                 self._stage(dataset_id, name, events, customers)
             except BaseException:
@@ -1598,10 +1609,11 @@ class Store:
                 "DELETE FROM event_datasets WHERE id = ? AND state = 'staging'", [dataset_id]
             )
 
-    def discard_abandoned_imports(self, grace_seconds: float = 60.0) -> list[int]:
-        """Remove imports whose process died while staging (their lock file is free and they
-        staged nothing for ``grace_seconds``); returns their ids. An import still running in
-        any process holds its lock and is left alone."""
+    def discard_abandoned_imports(self, grace_seconds: float = 0.0) -> list[int]:
+        """Remove imports whose process died while staging (their lock file is free; an import
+        takes its lock before its row is visible, so no grace time is needed; ``grace_seconds``
+        spares rows staged more recently than that); returns their ids. An import still running
+        in any process holds its lock and is left alone."""
         gone = []
         cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=grace_seconds)).isoformat(
             timespec="seconds"
