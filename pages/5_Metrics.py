@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from journey import charts, formulas, kpis, ui
+from journey import charts, formatting, formulas, kpis, ui
 from journey.model import STAGES, JourneyError, value_field
 
 PAGE = ui.page_setup(__file__)
@@ -27,8 +27,8 @@ def timeframes() -> None:
     ):
         column.metric(
             INFO[name].label,
-            formulas.format_output(name, outcome[name]),
-            help=INFO[name].explain,
+            formulas.format_output(name, outcome[name], compact=True),
+            help=formulas.output_help(name, outcome[name]),
             border=True,
         )
     show(ui.cached_chart(charts.timeframe_chart, durations), "timeframes")
@@ -138,13 +138,15 @@ def kpi_board() -> None:
         for i, row in enumerate(r for r in rows if r.side == side):
             columns[i % 5].metric(
                 ui.literal(row.label),
-                kpis.format_value(row.actual, row.unit),
+                kpis.format_value(row.actual, row.unit, compact=True),
                 delta=kpis.status_text(row),
                 delta_color=kpis.STATUS_COLOURS[row.status],
                 delta_arrow="off" if not row.gap else ("up" if row.gap > 0 else "down"),
                 chart_data=list(row.values) or None,
                 border=True,
-                help=f"{row.explain}\n\n{kpis.STATUS_RULE}",
+                help=formatting.figure_help(
+                    row.actual, row.unit or "", f"{row.explain}\n\n{kpis.STATUS_RULE}"
+                ),
             )
     if tracked := {r.key: r for r in rows if r.values}:
         pick = st.selectbox(

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from journey import formulas, kpis
 from journey.storage import Store
-from tests.conftest import CAR, open_page, plain
+from tests.conftest import CAR, TRIAL, open_page, plain
 
 PAGE = "6_What_if.py"
 SLIDER_LEVERS = [n for n in formulas.LEVER_NAMES if n != "period_days"]
@@ -21,7 +21,7 @@ def shown_outputs(at: AppTest) -> dict[str, str]:
 
 def expected_outputs(levers: formulas.Levers) -> dict[str, str]:
     return {
-        name: formulas.format_output(name, value)
+        name: formulas.format_output(name, value, compact=True)
         for name, value in formulas.whatif(levers).as_dict().items()
     }
 
@@ -259,3 +259,13 @@ def test_spend_not_entered_and_spend_zero_are_different_on_the_page(app_env):
     shown = shown_outputs(at)
     assert (shown["cac"], shown["payback_days"]) == ("€0.00", "0 days")
     assert (shown["roi"], shown["ltv_to_cac"]) == ("n/a", "n/a")
+
+
+def test_a_large_money_figure_is_compact_on_its_card_exact_in_its_help(app_env):
+    at = open_page(PAGE, TRIAL)  # journey 2: revenue over a million
+    levers = formulas.whatif(baseline(app_env, 2)).as_dict()
+    big = next(n for n, v in levers.items() if v and abs(v) >= 1e6 and n in formulas.OUTPUT_INFO)
+    card = next(m for m in at.metric if m.label == formulas.OUTPUT_INFO[big].label)
+    assert card.value.endswith(("M", "B")) and "," not in card.value
+    exact = formulas.format_output(big, levers[big])
+    assert f"Exact: {exact}" in card.proto.help
