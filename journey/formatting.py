@@ -23,6 +23,10 @@ DEFAULT_CURRENCY = "EUR"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
 NOT_AVAILABLE = "n/a"
 
+#: Every number input's display format (Streamlit's printf-style, sprintf.js): the number as
+#: people typed it, ``2`` weeks and ``35`` %, not ``2.00`` and ``35.00``; ``0.25``, ``19800``.
+INPUT_FORMAT = "%g"
+
 # Days in each unit, as journey.model.DURATION_UNITS (kept here so this module stands alone).
 _DAYS = {"hours": 1 / 24, "days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
 

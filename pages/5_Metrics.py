@@ -118,7 +118,7 @@ def correct_values(tracked: dict[str, kpis.KpiRow]) -> None:
         value = st.number_input(
             "Value",
             value=ui.edit_base(edit).get(field, 0.0),
-            format="%.4g",
+            format=formatting.INPUT_FORMAT,
             key=edit.keys[0],
             help="A share as a fraction: 0.25 for 25%.",
         )
@@ -179,7 +179,7 @@ def kpi_board() -> None:
         value = st.number_input(
             "Value",
             value=0.0,
-            format="%.4g",
+            format=formatting.INPUT_FORMAT,
             key="kpi_entry_value",
             help="A share as a fraction: 0.25 for 25%.",
         )
@@ -215,7 +215,9 @@ def kpi_board() -> None:
         key = st.selectbox(
             "KPI", list(by_key), key="kpi_target_metric", format_func=lambda k: by_key[k].label
         )
-        target = st.number_input("Target", value=0.0, format="%.4g", key="kpi_target_value")
+        target = st.number_input(
+            "Target", value=0.0, format=formatting.INPUT_FORMAT, key="kpi_target_value"
+        )
         submitted = st.form_submit_button("Save target", key="kpi_target_submit")
     row = by_key[key]
     if row.metric_id is not None:

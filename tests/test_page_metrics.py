@@ -6,7 +6,7 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from journey import formulas, kpis
+from journey import formatting, formulas, kpis
 from journey.storage import Store
 from tests.conftest import CAR, SHOP, open_page, plain
 
@@ -260,3 +260,8 @@ def test_a_corrected_kpi_value_outside_its_range_is_refused_and_nothing_changes(
     at.button(key="kpi_fix_save").click().run()
     assert [plain(e.value) for e in at.error] == ["300 is outside the range of nps (-100..100)"]
     assert nps_values(app_env) == before
+
+
+def test_a_kpi_value_input_shows_the_number_as_typed(app_env):
+    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
+    assert at.number_input(key="kpi_entry_value").proto.format == formatting.INPUT_FORMAT
