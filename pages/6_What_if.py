@@ -149,7 +149,7 @@ for name in chosen:
         st.warning(f"Scenario {ui.literal(name)} skipped: {ui.literal(e)}")
 if compared:
     rows = formulas.compare(baseline, compared)
-    st.dataframe(kpis.scenario_table(rows), hide_index=True, key="compare_table")
+    ui.short_table(kpis.scenario_table(rows))
     chart = ui.cached_chart(charts.scenario_change_chart, rows)
     ui.chart(chart, "scenarios", key="scenarios")
     st.download_button(
