@@ -142,15 +142,17 @@ def _short_duration(days: float) -> str:
 def figure(value: float | None, unit: str, *, compact: bool = False) -> str:
     """A figure by its unit: ``people``, ``money`` (or a currency code such as ``EUR``),
     ``share``, ``days``, ``ratio``, ``periods``; anything else as a plain :func:`number`.
-    ``compact``: money, counts and plain numbers of a million or more shortened for a metric
-    card (``€88.1M``, ``1.2B``); :func:`figure_help` gives the exact figure for its help."""
+    ``compact``: figures of a million or more (a share: a million percent) shortened for a
+    metric card (``€88.1M``, ``1.2B``, ``2.2M%``, ``3.4M×``); :func:`figure_help` gives the
+    exact figure for the card's help."""
     is_money = unit == "money" or (len(unit) == 3 and unit.isalpha() and unit.isupper())
-    shortened = compact and unit not in ("share", "days", "ratio", "periods")
-    if shortened and not _undefined(value) and (short := _compact(value)):
+    scale = 100 if unit == "share" else 1  # a share is shown as a percentage
+    shortened = compact and unit not in ("days", "periods") and not _undefined(value)
+    if shortened and (short := _compact(value * scale)):
         amount, suffix = short
         sign, text = ("-" if amount < 0 else ""), f"{_trim(f'{abs(amount):,.1f}')}{suffix}"
         if not is_money:
-            return f"{sign}{text}"
+            return f"{sign}{text}{ {'share': '%', 'ratio': '×'}.get(unit, '') }"
         code = (unit if unit != "money" else currency()).upper()
         symbol = SYMBOLS.get(code)
         return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"

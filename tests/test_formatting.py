@@ -84,7 +84,11 @@ def test_shares_ratios_and_figures_by_unit():
         (999_000, "money", "€999,000"),
         (999_999, "money", "€1M"),
         (4_250, "money", "€4,250"),
-        (5_000_000, "share", "500,000,000.0%"),
+        (22_036.037, "share", "2.2M%"),
+        (9_999.0, "share", "999,900.0%"),
+        (3_400_000, "ratio", "3.4M×"),
+        (73_456.8, "ratio", "73,456.8×"),
+        (5e9, "days", "13,689,253.9 years"),  # durations keep their unit
         (None, "money", "n/a"),
     ],
 )
