@@ -56,7 +56,7 @@ def across_the_workspace() -> None:
         charts.timeframe_comparison_chart, rows, highlight=journey_id, text_px=ui.chart_text_px()
     )
     show(chart, f"timeframes_by_{by}")
-    st.dataframe(kpis.timeframe_table(rows), hide_index=True, key="timeframes_table")
+    ui.short_table(kpis.timeframe_table(rows))
     st.caption(
         "How is this computed: for every journey of the workspace, buyer journey = "
         "awareness + consideration + decision durations, customer journey = all five, "
@@ -154,7 +154,7 @@ def kpi_board() -> None:
         )
         show(charts.kpi_trend_chart(tracked[pick]), f"kpi_{pick}")
     st.caption(f"How is this computed: each KPI shows its latest dated value. {kpis.STATUS_RULE}")
-    st.dataframe(kpis.board_table(rows), hide_index=True, key="kpi_table")
+    ui.short_table(kpis.board_table(rows))
     st.download_button(
         "⬇️ KPI values (CSV)",
         kpis.kpi_values_csv(journey),
@@ -240,7 +240,7 @@ def funnel() -> None:
         levers.entrants, [getattr(levers, f"conversion_{s}") for s in STAGES[:4]]
     )
     show(ui.cached_chart(charts.funnel_chart, reached), "funnel")
-    st.dataframe(kpis.drop_off_table(reached), hide_index=True, key="funnel_table")
+    ui.short_table(kpis.drop_off_table(reached))
     st.caption(
         "How is this computed: entrants reach awareness; the people reaching the next "
         "stage = the people at a stage × its conversion (Stages page). Lost = reached − "
