@@ -7,7 +7,9 @@
 - durations in the unit they were entered in when it divides them evenly (``4 weeks``),
   else in the best unit (``7.3 weeks``, ``5.1 years``); ``short`` gives ``6 h``, ``24 d``,
   ``4.4 mo``, ``1.2 yr`` for chart labels;
-- ratios with a multiplication sign: ``3.2×``.
+- ratios with a multiplication sign: ``3.2×``;
+- ``compact=True`` (metric cards): a million or more as ``€88.1M``, ``1.2B``, so a card
+  never breaks inside a number; the exact figure goes in the card's help.
 
 Undefined figures (None, NaN) are ``n/a``. Pure functions: no Streamlit, no database.
 """
@@ -20,6 +22,10 @@ import os
 DEFAULT_CURRENCY = "EUR"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
 NOT_AVAILABLE = "n/a"
+
+#: Every number input's display format (Streamlit's printf-style, sprintf.js): the number as
+#: people typed it, ``2`` weeks and ``35`` %, not ``2.00`` and ``35.00``; ``0.25``, ``19800``.
+INPUT_FORMAT = "%g"
 
 # Days in each unit, as journey.model.DURATION_UNITS (kept here so this module stands alone).
 _DAYS = {"hours": 1 / 24, "days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
@@ -63,6 +69,18 @@ def money(value: float | None, code: str | None = None) -> str:
     sign = "-" if value < 0 and amount.strip("0.,") else ""
     symbol = SYMBOLS.get(code)
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {code}"
+
+
+#: Compact suffixes, largest first: a million or more is shortened (below, figures fit a card).
+_COMPACT = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
+
+
+def _compact(value: float) -> tuple[float, str] | None:
+    """``88_148_147_346`` -> ``(88.1, "B")``; None below a million."""
+    for size, suffix in _COMPACT:
+        if abs(value) >= size * 0.99995:  # 999,999.9 rounds to 1.0M, not 1,000.0K
+            return round(value / size, 1), suffix
+    return None
 
 
 def percent(share: float | None, decimals: int = 1) -> str:
@@ -121,12 +139,26 @@ def _short_duration(days: float) -> str:
     return f"{days / 365.25:,.1f} yr"
 
 
-def figure(value: float | None, unit: str) -> str:
+def figure(value: float | None, unit: str, *, compact: bool = False) -> str:
     """A figure by its unit: ``people``, ``money`` (or a currency code such as ``EUR``),
-    ``share``, ``days``, ``ratio``, ``periods``; anything else as a plain :func:`number`."""
+    ``share``, ``days``, ``ratio``, ``periods``; anything else as a plain :func:`number`.
+    ``compact``: figures of a million or more (a share: a million percent) shortened for a
+    metric card (``€88.1M``, ``1.2B``, ``2.2M%``, ``3.4M×``); :func:`figure_help` gives the
+    exact figure for the card's help."""
+    is_money = unit == "money" or (len(unit) == 3 and unit.isalpha() and unit.isupper())
+    scale = 100 if unit == "share" else 1  # a share is shown as a percentage
+    shortened = compact and unit not in ("days", "periods") and not _undefined(value)
+    if shortened and (short := _compact(value * scale)):
+        amount, suffix = short
+        sign, text = ("-" if amount < 0 else ""), f"{_trim(f'{abs(amount):,.1f}')}{suffix}"
+        if not is_money:
+            return f"{sign}{text}{ {'share': '%', 'ratio': '×'}.get(unit, '') }"
+        code = (unit if unit != "money" else currency()).upper()
+        symbol = SYMBOLS.get(code)
+        return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
     if unit == "people":
         return people(value)
-    if unit == "money" or (len(unit) == 3 and unit.isalpha() and unit.isupper()):
+    if is_money:
         return money(value, None if unit == "money" else unit)
     if unit == "share":
         return percent(value)
@@ -137,3 +169,12 @@ def figure(value: float | None, unit: str) -> str:
     if unit == "periods" and not _undefined(value):
         return f"{_trim(f'{value:,.1f}')} periods"
     return number(value)
+
+
+def figure_help(value: float | None, unit: str, explain: str = "") -> str:
+    """A metric card's help: ``explain`` and, when :func:`figure` ``compact=True`` shortened
+    the figure, the exact one (``"Exact: €88,148,147,346"``)."""
+    exact = figure(value, unit)
+    if exact == figure(value, unit, compact=True):
+        return explain
+    return f"{explain}\n\nExact: {exact}" if explain else f"Exact: {exact}"

@@ -783,12 +783,19 @@ OUTPUT_INFO: dict[str, OutputInfo] = {
 }
 
 
-def format_output(name: str, value: float | None) -> str:
+def format_output(name: str, value: float | None, *, compact: bool = False) -> str:
     """An output's value for display, by its unit (:func:`journey.formatting.figure`: people
-    whole, money in the currency, durations in their unit); "n/a" when undefined."""
+    whole, money in the currency, durations in their unit); "n/a" when undefined.
+    ``compact``: shortened for a metric card (``€88.1M``)."""
     if name not in OUTPUT_INFO:
         raise ValueError(f"unknown output {name!r}; valid outputs: {', '.join(OUTPUT_NAMES)}")
-    return formatting.figure(value, OUTPUT_INFO[name].unit)
+    return formatting.figure(value, OUTPUT_INFO[name].unit, compact=compact)
+
+
+def output_help(name: str, value: float | None) -> str:
+    """A metric card's help for an output: how it is computed and, when the card shows it
+    compact, the exact figure."""
+    return formatting.figure_help(value, OUTPUT_INFO[name].unit, OUTPUT_INFO[name].explain)
 
 
 def whatif(levers: Levers) -> Outcome:

@@ -326,14 +326,14 @@ def board_table(rows: Iterable[KpiRow]) -> list[dict[str, str]]:
     ]
 
 
-def format_value(value: float | None, unit: str = "") -> str:
+def format_value(value: float | None, unit: str = "", *, compact: bool = False) -> str:
     """A KPI value for display, by :func:`journey.formatting.figure`: shares as percentages,
     money in its currency, other numbers with separators.
 
     >>> format_value(0.226, "share"), format_value(19800, "visits"), format_value(4.1, "score")
     ('22.6%', '19,800', '4.1')
     """
-    return formatting.figure(value, unit or "")
+    return formatting.figure(value, unit or "", compact=compact)
 
 
 def format_days(days: float | None) -> str:

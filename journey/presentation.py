@@ -26,6 +26,21 @@ LAYOUT_CSS = """
 </style>
 """
 
+#: Every page (static CSS), tables only: a long word in a table cell or heading wraps (at
+#: any point if it must), so an st.table fits the main block instead of running off its
+#: right edge. Kept apart from the presentation-mode rules.
+TABLE_CSS = """
+<style>
+  [data-testid="stTable"] table { width: 100%; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td,
+  [data-testid="stTable"] th *, [data-testid="stTable"] td * {
+    overflow-wrap: anywhere !important; word-break: normal !important;
+  }
+  [data-testid="stTable"] th [data-testid="stMarkdownContainer"],
+  [data-testid="stTable"] td [data-testid="stMarkdownContainer"] { display: block !important; }
+</style>
+"""
+
 #: Presentation mode (static CSS): no sidebar, large type, less padding so that a slide fits
 #: a 1280x720 projector.
 PRESENTATION_CSS = """

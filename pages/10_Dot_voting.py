@@ -97,12 +97,7 @@ def tallies() -> None:
             for kind, label in (("friction", "Friction"), ("key", "Key"))
             for m in report.ranked_moments(journey, kind, shown)
         ]
-        st.dataframe(
-            sorted(rows, key=lambda r: -r["Dots"]),
-            hide_index=True,
-            key="vote_tallies",
-            width="stretch",
-        )
+        ui.short_table(sorted(rows, key=lambda r: -r["Dots"]))
 
 
 tallies()

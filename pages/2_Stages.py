@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from journey import editing, ui
+from journey import editing, formatting, ui
 from journey.model import (
     DURATION_UNITS,
     MAX_NAME,
@@ -114,7 +114,12 @@ def edit_stage(s: Stage) -> None:
             key=f"{prefix}emotion",
         )
         duration = b.number_input(
-            "Typical duration", min_value=0.0, value=float(value), step=1.0, key=f"{prefix}duration"
+            "Typical duration",
+            min_value=0.0,
+            value=float(value),
+            step=1.0,
+            format=formatting.INPUT_FORMAT,
+            key=f"{prefix}duration",
         )
         duration_unit = c.selectbox(
             "Unit", list(DURATION_UNITS), list(DURATION_UNITS).index(unit), key=f"{prefix}unit"
@@ -125,6 +130,7 @@ def edit_stage(s: Stage) -> None:
                 min_value=0.0,
                 max_value=100.0,
                 step=1.0,
+                format=formatting.INPUT_FORMAT,
                 value=editing.conversion_percent(s.conversion),
                 key=f"{prefix}conversion",
                 help="The share of customers who go on to the next stage. Leave empty if unknown.",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from journey import charts, formulas, kpis, ui
+from journey import charts, formatting, formulas, kpis, ui
 from journey.model import STAGES, JourneyError, value_field
 
 PAGE = ui.page_setup(__file__)
@@ -27,8 +27,8 @@ def timeframes() -> None:
     ):
         column.metric(
             INFO[name].label,
-            formulas.format_output(name, outcome[name]),
-            help=INFO[name].explain,
+            formulas.format_output(name, outcome[name], compact=True),
+            help=formulas.output_help(name, outcome[name]),
             border=True,
         )
     show(ui.cached_chart(charts.timeframe_chart, durations), "timeframes")
@@ -56,7 +56,7 @@ def across_the_workspace() -> None:
         charts.timeframe_comparison_chart, rows, highlight=journey_id, text_px=ui.chart_text_px()
     )
     show(chart, f"timeframes_by_{by}")
-    st.dataframe(kpis.timeframe_table(rows), hide_index=True, key="timeframes_table")
+    ui.short_table(kpis.timeframe_table(rows))
     st.caption(
         "How is this computed: for every journey of the workspace, buyer journey = "
         "awareness + consideration + decision durations, customer journey = all five, "
@@ -118,7 +118,7 @@ def correct_values(tracked: dict[str, kpis.KpiRow]) -> None:
         value = st.number_input(
             "Value",
             value=ui.edit_base(edit).get(field, 0.0),
-            format="%.4g",
+            format=formatting.INPUT_FORMAT,
             key=edit.keys[0],
             help="A share as a fraction: 0.25 for 25%.",
         )
@@ -138,13 +138,15 @@ def kpi_board() -> None:
         for i, row in enumerate(r for r in rows if r.side == side):
             columns[i % 5].metric(
                 ui.literal(row.label),
-                kpis.format_value(row.actual, row.unit),
+                kpis.format_value(row.actual, row.unit, compact=True),
                 delta=kpis.status_text(row),
                 delta_color=kpis.STATUS_COLOURS[row.status],
                 delta_arrow="off" if not row.gap else ("up" if row.gap > 0 else "down"),
                 chart_data=list(row.values) or None,
                 border=True,
-                help=f"{row.explain}\n\n{kpis.STATUS_RULE}",
+                help=formatting.figure_help(
+                    row.actual, row.unit or "", f"{row.explain}\n\n{kpis.STATUS_RULE}"
+                ),
             )
     if tracked := {r.key: r for r in rows if r.values}:
         pick = st.selectbox(
@@ -152,7 +154,7 @@ def kpi_board() -> None:
         )
         show(charts.kpi_trend_chart(tracked[pick]), f"kpi_{pick}")
     st.caption(f"How is this computed: each KPI shows its latest dated value. {kpis.STATUS_RULE}")
-    st.dataframe(kpis.board_table(rows), hide_index=True, key="kpi_table")
+    ui.short_table(kpis.board_table(rows))
     st.download_button(
         "⬇️ KPI values (CSV)",
         kpis.kpi_values_csv(journey),
@@ -177,7 +179,7 @@ def kpi_board() -> None:
         value = st.number_input(
             "Value",
             value=0.0,
-            format="%.4g",
+            format=formatting.INPUT_FORMAT,
             key="kpi_entry_value",
             help="A share as a fraction: 0.25 for 25%.",
         )
@@ -213,7 +215,9 @@ def kpi_board() -> None:
         key = st.selectbox(
             "KPI", list(by_key), key="kpi_target_metric", format_func=lambda k: by_key[k].label
         )
-        target = st.number_input("Target", value=0.0, format="%.4g", key="kpi_target_value")
+        target = st.number_input(
+            "Target", value=0.0, format=formatting.INPUT_FORMAT, key="kpi_target_value"
+        )
         submitted = st.form_submit_button("Save target", key="kpi_target_submit")
     row = by_key[key]
     if row.metric_id is not None:
@@ -236,7 +240,7 @@ def funnel() -> None:
         levers.entrants, [getattr(levers, f"conversion_{s}") for s in STAGES[:4]]
     )
     show(ui.cached_chart(charts.funnel_chart, reached), "funnel")
-    st.dataframe(kpis.drop_off_table(reached), hide_index=True, key="funnel_table")
+    ui.short_table(kpis.drop_off_table(reached))
     st.caption(
         "How is this computed: entrants reach awareness; the people reaching the next "
         "stage = the people at a stage × its conversion (Stages page). Lost = reached − "

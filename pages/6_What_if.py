@@ -74,12 +74,13 @@ def whatif_panel() -> None:
     columns = results.columns(3)
     for i, (name, value) in enumerate(outcome.items()):
         change = 0.0 if value is None or before[name] is None else value - before[name]
-        delta = f"{'+' if change > 0 else '-'}{formulas.format_output(name, abs(change))}"
+        shown = formulas.format_output(name, abs(change), compact=True)
+        delta = f"{'+' if change > 0 else '-'}{shown}"
         columns[i % 3].metric(
             LABELS[name],
-            formulas.format_output(name, value),
+            formulas.format_output(name, value, compact=True),
             border=True,
-            help=INFO[name].explain,
+            help=formulas.output_help(name, value),
             delta=delta if change else None,
             delta_color=DELTA_COLOURS[INFO[name].better],
         )
@@ -148,7 +149,7 @@ for name in chosen:
         st.warning(f"Scenario {ui.literal(name)} skipped: {ui.literal(e)}")
 if compared:
     rows = formulas.compare(baseline, compared)
-    st.dataframe(kpis.scenario_table(rows), hide_index=True, key="compare_table")
+    ui.short_table(kpis.scenario_table(rows))
     chart = ui.cached_chart(charts.scenario_change_chart, rows)
     ui.chart(chart, "scenarios", key="scenarios")
     st.download_button(

@@ -201,6 +201,7 @@ def shown_text(at: AppTest) -> str:
     parts.extend(str(e.value) for e in at.sidebar.selectbox)
     parts.extend(str(e.options) for e in at.selectbox)
     parts.extend(str(e.value) for e in at.dataframe)
+    parts.extend(str(e.value) for e in at.table)
     return "\n".join(parts)
 
 

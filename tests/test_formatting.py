@@ -71,3 +71,33 @@ def test_shares_ratios_and_figures_by_unit():
     assert fmt.figure(2.5, "periods") == "2.5 periods"
     assert fmt.figure(4.1, "score 1-5") == "4.1"
     assert fmt.figure(float("nan"), "people") == "n/a"
+
+
+@pytest.mark.parametrize(
+    "value, unit, text",
+    [
+        (88_148_147_346, "money", "€88.1B"),
+        (-2_500_000, "money", "-€2.5M"),
+        (5_000_000, "CHF", "5M CHF"),
+        (1_234_567, "people", "1.2M"),
+        (1_234_567, "visits", "1.2M"),
+        (999_000, "money", "€999,000"),
+        (999_999, "money", "€1M"),
+        (4_250, "money", "€4,250"),
+        (22_036.037, "share", "2.2M%"),
+        (9_999.0, "share", "999,900.0%"),
+        (3_400_000, "ratio", "3.4M×"),
+        (73_456.8, "ratio", "73,456.8×"),
+        (5e9, "days", "13,689,253.9 years"),  # durations keep their unit
+        (None, "money", "n/a"),
+    ],
+)
+def test_a_metric_card_shows_large_figures_compactly(value, unit, text):
+    assert fmt.figure(value, unit, compact=True) == text
+
+
+def test_a_compact_figure_keeps_its_exact_value_in_the_help():
+    assert fmt.figure_help(88_148_147_346, "money", "Revenue.") == (
+        "Revenue.\n\nExact: €88,148,147,346"
+    )
+    assert fmt.figure_help(4_250, "money", "Revenue.") == "Revenue."

@@ -13,7 +13,7 @@ import pytest
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from journey import ui
+from journey import presentation, ui
 from journey.storage import Store
 from tests.conftest import CAR, WORKSPACE, open_page
 
@@ -256,3 +256,13 @@ def test_the_map_shows_the_dots_of_the_latest_vote_unless_its_tallies_are_hidden
     store.close()
     at = open_page(MAP_PAGE, CAR)
     assert " dots" not in table_text(at) and " 1 dot" not in table_text(at)
+
+
+def test_the_lanes_tables_long_words_wrap_so_it_fits_the_main_block(app_env):
+    at = open_page(MAP_PAGE, CAR)
+    bodies = [h.proto.body for h in at.get("html")]
+    assert presentation.TABLE_CSS.strip() in bodies
+    css = re.sub(r"\s+", " ", presentation.TABLE_CSS)
+    assert "td * { overflow-wrap: anywhere !important;" in css
+    # Streamlit's cell text is an inline-block as wide as its longest word: made a block
+    assert 'td [data-testid="stMarkdownContainer"] { display: block !important; }' in css

@@ -291,7 +291,10 @@ def test_markup_typed_as_a_moment_title_is_stored_verbatim_and_shown_as_text(app
     assert re.sub(r"\\(.)", r"\1", ui.literal(title)) == title
     assert "<" not in shown.replace("\\<", "")
     assert any(ui.literal(stored.action) in m.value for m in at.markdown)
-    assert [h.proto.body for h in at.get("html")] == [presentation.LAYOUT_CSS.strip()]
+    assert [h.proto.body for h in at.get("html")] == [
+        presentation.LAYOUT_CSS.strip(),
+        presentation.TABLE_CSS.strip(),
+    ]
     assert not [m for m in at.markdown if m.proto.allow_html and "alert" in m.value]
     at.session_state[f"edit_moment_{stored.id}"] = True  # open its edit form
     assert at.run().text_input(key=f"moment_{stored.id}_title").value == title

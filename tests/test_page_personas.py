@@ -262,7 +262,10 @@ def test_markup_typed_as_a_persona_name_is_stored_verbatim_and_shown_as_text(app
     assert re.sub(r"\\(.)", r"\1", heading) == name  # each escape stands for one typed character
     assert "<" not in heading.replace("\\<", "")  # every angle bracket is escaped
     assert f"> {ui.literal('<b>bold?</b>')}" in shown(at)
-    assert [h.proto.body for h in at.get("html")] == [presentation.LAYOUT_CSS.strip()]
+    assert [h.proto.body for h in at.get("html")] == [
+        presentation.LAYOUT_CSS.strip(),
+        presentation.TABLE_CSS.strip(),
+    ]
     assert not [e for e in at.markdown if e.proto.allow_html and name in e.value]
     assert at.text_input(key=f"persona_{stored.id}_name").value == name
 

@@ -1,5 +1,6 @@
 """The Stages page through AppTest: fill a stage, reload it, bad values and conflicts."""
 
+from journey import formatting
 from journey.storage import Store
 from tests.conftest import CAR, open_page, plain
 
@@ -267,3 +268,11 @@ def test_the_open_stage_tab_is_taken_from_the_link(app_env):
     at = open_page(PAGE, CAR, query={"stage_tab": "Decision"})
     assert not at.exception
     assert at.session_state["stage_tab"] == "Decision"
+
+
+def test_the_stage_form_shows_numbers_as_typed_not_with_two_decimals(app_env):
+    at = open_page(PAGE, CAR)
+    for key in ("stage_1_duration", "stage_1_conversion"):
+        assert at.number_input(key=key).proto.format == formatting.INPUT_FORMAT
+    assert formatting.INPUT_FORMAT % 2.0 == "2"  # 2 weeks, not 2.00
+    assert formatting.INPUT_FORMAT % 35.0 == "35" and formatting.INPUT_FORMAT % 0.25 == "0.25"

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from journey import formulas, kpis
 from journey.storage import Store
-from tests.conftest import CAR, open_page, plain
+from tests.conftest import CAR, TRIAL, open_page, plain
 
 PAGE = "6_What_if.py"
 SLIDER_LEVERS = [n for n in formulas.LEVER_NAMES if n != "period_days"]
@@ -21,7 +21,7 @@ def shown_outputs(at: AppTest) -> dict[str, str]:
 
 def expected_outputs(levers: formulas.Levers) -> dict[str, str]:
     return {
-        name: formulas.format_output(name, value)
+        name: formulas.format_output(name, value, compact=True)
         for name, value in formulas.whatif(levers).as_dict().items()
     }
 
@@ -154,8 +154,10 @@ def test_scenarios_are_compared_side_by_side_with_the_engines_figures(app_env):
     rows = formulas.compare(
         levers, {s.name: formulas.apply(levers, s.levers) for s in journey.scenarios}
     )
-    table = at.dataframe[0].value
+    [shown] = at.table  # a short table: every row, no scroll inside it
+    table = shown.value.map(plain).rename(columns=plain)
     assert table.to_dict("records") == kpis.scenario_table(rows)
+    assert len(table) == len(formulas.OUTPUT_INFO) == 14
     assert list(table.columns) == [
         "Output",
         "Baseline",
@@ -175,14 +177,14 @@ def test_scenarios_are_compared_side_by_side_with_the_engines_figures(app_env):
 def test_the_comparison_follows_the_chosen_scenarios(app_env):
     at = open_page(PAGE, CAR)
     at.multiselect(key="compare_scenarios").set_value(["Loyalty programme"]).run()
-    assert list(at.dataframe[0].value.columns) == [
+    assert list(at.table[0].value.columns) == [
         "Output",
         "Baseline",
         "Loyalty programme",
         "Loyalty programme Δ%",
     ]
     at.multiselect(key="compare_scenarios").set_value([]).run()
-    assert not at.dataframe and not at.exception
+    assert not at.table and not at.exception
 
 
 def test_a_scenario_with_an_unknown_lever_is_skipped_with_a_warning(app_env):
@@ -193,7 +195,7 @@ def test_a_scenario_with_an_unknown_lever_is_skipped_with_a_warning(app_env):
         ["From an old file", "Loyalty programme"]
     ).run()
     assert "skipped" in at.warning[0].value and "unknown lever" in at.warning[0].value
-    assert "Loyalty programme" in at.dataframe[0].value.columns
+    assert "Loyalty programme" in at.table[0].value.columns
 
 
 def test_a_scenario_can_be_deleted_after_a_snapshot_and_the_delete_undone(app_env):
@@ -259,3 +261,13 @@ def test_spend_not_entered_and_spend_zero_are_different_on_the_page(app_env):
     shown = shown_outputs(at)
     assert (shown["cac"], shown["payback_days"]) == ("€0.00", "0 days")
     assert (shown["roi"], shown["ltv_to_cac"]) == ("n/a", "n/a")
+
+
+def test_a_large_money_figure_is_compact_on_its_card_exact_in_its_help(app_env):
+    at = open_page(PAGE, TRIAL)  # journey 2: revenue over a million
+    levers = formulas.whatif(baseline(app_env, 2)).as_dict()
+    big = next(n for n, v in levers.items() if v and abs(v) >= 1e6 and n in formulas.OUTPUT_INFO)
+    card = next(m for m in at.metric if m.label == formulas.OUTPUT_INFO[big].label)
+    assert card.value.endswith(("M", "B")) and "," not in card.value
+    exact = formulas.format_output(big, levers[big])
+    assert f"Exact: {exact}" in card.proto.help

@@ -398,6 +398,7 @@ def sidebar(db: Store) -> int | None:
         "enlarges the type; the link keeps it (?present=1).",
     )
     st.html(presentation.LAYOUT_CSS)
+    st.html(presentation.TABLE_CSS)
     if presenting():
         st.html(presentation.PRESENTATION_CSS)
         leave, timer = st.columns([1, 3], vertical_alignment="center")  # one row, no height
@@ -540,6 +541,16 @@ def progress_bar():
     """A progress bar for long work; returns ``progress(fraction, message)`` to move it."""
     bar = st.progress(0.0, text="Starting")
     return lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+
+def short_table(rows, *, border: bool = True) -> None:
+    """The one way to show a short table (a comparison, a tally): every row shown, no scroll
+    inside the table, long words wrapping so it fits the main block
+    (:data:`journey.presentation.TABLE_CSS`). ``rows``: dicts or a DataFrame; text cells and
+    column names are user text and shown literally; numbers stay numbers."""
+    frame = pd.DataFrame(rows)
+    frame = frame.map(lambda v: literal(v) if isinstance(v, str) else v)
+    st.table(frame.rename(columns=literal), hide_index=True, border=border)
 
 
 def literal(text: str) -> str:

@@ -9,11 +9,13 @@ a person to look at.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import urllib.parse
 
 import pytest
 
-from .conftest import ARTIFACTS, settle, submit
+from .conftest import ARTIFACTS, ROOT, settle, start_server, stop_server, submit
 
 SIZES = [(1280, 720), (1920, 1080)]
 #: Every page, and every tab kept in a link (path, query, a name for the screenshot).
@@ -66,7 +68,8 @@ PROBLEMS_JS = """() => {
   const block = document.querySelector('[data-testid=stMainBlockContainer]');
   const right = block.getBoundingClientRect().right;
   const wide = '[data-testid=stVegaLiteChart], [data-testid=stDataFrame], ' +
-    '[data-testid=stTable], [data-testid=stHorizontalBlock], [data-testid=stImage]';
+    '[data-testid=stTable], [data-testid=stTable] table, [data-testid=stHorizontalBlock], ' +
+    '[data-testid=stImage]';
   for (const el of block.querySelectorAll(wide)) {
     if (shown(el) && el.getBoundingClientRect().right > right + 1) {
       problems.push(`${name(el)} is clipped at the right edge`);
@@ -221,3 +224,37 @@ def test_the_map_picture_is_shown_at_its_own_size_so_its_16_px_text_stays_legibl
     screen.locator('[data-testid="stMain"] [data-testid="stImage"] img').first.wait_for()
     scale = screen.evaluate(PICTURE_SCALE_JS)
     assert scale is not None and 16 * scale >= 14, f"text shown at {16 * scale:.1f} px"
+
+
+#: A journey whose texts are long (a 63-letter word in a stage's goal, 14-row comparisons)
+#: and whose figures are huge (revenue of €88 billion): the tester's long-text journey.
+LONG_JOURNEY = ROOT / "tests" / "cases" / "long_text_journey.json"
+LONG_VIEWS = [("Journey_map", "map"), ("What_if", "what-if"), ("Stages", "stages")]
+
+
+@pytest.fixture(scope="module")
+def long_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("long")
+    db = folder / "journey.db"
+    for args in (["seed"], ["import", str(LONG_JOURNEY)]):
+        subprocess.run([sys.executable, "-m", "journey", *args, "--db", str(db)], check=True)
+    srv = start_server(db, folder / "streamlit.log")
+    yield srv
+    stop_server(srv)
+
+
+def test_long_words_wrap_and_huge_figures_fit_at_1280(browser, long_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    from .conftest import RunTracker
+
+    page.runs = RunTracker(page)
+    found = {}
+    for path, name in LONG_VIEWS:
+        look(page, long_server, path, {"journey": 4})
+        page.screenshot(path=str(ARTIFACTS / f"projector-1280x720-long-{name}.png"))
+        if problems := page.evaluate(PROBLEMS_JS):
+            found[name] = problems
+    context.close()
+    assert found == {}
