@@ -26,8 +26,9 @@ LAYOUT_CSS = """
 </style>
 """
 
-#: Presentation mode (static CSS): no sidebar, large type, less padding so that a slide fits
-#: a 1280x720 projector.
+#: Presentation mode (static CSS): no sidebar, large type (tables too: st.table's cells by
+#: their font size, st.dataframe's canvas by zoom), less padding so that a slide fits a
+#: 1280x720 projector.
 PRESENTATION_CSS = """
 <style>
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -40,6 +41,10 @@ PRESENTATION_CSS = """
   h3 { font-size: 1.65rem !important; }
   [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.2vw, 2.6rem); }
   [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td,
+  [data-testid="stTable"] th *, [data-testid="stTable"] td * { font-size: 1.15rem !important; }
+  [data-testid="stDataFrame"] { zoom: 1.25; max-width: 100% !important; }
+  [data-testid="stDataFrameResizable"] { max-width: 100% !important; }
 </style>
 """
 

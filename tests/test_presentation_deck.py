@@ -108,3 +108,12 @@ def test_the_deck_titles_its_parts_and_pages_the_summary():
         for s in summary
     )
     assert p.paged_title("Summary", 1, 1) == "Summary"
+
+
+def test_presentation_mode_enlarges_table_text():
+    """st.table's cells get a larger font; st.dataframe (a canvas) is zoomed, but never wider
+    than its column."""
+    css = " ".join(p.PRESENTATION_CSS.split())
+    assert '[data-testid="stTable"] td' in css and "font-size: 1.15rem" in css
+    assert '[data-testid="stDataFrame"] { zoom: 1.25; max-width: 100% !important; }' in css
+    assert '[data-testid="stDataFrameResizable"] { max-width: 100% !important; }' in css
