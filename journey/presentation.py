@@ -171,7 +171,7 @@ ACTION_CHARS = 160
 #: The first column of a stage slide (goal, what the customer does, their thought; plain
 #: text, so wider lines): its texts share DOING_LINES lines, the longest cut first.
 DOING_LINE_CHARS = 40
-DOING_LINES = 11
+DOING_LINES = 10
 CAPTION_CHARS = 270  # the touchpoints and CLIPPED_NOTE: two lines at most
 CLIPPED_NOTE = "Text cut short (…): the Journey map page and the workshop report show all of it."
 _RATING = " (severity 5/5)"  # the longest rating a point's title is followed by
@@ -192,7 +192,7 @@ def clamp(text: str, limit: int) -> str:
     cut = head.rfind(" ")
     if cut >= limit // 2:
         head = head[:cut]
-    return head.rstrip(" ,;:.-") + "…"
+    return head.rstrip(" ,;:.-·") + "…"
 
 
 def text_lines(text: str, width: int = LINE_CHARS) -> int:
