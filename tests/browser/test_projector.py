@@ -231,11 +231,11 @@ def test_tables_are_enlarged_while_presenting_and_the_toggle_is_in_sight(screen,
     toggle = screen.locator(".st-key-_pick_presenting").first.bounding_box()
     assert toggle is not None and toggle["y"] + toggle["height"] <= height
     look(screen, server, "Journey_map", {"journey": 1, "present": 1})
-    screen.locator('[data-testid="stDataFrame"]').first.wait_for()
+    screen.locator('[data-testid="stDataFrame"]').first.wait_for(state="attached")
     cell_px, zoom = screen.evaluate(TABLE_TEXT_JS)
     assert cell_px >= 18 and zoom >= 1.2
     look(screen, server, "Journey_map", {"journey": 1, "present": 0})
-    screen.locator('[data-testid="stDataFrame"]').first.wait_for()
+    screen.locator('[data-testid="stDataFrame"]').first.wait_for(state="attached")
     assert screen.evaluate(TABLE_TEXT_JS) == [14, 1]
 
 
