@@ -41,8 +41,9 @@ TABLE_CSS = """
 </style>
 """
 
-#: Presentation mode (static CSS): no sidebar, large type, less padding so that a slide fits
-#: a 1280x720 projector.
+#: Presentation mode (static CSS): no sidebar, large type (tables too: st.table's cells by
+#: their font size, st.dataframe's canvas by zoom), less padding so that a slide fits a
+#: 1280x720 projector.
 PRESENTATION_CSS = """
 <style>
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -55,6 +56,10 @@ PRESENTATION_CSS = """
   h3 { font-size: 1.65rem !important; }
   [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.2vw, 2.6rem); }
   [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td,
+  [data-testid="stTable"] th *, [data-testid="stTable"] td * { font-size: 1.15rem !important; }
+  [data-testid="stDataFrame"] { zoom: 1.25; max-width: 100% !important; }
+  [data-testid="stDataFrameResizable"] { max-width: 100% !important; }
 </style>
 """
 
@@ -162,3 +167,186 @@ def shown_value(values: list[str]) -> str:
     """A rejected link value as a notice quotes it: short, repeated values joined."""
     text = " and ".join(values)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+# The Present deck's text budget. At 1280x720 in presentation mode (18 px type) a column of a
+# stage slide holds about LINE_CHARS characters a line and COLUMN_LINES lines between its
+# heading and the touchpoints (one caption, two lines at most); a summary column (half the
+# width) about SUMMARY_LINE_CHARS characters and SUMMARY_LINES lines.
+# Points that do not fit one slide go on to the next ("Awareness (2/2)"); a single text longer
+# than its limit below is cut at a word with "…" (the map and the report show all of it).
+LINE_CHARS = 34
+SUMMARY_LINE_CHARS = 58
+COLUMN_LINES = 11
+SUMMARY_LINES = 13  # no touchpoints under the summary
+STAGE_TITLE_CHARS = 45  # also in the progress line, with the journey's name
+JOURNEY_NAME_CHARS = 40
+POINT_TITLE_CHARS = 60
+ACTION_CHARS = 160
+#: The first column of a stage slide (goal, what the customer does, their thought; plain
+#: text, so wider lines): its texts share DOING_LINES lines, the longest cut first.
+DOING_LINE_CHARS = 40
+DOING_LINES = 10
+CAPTION_CHARS = 270  # the touchpoints and CLIPPED_NOTE: two lines at most
+CLIPPED_NOTE = "Text cut short (…): the Journey map page and the workshop report show all of it."
+_RATING = " (severity 5/5)"  # the longest rating a point's title is followed by
+_PLAIN_WIDTH = 1.15  # plain text (an action) fits this many times more a line than bold
+
+
+def clamp(text: str, limit: int) -> str:
+    """``text`` whole when it has at most ``limit`` characters, else cut at the last space
+    before the limit (or at the limit, in one long word) with "…" added.
+
+    >>> clamp("one two three", 9), clamp("abcdefghij", 5), clamp("short", 9)
+    ('one two…', 'abcd…', 'short')
+    """
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = head.rfind(" ")
+    if cut >= limit // 2:
+        head = head[:cut]
+    return head.rstrip(" ,;:.-·") + "…"
+
+
+def text_lines(text: str, width: int = LINE_CHARS) -> int:
+    """The lines ``text`` takes in a column ``width`` characters wide (one at least)."""
+    return max(1, -(-len(text or "") // width))
+
+
+def fit_texts(texts: list[str], lines: int, width: int = DOING_LINE_CHARS) -> list[str]:
+    """``texts`` (shown one under the other, ``width`` characters a line) cut so that they
+    take ``lines`` lines at most: the short ones stay whole, the longest share what is left
+    (each cut with :func:`clamp`). Texts that fit are returned as they are."""
+    need = [text_lines(t, width) if t else 0 for t in texts]
+    if sum(need) <= lines:
+        return [t or "" for t in texts]
+    given = list(need)
+    left = lines
+    waiting = sorted((i for i in range(len(texts)) if need[i]), key=need.__getitem__)
+    for k, i in enumerate(waiting):
+        given[i] = min(need[i], max(1, left // (len(waiting) - k)))
+        left -= given[i]
+    return [
+        t if given[i] >= need[i] else clamp(t, given[i] * width - width // 4)
+        for i, t in enumerate(texts)
+    ]
+
+
+def clamp_point(point: dict) -> dict:
+    """A friction or key point (dict with ``title`` and ``action``) with both cut to their
+    limits; ``clipped`` says whether either was cut."""
+    title = clamp(point.get("title") or "", POINT_TITLE_CHARS)
+    action = clamp(point.get("action") or "", ACTION_CHARS)
+    clipped = title != (point.get("title") or "") or action != (point.get("action") or "")
+    return {**point, "title": title, "action": action, "clipped": clipped}
+
+
+def point_lines(point: dict, width: int = LINE_CHARS) -> int:
+    """The lines a point takes on a slide: its title with its rating, then its action."""
+    lines = text_lines(point["title"] + _RATING, width)
+    plain = int(width * _PLAIN_WIDTH)
+    return lines + (text_lines("→ " + point["action"], plain) if point.get("action") else 0)
+
+
+def paginate(points: list[dict], width: int = LINE_CHARS, budget: int = COLUMN_LINES):
+    """``points`` (clamped) split into slides' worth, in order: each list as many as fit
+    ``budget`` lines of ``width`` characters, and one at least. No points: one empty list."""
+    pages: list[list[dict]] = [[]]
+    used = 0
+    for point in map(clamp_point, points):
+        lines = point_lines(point, width)
+        if pages[-1] and used + lines > budget:
+            pages.append([])
+            used = 0
+        pages[-1].append(point)
+        used += lines
+    return pages
+
+
+def stage_slides(card: dict) -> list[dict]:
+    """A stage's card (:func:`journey.journey_map.stage_cards`) as one or more slides: each
+    a copy of the card with its texts cut to their limits, ``friction`` and ``key`` the
+    points that fit that slide, ``page`` (1..) and ``pages``, and ``clipped`` (whether any
+    text on it was cut)."""
+    friction, key = paginate(card["friction"]), paginate(card["key"])
+    texts = {
+        "title": clamp(card["title"], STAGE_TITLE_CHARS),
+    }
+    texts["goal"], texts["actions"], texts["thoughts"] = fit_texts(
+        [card["goal"], card["actions"], card["thoughts"]], DOING_LINES
+    )
+    touchpoints = " · ".join(card["touchpoints"])
+    cut = texts != {k: card[k] or "" for k in texts}
+    if cut or len(touchpoints) > CAPTION_CHARS:
+        touchpoints = clamp(touchpoints, CAPTION_CHARS - len(CLIPPED_NOTE) - 3)
+        cut = True
+    pages = max(len(friction), len(key))
+    slides = []
+    for i in range(pages):
+        shown_friction = friction[i] if i < len(friction) else []
+        shown_key = key[i] if i < len(key) else []
+        slides.append(
+            {
+                **card,
+                **texts,
+                "touchpoints": touchpoints,
+                "friction": shown_friction,
+                "key": shown_key,
+                "page": i + 1,
+                "pages": pages,
+                "clipped": (cut and i == 0)
+                or any(p["clipped"] for p in shown_friction + shown_key),
+            }
+        )
+    return slides
+
+
+def summary_slides(friction: list[dict], key: list[dict]) -> list[dict]:
+    """The summary's slides: the ranked friction and key points
+    (:func:`journey.journey_map.ranked_points`) side by side, as many slides as they need;
+    each ``{"friction", "key", "page", "pages", "clipped"}``."""
+    friction_pages = paginate(friction, SUMMARY_LINE_CHARS, SUMMARY_LINES)
+    key_pages = paginate(key, SUMMARY_LINE_CHARS, SUMMARY_LINES)
+    pages = max(len(friction_pages), len(key_pages))
+    slides = []
+    for i in range(pages):
+        shown_friction = friction_pages[i] if i < len(friction_pages) else []
+        shown_key = key_pages[i] if i < len(key_pages) else []
+        slides.append(
+            {
+                "friction": shown_friction,
+                "key": shown_key,
+                "page": i + 1,
+                "pages": pages,
+                "clipped": any(p["clipped"] for p in shown_friction + shown_key),
+            }
+        )
+    return slides
+
+
+def paged_title(title: str, page: int, pages: int) -> str:
+    """A slide's title with its place among its parts: "Awareness (1/2)"; alone, as it is."""
+    return f"{title} ({page}/{pages})" if pages > 1 else title
+
+
+def paged_deck(slides: list[dict], cards: dict, friction: list[dict], key: list[dict]):
+    """The deck's slides (:func:`journey.journey_map.deck`) with every stage and the summary
+    split into as many slides as their points need: each slide also has ``page``, ``pages``
+    and, for a stage or the summary, ``content`` (from :func:`stage_slides` or
+    :func:`summary_slides`); ``cards`` maps a stage's key to its card."""
+    paged = []
+    for slide in slides:
+        if slide["kind"] == "stage":
+            parts = stage_slides(cards[slide["stage"]])
+        elif slide["kind"] == "summary":
+            parts = summary_slides(friction, key)
+        else:
+            parts = [None]
+        for i, content in enumerate(parts):
+            title = paged_title(clamp(slide["title"], STAGE_TITLE_CHARS), i + 1, len(parts))
+            paged.append(
+                {**slide, "title": title, "page": i + 1, "pages": len(parts), "content": content}
+            )
+    return paged

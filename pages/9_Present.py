@@ -15,9 +15,12 @@ ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
 persona = db.get_persona(journey.persona_id) if journey.persona_id else None
-slides = journey_map.deck(journey)
-cards = {c["stage"]: c for c in journey_map.stage_cards(journey)}
-SUMMARY_POINTS = 4  # per side: more would not fit one 1280x720 screen
+slides = presentation.paged_deck(
+    journey_map.deck(journey),
+    {c["stage"]: c for c in journey_map.stage_cards(journey)},
+    journey_map.ranked_points(journey, "friction"),
+    journey_map.ranked_points(journey, "key"),
+)
 
 asked = ui.query_number("slide", what="slide")
 if asked is not None and not 1 <= asked <= len(slides):
@@ -72,25 +75,32 @@ def persona_slide() -> None:
     )
 
 
-def stage_slide(card: dict) -> None:
-    st.header(f"{card['number']}. {ui.literal(card['title'])}")
+def stage_slide(slide: dict) -> None:
+    card = slide["content"]
+    st.header(f"{card['number']}. {ui.literal(slide['title'])}")
     st.markdown(
         f"**{card['part']}** · feels **{card['feeling']}** · takes "
         f"**{card['duration']}**"
         + (f" · **{card['conversion']}** go on" if card["conversion"] else "")
     )
     doing, friction, key = st.columns(3, gap="large")
-    doing.markdown(
-        f"**:material/flag: Goal**  \n{ui.literal(card['goal']) or '—'}\n\n"
-        f"**:material/directions_walk: Doing**  \n{ui.literal(card['actions']) or '—'}"
-        + (f"\n\n*“{ui.literal(card['thoughts'])}”*" if card["thoughts"] else "")
-    )
+    if card["page"] > 1:
+        doing.markdown("*Continued from the previous slide*")
+    else:
+        doing.markdown(
+            f"**:material/flag: Goal**  \n{ui.literal(card['goal']) or '—'}\n\n"
+            f"**:material/directions_walk: Doing**  \n{ui.literal(card['actions']) or '—'}"
+            + (f"\n\n*“{ui.literal(card['thoughts'])}”*" if card["thoughts"] else "")
+        )
     friction.markdown(
         "**:material/error: Friction points**\n\n" + points(card["friction"], "severity")
     )
     key.markdown("**:material/star: Key points**\n\n" + points(card["key"], "impact"))
-    if card["touchpoints"]:
-        st.caption("Touchpoints: " + " · ".join(ui.literal(t) for t in card["touchpoints"]))
+    notes = ["Touchpoints: " + ui.literal(card["touchpoints"])] if card["touchpoints"] else []
+    if card["clipped"]:
+        notes.append(presentation.CLIPPED_NOTE)
+    if notes:
+        st.caption(" · ".join(notes))
 
 
 def timeframe_slide() -> None:
@@ -104,8 +114,8 @@ def timeframe_slide() -> None:
     ui.altair(charts.timeframe_chart(days), key="present_timeframes", width="content", pad=True)
 
 
-def summary_slide() -> None:
-    st.header(":material/summarize: Summary")
+def summary_slide(slide: dict) -> None:
+    st.header(f":material/summarize: {slide['title']}")
     for column, kind, heading, measure in zip(
         st.columns(2, gap="large"),
         ("friction", "key"),
@@ -116,10 +126,9 @@ def summary_slide() -> None:
         ("severity", "impact"),
         strict=True,
     ):
-        ranked = journey_map.ranked_points(journey, kind)
-        column.markdown(f"**{heading}**\n\n{points(ranked[:SUMMARY_POINTS], measure)}")
-        if len(ranked) > SUMMARY_POINTS:
-            column.caption(f"and {len(ranked) - SUMMARY_POINTS} more on the stage slides")
+        column.markdown(f"**{heading}**\n\n{points(slide['content'][kind], measure)}")
+    if slide["content"]["clipped"]:
+        st.caption(presentation.CLIPPED_NOTE)
 
 
 back, where, forward = st.columns([1, 5, 1], vertical_alignment="center")
@@ -144,7 +153,8 @@ forward.button(
 )
 where.progress(
     (index + 1) / len(slides),
-    text=f"{ui.literal(journey.name)} · slide {index + 1} "
+    text=f"{ui.literal(presentation.clamp(journey.name, presentation.JOURNEY_NAME_CHARS))}"
+    f" · slide {index + 1} "
     f"of {len(slides)}: {ui.literal(slides[index]['title'])} · ←/→ to move",
 )
 st.html(presentation.DECK_KEYS_JS, unsafe_allow_javascript=True)
@@ -154,11 +164,11 @@ slide = slides[index]
 if slide["kind"] == "persona":
     persona_slide()
 elif slide["kind"] == "stage":
-    stage_slide(cards[slide["stage"]])
+    stage_slide(slide)
 elif slide["kind"] == "timeframes":
     timeframe_slide()
 else:
-    summary_slide()
+    summary_slide(slide)
 
 st.download_button(
     "Workshop report (PDF)",

@@ -178,11 +178,12 @@ def test_the_deck_has_persona_five_stages_timeframes_and_summary_and_stops_at_bo
         "4. Retention",
         "5. Advocacy",
     ]
-    assert "Buyer journey against customer journey" in seen[6] and "Summary" in seen[7]
-    assert len(seen) == 8 and at.session_state["present_slide"] == 7
+    assert "Buyer journey against customer journey" in seen[6]
+    assert "Summary (1/2)" in seen[7] and "Summary (2/2)" in seen[8]  # every point, paged
+    assert len(seen) == 9 and at.session_state["present_slide"] == 8
     at.session_state["present_slide"] = 19  # a slide left over from a longer deck
     at.run()
-    assert at.session_state["present_slide"] == 7
+    assert at.session_state["present_slide"] == 8
 
 
 def test_the_slide_in_the_link_opens_that_slide_and_a_bad_one_is_said(app_env):
@@ -190,7 +191,7 @@ def test_the_slide_in_the_link_opens_that_slide_and_a_bad_one_is_said(app_env):
     assert current_slide(at).startswith("3. Decision")
     at = open_page(PRESENT_PAGE, CAR, query={"slide": 99})
     assert "Maya Hoffmann" in current_slide(at)
-    assert "this deck has slides 1 to 8" in unescaped(at.warning[0].value)
+    assert "this deck has slides 1 to 9" in unescaped(at.warning[0].value)
 
 
 def test_a_stage_slide_shows_its_figures_points_and_actions(app_env):

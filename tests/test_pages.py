@@ -93,3 +93,10 @@ def test_charts_keep_their_plot_height_in_the_browser(page, app_env):
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert specs
     assert [s.get("autosize") for s in specs] == [{"type": "pad"}] * len(specs)
+
+
+def test_the_presentation_toggle_is_first_in_the_sidebar_in_sight_at_1280x720(app_env):
+    at = open_page("app.py")
+    shown = [n for n in at.sidebar if n.type not in ("block", "html", "sidebar")]
+    assert shown[0].type == "toggle" and shown[0].key == "_pick_presenting"
+    assert any(n.type == "page_link" for n in shown[1:])  # the page links come after it

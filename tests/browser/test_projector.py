@@ -8,12 +8,17 @@ a person to look at.
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 import sys
 import urllib.parse
 
 import pytest
+
+from journey import journey_map, presentation, samples
+from journey.storage import Store
+from tests.conftest import run_cli
 
 from .conftest import ARTIFACTS, ROOT, settle, start_server, stop_server, submit
 
@@ -35,7 +40,69 @@ VIEWS = [
     ("Workspace_and_history", {}, "workspace"),
     ("Present", {}, "present"),
 ]
-DECK_SLIDES = 8
+LONG_NAME = "Long-text journey for the projector"
+LONG = "Long text, the way a workshop types it when nobody stops them " * 32  # ~2,000 chars
+
+
+def long_document() -> dict:
+    """The car sample with every text of its journey made long (titles, goals, thoughts,
+    touchpoints, ten long points a stage), as a tester would paste it."""
+    doc = copy.deepcopy(samples.load_sample("car-buying"))
+    journey = doc["journeys"][0]
+    journey["name"] = (LONG_NAME + " " + LONG)[:200]
+    for stage in journey["stages"]:
+        for field in ("customer_goal", "customer_actions", "thoughts"):
+            stage[field] = (stage.get(field) or field) + " " + LONG
+        stage["label"] = (stage["label"] + " " + LONG)[:200]
+        stage["touchpoints"] = stage["touchpoints"] * 4
+        model = stage["moments"][0]
+        stage["moments"] = [
+            {
+                **model,
+                "kind": kind,
+                "severity": i % 5 + 1,
+                "title": f"{i} {LONG}"[:200],
+                "action": f"{i} {LONG}",
+                "description": LONG,
+            }
+            for i in range(5)
+            for kind in ("friction", "key")
+        ]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def long_journey(server, tmp_path_factory) -> int:
+    """The id of the long-text journey, imported next to the samples."""
+    import json
+
+    path = tmp_path_factory.mktemp("long") / "long.json"
+    path.write_text(json.dumps(long_document()), encoding="utf-8")
+    run_cli("seed", db=server.db)  # the samples first, as the app would (nothing if there)
+    assert run_cli("import", str(path), db=server.db).returncode == 0
+    store = Store(server.db)
+    try:
+        return max(j["id"] for j in store.journeys() if j["name"].startswith(LONG_NAME))
+    finally:
+        store.close()
+
+
+def deck_length(server, journey_id: int) -> int:
+    """How many slides the Present deck of a journey has (stages and summary split)."""
+    store = Store(server.db)
+    try:
+        journey = store.load_journey(journey_id)
+    finally:
+        store.close()
+    return len(
+        presentation.paged_deck(
+            journey_map.deck(journey),
+            {c["stage"]: c for c in journey_map.stage_cards(journey)},
+            journey_map.ranked_points(journey, "friction"),
+            journey_map.ranked_points(journey, "key"),
+        )
+    )
+
 
 #: What is cut or clipped on the page, as sentences (empty when nothing is).
 PROBLEMS_JS = """() => {
@@ -131,20 +198,48 @@ def test_no_figure_is_cut_and_nothing_is_clipped_on_any_page(screen, server, pre
     assert found == {}
 
 
-def test_each_slide_of_the_deck_fits_the_screen_with_the_sidebar_hidden(screen, server):
+def test_each_slide_of_the_deck_fits_the_screen_with_the_sidebar_hidden(
+    screen, server, long_journey
+):
     width, height = screen.size
     tall = {}
-    for journey in (1, 2, 3) if width == 1280 else (1,):  # the car journey says the most
-        for slide in range(1, DECK_SLIDES + 1):
+    journeys = (1, 2, 3, long_journey) if width == 1280 else (1, long_journey)
+    for journey in journeys:
+        for slide in range(1, deck_length(server, journey) + 1):
             look(screen, server, "Present", {"journey": journey, "present": 1, "slide": slide})
             sidebar_is(screen, shown=False)
-            if journey == 1:
-                screen.screenshot(path=str(ARTIFACTS / f"deck-{width}x{height}-{slide}.png"))
+            if journey in (1, long_journey):
+                shot = f"deck-{width}x{height}-{'long-' if journey != 1 else ''}{slide}.png"
+                screen.screenshot(path=str(ARTIFACTS / shot))
             if (bottom := screen.evaluate(BOTTOM_JS)) > height:
                 tall[(journey, slide)] = round(bottom)
             if problems := screen.evaluate(PROBLEMS_JS):
                 tall[(journey, slide, "cut")] = problems
     assert tall == {}
+    assert deck_length(server, long_journey) > 7 + 5  # its stages and summary were split
+
+
+#: The font size of the first st.table cell, and the zoom of the first st.dataframe.
+TABLE_TEXT_JS = """() => {
+  const cell = document.querySelector('[data-testid=stTable] td');
+  const frame = document.querySelector('[data-testid=stDataFrame]');
+  return [cell && parseFloat(getComputedStyle(cell).fontSize),
+          frame && parseFloat(getComputedStyle(frame).zoom)];
+}"""
+
+
+def test_tables_are_enlarged_while_presenting_and_the_toggle_is_in_sight(screen, server):
+    height = screen.size[1]
+    look(screen, server, "", {"journey": 1})
+    toggle = screen.locator(".st-key-_pick_presenting").first.bounding_box()
+    assert toggle is not None and toggle["y"] + toggle["height"] <= height
+    look(screen, server, "Journey_map", {"journey": 1, "present": 1})
+    screen.locator('[data-testid="stDataFrame"]').first.wait_for(state="attached")
+    cell_px, zoom = screen.evaluate(TABLE_TEXT_JS)
+    assert cell_px >= 18 and zoom >= 1.2
+    look(screen, server, "Journey_map", {"journey": 1, "present": 0})
+    screen.locator('[data-testid="stDataFrame"]').first.wait_for(state="attached")
+    assert screen.evaluate(TABLE_TEXT_JS) == [14, 1]
 
 
 def slide_in_url(page) -> int:
