@@ -82,7 +82,7 @@ def long_journey(server, tmp_path_factory) -> int:
     assert run_cli("import", str(path), db=server.db).returncode == 0
     store = Store(server.db)
     try:
-        return max(j["id"] for j in store.journeys() if j["name"].startswith(LONG_NAME))
+        return max(j.id for j in store.journeys() if j.name.startswith(LONG_NAME))
     finally:
         store.close()
 
