@@ -343,8 +343,9 @@ def error_message(error: ValidationError) -> str:
 def changed_since_text(error: ChangedSinceError) -> str:
     """Why an undo or restore was refused, with the fields named as the forms name them."""
     fields = ", ".join(field_label(f) for f in error.fields)
+    what = revision_title(error.revision) if error.revision else error.what
     return (
-        f"Not put back: {fields} of {error.what} changed since, saved by "
+        f"Not put back: {fields} of {what} changed since, saved by "
         f"{', '.join(error.authors)}; putting the old value back would overwrite that save. "
         "Nothing was changed. Restore the later saves first (newest first, in Workspace and "
         "history) or edit the field by hand."

@@ -83,6 +83,16 @@ def _compact(value: float) -> tuple[float, str] | None:
     return None
 
 
+def _compact_text(value: float) -> str | None:
+    """``88_148_147_346`` -> ``"88.1B"`` (unsigned); a thousand trillion or more in powers of
+    ten (``"1.2e18"``), so a card's figure stays a few characters; None below a million."""
+    if abs(value) >= 1e15 * 0.99995:
+        return f"{abs(value):.1e}".replace("e+", "e")
+    if short := _compact(value):
+        return f"{_trim(f'{abs(short[0]):,.1f}')}{short[1]}"
+    return None
+
+
 def percent(share: float | None, decimals: int = 1) -> str:
     """A share (0.226) as a percentage: ``"22.6%"``."""
     if _undefined(share):
@@ -148,9 +158,8 @@ def figure(value: float | None, unit: str, *, compact: bool = False) -> str:
     is_money = unit == "money" or (len(unit) == 3 and unit.isalpha() and unit.isupper())
     scale = 100 if unit == "share" else 1  # a share is shown as a percentage
     shortened = compact and unit not in ("days", "periods") and not _undefined(value)
-    if shortened and (short := _compact(value * scale)):
-        amount, suffix = short
-        sign, text = ("-" if amount < 0 else ""), f"{_trim(f'{abs(amount):,.1f}')}{suffix}"
+    if shortened and (text := _compact_text(value * scale)):
+        sign = "-" if value < 0 else ""
         if not is_money:
             return f"{sign}{text}{ {'share': '%', 'ratio': '×'}.get(unit, '') }"
         code = (unit if unit != "money" else currency()).upper()

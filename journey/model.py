@@ -188,10 +188,13 @@ class ChangedSinceError(JourneyError):
     them) and ``authors`` who saved them, so a page can name both in its own words.
     """
 
-    def __init__(self, what: str, fields: list[str], authors: list[str]):
+    def __init__(
+        self, what: str, fields: list[str], authors: list[str], revision: Revision | None = None
+    ):
         self.what = what
         self.fields = fields
         self.authors = authors
+        self.revision = revision  # the revision that was to be put back
         names = ", ".join(f.replace("_", " ") for f in fields)
         super().__init__(
             f"{what}: {names} changed since (saved by {', '.join(authors)}); putting the old "

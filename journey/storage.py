@@ -1562,7 +1562,8 @@ class Store:
             )
 
     def _import_lock(self, dataset_id: int) -> str:
-        return f"{self.path}.import-{dataset_id}.lock"
+        # beside the real file: two paths to one database (a symlink) share their locks
+        return f"{os.path.realpath(self.path)}.import-{dataset_id}.lock"
 
     def _stage_events(self, dataset_id: int, rows: list[tuple]) -> None:
         """One short transaction: a batch of raw events and the rowid span they took."""
@@ -2049,6 +2050,7 @@ class Store:
             f"{revision.kind.capitalize()} {revision.title!r}",
             fields,
             [r["author"] for r in later] or ["an import or restore"],
+            revision,
         )
 
     def undo_last(self, author: str, *, workspace_id: int | None = None) -> Revision | None:

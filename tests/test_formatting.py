@@ -101,3 +101,10 @@ def test_a_compact_figure_keeps_its_exact_value_in_the_help():
         "Revenue.\n\nExact: €88,148,147,346"
     )
     assert fmt.figure_help(4_250, "money", "Revenue.") == "Revenue."
+
+
+def test_a_compact_figure_beyond_a_thousand_trillion_is_a_power_of_ten_not_a_long_number():
+    assert fmt.figure(999_999_999_999_000_064e6, "EUR", compact=True) == "€1.0e24"
+    assert fmt.figure(-2.5e17, "people", compact=True) == "-2.5e17"
+    assert fmt.figure(1e21, "share", compact=True) == "1.0e23%"
+    assert fmt.figure(999.9e12, "EUR", compact=True) == "€999.9T"  # still a suffix

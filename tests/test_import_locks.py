@@ -132,3 +132,17 @@ def test_a_killed_import_leaves_nothing_visible_and_its_rows_are_removed_later(d
         store.conn.execute("SELECT count(*) FROM events WHERE dataset_id = ?", [gone]).fetchone()[0]
         == 0
     )
+
+
+def test_two_paths_to_one_database_share_its_import_locks(db_path, tmp_path):
+    """Through a symlink the database is the same file: an import by one path must see the
+    other path's running import as running (the lock file sits beside the real file)."""
+    Store(db_path).close()
+    link = tmp_path / "link.db"
+    link.symlink_to(db_path)
+    direct, linked = Store(db_path), Store(link)
+    try:
+        assert direct._import_lock(7) == linked._import_lock(7)
+    finally:
+        direct.close()
+        linked.close()

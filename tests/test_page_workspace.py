@@ -109,7 +109,7 @@ def test_a_restore_that_would_overwrite_a_later_save_is_refused_with_the_forms_l
     assert not at.exception
     [error] = [plain(e.value) for e in at.error]
     assert error.startswith(
-        "Not put back: Thoughts of Stage 'consideration' changed since, saved by bo@example.org"
+        "Not put back: Thoughts of stage Consideration changed since, saved by bo@example.org"
     )
     assert Store(app_env).get_stage(2).thoughts == "Bo's thought"
 

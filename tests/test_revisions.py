@@ -201,7 +201,7 @@ def test_undo_never_overwrites_a_colleagues_later_save_of_the_same_field(store, 
     assert store.get_stage(stage.id).thoughts == "BOB"  # nothing written
     assert store.revisions(kind="stage", target_id=stage.id) == before
     assert editing.changed_since_text(refused.value) == (
-        "Not put back: Thoughts of Stage 'awareness' changed since, saved by bob; putting the "
+        "Not put back: Thoughts of stage Awareness changed since, saved by bob; putting the "
         "old value back would overwrite that save. Nothing was changed. Restore the later saves "
         "first (newest first, in Workspace and history) or edit the field by hand."
     )
