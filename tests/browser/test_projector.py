@@ -220,6 +220,9 @@ def test_each_slide_of_the_deck_fits_the_screen_with_the_sidebar_hidden(
 
 
 #: The font size of the first st.table cell, and the zoom of the first st.dataframe.
+#: Both kinds of table drawn (the lanes st.table and the channel dataframe), after the rerun.
+TABLES_DRAWN_JS = """() => document.querySelector('[data-testid=stTable] td') !== null
+  && document.querySelector('[data-testid=stDataFrame]') !== null"""
 TABLE_TEXT_JS = """() => {
   const cell = document.querySelector('[data-testid=stTable] td');
   const frame = document.querySelector('[data-testid=stDataFrame]');
@@ -234,11 +237,11 @@ def test_tables_are_enlarged_while_presenting_and_the_toggle_is_in_sight(screen,
     toggle = screen.locator(".st-key-_pick_presenting").first.bounding_box()
     assert toggle is not None and toggle["y"] + toggle["height"] <= height
     look(screen, server, "Journey_map", {"journey": 1, "present": 1})
-    screen.locator('[data-testid="stDataFrame"]').first.wait_for(state="attached")
+    screen.wait_for_function(TABLES_DRAWN_JS)
     cell_px, zoom = screen.evaluate(TABLE_TEXT_JS)
     assert cell_px >= 18 and zoom >= 1.2
     look(screen, server, "Journey_map", {"journey": 1, "present": 0})
-    screen.locator('[data-testid="stDataFrame"]').first.wait_for(state="attached")
+    screen.wait_for_function(TABLES_DRAWN_JS)
     assert screen.evaluate(TABLE_TEXT_JS) == [14, 1]
 
 
