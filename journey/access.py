@@ -25,8 +25,11 @@ Throttle policy (:class:`Throttle`):
   right password after the failures have been answered waits nothing (the spacing is already
   served), not the 16 s of the next slot.
 - The whole process is throttled the same way with every fifth failure. The counts live in
-  the server process (Streamlit runs one); failures older than 15 minutes are forgotten and a
-  right password forgets the client's own.
+  the server process (Streamlit runs one); failures older than 15 minutes are forgotten.
+- A right password does not forget the address's failures: behind a proxy the address is
+  shared, so the colleague signing in is not the guesser, and clearing the count would hand
+  the guesser a fresh run of free, quick guesses. It frees only the slot it used, so the
+  next attempt is not held up by the sign-in itself.
 """
 
 from __future__ import annotations
@@ -192,8 +195,8 @@ class Throttle:
             return max(0.0, *(self._next_slot.get(k, now) - now for k in (client, "*")))
 
     def succeeded(self, client: str) -> None:
-        """Report a right password: the client's own failures are forgotten."""
+        """Report a right password: the slot it reserved is freed, the failures stay (the
+        address may be a proxy shared with whoever failed; they expire after ``window``)."""
         with self._lock:
             self._resolved(client)
-            self._failures.pop(client, None)
             self._next_slot.pop(client, None)
