@@ -24,7 +24,10 @@ slides = presentation.paged_deck(
 
 asked = ui.query_number("slide", what="slide")
 if asked is not None and not 1 <= asked <= len(slides):
-    ui.link_notice(f"The link asks for slide {asked}; this deck has slides 1 to {len(slides)}.")
+    ui.link_notice(
+        f"The link asks for slide {asked}; this deck has slides 1 to {len(slides)}.",
+        floating=True,
+    )
     asked = None
 if asked is not None:
     st.session_state["present_slide"] = asked - 1

@@ -241,9 +241,15 @@ def drawn_once_opened(container, key: str) -> bool:
     return key in opened
 
 
-def link_notice(message: str) -> None:
-    """Tell the person that part of the link they opened was not used (shown as text)."""
-    st.warning(literal(message), icon=":material/link_off:")
+def link_notice(message: str, *, floating: bool = False) -> None:
+    """Tell the person that part of the link they opened was not used (shown as text).
+
+    ``floating``: as a toast over the page instead of a box in it, for pages that must fit
+    the screen (a Present slide at 1280x720 would be pushed 39 px past the bottom)."""
+    if floating:
+        st.toast(literal(message), icon=":material/link_off:")
+    else:
+        st.warning(literal(message), icon=":material/link_off:")
 
 
 def _persist(name: str) -> None:
