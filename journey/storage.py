@@ -2369,27 +2369,19 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
         db = Database(conn)
         if not db[migrations.migrations_table].exists():
             raise StorageError(f"{name}: not a Journey Lab database (no record of its migrations)")
-        others = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT DISTINCT migration_set FROM [{migrations.migrations_table}] "
-                "WHERE migration_set != ?",
-                [migrations.name],
-            )
-        ]
+
+        def column(sql: str) -> list:
+            """The first column of ``sql`` on the copy, ``?`` standing for our migration set."""
+            return [r[0] for r in conn.execute(sql, [migrations.name])]
+
+        table = migrations.migrations_table
+        others = column(f"SELECT DISTINCT migration_set FROM [{table}] WHERE migration_set != ?")
         if others:
             raise StorageError(
                 f"{name}: holds migrations of another application "
                 f"({', '.join(map(str, others))}); not a Journey Lab backup"
             )
-        applied = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? "
-                "ORDER BY rowid",
-                [migrations.name],
-            )
-        ]
+        applied = column(f"SELECT name FROM [{table}] WHERE migration_set = ? ORDER BY rowid")
         if not applied:
             raise StorageError(
                 f"{name}: not a Journey Lab database (no Journey Lab migrations recorded)"

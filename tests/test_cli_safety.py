@@ -88,6 +88,12 @@ def test_another_apps_database_with_a_workspaces_table_is_refused_and_nothing_ch
             id="without-its-migration-record",
         ),
         pytest.param(
+            "emptymig.db",
+            ["delete from _sqlite_migrations"],
+            ["not a Journey Lab database", "no Journey Lab migrations recorded"],
+            id="with-an-empty-migration-record",
+        ),
+        pytest.param(
             "newer.db",
             [
                 "insert into _sqlite_migrations (migration_set, name, applied_at) "
