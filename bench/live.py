@@ -22,10 +22,10 @@ import os
 import pathlib
 import statistics
 import tempfile
-import time
 
 from bench import moments as bench_moments
 from bench import pages as bench_pages
+from bench.pages import median_ms
 
 CHECKED = """import time
 import streamlit as st
@@ -37,24 +37,13 @@ st.session_state.setdefault("_bench_ms", []).append((time.perf_counter() - start
 """
 
 
-def per_call_ms(call, calls: int) -> float:
-    for _ in range(20):
-        call()
-    times = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def queries(db: pathlib.Path, journey_id: int, calls: int) -> tuple[float, float, float]:
     from journey.storage import Store
 
     store = Store(db)
-    fingerprint = per_call_ms(lambda: store.journey_fingerprint(journey_id), calls)
-    cheapest = per_call_ms(lambda: store.require_journey(journey_id), calls)
-    load = per_call_ms(lambda: store.load_journey(journey_id), max(20, calls // 20))
+    fingerprint = median_ms(lambda: store.journey_fingerprint(journey_id), calls, warmup=20)
+    cheapest = median_ms(lambda: store.require_journey(journey_id), calls, warmup=20)
+    load = median_ms(lambda: store.load_journey(journey_id), max(20, calls // 20), warmup=20)
     store.close()
     return fingerprint, cheapest, load
 

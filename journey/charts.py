@@ -19,7 +19,8 @@ decision), oranges what comes after the purchase (retention, advocacy).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 
@@ -110,6 +111,26 @@ def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParam
         subtitleColor=MUTED,
         subtitleFontSize=12,
     )
+
+
+def _end_labels(
+    data: list[dict], rightward: Callable[[dict], bool], x: str, **encode: Any
+) -> list[alt.Chart]:
+    """Two text layers writing each row's ``text`` at the end of its bar (quantitative field
+    ``x``): beyond it to the right for the rows where ``rightward(row)``, to the left for the
+    others. ``encode`` adds the bars' other channels (``y``, ``yOffset``)."""
+    return [
+        alt.Chart(_values([r for r in data if rightward(r) == right]))
+        .mark_text(
+            tooltip=None,
+            align="left" if right else "right",
+            dx=4 if right else -4,
+            fontSize=10,
+            color="#374151",
+        )
+        .encode(x=alt.X(f"{x}:Q"), **encode, text=alt.Text("text:N"))
+        for right in (True, False)
+    ]
 
 
 def _values(rows: Sequence[Mapping]) -> alt.Data:
@@ -628,18 +649,7 @@ def scenario_change_chart(
             ],
         )
     )
-    texts = [
-        alt.Chart(_values([r for r in data if (r["change_pct"] >= 0) == up]))
-        .mark_text(
-            tooltip=None,
-            align="left" if up else "right",
-            dx=4 if up else -4,
-            fontSize=10,
-            color="#374151",
-        )
-        .encode(x=alt.X("change_pct:Q"), y=y, yOffset=offset, text=alt.Text("text:N"))
-        for up in (True, False)
-    ]
+    texts = _end_labels(data, lambda r: r["change_pct"] >= 0, "change_pct", y=y, yOffset=offset)
     zero = (
         alt.Chart(_values([{"x": 0}]))
         .mark_rule(tooltip=None, color="#111827")
@@ -719,18 +729,7 @@ def tornado_chart(
             ],
         )
     )
-    layers = [bars] + [
-        alt.Chart(_values([r for r in data if (r["value"] >= r["base"]) == right]))
-        .mark_text(
-            tooltip=None,
-            align="left" if right else "right",
-            dx=4 if right else -4,
-            fontSize=10,
-            color="#374151",
-        )
-        .encode(x=alt.X("value:Q"), y=y, text=alt.Text("text:N"))
-        for right in (True, False)
-    ]
+    layers = [bars, *_end_labels(data, lambda r: r["value"] >= r["base"], "value", y=y)]
     if base is not None:
         layers.append(
             alt.Chart(_values([{"base": base}]))

@@ -75,6 +75,12 @@ def _note(text: str, width: int = WIDTH, height: int = 60) -> alt.Chart:
     )
 
 
+def _nothing_to_draw(text: str, heading: str) -> alt.Chart:
+    """What a chart with no data returns: :func:`_note` saying why, under the chart's
+    ``heading``, without a frame."""
+    return _note(text).properties(title=_title(heading)).configure_view(stroke=None)
+
+
 # ---------------------------------------------------------------------------- timeframes
 
 
@@ -366,11 +372,7 @@ def segment_chart(figures: Mapping[str, Any], title: str = "") -> alt.HConcatCha
     segments = figures.get("by_segment") or []
     heading = title or "By segment"
     if not segments:
-        return (
-            _note("No segment column was chosen at import")
-            .properties(title=_title(heading))
-            .configure_view(stroke=None)
-        )
+        return _nothing_to_draw("No segment column was chosen at import", heading)
     rows = [
         {
             "segment": "(none)" if r["segment"] is None else str(r["segment"]),
@@ -566,10 +568,8 @@ def estimate_comparison_chart(
                 )
     heading = title or "Estimated vs observed stage durations"
     if not points:
-        return (
-            _note("Nothing to compare yet: no stage has an estimate or an observed duration")
-            .properties(title=_title(heading))
-            .configure_view(stroke=None)
+        return _nothing_to_draw(
+            "Nothing to compare yet: no stage has an estimate or an observed duration", heading
         )
     labels_ = [stage_label(s) for s in STAGES]
     y = alt.Y(

@@ -652,27 +652,26 @@ def validate_journey(j: Journey) -> None:
     check_text(j.name, "name", required=True, limit=MAX_NAME)
     check_text(j.description, "description")
     _nested(validate_assumptions, j.assumptions, "assumptions")
-    seen: set[str] = set()
-    for i, s in enumerate(j.stages):
-        _nested(validate_stage, s, f"stages[{i}]")
-        if s.stage in seen:
-            raise ValidationError(f"the {s.stage} stage appears twice", f"stages[{i}].stage")
-        seen.add(s.stage)
+    seen = _each_once(validate_stage, j.stages, "stages", "stage", "the {} stage appears twice")
     missing = [s for s in STAGES if s not in seen]
     if missing:
         raise ValidationError(f"missing stage(s): {', '.join(missing)}", "stages")
-    keys: set[str] = set()
-    for i, m in enumerate(j.metrics):
-        _nested(validate_metric, m, f"metrics[{i}]")
-        if m.key in keys:
-            raise ValidationError(f"metric key {m.key!r} appears twice", f"metrics[{i}].key")
-        keys.add(m.key)
-    names: set[str] = set()
-    for i, sc in enumerate(j.scenarios):
-        _nested(validate_scenario, sc, f"scenarios[{i}]")
-        if sc.name in names:
-            raise ValidationError(f"scenario {sc.name!r} appears twice", f"scenarios[{i}].name")
-        names.add(sc.name)
+    _each_once(validate_metric, j.metrics, "metrics", "key", "metric key {!r} appears twice")
+    _each_once(validate_scenario, j.scenarios, "scenarios", "name", "scenario {!r} appears twice")
+
+
+def _each_once(check, items: list, where: str, key: str, twice: str) -> set:
+    """Run ``check`` on each of ``items`` (errors located at ``where[i]``) and refuse a
+    second item with the same ``key`` attribute: ValidationError ``twice.format(value)`` at
+    ``where[i].key``. Returns the set of keys seen."""
+    seen: set = set()
+    for i, item in enumerate(items):
+        _nested(check, item, f"{where}[{i}]")
+        value = getattr(item, key)
+        if value in seen:
+            raise ValidationError(twice.format(value), f"{where}[{i}].{key}")
+        seen.add(value)
+    return seen
 
 
 def _nested(check, value, prefix: str) -> None:

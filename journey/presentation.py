@@ -282,38 +282,28 @@ def stage_slides(card: dict) -> list[dict]:
     if cut or len(touchpoints) > CAPTION_CHARS:
         touchpoints = clamp(touchpoints, CAPTION_CHARS - len(CLIPPED_NOTE) - 3)
         cut = True
+    return [
+        {
+            **card,
+            **texts,
+            "touchpoints": touchpoints,
+            **page,
+            "clipped": (cut and page["page"] == 1) or page["clipped"],
+        }
+        for page in _side_by_side(friction, key)
+    ]
+
+
+def _side_by_side(friction: list[list[dict]], key: list[list[dict]]) -> list[dict]:
+    """Friction and key points already split into slides (:func:`paginate`), paired slide
+    by slide for as many slides as the longer needs (the shorter's missing ones empty):
+    each ``{"friction", "key", "page" (1..), "pages", "clipped"}``, ``clipped`` whether a
+    point on that slide was cut."""
     pages = max(len(friction), len(key))
     slides = []
     for i in range(pages):
         shown_friction = friction[i] if i < len(friction) else []
         shown_key = key[i] if i < len(key) else []
-        slides.append(
-            {
-                **card,
-                **texts,
-                "touchpoints": touchpoints,
-                "friction": shown_friction,
-                "key": shown_key,
-                "page": i + 1,
-                "pages": pages,
-                "clipped": (cut and i == 0)
-                or any(p["clipped"] for p in shown_friction + shown_key),
-            }
-        )
-    return slides
-
-
-def summary_slides(friction: list[dict], key: list[dict]) -> list[dict]:
-    """The summary's slides: the ranked friction and key points
-    (:func:`journey.journey_map.ranked_points`) side by side, as many slides as they need;
-    each ``{"friction", "key", "page", "pages", "clipped"}``."""
-    friction_pages = paginate(friction, SUMMARY_LINE_CHARS, SUMMARY_LINES)
-    key_pages = paginate(key, SUMMARY_LINE_CHARS, SUMMARY_LINES)
-    pages = max(len(friction_pages), len(key_pages))
-    slides = []
-    for i in range(pages):
-        shown_friction = friction_pages[i] if i < len(friction_pages) else []
-        shown_key = key_pages[i] if i < len(key_pages) else []
         slides.append(
             {
                 "friction": shown_friction,
@@ -324,6 +314,16 @@ def summary_slides(friction: list[dict], key: list[dict]) -> list[dict]:
             }
         )
     return slides
+
+
+def summary_slides(friction: list[dict], key: list[dict]) -> list[dict]:
+    """The summary's slides: the ranked friction and key points
+    (:func:`journey.journey_map.ranked_points`) side by side, as many slides as they need;
+    each ``{"friction", "key", "page", "pages", "clipped"}``."""
+    return _side_by_side(
+        paginate(friction, SUMMARY_LINE_CHARS, SUMMARY_LINES),
+        paginate(key, SUMMARY_LINE_CHARS, SUMMARY_LINES),
+    )
 
 
 def paged_title(title: str, page: int, pages: int) -> str:

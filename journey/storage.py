@@ -217,6 +217,16 @@ def _refuse_unknown(what: str, changes: dict, allowed: Iterable[str]) -> None:
         raise ValidationError(f"unknown {what} field(s): {', '.join(sorted(unknown))}")
 
 
+@contextlib.contextmanager
+def _taken(message: str, field: str) -> Iterator[None]:
+    """Turn an IntegrityError inside (a UNIQUE key or name already taken) into
+    ValidationError(``message``, ``field``), without the SQL error as its cause."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise ValidationError(message, field) from None
+
+
 def _persona(row: dict) -> Persona:
     row = dict(row)
     row["channels"] = json.loads(row["channels"])
@@ -739,10 +749,9 @@ class Store:
 
     def delete_journey(self, journey_id: int) -> int:
         """Delete a journey; returns the id of the snapshot that can bring it back."""
-        with self.write() as conn:
-            snapshot_id = self._snapshot_journey(journey_id, "before deleting the journey")
-            conn.execute("DELETE FROM journeys WHERE id = ?", [journey_id])
-        return snapshot_id
+        return self._delete_with_snapshot(
+            "journeys", journey_id, journey_id, "before deleting the journey"
+        )
 
     def require_journey(self, journey_id: int) -> int:
         """Check the journey exists (NotFoundError if not) and return its row's version.
@@ -909,12 +918,12 @@ class Store:
         """Delete a moment; returns the snapshot id (of its journey) that can undo it."""
         moment = self.get_moment(moment_id)
         stage = self.get_stage(moment.stage_id)
-        with self.write() as conn:
-            snapshot_id = self._snapshot_journey(
-                stage.journey_id, f"before deleting {moment.kind} point {moment.title!r}"
-            )
-            conn.execute("DELETE FROM moments WHERE id = ?", [moment_id])
-        return snapshot_id
+        return self._delete_with_snapshot(
+            "moments",
+            moment_id,
+            stage.journey_id,
+            f"before deleting {moment.kind} point {moment.title!r}",
+        )
 
     # -- metrics -------------------------------------------------------------
 
@@ -926,12 +935,8 @@ class Store:
             position = self._row(
                 "SELECT count(*) AS n FROM metrics WHERE journey_id = ?", [journey_id]
             )["n"]
-            try:
+            with _taken(f"this journey already has a metric {metric.key!r}", "key"):
                 metric.id = self._insert_metric(conn, journey_id, position, metric, now)
-            except sqlite3.IntegrityError:
-                raise ValidationError(
-                    f"this journey already has a metric {metric.key!r}", "key"
-                ) from None
             self._insert_metric_values(conn, metric.id, metric.values)
         metric.journey_id, metric.updated_at = journey_id, now
         return metric
@@ -1031,12 +1036,9 @@ class Store:
 
     def delete_metric(self, metric_id: int) -> int:
         row = self._get("metrics", metric_id, "metric")
-        with self.write() as conn:
-            snapshot_id = self._snapshot_journey(
-                row["journey_id"], f"before deleting metric {row['name']!r}"
-            )
-            conn.execute("DELETE FROM metrics WHERE id = ?", [metric_id])
-        return snapshot_id
+        return self._delete_with_snapshot(
+            "metrics", metric_id, row["journey_id"], f"before deleting metric {row['name']!r}"
+        )
 
     # -- scenarios -----------------------------------------------------------
 
@@ -1063,13 +1065,9 @@ class Store:
         validate_scenario(scenario)
         self.require_journey(journey_id)
         now = utcnow()
-        with self.write() as conn:
-            try:
-                scenario.id = self._insert_scenario(conn, journey_id, name, levers, now)
-            except sqlite3.IntegrityError:
-                raise ValidationError(
-                    f"a scenario called {name!r} already exists", "name"
-                ) from None
+        taken = _taken(f"a scenario called {name!r} already exists", "name")
+        with self.write() as conn, taken:
+            scenario.id = self._insert_scenario(conn, journey_id, name, levers, now)
         scenario.journey_id, scenario.updated_at = journey_id, now
         return scenario
 
@@ -1099,12 +1097,9 @@ class Store:
     def delete_scenario(self, scenario_id: int) -> int:
         """Delete a scenario; returns the snapshot id (of its journey) taken first."""
         row = self._get("scenarios", scenario_id, "scenario")
-        with self.write() as conn:
-            snapshot_id = self._snapshot_journey(
-                row["journey_id"], f"before deleting scenario {row['name']!r}"
-            )
-            conn.execute("DELETE FROM scenarios WHERE id = ?", [scenario_id])
-        return snapshot_id
+        return self._delete_with_snapshot(
+            "scenarios", scenario_id, row["journey_id"], f"before deleting scenario {row['name']!r}"
+        )
 
     # -- exchange ------------------------------------------------------------
 
@@ -1270,6 +1265,15 @@ class Store:
                 json.dumps(data, sort_keys=True),
             ],
         ).lastrowid
+
+    def _delete_with_snapshot(self, table: str, row_id: int, journey_id: int, reason: str) -> int:
+        """Snapshot journey ``journey_id`` (``reason`` saying why), then delete row ``row_id``
+        of ``table``, in one transaction; returns the snapshot's id, which can undo it.
+        NotFoundError when the journey is gone (and nothing is deleted)."""
+        with self.write() as conn:
+            snapshot_id = self._snapshot_journey(journey_id, reason)
+            conn.execute(f"DELETE FROM [{table}] WHERE id = ?", [row_id])
+        return snapshot_id
 
     def _snapshot_journey(self, journey_id: int, reason: str) -> int:
         j = self.load_journey(journey_id)
@@ -2365,27 +2369,19 @@ def check_backup(source: pathlib.Path, copy: pathlib.Path) -> sqlite3.Connection
         db = Database(conn)
         if not db[migrations.migrations_table].exists():
             raise StorageError(f"{name}: not a Journey Lab database (no record of its migrations)")
-        others = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT DISTINCT migration_set FROM [{migrations.migrations_table}] "
-                "WHERE migration_set != ?",
-                [migrations.name],
-            )
-        ]
+
+        def column(sql: str) -> list:
+            """The first column of ``sql`` on the copy, ``?`` standing for our migration set."""
+            return [r[0] for r in conn.execute(sql, [migrations.name])]
+
+        table = migrations.migrations_table
+        others = column(f"SELECT DISTINCT migration_set FROM [{table}] WHERE migration_set != ?")
         if others:
             raise StorageError(
                 f"{name}: holds migrations of another application "
                 f"({', '.join(map(str, others))}); not a Journey Lab backup"
             )
-        applied = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ? "
-                "ORDER BY rowid",
-                [migrations.name],
-            )
-        ]
+        applied = column(f"SELECT name FROM [{table}] WHERE migration_set = ? ORDER BY rowid")
         if not applied:
             raise StorageError(
                 f"{name}: not a Journey Lab database (no Journey Lab migrations recorded)"

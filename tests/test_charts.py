@@ -302,3 +302,30 @@ def test_a_long_journey_name_wraps_on_up_to_three_lines_and_its_row_grows_with_t
     assert all(charts.label_room(text_px, len(line)) <= axis["labelLimit"] for line in lines)
     for panel in spec["hconcat"]:
         assert panel["height"] >= charts.row_step(text_px, lines=len(lines)) * 2
+
+
+def test_the_scenario_and_tornado_labels_sit_beyond_each_bars_end():
+    rows = formulas.compare(BASE, {"Cheaper": formulas.apply(BASE, {"order_value": 90})})
+    for chart, x, rightward, channels in (
+        (
+            charts.scenario_change_chart(rows),
+            "change_pct",
+            lambda r: r["change_pct"] >= 0,
+            {"x", "y", "yOffset", "text"},
+        ),
+        (
+            charts.tornado_chart(formulas.sensitivity(BASE, "clv", 0.1), "clv", 0.1),
+            "value",
+            lambda r: r["value"] >= r["base"],
+            {"x", "y", "text"},
+        ),
+    ):
+        bars, right, left, _rule = layer_data(chart)
+        assert right == [r for r in bars if rightward(r)] and right
+        assert left == [r for r in bars if not rightward(r)] and left
+        marks = [layer["mark"] for layer in chart.to_dict()["layer"][1:3]]
+        assert [(m["align"], m["dx"]) for m in marks] == [("left", 4), ("right", -4)]
+        for layer in chart.to_dict()["layer"][1:3]:
+            assert set(layer["encoding"]) == channels
+            assert layer["encoding"]["x"]["field"] == x
+            assert layer["encoding"]["text"]["field"] == "text"

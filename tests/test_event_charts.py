@@ -274,3 +274,30 @@ def test_short_days_reads_at_a_glance(days, text):
 def test_the_histograms_and_the_comparison_render_as_png(figures):
     for build in (event_charts.timeframe_histograms, event_charts.estimate_comparison_chart):
         assert images.to_png(build(figures)).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "build, figures_without, heading, note",
+    [
+        (
+            event_charts.segment_chart,
+            {"by_segment": []},
+            "By segment",
+            "No segment column was chosen at import",
+        ),
+        (
+            event_charts.estimate_comparison_chart,
+            {"estimated_vs_observed": []},
+            "Estimated vs observed stage durations",
+            "Nothing to compare yet: no stage has an estimate or an observed duration",
+        ),
+    ],
+)
+def test_a_chart_with_nothing_to_draw_says_why_under_its_heading_without_a_frame(
+    sparse, build, figures_without, heading, note
+):
+    for title, shown in (("", heading), ("Mine", "Mine")):
+        spec = build({**sparse, **figures_without}, title=title).to_dict()
+        assert [r["text"] for rows in spec["datasets"].values() for r in rows] == [note]
+        assert spec["title"]["text"] == shown and spec["title"]["anchor"] == "start"
+        assert spec["config"]["view"]["stroke"] is None

@@ -11,6 +11,7 @@ from journey.model import (
     MetricValue,
     Moment,
     Persona,
+    Scenario,
     Stage,
     ValidationError,
     best_unit,
@@ -137,3 +138,27 @@ def test_a_conflict_lists_both_values_of_each_field_that_differs():
     assert error.fields == ["emotion"]
     assert "version 3 -> 4: emotion is now 2 (yours: -1)" in str(error)
     assert "Nothing was saved" in str(error)
+
+
+@pytest.mark.parametrize(
+    "twice, message",
+    [
+        ("stages", "stages[4].stage: the retention stage appears twice"),
+        ("metrics", "metrics[1].key: metric key 'nps' appears twice"),
+        ("scenarios", "scenarios[1].name: scenario 'Loyal' appears twice"),
+    ],
+)
+def test_a_journey_refuses_a_stage_metric_key_or_scenario_name_twice_naming_the_second(
+    twice, message
+):
+    j = Journey(
+        name="J",
+        stages=blank_stages(),
+        metrics=[Metric(key="nps", name="NPS"), Metric(key="csat", name="CSAT")],
+        scenarios=[Scenario(name="Loyal"), Scenario(name="Faster")],
+    )
+    items = getattr(j, twice)
+    items[-1 if twice == "stages" else 1] = items[-2 if twice == "stages" else 0]
+    with pytest.raises(ValidationError) as info:
+        validate_journey(j)
+    assert str(info.value) == message

@@ -1,5 +1,6 @@
 """The Metrics page through AppTest: timeframes, the KPI board, KPI values in, the funnel."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -140,27 +141,24 @@ def test_a_kpi_the_journey_lacks_is_added_with_its_first_values(app_env):
     assert (leads.name, leads.side, [v.value for v in leads.values]) == ("Leads", "buyer", [950.0])
 
 
-def test_a_value_entered_by_hand_is_added_to_its_kpi(app_env):
-    import datetime as dt
-
+def enter_by_hand(metric: str, date: dt.date, value: float) -> AppTest:
+    """The car journey's KPI tab after adding ``value`` to ``metric`` on ``date`` by hand."""
     at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
-    at.selectbox(key="kpi_entry_metric").set_value("csat")
-    at.date_input(key="kpi_entry_date").set_value(dt.date(2026, 11, 1))
-    at.number_input(key="kpi_entry_value").set_value(4.6)
-    at.button(key="kpi_entry_submit").click().run()
+    at.selectbox(key="kpi_entry_metric").set_value(metric)
+    at.date_input(key="kpi_entry_date").set_value(date)
+    at.number_input(key="kpi_entry_value").set_value(value)
+    return at.button(key="kpi_entry_submit").click().run()
+
+
+def test_a_value_entered_by_hand_is_added_to_its_kpi(app_env):
+    at = enter_by_hand("csat", dt.date(2026, 11, 1), 4.6)
     assert not at.exception and not at.error
     csat = kpis.find_metric(Store(app_env).load_journey(1), "csat")
     assert (csat.values[-1].date, csat.values[-1].value) == ("2026-11-01", 4.6)
 
 
 def test_a_value_by_hand_on_a_date_that_has_one_is_refused(app_env):
-    import datetime as dt
-
-    at = open_page(PAGE, CAR, query={"metrics_tab": "KPIs"})
-    at.selectbox(key="kpi_entry_metric").set_value("nps")
-    at.date_input(key="kpi_entry_date").set_value(dt.date(2026, 10, 1))
-    at.number_input(key="kpi_entry_value").set_value(40.0)
-    at.button(key="kpi_entry_submit").click().run()
+    at = enter_by_hand("nps", dt.date(2026, 10, 1), 40.0)
     assert [plain(e.value) for e in at.error] == ["nps already has a value on 2026-10-01"]
 
 

@@ -117,3 +117,16 @@ def test_presentation_mode_enlarges_table_text():
     assert '[data-testid="stTable"] td' in css and "font-size: 1.15rem" in css
     assert '[data-testid="stDataFrame"] { zoom: 1.25; max-width: 100% !important; }' in css
     assert '[data-testid="stDataFrameResizable"] { max-width: 100% !important; }' in css
+
+
+def test_stage_and_summary_slides_pair_their_columns_page_by_page():
+    many = [point(title=f"Point {i}") for i in range(40)]  # short: several slides, none cut
+    stage = p.stage_slides(card(many, [point()], goal=LONG))
+    summary = p.summary_slides(many, [point()])
+    for slides in (stage, summary):
+        assert len(slides) > 1 and [s["pages"] for s in slides] == [len(slides)] * len(slides)
+        assert [len(s["key"]) for s in slides] == [1] + [0] * (len(slides) - 1)
+        assert [q["title"] for s in slides for q in s["friction"]] == [q["title"] for q in many]
+    assert [s["clipped"] for s in stage] == [True] + [False] * (len(stage) - 1)  # the cut goal
+    assert not any(s["clipped"] for s in summary)
+    assert set(summary[0]) == {"friction", "key", "page", "pages", "clipped"}

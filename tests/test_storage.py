@@ -577,3 +577,38 @@ def test_stage_durations_of_a_whole_workspace_come_in_one_call(store, journey_id
             "advocacy": 0.0,
         }
     }
+
+
+def test_a_taken_metric_key_or_scenario_name_is_a_validation_error_naming_its_field(
+    store, journey_id
+):
+    store.add_metric(journey_id, Metric(key="nps", name="NPS", side="customer"))
+    store.save_scenario(journey_id, "Loyal", {})
+    before = dump(store)
+    with pytest.raises(ValidationError) as metric:
+        store.add_metric(journey_id, Metric(key="nps", name="Again", side="customer"))
+    with pytest.raises(ValidationError) as scenario:
+        store.save_scenario(journey_id, "Loyal", {"retention": 0.8})
+    assert (metric.value.path, scenario.value.path) == ("key", "name")
+    assert metric.value.__cause__ is None and metric.value.__suppress_context__
+    assert scenario.value.__cause__ is None and scenario.value.__suppress_context__
+    assert dump(store) == before
+
+
+def test_deleting_a_metric_or_scenario_snapshots_its_journey_and_restore_brings_it_back(
+    store, journey_id
+):
+    store.add_metric(journey_id, Metric(key="nps", name="NPS", side="customer"))
+    scenario = store.save_scenario(journey_id, "Loyal", {"retention": 0.8})
+    [metric] = store.load_journey(journey_id).metrics
+    metric_snapshot = store.delete_metric(metric.id)
+    scenario_snapshot = store.delete_scenario(scenario.id)
+    assert store.load_journey(journey_id).metrics == [] and store.scenarios(journey_id) == []
+    reasons = {s.id: s.reason for s in store.snapshots(journey_id=journey_id)}
+    assert reasons[metric_snapshot] == "before deleting metric 'NPS'"
+    assert reasons[scenario_snapshot] == "before deleting scenario 'Loyal'"
+    store.restore_snapshot(scenario_snapshot)
+    assert [m.key for m in store.load_journey(journey_id).metrics] == []
+    assert [s.name for s in store.scenarios(journey_id)] == ["Loyal"]
+    store.restore_snapshot(metric_snapshot)
+    assert [m.key for m in store.load_journey(journey_id).metrics] == ["nps"]
