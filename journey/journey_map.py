@@ -1161,6 +1161,7 @@ def ranked_points(journey: Journey, kind: str) -> list[dict]:
     impact) first, then in stage order; dicts as in :func:`stage_cards`, with the stage."""
     found = [
         {
+            "id": m.id,
             "title": m.title,
             "severity": m.severity,
             "action": m.action,

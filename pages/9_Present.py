@@ -9,11 +9,13 @@ is kept in the link (``?slide=N``), so a reload or a shared link opens the same 
 
 import streamlit as st
 
-from journey import charts, formulas, journey_map, presentation, report, ui
+from journey import charts, formulas, journey_map, presentation, report, ui, voting
 
 ui.page_setup(__file__)
 db = ui.store()
 journey = ui.current_journey(db)
+vote = db.latest_vote(journey.id)
+votes = voting.map_votes(vote, db.vote_tallies(vote["id"]) if vote else {})  # id -> dots
 persona = db.get_persona(journey.persona_id) if journey.persona_id else None
 slides = presentation.paged_deck(
     journey_map.deck(journey),
@@ -45,10 +47,12 @@ def move(by: int) -> None:
 
 
 def points(items: list[dict], measure: str) -> str:
-    """Friction or key points as a Markdown list: the title, its rating and the action."""
+    """Friction or key points as a Markdown list: the title, its rating, its dots in the
+    latest vote (unless hidden) and the action."""
     return (
         "\n".join(
-            f"- **{ui.literal(m['title'])}** ({measure} {m['severity']}/5)"
+            f"- **{ui.literal(m['title'])}** ({measure} {m['severity']}/5"
+            + (f", {journey_map.dots_text(votes[m['id']])})" if votes.get(m["id"]) else ")")
             + (f"  \n  → {ui.literal(m['action'])}" if m["action"] else "")
             for m in items
         )

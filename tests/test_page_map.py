@@ -204,6 +204,27 @@ def test_a_stage_slide_shows_its_figures_points_and_actions(app_env):
     assert all(m.title in text and m.action in text for m in decision.moments)
 
 
+def test_slides_show_each_point_s_dots_from_the_latest_vote_unless_hidden(app_env):
+    open_page(PRESENT_PAGE, CAR)  # the app seeds its database on first open
+    store = Store(app_env)
+    decision = store.load_journey(1).stage("decision")
+    point = decision.moments[0]
+    vote_id = store.open_vote(1, 5)
+    for name in ("Ben", "Ada", "Kim"):
+        store.cast_dot(vote_id, point.id, name)
+    for slide in (4, 8):  # its stage's slide and the summary
+        text = unescaped(
+            " ".join(m.value for m in open_page(PRESENT_PAGE, CAR, query={"slide": slide}).markdown)
+        )
+        assert re.search(re.escape(point.title) + r"\*\* \((severity|impact) \d/5, 3 dots\)", text)
+    store.update_vote(vote_id, store.latest_vote(1)["version"], hidden=True)
+    store.close()
+    text = unescaped(
+        " ".join(m.value for m in open_page(PRESENT_PAGE, CAR, query={"slide": 4}).markdown)
+    )
+    assert point.title in text and "dots" not in text
+
+
 def test_the_summary_ranks_friction_by_severity_and_key_points_by_impact(app_env):
     at = open_page(PRESENT_PAGE, CAR, query={"slide": 8})
     journey = stored(app_env, 1)
