@@ -9,7 +9,7 @@ import functools
 
 import streamlit as st
 
-from journey import exchange, images, journey_map, mermaid, report, ui, voting
+from journey import exchange, journey_map, mermaid, report, ui, voting
 
 PAGE = ui.page_setup(__file__)
 db = ui.store()
@@ -41,7 +41,7 @@ persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
 chart = functools.partial(ui.cached_chart, journey_map.map_chart, journey, persona, votes)
 lanes_tab, picture_tab = ui.linked_tabs(["Lanes", "Picture"], key="map_view")  # ?map_view=
 with lanes_tab:
-    table = journey_map.map_table(journey, votes).map(ui.literal).rename(columns=ui.literal)
+    table = ui.cached_table(journey_map.map_table, journey, votes)
     st.table(journey_map.style_by_part(table), border="horizontal")
     st.caption(
         "Friction points show their severity and key points their impact, 1 to 5"
@@ -49,8 +49,7 @@ with lanes_tab:
     )
 if picture_tab.open:  # drawn only when looked at: it takes about a second
     with picture_tab, st.spinner("Drawing the map…"):
-        picture = ui.cached_chart(journey_map.map_picture, journey, persona, votes)
-        st.image(images.to_svg(picture), width="content")
+        st.image(ui.cached_svg(journey_map.map_picture, journey, persona, votes), width="content")
         st.caption(
             "The map one stage under the other, to read on screen; the PNG and SVG handouts "
             "below lay the five stages side by side."
