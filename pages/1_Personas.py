@@ -75,11 +75,12 @@ def persona_card(p: Persona) -> None:
 
 
 def edit_persona(p: Persona) -> None:
-    """The edit form of one persona (merged with saves made meanwhile), drawn only while its
-    expander is open (twenty forms of nine fields made the page slow); duplicate, delete."""
+    """The edit form of one persona (merged with saves made meanwhile), drawn once its
+    expander was opened (twenty forms of nine fields made the page slow), then kept so that
+    what was typed survives closing it; duplicate, delete."""
     prefix = ui.edit_prefix("persona", p.id)
     panel = st.expander("✏️ Edit", key=f"edit_persona_{p.id}", on_change="rerun")
-    if panel.open:
+    if ui.drawn_once_opened(panel, f"edit_persona_{p.id}"):
         edit_form(p, prefix, panel)
     persona_buttons(p)
 
