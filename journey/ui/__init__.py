@@ -255,6 +255,20 @@ def _persist(name: str) -> None:
         set_presenting(st.session_state[name])
 
 
+def _picker(label: str, options: dict, name: str):
+    """A sidebar selectbox of ``options`` (id -> shown text) showing the session's ``name``
+    (which must be one of them); a pick is kept by :func:`_persist`. Returns the picked id."""
+    st.session_state[f"_pick_{name}"] = st.session_state[name]
+    return st.sidebar.selectbox(
+        label,
+        list(options),
+        format_func=options.get,
+        key=f"_pick_{name}",
+        on_change=_persist,
+        args=(name,),
+    )
+
+
 def choose_journey(db: Store) -> int | None:
     """Sidebar picker for workspace and journey; remembered across pages and in the URL.
 
@@ -283,15 +297,7 @@ def choose_journey(db: Store) -> int | None:
     if st.session_state.get("workspace_id") not in names:
         current = by_id.get(st.session_state.get("journey_id"))
         st.session_state["workspace_id"] = current.workspace_id if current else workspaces[0].id
-    st.session_state["_pick_workspace_id"] = st.session_state["workspace_id"]
-    workspace_id = st.sidebar.selectbox(
-        "Workspace",
-        list(names),
-        format_func=names.get,
-        key="_pick_workspace_id",
-        on_change=_persist,
-        args=("workspace_id",),
-    )
+    workspace_id = _picker("Workspace", names, "workspace_id")
     label = {
         j.id: f"{j.name} · {j.persona or 'no persona'}"
         for j in journeys
@@ -304,15 +310,7 @@ def choose_journey(db: Store) -> int | None:
         return None
     if st.session_state.get("journey_id") not in label:
         st.session_state["journey_id"] = next(iter(label))
-    st.session_state["_pick_journey_id"] = st.session_state["journey_id"]
-    journey_id = st.sidebar.selectbox(
-        "Journey",
-        list(label),
-        format_func=label.get,
-        key="_pick_journey_id",
-        on_change=_persist,
-        args=("journey_id",),
-    )
+    journey_id = _picker("Journey", label, "journey_id")
     if not st.session_state.get("_link_journey_missing"):
         st.query_params["journey"] = str(journey_id)
     return journey_id
@@ -544,8 +542,8 @@ from .charting import (  # noqa: E402, F401 (re-exported for the pages)
     cached_svg,
     cached_table,
     chart,
-    chart_downloads,
 )
+from .downloads import chart_downloads, download, report_paper  # noqa: E402, F401
 from .edits import (  # noqa: E402, F401 (re-exported for the pages)
     Edit,
     create_once,

@@ -1,7 +1,7 @@
 """Charts on pages (the pages reach these through ``journey.ui``): drawn from their Vega-Lite
 spec, built once per content (:func:`cached_chart`, :func:`cached_svg`), their rows sent to
-the browser as Arrow converted once (:func:`altair`), with PNG and SVG downloads; and
-:func:`cached_table`, a table built once per content.
+the browser as Arrow converted once (:func:`altair`), with PNG and SVG downloads
+(:mod:`journey.ui.downloads`); and :func:`cached_table`, a table built once per content.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from streamlit import dataframe_util
 
 from .. import charts, images, presentation
 from . import literal_frame, presenting
+from .downloads import chart_downloads
 
 
 def chart(chart, name: str, key: str | None = None) -> None:
@@ -135,29 +136,3 @@ def _argument_key(value) -> str:
             hashlib.sha256(content).hexdigest()
         )
     return repr(value)
-
-
-def chart_downloads(chart, name: str, key: str) -> None:
-    """PNG and SVG download buttons for a chart: an Altair chart, its spec, or a function
-    that makes either (called only when a button is clicked; the files are made then too)."""
-
-    def drawn():
-        return chart() if callable(chart) else chart
-
-    left, right = st.columns(2)
-    left.download_button(
-        "⬇️ PNG",
-        data=lambda: images.to_png(drawn()),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"{key}_png",
-        on_click="ignore",
-    )
-    right.download_button(
-        "⬇️ SVG",
-        data=lambda: images.to_svg(drawn()),
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        key=f"{key}_svg",
-        on_click="ignore",
-    )
