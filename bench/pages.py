@@ -256,13 +256,17 @@ def gc_after_reruns_ms(runs: list[Callable[[], object]], rounds: int) -> tuple[f
 
 
 def pages() -> list[tuple[str, pathlib.Path, dict[str, str]]]:
-    """(label, file, query) for every page; the Metrics page once per tab (only one runs)."""
+    """(label, file, query) for every page; the Metrics page once per tab (only one runs),
+    the Journey map once per view (the picture is drawn only while its tab is open)."""
     found = []
     for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
         query = {"journey": str(MEASURED_JOURNEY)}
         if path.name == "5_Metrics.py":
             for tab in ("Timeframes", "Across the workspace", "KPIs", "Funnel"):
                 found.append((f"{path.name} [{tab}]", path, {**query, "metrics_tab": tab}))
+        elif path.name == "4_Journey_map.py":
+            for tab in ("Lanes", "Picture"):
+                found.append((f"{path.name} [{tab}]", path, {**query, "map_view": tab}))
         else:
             found.append((path.name, path, query))
     return found

@@ -169,6 +169,20 @@ def lane_lines(stage: Stage, votes: Mapping[int, int] | None = None) -> dict[str
     }
 
 
+def _text_block(chart: alt.Chart, px: float, line: float, **style) -> alt.Chart:
+    """``chart`` as lines of text (``\\n`` breaks them) from its top-left corner, ``px``
+    pixels high, ``line`` pixels apart, no tooltip; ``style``: any other text mark property."""
+    return chart.mark_text(
+        tooltip=None,
+        align="left",
+        baseline="top",
+        lineBreak="\n",
+        fontSize=px,
+        lineHeight=line,
+        **style,
+    )
+
+
 def map_table(journey: Journey, votes: Mapping[int, int] | None = None) -> pd.DataFrame:
     """The map as a table: one row per lane, one column per stage, the text in the cells.
 
@@ -544,30 +558,12 @@ def _lanes_chart(
     boxes = grid.mark_rect(tooltip=None, cornerRadius=3).encode(
         x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_colour()
     )
-    texts = grid.mark_text(
-        tooltip=None,
-        align="left",
-        baseline="top",
-        lineBreak="\n",
-        fontSize=11,
-        lineHeight=LINE_HEIGHT,
-        dx=CELL_PAD - 2,
-        dy=CELL_PAD - 2,
-    ).encode(x, y, text=alt.Text("text:N"), color=alt.Color("colour:N", scale=None, legend=None))
-    heads = (
-        alt.Chart(_frame(labels))
-        .mark_text(
-            tooltip=None,
-            align="left",
-            baseline="top",
-            lineBreak="\n",
-            fontSize=12,
-            fontWeight="bold",
-            color="#2c3e50",
-            lineHeight=LINE_HEIGHT,
-        )
-        .encode(x, y, text=alt.Text("text:N"))
+    texts = _text_block(grid, 11, LINE_HEIGHT, dx=CELL_PAD - 2, dy=CELL_PAD - 2).encode(
+        x, y, text=alt.Text("text:N"), color=alt.Color("colour:N", scale=None, legend=None)
     )
+    heads = _text_block(
+        alt.Chart(_frame(labels)), 12, LINE_HEIGHT, fontWeight="bold", color="#2c3e50"
+    ).encode(x, y, text=alt.Text("text:N"))
     return alt.layer(boxes, texts, heads).properties(width=width, height=top)
 
 
@@ -608,15 +604,9 @@ def _header_chart(stages: list[Stage], width: int) -> alt.LayerChart:
     names = head.mark_text(
         tooltip=None, align="left", baseline="top", fontSize=15, fontWeight="bold"
     ).encode(x, y=alt.YDatum(34, scale=y_scale), text=alt.Text("name:N"), color=_part_ink())
-    subs = head.mark_text(
-        tooltip=None,
-        align="left",
-        baseline="top",
-        fontSize=11,
-        lineBreak="\n",
-        lineHeight=LINE_HEIGHT,
-        color="#4d5656",
-    ).encode(x, y=alt.YDatum(54, scale=y_scale), text=alt.Text("sub:N"))
+    subs = _text_block(head, 11, LINE_HEIGHT, color="#4d5656").encode(
+        x, y=alt.YDatum(54, scale=y_scale), text=alt.Text("sub:N")
+    )
     return alt.layer(band_rect, band_text, names, subs).properties(width=width, height=96)
 
 
@@ -811,31 +801,23 @@ def _stage_block(stage: Stage, number: int, votes: Mapping[int, int] | None) -> 
         band.mark_rect(tooltip=None, cornerRadius=3).encode(
             x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_ink()
         ),
-        alt.Chart(_frame([{"x": CELL_PAD, "y": 8, "text": "\n".join(heading)}]))
-        .mark_text(
-            tooltip=None,
-            align="left",
-            baseline="top",
-            lineBreak="\n",
-            lineHeight=line + 2,
-            fontSize=px + 2,
+        _text_block(
+            alt.Chart(_frame([{"x": CELL_PAD, "y": 8, "text": "\n".join(heading)}])),
+            px + 2,
+            line + 2,
             fontWeight="bold",
             color="white",
-        )
-        .encode(x, y, text=alt.Text("text:N")),
-        alt.Chart(
-            _frame([{"x": CELL_PAD, "y": 8 + len(heading) * (line + 2), "text": "\n".join(sub)}])
-        )
-        .mark_text(
-            tooltip=None,
-            align="left",
-            baseline="top",
-            lineBreak="\n",
-            lineHeight=line,
-            fontSize=px,
+        ).encode(x, y, text=alt.Text("text:N")),
+        _text_block(
+            alt.Chart(
+                _frame(
+                    [{"x": CELL_PAD, "y": 8 + len(heading) * (line + 2), "text": "\n".join(sub)}]
+                )
+            ),
+            px,
+            line,
             color="white",
-        )
-        .encode(x, y, text=alt.Text("text:N")),
+        ).encode(x, y, text=alt.Text("text:N")),
     ]
     if cells:
         grid = alt.Chart(
@@ -845,31 +827,15 @@ def _stage_block(stage: Stage, number: int, votes: Mapping[int, int] | None) -> 
             grid.mark_rect(tooltip=None, cornerRadius=3).encode(
                 x, y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"), color=_part_colour()
             ),
-            grid.mark_text(
-                tooltip=None,
-                align="left",
-                baseline="top",
-                lineBreak="\n",
-                lineHeight=line,
-                fontSize=px,
-                color="#1c2833",
-                dx=CELL_PAD,
-                dy=CELL_PAD - 2,
-            ).encode(x, y, text=alt.Text("text:N")),
+            _text_block(grid, px, line, color="#1c2833", dx=CELL_PAD, dy=CELL_PAD - 2).encode(
+                x, y, text=alt.Text("text:N")
+            ),
         ]
+    labels_chart = alt.Chart(_frame([{**lab, "x": 0} for lab in labels]))
     layers.append(
-        alt.Chart(_frame([{**lab, "x": 0} for lab in labels]))
-        .mark_text(
-            tooltip=None,
-            align="left",
-            baseline="top",
-            lineBreak="\n",
-            lineHeight=line,
-            fontSize=px,
-            fontWeight="bold",
-            color="#2c3e50",
+        _text_block(labels_chart, px, line, fontWeight="bold", color="#2c3e50").encode(
+            x, y, text=alt.Text("text:N")
         )
-        .encode(x, y, text=alt.Text("text:N"))
     )
     return alt.layer(*layers).properties(width=PICTURE_WIDTH, height=top)
 

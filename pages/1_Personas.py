@@ -75,25 +75,20 @@ def persona_card(p: Persona) -> None:
 
 
 def edit_persona(p: Persona) -> None:
-    """The edit form of one persona (merged with saves made meanwhile), drawn only while its
-    expander is open (twenty forms of nine fields made the page slow); duplicate, delete."""
-    prefix = ui.edit_prefix("persona", p.id)
+    """The edit form of one persona (merged with saves made meanwhile), drawn once its
+    expander was opened (twenty forms of nine fields made the page slow), then kept so that
+    what was typed survives closing it; duplicate, delete."""
     panel = st.expander("✏️ Edit", key=f"edit_persona_{p.id}", on_change="rerun")
-    if panel.open:
-        edit_form(p, prefix, panel)
+    if ui.drawn_once_opened(panel, f"edit_persona_{p.id}"):
+        edit_form(p, panel)
     persona_buttons(p)
 
 
-def edit_form(p: Persona, prefix: str, panel) -> None:
-    edit = ui.Edit(
-        "persona",
-        p.id,
-        f"Persona {p.name!r}",
-        prefix,
-        lambda version, changes: db.update_persona(p.id, version, **changes),
-        keys=tuple(prefix + f for f in FIELDS),
-        done=f"Saved {p.name}.",
+def edit_form(p: Persona, panel) -> None:
+    edit = ui.Edit.of_row(
+        "persona", p.id, f"Persona {p.name!r}", db.update_persona, FIELDS, done=f"Saved {p.name}."
     )
+    prefix = edit.prefix
     ui.open_edit(
         edit,
         p.version,

@@ -65,16 +65,15 @@ def show_stage(s: Stage) -> None:
 
 def edit_stage(s: Stage) -> None:
     """The stage's form: saved against the version this session started editing from."""
-    prefix = ui.edit_prefix("stage", s.id)
-    edit = ui.Edit(
+    edit = ui.Edit.of_row(
         "stage",
         s.id,
         f"The {stage_label(s.stage)} stage",
-        prefix,
-        lambda version, changes: db.update_stage(s.id, version, **changes),
-        keys=tuple(f"{prefix}{k}" for k in ("label", *TEXTS, "emotion", "duration", "unit")),
+        db.update_stage,
+        ("label", *TEXTS, "emotion", "duration", "unit"),
         done=f"Saved the {stage_label(s.stage)} stage.",
     )
+    prefix = edit.prefix
     ui.open_edit(edit, s.version, editing.stage_values(s))
     value, unit = best_unit(s.duration_days)
     with st.form(f"{prefix}form"):

@@ -121,17 +121,16 @@ def edit_moment(m: Moment) -> None:
     edit_column, delete = st.columns([6, 1])
     expander = edit_column.expander("✏️ Edit", key=f"edit_moment_{m.id}", on_change="rerun")
     if expander.open:
-        prefix = ui.edit_prefix("moment", m.id)
-        edit = ui.Edit(
+        edit = ui.Edit.of_row(
             "moment",
             m.id,
             f"The {MOMENT_KIND_LABELS[m.kind].lower()} {m.title!r}",
-            prefix,
-            lambda version, changes: db.update_moment(m.id, version, **changes),
-            keys=tuple(prefix + f for f in FIELDS),
+            db.update_moment,
+            FIELDS,
             done=f"Saved {m.title}.",
             shown={"stage_id": lambda i: stage_names.get(i, "(another journey)")},
         )
+        prefix = edit.prefix
         ui.open_edit(edit, m.version, editing.moment_values(m))
         with expander, st.form(f"{prefix}form", border=False):
             kind = st.segmented_control(

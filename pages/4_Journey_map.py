@@ -9,7 +9,7 @@ import functools
 
 import streamlit as st
 
-from journey import exchange, images, journey_map, mermaid, report, ui, voting
+from journey import exchange, journey_map, mermaid, report, ui, voting
 
 PAGE = ui.page_setup(__file__)
 db = ui.store()
@@ -41,7 +41,7 @@ persona = db.get_persona(journey.persona_id).name if journey.persona_id else ""
 chart = functools.partial(ui.cached_chart, journey_map.map_chart, journey, persona, votes)
 lanes_tab, picture_tab = ui.linked_tabs(["Lanes", "Picture"], key="map_view")  # ?map_view=
 with lanes_tab:
-    table = journey_map.map_table(journey, votes).map(ui.literal).rename(columns=ui.literal)
+    table = ui.cached_table(journey_map.map_table, journey, votes)
     st.table(journey_map.style_by_part(table), border="horizontal")
     st.caption(
         "Friction points show their severity and key points their impact, 1 to 5"
@@ -49,8 +49,7 @@ with lanes_tab:
     )
 if picture_tab.open:  # drawn only when looked at: it takes about a second
     with picture_tab, st.spinner("Drawing the map…"):
-        picture = ui.cached_chart(journey_map.map_picture, journey, persona, votes)
-        st.image(images.to_svg(picture), width="content")
+        st.image(ui.cached_svg(journey_map.map_picture, journey, persona, votes), width="content")
         st.caption(
             "The map one stage under the other, to read on screen; the PNG and SVG handouts "
             "below lay the five stages side by side."
@@ -58,45 +57,30 @@ if picture_tab.open:  # drawn only when looked at: it takes about a second
 
 st.markdown("**Handout**")
 ui.chart_downloads(chart, journey_map.file_stem(journey), key="map_download")
-st.download_button(
+ui.download(
     "⬇️ Journey as JSON (exchange format)",
-    data=lambda: exchange.dumps(db.export_journey(journey_id)),
-    file_name=f"{journey_map.file_stem(journey).removeprefix('journey-map-')}.json",
-    mime="application/json",
+    lambda: exchange.dumps(db.export_journey(journey_id)),
+    f"{journey_map.file_stem(journey).removeprefix('journey-map-')}.json",
     key="map_json",
-    on_click="ignore",
     help="The journey and its persona in Journey Lab's exchange format: import it elsewhere "
     "with `python -m journey import FILE`.",
 )
-paper = (
-    st.segmented_control(
-        "Report paper",
-        list(report.PAPERS),
-        default="a4",
-        key="map_paper",
-        format_func=report.PAPERS.get,
-    )
-    or "a4"
-)
+paper = ui.report_paper(key="map_paper")
 for fmt, label in (("pdf", "Workshop report (PDF)"), ("html", "Workshop report (HTML)")):
-    st.download_button(
+    ui.download(
         label,
-        data=lambda fmt=fmt: report.build(db, journey_id=journey_id, fmt=fmt, paper=paper),
-        file_name=report.file_name(journey.name, fmt),
-        mime=report.MIME[fmt],
+        lambda fmt=fmt: report.build(db, journey_id=journey_id, fmt=fmt, paper=paper),
+        report.file_name(journey.name, fmt),
         key=f"map_report_{fmt}",
-        on_click="ignore",
         help=report.BUTTON_HELP,
         icon=":material/download:",
     )
-st.download_button(
+ui.download(
     "Mermaid journey diagram",
-    icon=":material/download:",
-    data=lambda: mermaid.export(db, journey_id),
-    file_name=f"{journey_map.file_stem(journey)}.mmd",
-    mime="text/plain",
+    lambda: mermaid.export(db, journey_id),
+    f"{journey_map.file_stem(journey)}.mmd",
     key="map_mermaid",
-    on_click="ignore",
+    icon=":material/download:",
     help=mermaid.BUTTON_HELP,
 )
 

@@ -155,14 +155,7 @@ def kpi_board() -> None:
         show(charts.kpi_trend_chart(tracked[pick]), f"kpi_{pick}")
     st.caption(f"How is this computed: each KPI shows its latest dated value. {kpis.STATUS_RULE}")
     ui.short_table(kpis.board_table(rows))
-    st.download_button(
-        "⬇️ KPI values (CSV)",
-        kpis.kpi_values_csv(journey),
-        key="kpi_csv",
-        file_name="kpi-values.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
+    ui.download("⬇️ KPI values (CSV)", kpis.kpi_values_csv(journey), "kpi-values.csv", "kpi_csv")
     if not ui.can_edit():
         return
     by_key = {r.key: r for r in rows}

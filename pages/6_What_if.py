@@ -152,14 +152,7 @@ if compared:
     ui.short_table(kpis.scenario_table(rows))
     chart = ui.cached_chart(charts.scenario_change_chart, rows)
     ui.chart(chart, "scenarios", key="scenarios")
-    st.download_button(
-        "⬇️ Comparison (CSV)",
-        kpis.scenarios_csv(rows),
-        key="compare_csv",
-        file_name="scenarios.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
+    ui.download("⬇️ Comparison (CSV)", kpis.scenarios_csv(rows), "scenarios.csv", "compare_csv")
     st.caption(
         "How is this computed: each scenario applies its saved lever changes to the "
         "journey's current values; change = (scenario − baseline) ÷ |baseline| × 100."

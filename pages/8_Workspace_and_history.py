@@ -24,23 +24,21 @@ st.write(
     "or moving to another Journey Lab."
 )
 left, middle = st.columns(2)
-left.download_button(
+ui.download(
     "⬇️ Workspace as JSON",
+    lambda: exchange.dumps(db.export_workspace(workspace_id)),
+    f"journey-lab-workspace-{workspace_id}.json",
     key="export_workspace",
-    on_click="ignore",
-    data=lambda: exchange.dumps(db.export_workspace(workspace_id)),
-    file_name=f"journey-lab-workspace-{workspace_id}.json",
-    mime="application/json",
+    where=left,
 )
 if journey_id is not None:
     journey = db.load_journey(journey_id)
-    middle.download_button(
+    ui.download(
         "⬇️ This journey as JSON",
+        lambda: exchange.dumps(db.export_journey(journey_id)),
+        f"journey-{journey_id}.json",
         key="export_journey",
-        on_click="ignore",
-        data=lambda: exchange.dumps(db.export_journey(journey_id)),
-        file_name=f"journey-{journey_id}.json",
-        mime="application/json",
+        where=middle,
     )
     csv_columns = st.columns(3)
     for column, (label, make) in zip(
@@ -52,13 +50,12 @@ if journey_id is not None:
         ],
         strict=True,
     ):
-        column.download_button(
+        ui.download(
             f"⬇️ {label.title()} as CSV",
-            data=make(journey),
-            file_name=f"journey-{journey_id}-{label}.csv",
-            mime="text/csv",
+            make(journey),
+            f"journey-{journey_id}-{label}.csv",
             key=f"export_csv_{label}",
-            on_click="ignore",
+            where=column,
         )
 
 st.subheader("Workshop report of the workspace")
@@ -78,16 +75,7 @@ report_format = (
     )
     or "pdf"
 )
-report_paper = (
-    middle.segmented_control(
-        "Report paper",
-        list(report.PAPERS),
-        default="a4",
-        key="ws_report_paper",
-        format_func=report.PAPERS.get,
-    )
-    or "a4"
-)
+report_paper = ui.report_paper(key="ws_report_paper", where=middle)
 if st.button("Build the workspace report", key="ws_report_build", icon=":material/description:"):
     try:
         st.session_state["ws_report"] = (
@@ -105,13 +93,11 @@ if st.button("Build the workspace report", key="ws_report_build", icon=":materia
         ui.show_error(e)
 built = st.session_state.get("ws_report")
 if built and built[0] == workspace_id:
-    st.download_button(
+    ui.download(
         f"Workshop report ({built[1].upper()})",
-        data=built[2],
-        file_name=report.file_name(workspace.name, built[1]),
-        mime=report.MIME[built[1]],
+        built[2],
+        report.file_name(workspace.name, built[1]),
         key="ws_report_download",
-        on_click="ignore",
         icon=":material/download:",
     )
 

@@ -177,13 +177,11 @@ elif slide["kind"] == "timeframes":
 else:
     summary_slide(slide)
 
-st.download_button(
+ui.download(
     "Workshop report (PDF)",
+    lambda: report.build(db, journey_id=journey.id, fmt="pdf"),
+    report.file_name(journey.name, "pdf"),
     key="present_report",
-    on_click="ignore",
     icon=":material/download:",
-    data=lambda: report.build(db, journey_id=journey.id, fmt="pdf"),
-    file_name=report.file_name(journey.name, "pdf"),
-    mime=report.MIME["pdf"],
     help=report.BUTTON_HELP,
 )

@@ -5,6 +5,7 @@ charts only as their spec (``vega_lite_chart`` elements whose data sets arrive a
 chart contents are read from there.
 """
 
+import functools
 import json
 import pathlib
 import re
@@ -13,7 +14,7 @@ import pytest
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from journey import presentation, ui
+from journey import images, journey_map, presentation, ui
 from journey.storage import Store
 from tests.conftest import CAR, WORKSPACE, open_page
 
@@ -122,6 +123,55 @@ def test_the_exported_picture_is_drawn_only_when_its_tab_is_open(app_env):
     at.run()
     assert not at.exception
     assert next(child.type for child in at.tabs[1].children.values()) == "image"
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, module, name: str, when=lambda *a: True) -> list:
+    """Replace ``module.name`` by a wrapper that records its calls (``when`` picks which)."""
+    real, calls = getattr(module, name), []
+
+    @functools.wraps(real)
+    def counted(*args, **kwargs):
+        if when(*args, **kwargs):
+            calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_the_picture_is_drawn_once_per_content_not_on_every_rerun(app_env, monkeypatch):
+    drawn = counting(monkeypatch, images, "to_svg")
+    at = open_page(MAP_PAGE, CAR, query={"map_view": "Picture"})
+    at.run()
+    assert not at.exception
+    assert len(drawn) == 1
+    image = next(iter(at.tabs[1].children.values()))
+    assert image.type == "image" and "data:image/svg+xml" in image.proto.imgs[0].url
+
+
+def test_the_lanes_table_is_built_once_per_content_not_on_every_rerun(app_env, monkeypatch):
+    built = counting(monkeypatch, journey_map, "map_table")
+    at = open_page(MAP_PAGE, CAR)
+    first = table_text(at)
+    at.run()
+    assert len(built) == 1
+    assert table_text(at) == first
+
+
+def test_chart_rows_are_converted_for_the_browser_once_not_on_every_rerun(app_env, monkeypatch):
+    converted = counting(
+        monkeypatch,
+        dataframe_util,
+        "convert_anything_to_arrow_bytes",
+        when=lambda data, *a, **k: isinstance(data, list),  # a chart's rows
+    )
+    at = open_page(MAP_PAGE, CAR)
+    first = len(converted)
+    at.run()
+    assert first and len(converted) == first
+    assert {r["title"] for r in chart_rows(at, "severity")} >= {
+        m.title for m in stored(app_env, CAR).moments
+    }
 
 
 def test_switching_the_journey_in_the_url_switches_the_map(app_env):

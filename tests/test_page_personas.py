@@ -329,3 +329,29 @@ def test_the_new_persona_form_is_drawn_once_its_panel_was_opened_and_then_stays(
     at.session_state["new_persona_open"] = False  # closed again: still drawn, hidden, so a
     at.run()  # browser keeps what was typed in it
     assert not at.exception and at.text_input(key="new_persona_name")
+
+
+def test_an_edit_form_closed_without_saving_stays_drawn_so_a_browser_keeps_what_was_typed(
+    app_env,
+):
+    """A browser keeps text typed in a form (not sent before Save) only while the rerun still
+    draws the form's widgets, under the same ids; AppTest drops unsent form input at each run,
+    so what is checked is that the closed form is still drawn, as it was."""
+
+    def form_widgets(at: AppTest) -> dict:
+        return {
+            w.key: w.id for w in [*at.text_input, *at.text_area] if w.key.startswith("persona_1_")
+        }
+
+    at = open_page(PAGE, edit_persona_1=True)
+    opened = form_widgets(at)
+    assert len(opened) == 8
+    at.session_state["edit_persona_1"] = False  # closed without saving
+    at.run()
+    assert not at.exception and form_widgets(at) == opened
+    at.session_state["edit_persona_1"] = True  # reopened: the same widgets, and Save works
+    at.run()
+    assert form_widgets(at) == opened
+    at.text_input(key="persona_1_role").input("Typed, then saved")
+    at.button(key="persona_1_save").click().run()
+    assert not at.exception and Store(app_env).get_persona(1).role == "Typed, then saved"

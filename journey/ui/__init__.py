@@ -13,7 +13,6 @@ conflicts resolved per field, deleted-while-editing kept on screen, every save u
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 
@@ -22,7 +21,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from .. import access, charts, editing, images, live, presentation, samples, settings
+from .. import access, charts, editing, live, presentation, samples, settings
 from .. import comments as comments_rules
 from ..model import ChangedSinceError, ConflictError, Journey, JourneyError, NotFoundError
 from ..storage import Store
@@ -262,6 +261,20 @@ def _persist(name: str) -> None:
         set_presenting(st.session_state[name])
 
 
+def _picker(label: str, options: dict, name: str):
+    """A sidebar selectbox of ``options`` (id -> shown text) showing the session's ``name``
+    (which must be one of them); a pick is kept by :func:`_persist`. Returns the picked id."""
+    st.session_state[f"_pick_{name}"] = st.session_state[name]
+    return st.sidebar.selectbox(
+        label,
+        list(options),
+        format_func=options.get,
+        key=f"_pick_{name}",
+        on_change=_persist,
+        args=(name,),
+    )
+
+
 def choose_journey(db: Store) -> int | None:
     """Sidebar picker for workspace and journey; remembered across pages and in the URL.
 
@@ -290,15 +303,7 @@ def choose_journey(db: Store) -> int | None:
     if st.session_state.get("workspace_id") not in names:
         current = by_id.get(st.session_state.get("journey_id"))
         st.session_state["workspace_id"] = current.workspace_id if current else workspaces[0].id
-    st.session_state["_pick_workspace_id"] = st.session_state["workspace_id"]
-    workspace_id = st.sidebar.selectbox(
-        "Workspace",
-        list(names),
-        format_func=names.get,
-        key="_pick_workspace_id",
-        on_change=_persist,
-        args=("workspace_id",),
-    )
+    workspace_id = _picker("Workspace", names, "workspace_id")
     label = {
         j.id: f"{j.name} · {j.persona or 'no persona'}"
         for j in journeys
@@ -311,15 +316,7 @@ def choose_journey(db: Store) -> int | None:
         return None
     if st.session_state.get("journey_id") not in label:
         st.session_state["journey_id"] = next(iter(label))
-    st.session_state["_pick_journey_id"] = st.session_state["journey_id"]
-    journey_id = st.sidebar.selectbox(
-        "Journey",
-        list(label),
-        format_func=label.get,
-        key="_pick_journey_id",
-        on_change=_persist,
-        args=("journey_id",),
-    )
+    journey_id = _picker("Journey", label, "journey_id")
     if not st.session_state.get("_link_journey_missing"):
         st.query_params["journey"] = str(journey_id)
     return journey_id
@@ -440,100 +437,6 @@ def current_journey(db: Store) -> Journey:
         st.stop()
 
 
-def chart(chart, name: str, key: str | None = None) -> None:
-    """Show a chart (an Altair chart, or its spec from :func:`cached_chart`) as its PNG
-    export draws it, with PNG and SVG downloads (named ``name``; ``key`` defaults to it).
-
-    Streamlit's frontend takes a chart's height as the whole height, title, axes and legend
-    included, which squashes a short chart flat; ``autosize: pad`` makes the height the
-    plot's, as vl-convert draws it.
-    """
-    key = key or name
-    spec = chart if isinstance(chart, dict) else charts.spec(chart)
-    altair(spec, key=f"chart_{key}", width="content", pad=True)
-    chart_downloads(spec, name, key=f"download_{key}")
-
-
-#: What Altair's default theme adds to every spec; Streamlit draws Altair charts without it.
-_THEME_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
-
-
-def _as_streamlit_draws(spec: dict) -> dict:
-    config = spec.get("config") or {}
-    view = {k: v for k, v in (config.get("view") or {}).items() if _THEME_VIEW.get(k) != v}
-    config = {k: v for k, v in config.items() if k != "view"} | ({"view": view} if view else {})
-    return {k: v for k, v in spec.items() if k != "config"} | ({"config": config} if config else {})
-
-
-def altair(chart, key: str, width: str | int = "stretch", *, pad: bool = False) -> None:
-    """Show a chart (an Altair chart, or its spec from :func:`cached_chart`); in presentation
-    mode no text in it is under 16 px. ``pad``: the height is the plot's, as exported (see
-    :func:`chart`). Drawn from the spec without Altair's validation (:func:`charts.spec`)."""
-    spec = _as_streamlit_draws(chart if isinstance(chart, dict) else charts.spec(chart))
-    if pad:
-        spec["autosize"] = {"type": "pad"}
-    if presenting():
-        spec = charts.projector_spec(spec, presentation.CHART_TEXT_PX)
-    st.vega_lite_chart(spec, key=key, width=width)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cached_spec(key_hash: str, _build, _args: tuple, _kwargs: dict) -> dict:
-    return charts.spec(_build(*_args, **_kwargs))
-
-
-def cached_chart(build, *args, **kwargs) -> dict:
-    """The Vega-Lite spec of ``build(*args, **kwargs)`` (a chart builder), built once per
-    process for the same builder and arguments: a page's rerun reuses it until the journey
-    (or whatever else is passed) changes.
-
-    The cache key is the builder's name and the arguments' ``repr`` (dataclasses such as a
-    :class:`Journey` show every field in it; a pandas frame is keyed by its content hash), so
-    pass everything the chart depends on as arguments. Returns a dict the caller may change.
-    """
-    key = "|".join(
-        [f"{build.__module__}.{build.__qualname__}"]
-        + [_argument_key(a) for a in args]
-        + [f"{k}={_argument_key(v)}" for k, v in sorted(kwargs.items())]
-    )
-    return _cached_spec(hashlib.sha256(key.encode()).hexdigest(), build, args, kwargs)
-
-
-def _argument_key(value) -> str:
-    if isinstance(value, pd.DataFrame | pd.Series):
-        content = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
-        return f"{type(value).__name__}{list(getattr(value, 'columns', []))}" + (
-            hashlib.sha256(content).hexdigest()
-        )
-    return repr(value)
-
-
-def chart_downloads(chart, name: str, key: str) -> None:
-    """PNG and SVG download buttons for a chart: an Altair chart, its spec, or a function
-    that makes either (called only when a button is clicked; the files are made then too)."""
-
-    def drawn():
-        return chart() if callable(chart) else chart
-
-    left, right = st.columns(2)
-    left.download_button(
-        "⬇️ PNG",
-        data=lambda: images.to_png(drawn()),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"{key}_png",
-        on_click="ignore",
-    )
-    right.download_button(
-        "⬇️ SVG",
-        data=lambda: images.to_svg(drawn()),
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        key=f"{key}_svg",
-        on_click="ignore",
-    )
-
-
 #: Markdown's special characters, each escaped by a backslash (``str.translate``: faster than
 #: a regular expression's substitution, and pages call this for every piece of user text).
 _MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
@@ -555,9 +458,15 @@ def short_table(rows, *, border: bool = True) -> None:
     inside the table, long words wrapping so it fits the main block
     (:data:`journey.presentation.TABLE_CSS`). ``rows``: dicts or a DataFrame; text cells and
     column names are user text and shown literally; numbers stay numbers."""
-    frame = pd.DataFrame(rows)
+    st.table(literal_frame(pd.DataFrame(rows)), hide_index=True, border=border)
+
+
+def literal_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for ``st.table`` (which reads its cells as Markdown): its text
+    cells and column names (every level of a two-level header) through :func:`literal`;
+    numbers and other values stay as they are."""
     frame = frame.map(lambda v: literal(v) if isinstance(v, str) else v)
-    st.table(frame.rename(columns=literal), hide_index=True, border=border)
+    return frame.rename(columns=literal)
 
 
 def literal(text: str) -> str:
@@ -632,7 +541,15 @@ def live_updates(db: Store, journey_id: int) -> None:
             st.rerun(scope="app")
 
 
-# The edit protocol lives in its own module; the pages reach it as ui.<name>.
+# Charts and the edit protocol live in their own modules; the pages reach them as ui.<name>.
+from .charting import (  # noqa: E402, F401 (re-exported for the pages)
+    altair,
+    cached_chart,
+    cached_svg,
+    cached_table,
+    chart,
+)
+from .downloads import chart_downloads, download, report_paper  # noqa: E402, F401
 from .edits import (  # noqa: E402, F401 (re-exported for the pages)
     Edit,
     create_once,

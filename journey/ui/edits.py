@@ -42,6 +42,30 @@ class Edit:
     slots: dict[str, Any] = field(default_factory=dict)
     form: str = ""
 
+    @classmethod
+    def of_row(
+        cls,
+        kind: str,
+        row_id: int,
+        what: str,
+        update: Callable[..., Any],
+        fields: tuple[str, ...],
+        **options: Any,
+    ) -> Edit:
+        """The form of row ``row_id`` saved by ``update(row_id, version, **changes)`` (a
+        ``Store.update_*`` method), its widgets keyed :func:`edit_prefix` + each of ``fields``
+        (the first tells a fresh form); ``options``: ``done``, ``shown``, ``form``."""
+        prefix = edit_prefix(kind, row_id)
+        return cls(
+            kind,
+            row_id,
+            what,
+            prefix,
+            lambda version, changes: update(row_id, version, **changes),
+            keys=tuple(prefix + f for f in fields),
+            **options,
+        )
+
     @property
     def state(self) -> str:
         return f"_edit_{self.kind}_{self.row_id}" + (f"_{self.form}" if self.form else "")

@@ -35,3 +35,21 @@ def test_text_typed_in_a_stage_tab_and_not_saved_is_still_there_after_switching_
     submit(page, page.get_by_role("tab", name=stage_label(stage.stage)))
     goal = page.locator(f".st-key-stage_{stage.id}_customer_goal textarea").first
     assert goal.input_value() == "Typed, not saved"
+
+
+def test_text_typed_in_a_persona_edit_panel_is_still_there_after_closing_and_reopening_it(
+    page, server
+):
+    """An edit panel's form is drawn once opened, and kept while closed, so the browser keeps
+    what was typed in it (issue 13)."""
+    open_page(page, server, "Personas")
+    persona = Store(server.db).personas(1)[0]
+    header = page.locator(f".st-key-edit_persona_{persona.id}").get_by_text("Edit").first
+    header.click()
+    settle(page)
+    fill(page, f"persona_{persona.id}_role", "Typed, not saved")
+    submit(page, header)  # closed without saving: the page reruns
+    submit(page, header)  # reopened
+    role = page.locator(f".st-key-persona_{persona.id}_role input").first
+    assert role.input_value() == "Typed, not saved"
+    assert Store(server.db).get_persona(persona.id).version == persona.version
