@@ -32,13 +32,14 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import logging
 import pathlib
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,7 @@ import pandas as pd
 from altair.utils import schemapi
 from markupsafe import Markup
 
-from . import charts, exchange, formulas, images, journey_map, kpis
+from . import charts, exchange, formulas, images, journey_map, kpis, report_cache, report_workers
 from .model import (
     MOMENT_KIND_LABELS,
     STAGES,
@@ -378,12 +379,10 @@ def _spec(chart) -> str:
 def _svg_of_spec(spec: str) -> str:
     """SVG of a Vega-Lite spec (JSON text), remembered: a repeated download draws nothing.
 
-    vl-convert gets the JSON text itself, not a dict it would have to convert again. The
-    namespace declarations are dropped as inline SVG in HTML needs none, so the document
-    holds no URL at all.
+    Compiled to Vega, then drawn (:func:`journey.report_workers.draw_svg`), without the
+    namespace declarations inline SVG needs none of, so the document holds no URL at all.
     """
-    svg = images.vegalite_to_svg(spec)
-    return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg, count=2)
+    return report_workers.draw_svg(spec, images.vl_version())
 
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -499,38 +498,84 @@ def chart_specs(journey: Journey) -> tuple[str, str]:
         )
 
 
+#: Charts of a report from which they are drawn in worker processes: below, starting the
+#: workers (each its own vl-convert engine, about 0.5 s) costs more than it saves.
+CHARTS_FOR_PROCESSES = 40
+
+
 def journey_contexts(
-    reports: Sequence[JourneyReport], progress: Progress | None = None, share: float = 1.0
+    reports: Sequence[JourneyReport],
+    progress: Progress | None = None,
+    share: float = 1.0,
+    *,
+    cache: report_cache.ReportCache | None = None,
+    processes: int | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`journey_context` of each report, charts drawn while the next are built.
 
-    vl-convert draws in its own thread and lets go of Python's lock meanwhile, so one worker
-    thread draws a journey's two SVGs while this thread builds the next journey's values and
-    Altair charts: on two cores the two costs overlap instead of adding up. ``progress``
-    hears of each journey done, as a fraction of ``share``.
+    Charts found in ``cache`` (by their spec's SHA-256) are not drawn again; the others are
+    drawn by one worker thread in this process (vl-convert lets go of Python's lock, so the
+    drawing overlaps building the next journey's values) or, from
+    :data:`CHARTS_FOR_PROCESSES` charts on, by worker processes, one per CPU (``processes``
+    forces a count: 1 for this process only). ``progress`` hears of each journey done, as a
+    fraction of ``share``. Raises :class:`journey.report_workers.ReportWorkerError` when a
+    worker process dies or fails.
     """
     say = progress or (lambda fraction, message: None)
+    if processes is None:
+        processes = report_workers.processes_for(2 * len(reports), CHARTS_FOR_PROCESSES)
     contexts: list[dict[str, Any]] = []
-    drawing: list[tuple[dict, list[Future]]] = []
+    drawing: list[tuple[dict, list[Future | str]]] = []
+    submitted: dict[str, Future] = {}
+    version = images.vl_version()
 
-    def finish(context: dict, futures: list[Future]) -> None:
-        context["emotion_svg"], context["timeframe_svg"] = (Markup(f.result()) for f in futures)
+    def svg(pool: Executor, spec: str) -> Future | str:
+        if cache is not None and (found := cache.get(report_cache.key("svg", spec))):
+            return found
+        if spec not in submitted:
+            submitted[spec] = (
+                pool.submit(_svg_of_spec, spec)
+                if processes == 1
+                else pool.submit(report_workers.draw_svg, spec, version)
+            )
+        return submitted[spec]
+
+    def finish(context: dict, svgs: list[Future | str]) -> None:
+        drawn = []
+        for spec_svg in svgs:
+            if isinstance(spec_svg, str):
+                drawn.append(spec_svg)
+                continue
+            text = report_workers.result(spec_svg, "drawing a chart")
+            drawn.append(text)
+        context["emotion_svg"], context["timeframe_svg"] = (Markup(t) for t in drawn)
         contexts.append(context)
         say(
             share * len(contexts) / len(reports),
             f"Charts of journey {len(contexts):,} of {len(reports):,}",
         )
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts") as pool:
-        for r in reports:
-            context = journey_context(r, with_charts=False)
-            drawing.append(
-                (context, [pool.submit(_svg_of_spec, s) for s in chart_specs(r.journey)])
-            )
-            if len(drawing) > 1:
-                finish(*drawing.pop(0))
-        for pending in drawing:
-            finish(*pending)
+    pool: Executor = (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts")
+        if processes == 1
+        else report_workers.pool(processes)
+    )
+    with pool:
+        try:
+            for r in reports:
+                context = journey_context(r, with_charts=False)
+                drawing.append((context, [svg(pool, s) for s in chart_specs(r.journey)]))
+                if len(drawing) > (1 if processes == 1 else 4 * processes):
+                    finish(*drawing.pop(0))
+            for pending in drawing:
+                finish(*pending)
+        except BaseException:
+            for future in submitted.values():
+                future.cancel()
+            raise
+    if cache is not None:
+        for spec, future in submitted.items():
+            cache.set(report_cache.key("svg", spec), future.result())
     return contexts
 
 
@@ -580,16 +625,24 @@ def render_html(
     now: dt.datetime | None = None,
     with_charts: bool = True,
     contexts: Sequence[dict] | None = None,
+    part: str = "all",
+    first_pages: Mapping[int, int] | None = None,
 ) -> str:
     """The report as one self-contained HTML document (inline CSS and SVG, no script).
 
     ``workspace`` (a name) adds a contents list for a workspace report. ``paper`` ("a4" or
     "letter") sets the page size used when the HTML is printed or turned into a PDF.
-    ``contexts`` are the reports' :func:`journey_context` when already computed.
+    ``contexts`` are the reports' :func:`journey_context` when already computed. ``part``
+    is "all" (the whole report), "cover" (only the contents list, with the generated time
+    and each journey's first page from ``first_pages``, journey id -> page number) or
+    "journeys" (only the journeys, without the generated time: the same text every build,
+    for :func:`pdf_parts`).
     """
     global _ENV
     if paper not in PAPERS:
         raise ValidationError(f"unknown paper {paper!r}; expected one of {', '.join(PAPERS)}")
+    if part not in ("all", "cover", "journeys"):
+        raise ValueError(f"unknown report part {part!r}")
     _ENV = _ENV or _environment()
     now = now or dt.datetime.now(dt.UTC)
     return _ENV.get_template("report.html.j2").render(
@@ -606,6 +659,8 @@ def render_html(
             _ENV.loader.get_source(_ENV, "report.css")[0].replace("PAPER_SIZE", PAPERS[paper])
         ),
         stage_count=len(STAGES),
+        part=part,
+        first_pages=first_pages or {},
     )
 
 
@@ -671,6 +726,149 @@ def html_to_pdf(
     return rendered.write_pdf()
 
 
+#: PDF parts of a report from which they are laid out in worker processes (each a
+#: WeasyPrint of its own, about 1 s to start): below, this process lays them out.
+PARTS_FOR_PROCESSES = 4
+
+
+@dataclass
+class Part:
+    """One part of a PDF report, laid out alone: ``label`` (its outline entry), ``html``
+    (the whole document), ``journey_id`` (None for a workspace's cover) and ``cacheable``
+    (False when it holds the generated time, which changes every build)."""
+
+    label: str
+    html: str
+    journey_id: int | None = None
+    cacheable: bool = True
+
+
+def pdf_parts(
+    contexts: Sequence[dict], *, title: str, paper: str, workspace: str | None, now=None
+) -> list[Part]:
+    """A workspace report's journeys as one :class:`Part` each (without the generated
+    time, so an unchanged journey is the same HTML as last build); a single journey's
+    report as one part holding the generated time. The workspace cover is made by
+    :func:`build_pdf` once the journeys' page counts are known."""
+    if workspace is None:
+        html = render_html([], title=title, paper=paper, now=now, contexts=contexts)
+        return [Part(contexts[0]["name"], html, contexts[0]["id"], cacheable=False)]
+    return [
+        Part(
+            c["name"],
+            render_html(
+                [],
+                title=c["name"],
+                paper=paper,
+                workspace=workspace,
+                contexts=[c],
+                part="journeys",
+            ),
+            c["id"],
+        )
+        for c in contexts
+    ]
+
+
+def build_pdf(
+    contexts: Sequence[dict],
+    *,
+    title: str,
+    paper: str,
+    workspace: str | None,
+    now: dt.datetime | None = None,
+    cache: report_cache.ReportCache | None = None,
+    processes: int | None = None,
+    progress: Progress | None = None,
+    start: float = 0.0,
+) -> bytes:
+    """The report as one PDF, laid out by parts (:func:`pdf_parts`) and joined with pypdf.
+
+    Each journey is laid out alone, by worker processes from :data:`PARTS_FOR_PROCESSES`
+    parts on (``processes`` forces a count; 1 lays out here), or taken from ``cache`` (keyed
+    by the SHA-256 of its HTML, stylesheet and paper size included). A workspace report then
+    gets its cover: the contents list with each journey's first page, and the generated
+    time. The outline (bookmarks) lists the journeys. ``progress`` hears of each part, from
+    ``start`` on. Raises :class:`journey.report_workers.ReportWorkerError` when a worker
+    process dies or fails.
+    """
+    import pypdf
+
+    say = progress or (lambda fraction, message: None)
+    parts = pdf_parts(contexts, title=title, paper=paper, workspace=workspace, now=now)
+    keys = [report_cache.key("pdf", p.html) for p in parts]
+    laid: list[tuple[bytes, int] | None] = [
+        (cache.get(k) if cache is not None and p.cacheable else None)
+        for p, k in zip(parts, keys, strict=True)
+    ]
+    todo = [i for i, found in enumerate(laid) if found is None]
+    span = (1.0 - start) * 0.9
+
+    def done(count: int) -> None:
+        say(
+            start + span * (len(parts) - len(todo) + count) / len(parts),
+            f"Laid out part {len(parts) - len(todo) + count:,} of {len(parts):,} of the PDF",
+        )
+
+    if processes is None:
+        processes = report_workers.processes_for(len(todo), PARTS_FOR_PROCESSES)
+    jobs = [(parts[i].html, str(TEMPLATES)) for i in todo]
+    if processes == 1 or not jobs:
+        drawn = []
+        for count, job in enumerate(jobs, start=1):
+            drawn.append(report_workers.pdf_part(*job))
+            done(count)
+    else:
+        with report_workers.pool(processes) as pool:
+            drawn = report_workers.run_all(
+                pool, report_workers.pdf_part, jobs, "laying out the PDF", done
+            )
+    for i, result in zip(todo, drawn, strict=True):
+        laid[i] = result
+        if cache is not None and parts[i].cacheable:
+            cache.set(keys[i], result)
+    if workspace is not None:
+        cover, laid = _cover(contexts, laid, title=title, paper=paper, workspace=workspace, now=now)
+        parts = [Part(workspace, "", None), *parts]
+        laid = [cover, *laid]
+    say(start + span, f"Writing the PDF: {sum(p[1] for p in laid):,} pages")
+    writer = pypdf.PdfWriter()
+    for part, (data, _) in zip(parts, laid, strict=True):
+        first = len(writer.pages)
+        writer.append(io.BytesIO(data), import_outline=False)
+        writer.add_outline_item(title=part.label, page_number=first)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _cover(contexts, laid, *, title, paper, workspace, now) -> tuple[tuple[bytes, int], list]:
+    """The workspace cover laid out with each journey's first page in the joined PDF; laid
+    out again if its own page count moves the journeys (twice at most)."""
+    cover_pages, result = 1, None
+    for _ in range(3):
+        first, page = {}, cover_pages + 1
+        for c, (_, pages) in zip(contexts, laid, strict=True):
+            first[c["id"]] = page
+            page += pages
+        html = render_html(
+            [],
+            title=title,
+            paper=paper,
+            workspace=workspace,
+            now=now,
+            contexts=contexts,
+            part="cover",
+            first_pages=first,
+        )
+        result = report_workers.pdf_part(html, str(TEMPLATES))
+        if result[1] == cover_pages:
+            break
+        cover_pages = result[1]
+    return result, laid
+
+
 def build(
     store: Store,
     *,
@@ -680,19 +878,29 @@ def build(
     paper: str = "a4",
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    cache: report_cache.ReportCache | bool | None = True,
+    processes: int | None = None,
 ) -> bytes:
     """The report of one journey or of every journey of a workspace, as PDF or HTML bytes.
 
     Exactly one of ``journey_id`` and ``workspace_id``; ``fmt`` is "pdf" or "html" and
     ``paper`` "a4" or "letter". ``progress`` (optional, a :data:`Progress`) is told after
     each journey's charts, each PDF page laid out and before the PDF is written; it ends
-    at 1.0. Raises ValidationError for a bad choice, NotFoundError for an unknown id.
+    at 1.0. ``cache`` is a :class:`journey.report_cache.ReportCache`, True (the default:
+    the folder beside the store's database, :func:`journey.report_cache.beside`) or None /
+    False for none; ``processes`` forces the worker processes' count (1: none; default: by
+    the amount of work, :func:`journey_contexts`). Raises ValidationError for a bad choice,
+    NotFoundError for an unknown id, :class:`journey.report_workers.ReportWorkerError` when
+    a worker process dies or fails.
     """
     if fmt not in FORMATS:
         raise ValidationError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if (journey_id is None) == (workspace_id is None):
         raise ValidationError("a report is of one journey or of one workspace: give one")
     say = progress or (lambda fraction, message: None)
+    if cache is True:
+        cache = report_cache.beside(store.path)
+    cache = cache or None
     if journey_id is not None:
         reports = [gather(store, journey_id)]
         title, workspace = reports[0].journey.name, None
@@ -700,18 +908,23 @@ def build(
         workspace, reports = gather_workspace(store, workspace_id)
         title = workspace
     charts_share = PDF_CHARTS_SHARE if fmt == "pdf" else 0.95
-    contexts = journey_contexts(reports, say, charts_share)
-    html = render_html(
-        reports, title=title, paper=paper, workspace=workspace, now=now, contexts=contexts
-    )
+    contexts = journey_contexts(reports, say, charts_share, cache=cache, processes=processes)
     if fmt == "html":
+        html = render_html(
+            reports, title=title, paper=paper, workspace=workspace, now=now, contexts=contexts
+        )
         say(1.0, "HTML ready")
         return html.encode("utf-8")
-    data = html_to_pdf(
-        html,
-        progress=progress,
+    data = build_pdf(
+        contexts,
+        title=title,
+        paper=paper,
+        workspace=workspace,
+        now=now,
+        cache=cache,
+        processes=processes,
+        progress=say,
         start=charts_share,
-        pages=PAGES_PER_JOURNEY * len(reports) + (workspace is not None),
     )
     say(1.0, "PDF ready")
     return data
