@@ -2,7 +2,7 @@
 
 ``report --journey ID | --workspace ID -o FILE.pdf|FILE.html [--paper a4|letter]`` writes the
 workshop report of :mod:`journey.report` (the format from the file's suffix); a workspace
-report prints its progress on stderr (``[ 42%] Laying out the PDF: page 310``).
+report prints its progress on stderr (``[ 42%] Laid out part 80 of 200 of the PDF``).
 ``mermaid export --journey ID [-o FILE]`` prints a journey as a Mermaid ``journey`` diagram,
 ``mermaid import FILE --workspace ID`` makes a new journey from one (what could not be placed
 is listed on stderr) and ``mermaid check FILE`` checks a diagram against the grammar, all

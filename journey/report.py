@@ -17,11 +17,15 @@ The design is three steps, each testable alone:
    with autoescaping on, so every text people typed is escaped. Charts are inline SVG drawn
    offline by vl-convert: the HTML is one self-contained file with no external reference and
    no script. A workspace report's charts are the cost that grows with it: :func:`journey_contexts`
-   builds them under :func:`quick_charts` (no repeated Altair checks) and has a worker thread
-   draw each journey's SVGs while the next journey's are built (``python -m bench.report``
-   times it at 1, 20 and 200 journeys);
-3. :func:`html_to_pdf` lays that HTML out with WeasyPrint on A4 or US Letter paper; a stage
-   is never split across pages (``break-inside: avoid``) and all text stays selectable.
+   builds them under :func:`quick_charts` (no repeated Altair checks); a worker thread, or
+   from :data:`CHARTS_FOR_PROCESSES` charts on worker processes
+   (:mod:`journey.report_workers`), draws them while the next journey's are built, and the
+   drawn SVGs are kept in a persistent cache keyed by content (:mod:`journey.report_cache`);
+3. :func:`build_pdf` lays each journey out alone with WeasyPrint (in worker processes for a
+   workspace, each part cached by the SHA-256 of its HTML) on A4 or US Letter paper and joins
+   the parts with pypdf, an outline entry per journey; a stage is never split across pages
+   (``break-inside: avoid``) and all text stays selectable. ``python -m bench.report`` times
+   it at 1, 20 and 200 journeys.
 
 >>> data = build(store, journey_id=1, fmt="pdf", paper="a4")  # bytes of a PDF
 """
@@ -34,7 +38,6 @@ import functools
 import hashlib
 import io
 import json
-import logging
 import pathlib
 import re
 import threading
@@ -71,8 +74,6 @@ MIME: dict[str, str] = {"pdf": "application/pdf", "html": "text/html"}
 SCENARIOS_PER_TABLE = 3
 #: Width of the charts in the report, in pixels (the page is about 700 CSS pixels wide).
 CHART_WIDTH = 600
-#: Pages a journey's report takes, about (a guess for the PDF's progress only).
-PAGES_PER_JOURNEY = 9
 #: The charts' font: metric-compatible with Arial, shipped by Debian's fonts-liberation.
 CHART_FONT = "Liberation Sans"
 
@@ -499,8 +500,10 @@ def chart_specs(journey: Journey) -> tuple[str, str]:
 
 
 #: Charts of a report from which they are drawn in worker processes: below, starting the
-#: workers (each its own vl-convert engine, about 0.5 s) costs more than it saves.
-CHARTS_FOR_PROCESSES = 40
+#: workers (each its own Python and vl-convert engine, about 2 s of CPU) costs more than
+#: it saves (measured on 2 CPUs: 20 journeys 3.2 s in one process, 7.9 s with two workers;
+#: 200 journeys 29 s in one process, 19 s with two).
+CHARTS_FOR_PROCESSES = 200
 
 
 def journey_contexts(
@@ -669,63 +672,6 @@ Progress = Callable[[float, str], None]
 
 #: Share of a PDF build spent on the charts (the rest is WeasyPrint), for progress only.
 PDF_CHARTS_SHARE = 0.15
-#: Share of a PDF build spent laying pages out (the rest is writing them), for progress only.
-PDF_LAYOUT_SHARE = 0.6
-
-
-class _LayoutProgress(logging.Handler):
-    """Passes WeasyPrint's "Creating layout - Page N" messages (its documented
-    ``weasyprint.progress`` logger) of this thread on to a :data:`Progress`, as a fraction
-    of ``pages`` (a guess: the real count is known only at the end) between ``start`` and
-    ``start + span``."""
-
-    def __init__(self, progress: Progress, start: float, span: float, pages: int):
-        super().__init__(logging.INFO)
-        self.progress, self.start, self.span, self.pages = progress, start, span, pages
-        self.thread = threading.get_ident()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread or not str(record.msg).startswith(
-            "Step 5 - Creating layout - Page"
-        ):
-            return
-        page = int(record.args[0]) if record.args else 0
-        self.pages = max(self.pages, page + 1)
-        self.progress(
-            self.start + self.span * page / self.pages, f"Laying out the PDF: page {page:,}"
-        )
-
-
-def html_to_pdf(
-    html: str, *, progress: Progress | None = None, start: float = 0.0, pages: int = 10
-) -> bytes:
-    """Lay the report's HTML out as a PDF with WeasyPrint (text stays text: selectable).
-
-    ``progress`` (optional) hears of every page laid out, from ``start`` to ``start`` +
-    (1 − ``start``) × :data:`PDF_LAYOUT_SHARE` of the way, ``pages`` being the expected
-    page count; then once before the pages are written.
-    """
-    import weasyprint  # pango and friends: loaded only when a PDF is asked for
-    from weasyprint.logger import PROGRESS_LOGGER
-
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES))
-    if progress is None:
-        return document.write_pdf()
-    span = (1.0 - start) * PDF_LAYOUT_SHARE
-    handler = _LayoutProgress(progress, start, span, pages)
-    level = PROGRESS_LOGGER.level
-    PROGRESS_LOGGER.addHandler(handler)
-    PROGRESS_LOGGER.setLevel(logging.INFO)
-    try:
-        rendered = document.render()
-    finally:
-        PROGRESS_LOGGER.removeHandler(handler)
-        if not PROGRESS_LOGGER.handlers:
-            PROGRESS_LOGGER.setLevel(level)
-    progress(start + span, f"Writing the PDF: {len(rendered.pages):,} pages")
-    return rendered.write_pdf()
-
-
 #: PDF parts of a report from which they are laid out in worker processes (each a
 #: WeasyPrint of its own, about 1 s to start): below, this process lays them out.
 PARTS_FOR_PROCESSES = 4
@@ -885,22 +831,32 @@ def build(
 
     Exactly one of ``journey_id`` and ``workspace_id``; ``fmt`` is "pdf" or "html" and
     ``paper`` "a4" or "letter". ``progress`` (optional, a :data:`Progress`) is told after
-    each journey's charts, each PDF page laid out and before the PDF is written; it ends
+    each journey's charts, each PDF part laid out and before the PDF is joined; it ends
     at 1.0. ``cache`` is a :class:`journey.report_cache.ReportCache`, True (the default:
-    the folder beside the store's database, :func:`journey.report_cache.beside`) or None /
-    False for none; ``processes`` forces the worker processes' count (1: none; default: by
-    the amount of work, :func:`journey_contexts`). Raises ValidationError for a bad choice,
-    NotFoundError for an unknown id, :class:`journey.report_workers.ReportWorkerError` when
-    a worker process dies or fails.
+    the folder beside the store's database, :func:`journey.report_cache.beside`, none for a
+    read-only store) or None / False for none; ``processes`` forces the worker processes'
+    count (1: none; default: by the amount of work, :func:`journey_contexts`). Raises
+    ValidationError for a bad choice, NotFoundError for an unknown id,
+    :class:`journey.report_workers.ReportWorkerError` when a worker process dies or fails.
     """
     if fmt not in FORMATS:
         raise ValidationError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if (journey_id is None) == (workspace_id is None):
         raise ValidationError("a report is of one journey or of one workspace: give one")
     say = progress or (lambda fraction, message: None)
-    if cache is True:
-        cache = report_cache.beside(store.path)
-    cache = cache or None
+    use_beside = cache is True and not store.read_only  # a read-only store writes nothing
+    opened = report_cache.beside(store.path) if use_beside else None
+    given = cache if isinstance(cache, report_cache.ReportCache) else None
+    try:
+        return _build(
+            store, journey_id, workspace_id, fmt, paper, now, say, opened or given, processes
+        )
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _build(store, journey_id, workspace_id, fmt, paper, now, say, cache, processes) -> bytes:
     if journey_id is not None:
         reports = [gather(store, journey_id)]
         title, workspace = reports[0].journey.name, None

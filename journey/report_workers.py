@@ -43,11 +43,17 @@ def processes_for(items: int, threshold: int) -> int:
     return 1 if items < threshold or cpus < 2 else min(cpus, items)
 
 
+#: How worker processes start: "forkserver" where there is one, else "spawn"; never "fork".
+#: (The benchmark uses "spawn" so the workers are its own children and their CPU is counted.)
+START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def pool(processes: int) -> ProcessPoolExecutor:
-    """A pool of ``processes`` worker processes started by "forkserver" (or "spawn" where
-    there is none): never a fork of this process."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    """A pool of ``processes`` worker processes started by :data:`START_METHOD`: never a
+    fork of this process."""
+    if START_METHOD == "fork":
+        raise ValueError("report workers are never forked from this process")
+    context = multiprocessing.get_context(START_METHOD)
     return ProcessPoolExecutor(max_workers=processes, mp_context=context)
 
 

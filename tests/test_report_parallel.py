@@ -196,3 +196,24 @@ def test_serial_and_parallel_pdfs_hold_the_same_text(seeded: Store):
     serial = report.build(seeded, workspace_id=ws.id, fmt="pdf", now=NOW, cache=None, processes=1)
     parallel = report.build(seeded, workspace_id=ws.id, fmt="pdf", now=NOW, cache=None, processes=2)
     assert pdf_text(parallel) == pdf_text(serial)
+
+
+def test_a_build_keeps_its_cache_beside_the_database(seeded: Store):
+    ws = workspace(seeded)
+    report.build(seeded, workspace_id=ws.id, fmt="html")
+    folder = report_cache.beside(seeded.path).folder
+
+    assert folder.is_dir() and folder.name == "journey.db.cache"
+    cache = report_cache.ReportCache(folder)
+    spec = report.chart_specs(seeded.load_journey(seeded.journeys(ws.id)[0].id))[0]
+    assert "<svg" in cache.get(report_cache.key("svg", spec))
+    cache.close()
+
+
+def test_a_read_only_store_writes_no_cache_folder(seeded_db):
+    readonly = Store(seeded_db, read_only=True)
+    try:
+        report.build(readonly, workspace_id=readonly.workspaces()[0].id, fmt="html")
+    finally:
+        readonly.close()
+    assert not report_cache.beside(seeded_db).folder.exists()
