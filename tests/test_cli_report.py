@@ -123,3 +123,12 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         cli_report._write_whole(tmp_path / "r.html", b"<html>")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_written_report_has_the_mode_of_any_new_file(seeded_db, tmp_path):
+    import os
+
+    out, plain = tmp_path / "car.html", tmp_path / "plain.txt"
+    plain.write_bytes(b"")
+    assert run_cli("report", "--journey", "1", "-o", str(out), db=seeded_db).returncode == 0
+    assert os.stat(out).st_mode == os.stat(plain).st_mode
