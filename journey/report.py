@@ -672,9 +672,11 @@ Progress = Callable[[float, str], None]
 
 #: Share of a PDF build spent on the charts (the rest is WeasyPrint), for progress only.
 PDF_CHARTS_SHARE = 0.15
-#: PDF parts of a report from which they are laid out in worker processes (each a
-#: WeasyPrint of its own, about 1 s to start): below, this process lays them out.
-PARTS_FOR_PROCESSES = 4
+#: PDF parts of a report from which they are laid out in worker processes: a worker's
+#: start (Python, WeasyPrint, its first layout) costs seconds, so below, this process lays
+#: them out (measured on 2 loaded CPUs: 5 parts 3.5-9 s here, 7.5-14 s with two workers;
+#: 20 parts 25 s as one document, 15 s with two workers).
+PARTS_FOR_PROCESSES = 12
 
 
 @dataclass
