@@ -10,7 +10,7 @@ import os
 import warnings
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from journey import report, report_cache, report_workers
 from journey.storage import Store
@@ -112,7 +112,7 @@ def test_a_second_build_draws_nothing_it_drew_before(seeded: Store, tmp_path, mo
     monkeypatch.setattr(report_workers, "pdf_part", refused)
     monkeypatch.setattr(report, "_cover", lambda contexts, laid, **k: ((cover, 1), laid))
     cover_reader = PdfReader(io.BytesIO(first))
-    writer = __import__("pypdf").PdfWriter()
+    writer = PdfWriter()
     writer.add_page(cover_reader.pages[0])
     buffer = io.BytesIO()
     writer.write(buffer)
