@@ -2,27 +2,26 @@
 
 Seeds a temporary database with the large workspace of :mod:`bench.pages` (200 journeys,
 2,000 friction and key points, 100 scenarios, 10,000 metric values), then builds the report of
-its first journey, of its first 20 and of all 200 (``--journeys N`` sets the largest), timing
-each step of :func:`journey.report.build`:
+its first journey, of its first 20 and of all 200 (``--journeys N`` sets the largest), the way
+:func:`journey.report.build` does, three times each for HTML and for PDF:
 
-- reading: :func:`journey.report.gather` (store reads);
-- charts: each journey's display values, mostly its two inline SVG charts (Altair, then
-  vl-convert), cold (nothing remembered);
-- HTML: the Jinja2 template filled in with them;
-- PDF: WeasyPrint's layout and writing, with its page count.
+- cold: the report cache empty (every chart drawn, every PDF part laid out);
+- warm: the same report again, everything in the cache;
+- one journey changed: a moment of the first journey retitled, then built again (that
+  journey's charts and PDF part, and the workspace cover, are new).
 
-Wall-clock seconds and this process's CPU seconds (all its threads, vl-convert's included) are
-both printed: on a shared machine the wall clock grows with the others' load, the CPU time much
-less. Baselines measured in the same run, to compare between runs and machines:
+Charts are drawn and PDF parts laid out by worker processes from
+:data:`journey.report.CHARTS_FOR_PROCESSES` charts and :data:`journey.report.PARTS_FOR_PROCESSES`
+parts on. Wall-clock seconds and CPU seconds (this process and its worker processes: they
+are started by "spawn" here, so they are this process's children and their CPU is counted)
+are both printed: on a shared machine the wall clock grows with the others' load.
 
-- the one-journey build: each size's time per journey against it (1.00x: the cost grows
-  linearly with the journeys);
-- the 20 journeys' charts built the way they were before :func:`journey.report.quick_charts`
-  (Altair checking every object and sanitising every DataFrame) and before
-  :func:`journey.report.journey_contexts` (drawing while the next charts are built): the
-  speed-up of those changes;
-- vl-convert drawing one minimal bar chart: the ratio per chart says what the report's
-  charts cost beyond vl-convert's own fixed cost.
+Baselines measured in the same run:
+
+- the one-journey build: each size's time per journey against it;
+- the old way: one process, no cache, each chart drawn by ``vegalite_to_svg`` in one step,
+  the PDF laid out as one document by WeasyPrint. At 200 journeys the old PDF is not built
+  (about 4 minutes): its 20-journey time ×10 stands for it (the cost is linear).
 
 Run with ``python -m bench`` (all benchmarks) or ``python -m bench.report [--journeys N]``.
 """
@@ -30,88 +29,94 @@ Run with ``python -m bench`` (all benchmarks) or ``python -m bench.report [--jou
 from __future__ import annotations
 
 import argparse
-import contextlib
+import io
+import os
 import pathlib
-import statistics
+import re
 import tempfile
 import time
+
+from pypdf import PdfReader
 
 from bench.pages import seed
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SIZES = (1, 20, 200)
+#: Largest PDF built the old way (one WeasyPrint document); above, scaled from it.
+OLD_PDF_MAX = 20
 
 
 def timed(run) -> tuple[float, float, object]:
-    """Wall-clock seconds, CPU seconds of this process and the result of ``run()``."""
-    wall, cpu = time.perf_counter(), time.process_time()
+    """Wall-clock seconds, CPU seconds of this process and its finished children, and the
+    result of ``run()``."""
+
+    def cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    wall, start = time.perf_counter(), cpu()
     result = run()
-    return time.perf_counter() - wall, time.process_time() - cpu, result
+    return time.perf_counter() - wall, cpu() - start, result
 
 
-def chart_floor(repeats: int = 5) -> float:
-    """Median CPU seconds for vl-convert to draw a minimal bar chart as SVG."""
-    import altair as alt
+def old_way(store, journey_ids: list[int], workspace: str | None, pdf: bool) -> dict:
+    """The report built as before this change: one process, no cache, charts drawn by
+    ``vegalite_to_svg`` in one step, the PDF one WeasyPrint document."""
+    from journey import images, report
 
-    from journey import images
+    def one_step(spec: str) -> str:
+        return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", images.vegalite_to_svg(spec), count=2)
 
-    chart = alt.Chart(alt.Data(values=[{"a": 1, "b": 2}])).mark_bar().encode(x="a:Q", y="b:Q")
-    images.to_svg(chart)  # vl-convert's engine starts on first use
-    return statistics.median(timed(lambda: images.to_svg(chart))[1] for _ in range(repeats))
+    def html() -> str:
+        reports = [report.gather(store, i) for i in journey_ids]
+        contexts = report.journey_contexts(reports, processes=1)
+        title = workspace or reports[0].journey.name
+        return report.render_html(reports, title=title, workspace=workspace, contexts=contexts)
 
-
-def build_steps(store, journey_ids: list[int], workspace: str | None, say=print) -> dict:
-    """Each step of a report of these journeys, timed (wall and CPU seconds); ``say`` gets a
-    line when the HTML is done and one when the PDF is."""
-    import weasyprint
-
-    from journey import report
-
-    report._svg_of_spec.cache_clear()
-    steps: dict = {"journeys": len(journey_ids)}
-    steps["gather"] = timed(lambda: [report.gather(store, i) for i in journey_ids])
-    reports = steps["gather"][2]
-    steps["charts"] = timed(lambda: report.journey_contexts(reports))
-    contexts = steps["charts"][2]
-    title = workspace or reports[0].journey.name
-    steps["render"] = timed(
-        lambda: report.render_html(reports, title=title, workspace=workspace, contexts=contexts)
-    )
-    html = steps["render"][2]
-    steps["html"] = tuple(sum(steps[k][i] for k in ("gather", "charts", "render")) for i in (0, 1))
-    steps["html_bytes"] = len(html.encode())
-    n = len(journey_ids)
-    say(
-        f"{n:4d} journeys: HTML {steps['html'][0]:7.2f} / {steps['html'][1]:6.2f} s "
-        f"(charts {steps['charts'][0]:.2f} / {steps['charts'][1]:.2f} s)"
-    )
-    steps["layout"] = timed(lambda: weasyprint.HTML(string=html).render())
-    document = steps["layout"][2]
-    steps["write"] = timed(document.write_pdf)
-    steps["pages"] = len(document.pages)
-    steps["pdf_bytes"] = len(steps["write"][2])
-    steps["pdf"] = tuple(steps["html"][i] + steps["layout"][i] + steps["write"][i] for i in (0, 1))
-    say(
-        f"{n:4d} journeys: PDF  {steps['pdf'][0]:7.2f} / {steps['pdf'][1]:6.2f} s, "
-        f"{steps['pages']:,} pages"
-    )
-    return steps
-
-
-def slow_charts(store, journey_ids: list[int]) -> tuple[float, float]:
-    """Wall and CPU seconds of these journeys' display values built as before this change:
-    without :func:`journey.report.quick_charts` and one after the other (no drawing thread)."""
-    from journey import report
-
-    report._svg_of_spec.cache_clear()
-    reports = [report.gather(store, i) for i in journey_ids]
-    quick = report.quick_charts
-    report.quick_charts = contextlib.nullcontext
+    saved = report._svg_of_spec
+    report._svg_of_spec = one_step
     try:
-        wall, cpu, _ = timed(lambda: [report.journey_context(r) for r in reports])
+        out = {"html": timed(html)}
     finally:
-        report.quick_charts = quick
-    return wall, cpu
+        report._svg_of_spec = saved
+    if pdf:
+        import weasyprint
+
+        page = out["html"][2]
+        layout = timed(
+            lambda: weasyprint.HTML(string=page, base_url=str(report.TEMPLATES)).render()
+        )
+        write = timed(layout[2].write_pdf)
+        out["pdf"] = tuple(out["html"][i] + layout[i] + write[i] for i in (0, 1))
+        out["pages"] = len(layout[2].pages)
+    return out
+
+
+def new_way(store, journey_ids: list[int], workspace: str | None, fmt: str, cache) -> tuple:
+    """Wall and CPU seconds and the bytes of the report built as :func:`journey.report.build`
+    does, with ``cache``."""
+    from journey import report
+
+    def run() -> bytes:
+        report._svg_of_spec.cache_clear()  # only the persistent cache remembers
+        reports = [report.gather(store, i) for i in journey_ids]
+        contexts = report.journey_contexts(reports, cache=cache)
+        title = workspace or reports[0].journey.name
+        if fmt == "html":
+            return report.render_html(
+                reports, title=title, workspace=workspace, contexts=contexts
+            ).encode()
+        return report.build_pdf(contexts, title=title, paper="a4", workspace=workspace, cache=cache)
+
+    return timed(run)
+
+
+def change_one(store, journey_id: int, run: int) -> None:
+    """Retitle the first moment of the journey (a new text in the map, the ranking and the
+    emotion curve's tooltip)."""
+    journey = store.load_journey(journey_id)
+    moment = journey.moments[0]
+    store.update_moment(moment.id, moment.version, title=f"Changed for run {run}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,8 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args, _ = parser.parse_known_args(argv)
 
+    from journey import images, report_cache, report_workers
     from journey.storage import Store
 
+    report_workers.START_METHOD = "spawn"  # workers are our children: their CPU is counted
+    images.to_svg({"mark": "point"})  # vl-convert's engine starts here, not in a baseline
+    rows: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="journey-bench-report-") as folder:
         path = pathlib.Path(folder) / "bench.db"
         counts = seed(path)
@@ -137,61 +146,67 @@ def main(argv: list[str] | None = None) -> int:
             f"Report build on a large workspace: {counts['journeys']} journeys, "
             f"{counts['moments']:,} moments, {counts['scenarios']} scenarios, "
             f"{counts['metric_values']:,} metric values; reports of {', '.join(map(str, sizes))} "
-            "of its journeys. Seconds: wall clock / CPU of this process.\n",
+            f"of its journeys on {report_workers.cpu_count()} CPUs. "
+            "Seconds: wall clock / CPU (this process and its workers).\n",
             flush=True,
         )
-        floor = chart_floor()
-        middle = min(20, sizes[-1])
-        before = slow_charts(store, ids[:middle])
-        runs = {}
         for n in sizes:
-            runs[n] = build_steps(
-                store,
-                ids[:n],
-                workspace.name if n > 1 else None,
-                say=lambda line: print(line, flush=True),
+            name = workspace.name if n > 1 else None
+            row = rows[n] = {}
+            old = old_way(store, ids[:n], name, pdf=n <= OLD_PDF_MAX)
+            row["old html"] = old["html"][:2]
+            if "pdf" in old:
+                row["old pdf"], row["pages"] = old["pdf"], old["pages"]
+            else:
+                scale = n / OLD_PDF_MAX
+                row["old pdf"] = tuple(x * scale for x in rows[OLD_PDF_MAX]["old pdf"])
+                row["old pdf scaled"] = True
+            for fmt in ("html", "pdf"):
+                cache = report_cache.ReportCache(pathlib.Path(folder) / f"cache-{n}-{fmt}")
+                row[f"cold {fmt}"] = new_way(store, ids[:n], name, fmt, cache)
+                row[f"warm {fmt}"] = new_way(store, ids[:n], name, fmt, cache)
+                run = len(rows) * 10 + (fmt == "pdf")
+                change_one(store, ids[0], run)
+                row[f"changed {fmt}"] = new_way(store, ids[:n], name, fmt, cache)
+                if fmt == "html":  # the change is shown, not a stale cached copy
+                    assert f"Changed for run {run}".encode() in row["changed html"][2]
+                cache.close()
+            if "pages" not in row:
+                row["pages"] = len(PdfReader(io.BytesIO(row["cold pdf"][2])).pages)
+            print(
+                f"{n:4d} journeys ({row['pages']:,} PDF pages): "
+                + ", ".join(
+                    f"{k} {row[k][0]:.2f} / {row[k][1]:.2f} s"
+                    for k in ("old html", "cold html", "warm html", "changed html")
+                )
+                + "; "
+                + ", ".join(
+                    f"{k} {row[k][0]:.2f} / {row[k][1]:.2f} s"
+                    for k in ("old pdf", "cold pdf", "warm pdf", "changed pdf")
+                ),
+                flush=True,
             )
         store.close()
 
-    one = runs[sizes[0]]
-    print(
-        "\n journeys |  HTML wall / CPU s | per journey vs 1 (CPU) |   PDF wall / CPU s "
-        "| per journey vs 1 (CPU) | pages | pages/s (CPU)"
-    )
-    for n, s in runs.items():
-        html_ratio = (s["html"][0] / n / one["html"][0], s["html"][1] / n / one["html"][1])
-        pdf_ratio = (s["pdf"][0] / n / one["pdf"][0], s["pdf"][1] / n / one["pdf"][1])
+    one = rows[sizes[0]]
+    for fmt in ("html", "pdf"):
         print(
-            f" {n:8d} | {s['html'][0]:8.2f} / {s['html'][1]:6.2f} | "
-            f"{html_ratio[0]:8.2f}x ({html_ratio[1]:.2f}x) | "
-            f"{s['pdf'][0]:8.2f} / {s['pdf'][1]:7.2f} | "
-            f"{pdf_ratio[0]:8.2f}x ({pdf_ratio[1]:.2f}x) | "
-            f"{s['pages']:5,} | {s['pages'] / (s['layout'][1] + s['write'][1]):.1f}"
+            f"\n{fmt.upper()}  journeys |   old way wall / CPU |  cold wall / CPU | "
+            "warm wall / CPU | 1 changed wall / CPU | cold vs old (wall, CPU) | "
+            "cold per journey vs 1 (CPU)"
         )
-    last = runs[sizes[-1]]
-    n, charts = last["journeys"], 2 * last["journeys"]
-    print(f"\nWorkspace report of {n} journeys, step by step (wall / CPU seconds):")
-    for label, key in (
-        ("reading the store", "gather"),
-        (f"values and {charts} SVG charts", "charts"),
-        ("HTML template", "render"),
-        ("PDF layout", "layout"),
-        ("PDF writing", "write"),
-    ):
-        print(f"  {label:28s} {last[key][0]:8.2f} / {last[key][1]:7.2f}")
-    print(
-        f"  HTML {last['html_bytes'] / 1e6:.1f} MB, PDF {last['pdf_bytes'] / 1e6:.1f} MB; "
-        f"charts {last['charts'][1] / charts * 1000:.0f} ms CPU each = "
-        f"{last['charts'][1] / charts / floor:.1f}x vl-convert's minimal chart "
-        f"({floor * 1000:.0f} ms CPU)"
-    )
-    quick = runs[middle]["charts"]
-    print(
-        f"\nCharts of {middle} journeys as before (checked, one after the other): "
-        f"{before[0]:.2f} / {before[1]:.2f} s, "
-        f"now {quick[0]:.2f} / {quick[1]:.2f} s: {before[1] / quick[1]:.2f}x less CPU, "
-        f"{before[0] / quick[0]:.2f}x less wall clock"
-    )
+        for n, r in rows.items():
+            old, cold, warm, changed = (r[f"{k} {fmt}"] for k in ("old", "cold", "warm", "changed"))
+            scaled = "*" if fmt == "pdf" and r.get("old pdf scaled") else " "
+            print(
+                f"      {n:8d} | {old[0]:8.2f} / {old[1]:7.2f}{scaled}| "
+                f"{cold[0]:7.2f} / {cold[1]:7.2f} | {warm[0]:6.2f} / {warm[1]:6.2f} | "
+                f"{changed[0]:9.2f} / {changed[1]:8.2f} | "
+                f"{old[0] / cold[0]:8.2f}x, {old[1] / cold[1]:5.2f}x | "
+                f"{cold[1] / n / one[f'cold {fmt}'][1]:.2f}x"
+            )
+    if any(r.get("old pdf scaled") for r in rows.values()):
+        print(f"\n* the old PDF of {OLD_PDF_MAX} journeys, scaled (not built: minutes)")
     return 0
 
 

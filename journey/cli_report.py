@@ -2,7 +2,7 @@
 
 ``report --journey ID | --workspace ID -o FILE.pdf|FILE.html [--paper a4|letter]`` writes the
 workshop report of :mod:`journey.report` (the format from the file's suffix); a workspace
-report prints its progress on stderr (``[ 42%] Laying out the PDF: page 310``).
+report prints its progress on stderr (``[ 42%] Laid out part 80 of 200 of the PDF``).
 ``mermaid export --journey ID [-o FILE]`` prints a journey as a Mermaid ``journey`` diagram,
 ``mermaid import FILE --workspace ID`` makes a new journey from one (what could not be placed
 is listed on stderr) and ``mermaid check FILE`` checks a diagram against the grammar, all
@@ -16,8 +16,11 @@ follow its pattern: ``handler(args, store) -> exit status``, bad input raised as
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import pathlib
 import sys
+import tempfile
 import time
 
 from . import exchange, mermaid, report
@@ -130,11 +133,28 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
     )
     path = pathlib.Path(args.output)
     try:
-        path.write_bytes(data)
+        _write_whole(path, data)
     except OSError as e:
         raise ValidationError(f"{args.output}: cannot write the report ({e.strerror})") from None
     print(f"written: {path} ({len(data):,} bytes, {fmt}, {args.paper})")
     return 0
+
+
+def _write_whole(path: pathlib.Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it to ``path``: the
+    file is there whole or not at all (an older one stays as it was). OSError on failure."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            umask = os.umask(0)  # mkstemp makes it private: give it a new file's usual mode
+            os.umask(umask)
+            os.fchmod(f.fileno(), 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _read(path: str) -> str:

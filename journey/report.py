@@ -17,11 +17,15 @@ The design is three steps, each testable alone:
    with autoescaping on, so every text people typed is escaped. Charts are inline SVG drawn
    offline by vl-convert: the HTML is one self-contained file with no external reference and
    no script. A workspace report's charts are the cost that grows with it: :func:`journey_contexts`
-   builds them under :func:`quick_charts` (no repeated Altair checks) and has a worker thread
-   draw each journey's SVGs while the next journey's are built (``python -m bench.report``
-   times it at 1, 20 and 200 journeys);
-3. :func:`html_to_pdf` lays that HTML out with WeasyPrint on A4 or US Letter paper; a stage
-   is never split across pages (``break-inside: avoid``) and all text stays selectable.
+   builds them under :func:`quick_charts` (no repeated Altair checks); a worker thread, or
+   from :data:`CHARTS_FOR_PROCESSES` charts on worker processes
+   (:mod:`journey.report_workers`), draws them while the next journey's are built, and the
+   drawn SVGs are kept in a persistent cache keyed by content (:mod:`journey.report_cache`);
+3. :func:`build_pdf` lays each journey out alone with WeasyPrint (in worker processes for a
+   workspace, each part cached by the SHA-256 of its HTML) on A4 or US Letter paper and joins
+   the parts with pypdf, an outline entry per journey; a stage is never split across pages
+   (``break-inside: avoid``) and all text stays selectable. ``python -m bench.report`` times
+   it at 1, 20 and 200 journeys.
 
 >>> data = build(store, journey_id=1, fmt="pdf", paper="a4")  # bytes of a PDF
 """
@@ -32,13 +36,13 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
-import logging
 import pathlib
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +52,7 @@ import pandas as pd
 from altair.utils import schemapi
 from markupsafe import Markup
 
-from . import charts, exchange, formulas, images, journey_map, kpis
+from . import charts, exchange, formulas, images, journey_map, kpis, report_cache, report_workers
 from .model import (
     MOMENT_KIND_LABELS,
     STAGES,
@@ -70,8 +74,6 @@ MIME: dict[str, str] = {"pdf": "application/pdf", "html": "text/html"}
 SCENARIOS_PER_TABLE = 3
 #: Width of the charts in the report, in pixels (the page is about 700 CSS pixels wide).
 CHART_WIDTH = 600
-#: Pages a journey's report takes, about (a guess for the PDF's progress only).
-PAGES_PER_JOURNEY = 9
 #: The charts' font: metric-compatible with Arial, shipped by Debian's fonts-liberation.
 CHART_FONT = "Liberation Sans"
 
@@ -378,12 +380,10 @@ def _spec(chart) -> str:
 def _svg_of_spec(spec: str) -> str:
     """SVG of a Vega-Lite spec (JSON text), remembered: a repeated download draws nothing.
 
-    vl-convert gets the JSON text itself, not a dict it would have to convert again. The
-    namespace declarations are dropped as inline SVG in HTML needs none, so the document
-    holds no URL at all.
+    Compiled to Vega, then drawn (:func:`journey.report_workers.draw_svg`), without the
+    namespace declarations inline SVG needs none of, so the document holds no URL at all.
     """
-    svg = images.vegalite_to_svg(spec)
-    return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg, count=2)
+    return report_workers.draw_svg(spec, images.vl_version())
 
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -499,38 +499,86 @@ def chart_specs(journey: Journey) -> tuple[str, str]:
         )
 
 
+#: Charts of a report from which they are drawn in worker processes: below, starting the
+#: workers (each its own Python and vl-convert engine, about 2 s of CPU) costs more than
+#: it saves (measured on 2 CPUs: 20 journeys 3.2 s in one process, 7.9 s with two workers;
+#: 200 journeys 29 s in one process, 19 s with two).
+CHARTS_FOR_PROCESSES = 200
+
+
 def journey_contexts(
-    reports: Sequence[JourneyReport], progress: Progress | None = None, share: float = 1.0
+    reports: Sequence[JourneyReport],
+    progress: Progress | None = None,
+    share: float = 1.0,
+    *,
+    cache: report_cache.ReportCache | None = None,
+    processes: int | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`journey_context` of each report, charts drawn while the next are built.
 
-    vl-convert draws in its own thread and lets go of Python's lock meanwhile, so one worker
-    thread draws a journey's two SVGs while this thread builds the next journey's values and
-    Altair charts: on two cores the two costs overlap instead of adding up. ``progress``
-    hears of each journey done, as a fraction of ``share``.
+    Charts found in ``cache`` (by their spec's SHA-256) are not drawn again; the others are
+    drawn by one worker thread in this process (vl-convert lets go of Python's lock, so the
+    drawing overlaps building the next journey's values) or, from
+    :data:`CHARTS_FOR_PROCESSES` charts on, by worker processes, one per CPU (``processes``
+    forces a count: 1 for this process only). ``progress`` hears of each journey done, as a
+    fraction of ``share``. Raises :class:`journey.report_workers.ReportWorkerError` when a
+    worker process dies or fails.
     """
     say = progress or (lambda fraction, message: None)
+    if processes is None:
+        processes = report_workers.processes_for(2 * len(reports), CHARTS_FOR_PROCESSES)
     contexts: list[dict[str, Any]] = []
-    drawing: list[tuple[dict, list[Future]]] = []
+    drawing: list[tuple[dict, list[Future | str]]] = []
+    submitted: dict[str, Future] = {}
+    version = images.vl_version()
 
-    def finish(context: dict, futures: list[Future]) -> None:
-        context["emotion_svg"], context["timeframe_svg"] = (Markup(f.result()) for f in futures)
+    def svg(pool: Executor, spec: str) -> Future | str:
+        if cache is not None and (found := cache.get(report_cache.key("svg", spec))):
+            return found
+        if spec not in submitted:
+            submitted[spec] = (
+                pool.submit(_svg_of_spec, spec)
+                if processes == 1
+                else pool.submit(report_workers.draw_svg, spec, version)
+            )
+        return submitted[spec]
+
+    def finish(context: dict, svgs: list[Future | str]) -> None:
+        drawn = []
+        for spec_svg in svgs:
+            if isinstance(spec_svg, str):
+                drawn.append(spec_svg)
+                continue
+            text = report_workers.result(spec_svg, "drawing a chart")
+            drawn.append(text)
+        context["emotion_svg"], context["timeframe_svg"] = (Markup(t) for t in drawn)
         contexts.append(context)
         say(
             share * len(contexts) / len(reports),
             f"Charts of journey {len(contexts):,} of {len(reports):,}",
         )
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts") as pool:
-        for r in reports:
-            context = journey_context(r, with_charts=False)
-            drawing.append(
-                (context, [pool.submit(_svg_of_spec, s) for s in chart_specs(r.journey)])
-            )
-            if len(drawing) > 1:
-                finish(*drawing.pop(0))
-        for pending in drawing:
-            finish(*pending)
+    pool: Executor = (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts")
+        if processes == 1
+        else report_workers.pool(processes)
+    )
+    with pool:
+        try:
+            for r in reports:
+                context = journey_context(r, with_charts=False)
+                drawing.append((context, [svg(pool, s) for s in chart_specs(r.journey)]))
+                if len(drawing) > (1 if processes == 1 else 4 * processes):
+                    finish(*drawing.pop(0))
+            for pending in drawing:
+                finish(*pending)
+        except BaseException:
+            for future in submitted.values():
+                future.cancel()
+            raise
+    if cache is not None:
+        for spec, future in submitted.items():
+            cache.set(report_cache.key("svg", spec), future.result())
     return contexts
 
 
@@ -580,16 +628,24 @@ def render_html(
     now: dt.datetime | None = None,
     with_charts: bool = True,
     contexts: Sequence[dict] | None = None,
+    part: str = "all",
+    first_pages: Mapping[int, int] | None = None,
 ) -> str:
     """The report as one self-contained HTML document (inline CSS and SVG, no script).
 
     ``workspace`` (a name) adds a contents list for a workspace report. ``paper`` ("a4" or
     "letter") sets the page size used when the HTML is printed or turned into a PDF.
-    ``contexts`` are the reports' :func:`journey_context` when already computed.
+    ``contexts`` are the reports' :func:`journey_context` when already computed. ``part``
+    is "all" (the whole report), "cover" (only the contents list, with the generated time
+    and each journey's first page from ``first_pages``, journey id -> page number) or
+    "journeys" (only the journeys, without the generated time: the same text every build,
+    for :func:`pdf_parts`).
     """
     global _ENV
     if paper not in PAPERS:
         raise ValidationError(f"unknown paper {paper!r}; expected one of {', '.join(PAPERS)}")
+    if part not in ("all", "cover", "journeys"):
+        raise ValueError(f"unknown report part {part!r}")
     _ENV = _ENV or _environment()
     now = now or dt.datetime.now(dt.UTC)
     return _ENV.get_template("report.html.j2").render(
@@ -606,6 +662,8 @@ def render_html(
             _ENV.loader.get_source(_ENV, "report.css")[0].replace("PAPER_SIZE", PAPERS[paper])
         ),
         stage_count=len(STAGES),
+        part=part,
+        first_pages=first_pages or {},
     )
 
 
@@ -614,61 +672,149 @@ Progress = Callable[[float, str], None]
 
 #: Share of a PDF build spent on the charts (the rest is WeasyPrint), for progress only.
 PDF_CHARTS_SHARE = 0.15
-#: Share of a PDF build spent laying pages out (the rest is writing them), for progress only.
-PDF_LAYOUT_SHARE = 0.6
+#: PDF parts of a report from which they are laid out in worker processes: a worker's
+#: start (Python, WeasyPrint, its first layout) costs seconds, so below, this process lays
+#: them out (measured on 2 loaded CPUs: 5 parts 3.5-9 s here, 7.5-14 s with two workers;
+#: 20 parts 25 s as one document, 15 s with two workers).
+PARTS_FOR_PROCESSES = 12
 
 
-class _LayoutProgress(logging.Handler):
-    """Passes WeasyPrint's "Creating layout - Page N" messages (its documented
-    ``weasyprint.progress`` logger) of this thread on to a :data:`Progress`, as a fraction
-    of ``pages`` (a guess: the real count is known only at the end) between ``start`` and
-    ``start + span``."""
+@dataclass
+class Part:
+    """One part of a PDF report, laid out alone: ``label`` (its outline entry), ``html``
+    (the whole document), ``journey_id`` (None for a workspace's cover) and ``cacheable``
+    (False when it holds the generated time, which changes every build)."""
 
-    def __init__(self, progress: Progress, start: float, span: float, pages: int):
-        super().__init__(logging.INFO)
-        self.progress, self.start, self.span, self.pages = progress, start, span, pages
-        self.thread = threading.get_ident()
+    label: str
+    html: str
+    journey_id: int | None = None
+    cacheable: bool = True
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread or not str(record.msg).startswith(
-            "Step 5 - Creating layout - Page"
-        ):
-            return
-        page = int(record.args[0]) if record.args else 0
-        self.pages = max(self.pages, page + 1)
-        self.progress(
-            self.start + self.span * page / self.pages, f"Laying out the PDF: page {page:,}"
+
+def pdf_parts(
+    contexts: Sequence[dict], *, title: str, paper: str, workspace: str | None, now=None
+) -> list[Part]:
+    """A workspace report's journeys as one :class:`Part` each (without the generated
+    time, so an unchanged journey is the same HTML as last build); a single journey's
+    report as one part holding the generated time. The workspace cover is made by
+    :func:`build_pdf` once the journeys' page counts are known."""
+    if workspace is None:
+        html = render_html([], title=title, paper=paper, now=now, contexts=contexts)
+        return [Part(contexts[0]["name"], html, contexts[0]["id"], cacheable=False)]
+    return [
+        Part(
+            c["name"],
+            render_html(
+                [],
+                title=c["name"],
+                paper=paper,
+                workspace=workspace,
+                contexts=[c],
+                part="journeys",
+            ),
+            c["id"],
+        )
+        for c in contexts
+    ]
+
+
+def build_pdf(
+    contexts: Sequence[dict],
+    *,
+    title: str,
+    paper: str,
+    workspace: str | None,
+    now: dt.datetime | None = None,
+    cache: report_cache.ReportCache | None = None,
+    processes: int | None = None,
+    progress: Progress | None = None,
+    start: float = 0.0,
+) -> bytes:
+    """The report as one PDF, laid out by parts (:func:`pdf_parts`) and joined with pypdf.
+
+    Each journey is laid out alone, by worker processes from :data:`PARTS_FOR_PROCESSES`
+    parts on (``processes`` forces a count; 1 lays out here), or taken from ``cache`` (keyed
+    by the SHA-256 of its HTML, stylesheet and paper size included). A workspace report then
+    gets its cover: the contents list with each journey's first page, and the generated
+    time. The outline (bookmarks) lists the journeys. ``progress`` hears of each part, from
+    ``start`` on. Raises :class:`journey.report_workers.ReportWorkerError` when a worker
+    process dies or fails.
+    """
+    import pypdf
+
+    say = progress or (lambda fraction, message: None)
+    parts = pdf_parts(contexts, title=title, paper=paper, workspace=workspace, now=now)
+    keys = [report_cache.key("pdf", p.html) for p in parts]
+    laid: list[tuple[bytes, int] | None] = [
+        (cache.get(k) if cache is not None and p.cacheable else None)
+        for p, k in zip(parts, keys, strict=True)
+    ]
+    todo = [i for i, found in enumerate(laid) if found is None]
+    span = (1.0 - start) * 0.9
+
+    def done(count: int) -> None:
+        say(
+            start + span * (len(parts) - len(todo) + count) / len(parts),
+            f"Laid out part {len(parts) - len(todo) + count:,} of {len(parts):,} of the PDF",
         )
 
+    if processes is None:
+        processes = report_workers.processes_for(len(todo), PARTS_FOR_PROCESSES)
+    jobs = [(parts[i].html, str(TEMPLATES)) for i in todo]
+    if processes == 1 or not jobs:
+        drawn = []
+        for count, job in enumerate(jobs, start=1):
+            drawn.append(report_workers.pdf_part(*job))
+            done(count)
+    else:
+        with report_workers.pool(processes) as pool:
+            drawn = report_workers.run_all(
+                pool, report_workers.pdf_part, jobs, "laying out the PDF", done
+            )
+    for i, result in zip(todo, drawn, strict=True):
+        laid[i] = result
+        if cache is not None and parts[i].cacheable:
+            cache.set(keys[i], result)
+    if workspace is not None:
+        cover, laid = _cover(contexts, laid, title=title, paper=paper, workspace=workspace, now=now)
+        parts = [Part(workspace, "", None), *parts]
+        laid = [cover, *laid]
+    say(start + span, f"Writing the PDF: {sum(p[1] for p in laid):,} pages")
+    writer = pypdf.PdfWriter()
+    for part, (data, _) in zip(parts, laid, strict=True):
+        first = len(writer.pages)
+        writer.append(io.BytesIO(data), import_outline=False)
+        writer.add_outline_item(title=part.label, page_number=first)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
-def html_to_pdf(
-    html: str, *, progress: Progress | None = None, start: float = 0.0, pages: int = 10
-) -> bytes:
-    """Lay the report's HTML out as a PDF with WeasyPrint (text stays text: selectable).
 
-    ``progress`` (optional) hears of every page laid out, from ``start`` to ``start`` +
-    (1 − ``start``) × :data:`PDF_LAYOUT_SHARE` of the way, ``pages`` being the expected
-    page count; then once before the pages are written.
-    """
-    import weasyprint  # pango and friends: loaded only when a PDF is asked for
-    from weasyprint.logger import PROGRESS_LOGGER
-
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES))
-    if progress is None:
-        return document.write_pdf()
-    span = (1.0 - start) * PDF_LAYOUT_SHARE
-    handler = _LayoutProgress(progress, start, span, pages)
-    level = PROGRESS_LOGGER.level
-    PROGRESS_LOGGER.addHandler(handler)
-    PROGRESS_LOGGER.setLevel(logging.INFO)
-    try:
-        rendered = document.render()
-    finally:
-        PROGRESS_LOGGER.removeHandler(handler)
-        if not PROGRESS_LOGGER.handlers:
-            PROGRESS_LOGGER.setLevel(level)
-    progress(start + span, f"Writing the PDF: {len(rendered.pages):,} pages")
-    return rendered.write_pdf()
+def _cover(contexts, laid, *, title, paper, workspace, now) -> tuple[tuple[bytes, int], list]:
+    """The workspace cover laid out with each journey's first page in the joined PDF; laid
+    out again if its own page count moves the journeys (twice at most)."""
+    cover_pages, result = 1, None
+    for _ in range(3):
+        first, page = {}, cover_pages + 1
+        for c, (_, pages) in zip(contexts, laid, strict=True):
+            first[c["id"]] = page
+            page += pages
+        html = render_html(
+            [],
+            title=title,
+            paper=paper,
+            workspace=workspace,
+            now=now,
+            contexts=contexts,
+            part="cover",
+            first_pages=first,
+        )
+        result = report_workers.pdf_part(html, str(TEMPLATES))
+        if result[1] == cover_pages:
+            break
+        cover_pages = result[1]
+    return result, laid
 
 
 def build(
@@ -680,19 +826,39 @@ def build(
     paper: str = "a4",
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    cache: report_cache.ReportCache | bool | None = True,
+    processes: int | None = None,
 ) -> bytes:
     """The report of one journey or of every journey of a workspace, as PDF or HTML bytes.
 
     Exactly one of ``journey_id`` and ``workspace_id``; ``fmt`` is "pdf" or "html" and
     ``paper`` "a4" or "letter". ``progress`` (optional, a :data:`Progress`) is told after
-    each journey's charts, each PDF page laid out and before the PDF is written; it ends
-    at 1.0. Raises ValidationError for a bad choice, NotFoundError for an unknown id.
+    each journey's charts, each PDF part laid out and before the PDF is joined; it ends
+    at 1.0. ``cache`` is a :class:`journey.report_cache.ReportCache`, True (the default:
+    the folder beside the store's database, :func:`journey.report_cache.beside`, none for a
+    read-only store) or None / False for none; ``processes`` forces the worker processes'
+    count (1: none; default: by the amount of work, :func:`journey_contexts`). Raises
+    ValidationError for a bad choice, NotFoundError for an unknown id,
+    :class:`journey.report_workers.ReportWorkerError` when a worker process dies or fails.
     """
     if fmt not in FORMATS:
         raise ValidationError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if (journey_id is None) == (workspace_id is None):
         raise ValidationError("a report is of one journey or of one workspace: give one")
     say = progress or (lambda fraction, message: None)
+    use_beside = cache is True and not store.read_only  # a read-only store writes nothing
+    opened = report_cache.beside(store.path) if use_beside else None
+    given = cache if isinstance(cache, report_cache.ReportCache) else None
+    try:
+        return _build(
+            store, journey_id, workspace_id, fmt, paper, now, say, opened or given, processes
+        )
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _build(store, journey_id, workspace_id, fmt, paper, now, say, cache, processes) -> bytes:
     if journey_id is not None:
         reports = [gather(store, journey_id)]
         title, workspace = reports[0].journey.name, None
@@ -700,18 +866,23 @@ def build(
         workspace, reports = gather_workspace(store, workspace_id)
         title = workspace
     charts_share = PDF_CHARTS_SHARE if fmt == "pdf" else 0.95
-    contexts = journey_contexts(reports, say, charts_share)
-    html = render_html(
-        reports, title=title, paper=paper, workspace=workspace, now=now, contexts=contexts
-    )
+    contexts = journey_contexts(reports, say, charts_share, cache=cache, processes=processes)
     if fmt == "html":
+        html = render_html(
+            reports, title=title, paper=paper, workspace=workspace, now=now, contexts=contexts
+        )
         say(1.0, "HTML ready")
         return html.encode("utf-8")
-    data = html_to_pdf(
-        html,
-        progress=progress,
+    data = build_pdf(
+        contexts,
+        title=title,
+        paper=paper,
+        workspace=workspace,
+        now=now,
+        cache=cache,
+        processes=processes,
+        progress=say,
         start=charts_share,
-        pages=PAGES_PER_JOURNEY * len(reports) + (workspace is not None),
     )
     say(1.0, "PDF ready")
     return data

@@ -86,3 +86,49 @@ def test_mermaid_import_says_which_sections_were_placed_by_order_or_another_name
         "note: Section 'Loyalty' (line 5) placed at Advocacy: 'Loyalty' is read as another name "
         "for that stage.",
     ]
+
+
+def test_a_report_worker_that_dies_leaves_no_output_file_and_an_older_one_as_it_was(
+    seeded_db, tmp_path, monkeypatch
+):
+    from journey import report, report_workers
+
+    out = tmp_path / "all.pdf"
+    out.write_bytes(b"the report of last week")
+
+    def died(*args, **kwargs):
+        raise report_workers.ReportWorkerError("a report worker process stopped")
+
+    monkeypatch.setattr(report, "build_pdf", died)
+    result = run_cli("report", "--workspace", "1", "-o", str(out), db=seeded_db)
+    fresh = run_cli("report", "--workspace", "1", "-o", str(tmp_path / "new.pdf"), db=seeded_db)
+
+    assert result.returncode == 2 and "a report worker process stopped" in result.stderr
+    assert out.read_bytes() == b"the report of last week"
+    assert fresh.returncode == 2 and not (tmp_path / "new.pdf").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".part") == []
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    from journey import cli_report
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError, match="No space left"):
+        cli_report._write_whole(tmp_path / "r.html", b"<html>")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_written_report_has_the_mode_of_any_new_file(seeded_db, tmp_path):
+    import os
+
+    out, plain = tmp_path / "car.html", tmp_path / "plain.txt"
+    plain.write_bytes(b"")
+    assert run_cli("report", "--journey", "1", "-o", str(out), db=seeded_db).returncode == 0
+    assert os.stat(out).st_mode == os.stat(plain).st_mode

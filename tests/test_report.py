@@ -360,7 +360,7 @@ def test_a_workspace_report_tells_its_progress_up_to_done(seeded: Store, fmt):
     assert f"Charts of journey {count} of {count}" in messages
     assert messages[-1] == f"{fmt.upper()} ready"
     if fmt == "pdf":
-        assert "Laying out the PDF: page 1" in messages
+        assert f"Laid out part {count} of {count} of the PDF" in messages
         assert any(m.startswith("Writing the PDF: ") for m in messages)
 
 
