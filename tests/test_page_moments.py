@@ -298,3 +298,21 @@ def test_markup_typed_as_a_moment_title_is_stored_verbatim_and_shown_as_text(app
     assert not [m for m in at.markdown if m.proto.allow_html and "alert" in m.value]
     at.session_state[f"edit_moment_{stored.id}"] = True  # open its edit form
     assert at.run().text_input(key=f"moment_{stored.id}_title").value == title
+
+
+def test_an_open_point_form_says_someone_saved_it_and_shows_their_stage_when_asked(app_env):
+    at = open_page(PAGE, **editing(4))
+    Store(app_env).update_moment(4, 1, owner="Sales lead", stage_id=3)  # someone else
+    at.run()  # the live check reruns the page
+    notices = [plain(i.value) for i in at.info if "since this form opened" in plain(i.value)]
+    assert len(notices) == 1 and notices[0].startswith("The friction point ")
+    at.button(key="moment_4_latest").click().run()
+    assert not at.exception and not at.error
+    assert (
+        at.text_input(key="moment_4_g1_owner").value,
+        at.selectbox(key="moment_4_g1_stage").value,
+    ) == (
+        "Sales lead",
+        "decision",
+    )
+    assert not [i for i in at.info if "since this form opened" in plain(i.value)]

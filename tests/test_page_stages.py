@@ -276,3 +276,46 @@ def test_the_stage_form_shows_numbers_as_typed_not_with_two_decimals(app_env):
         assert at.number_input(key=key).proto.format == formatting.INPUT_FORMAT
     assert formatting.INPUT_FORMAT % 2.0 == "2"  # 2 weeks, not 2.00
     assert formatting.INPUT_FORMAT % 35.0 == "35" and formatting.INPUT_FORMAT % 0.25 == "0.25"
+
+
+def latest_notices(at) -> list[str]:
+    return [plain(i.value) for i in at.info if "since this form opened" in plain(i.value)]
+
+
+def test_an_open_stage_form_says_a_colleague_saved_and_shows_the_latest_when_asked(app_env):
+    at = open_page(PAGE)
+    assert latest_notices(at) == []
+    Store(app_env).update_stage(AWARENESS, 1, customer_goal="Saved by a colleague")
+    at.run()  # the live check reruns the page; the open form keeps its keys (and any typing)
+    assert not at.exception and not at.error
+    assert latest_notices(at) == [
+        "The Awareness stage was saved by someone else since this form opened: the form "
+        "still shows it as it was. Saving keeps their changes and adds yours."
+    ]
+    assert at.text_area(key="stage_1_customer_goal").value != "Saved by a colleague"
+    at.button(key="stage_1_latest").click().run()
+    assert not at.exception and latest_notices(at) == []
+    # drawn afresh under new keys (a browser keeps showing a widget's old value under its old)
+    assert at.text_area(key="stage_1_g1_customer_goal").value == "Saved by a colleague"
+    at.text_area(key="stage_1_g1_thoughts").input("Mine, on top of theirs")
+    at.button(key="stage_1_g1_save").click().run()
+    assert not at.exception and not at.error and latest_notices(at) == []
+    saved = stage(app_env, AWARENESS)
+    assert (saved.customer_goal, saved.thoughts, saved.version) == (
+        "Saved by a colleague",
+        "Mine, on top of theirs",
+        3,
+    )
+
+
+def test_typing_in_a_form_a_colleague_saved_meanwhile_is_saved_merged_with_their_save(app_env):
+    at = open_page(PAGE)
+    Store(app_env).update_stage(AWARENESS, 1, customer_goal="Saved by a colleague")
+    at.run()  # the live check reruns the page while the form is open: same keys, so a
+    # browser keeps what is typed in it (a form sends its values only when saved)
+    assert not at.exception and len(latest_notices(at)) == 1
+    at.text_area(key="stage_1_thoughts").input("Typed meanwhile")
+    at.button(key="stage_1_save").click().run()
+    assert not at.exception and not at.error and latest_notices(at) == []
+    saved = stage(app_env, AWARENESS)
+    assert (saved.customer_goal, saved.thoughts) == ("Saved by a colleague", "Typed meanwhile")

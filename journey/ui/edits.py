@@ -75,10 +75,12 @@ def open_edit(edit: Edit, version: int, values: dict) -> None:
     """Before drawing the form: remember the values it opens with (the merge's base).
 
     A form drawn afresh (its widgets not in the session yet) starts from ``values``; one
-    already open keeps the base it opened with until it is saved or reloaded.
+    already open keeps the base it opened with until it is saved or reloaded (when
+    ``version`` is newer than its base, :func:`submit_edit` says so under the form).
     """
     if edit.keys[0] not in st.session_state or edit.state not in st.session_state:
         st.session_state[edit.state] = (version, values)
+    st.session_state[f"{edit.state}_latest"] = version  # the row's version now
     st.session_state.setdefault("_open_edits", {})[(edit.kind, edit.row_id)] = (
         edit.what,
         edit.prefix,
@@ -92,12 +94,41 @@ def edit_base(edit: Edit) -> dict:
 
 
 def submit_edit(edit: Edit, submitted: bool, mine: dict) -> None:
-    """After drawing the form: save it when submitted, and show a conflict still open."""
+    """After drawing the form: save it when submitted, and show a conflict still open, or
+    else, when someone else saved the row since the form opened, a button to load the latest."""
     if submitted:
         version, base = st.session_state.get(edit.state, (None, mine))
         _save(edit, version, base, mine)
     if pending := st.session_state.get(f"{edit.state}_conflict"):
         _show_conflict(edit, *pending)
+    else:
+        _offer_latest(edit)
+
+
+def _offer_latest(edit: Edit) -> None:
+    """Under a form whose row someone else saved since it opened: say so, and offer to draw
+    it afresh from the latest (new widget keys, new base).
+
+    Never done by itself: what is typed in a form reaches the server only when it is
+    submitted, so an open form that looks untouched here may hold typing in the browser,
+    which new keys would drop. Saving it instead merges with their save (:func:`_write`).
+    """
+    opened = st.session_state.get(edit.state)
+    latest = st.session_state.get(f"{edit.state}_latest")
+    if opened is None or latest is None or latest <= opened[0]:
+        return
+    if edit.form or edit.prefix != edit_prefix(edit.kind, edit.row_id):
+        return  # new keys would not reach it (or its row's other form)
+    st.info(
+        literal(
+            f"{edit.what} was saved by someone else since this form opened: the form still "
+            "shows it as it was. Saving keeps their changes and adds yours."
+        ),
+        icon=":material/sync:",
+    )
+    if st.button("Show the latest (drops what you typed here)", key=f"{edit.prefix}latest"):
+        forget_edit(edit)
+        st.rerun()
 
 
 def _save(edit: Edit, version: int, base: dict, mine: dict) -> None:
@@ -216,7 +247,7 @@ def edit_prefix(kind: str, row_id: int) -> str:
 
 def _forget(kind: str, row_id: int, prefix: str) -> None:
     state = f"_edit_{kind}_{row_id}"
-    for key in (state, f"{state}_conflict"):
+    for key in (state, f"{state}_conflict", f"{state}_latest"):
         st.session_state.pop(key, None)
     st.session_state.get("_open_edits", {}).pop((kind, row_id), None)
     for key in [k for k in st.session_state if str(k).startswith(prefix)]:

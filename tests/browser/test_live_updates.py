@@ -58,3 +58,33 @@ def test_a_point_added_in_one_browser_appears_in_the_other_within_3_s(browser, s
     finally:
         ctx_a.close()
         ctx_b.close()
+
+
+def test_a_stage_saved_elsewhere_is_announced_on_the_open_form_within_3_s_keeping_typing(
+    browser, server
+):
+    """B has a stage form open with a field typed in (not sent: it is a form); A saves the
+    stage's goal. Within 3 s B's form says so, B's typing is still there, and "Show the
+    latest" draws the form afresh with A's goal."""
+    context, b = new_page(browser)
+    try:
+        open_page(b, server, "Stages", journey=JOURNEY)
+        stage = Store(server.db).load_journey(JOURNEY).stages[0]
+        fill(b, f"stage_{stage.id}_thoughts", TYPED)
+        goal = "Live: A's goal for this stage"
+        Store(server.db).update_stage(stage.id, stage.version, customer_goal=goal)
+        saved = time.monotonic()
+        b.get_by_text("was saved by someone else since this form opened").first.wait_for(
+            timeout=10_000
+        )
+        shown = time.monotonic()
+        print(f"announced in the open form {shown - saved:.2f} s after it was saved")
+        assert shown - saved < 3, f"announced {shown - saved:.1f} s after it was saved"
+        settle(b)
+        assert b.locator(f".st-key-stage_{stage.id}_thoughts textarea").input_value() == TYPED
+        b.get_by_text("Show the latest").first.click()
+        fresh = b.locator(f".st-key-stage_{stage.id}_g1_customer_goal textarea").first
+        fresh.wait_for(timeout=10_000)
+        assert fresh.input_value() == goal
+    finally:
+        context.close()
