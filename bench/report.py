@@ -36,7 +36,7 @@ import re
 import tempfile
 import time
 
-from pypdf import PdfReader
+import pikepdf
 
 from bench.pages import seed
 
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                     assert f"Changed for run {run}".encode() in row["changed html"][2]
                 cache.close()
             if "pages" not in row:
-                row["pages"] = len(PdfReader(io.BytesIO(row["cold pdf"][2])).pages)
+                row["pages"] = len(pikepdf.Pdf.open(io.BytesIO(row["cold pdf"][2])).pages)
             print(
                 f"{n:4d} journeys ({row['pages']:,} PDF pages): "
                 + ", ".join(
