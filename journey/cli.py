@@ -167,7 +167,14 @@ def cmd_list(args: argparse.Namespace, store: Store) -> int:
         }
         print(json.dumps(out, indent=2))
         return 0
-    for ws in store.workspaces():
+    workspaces = store.workspaces()
+    if not workspaces:
+        print(
+            "No workspace yet: `python -m journey seed` adds the sample journeys, "
+            "`python -m journey import FILE.json` a journey of yours.",
+            file=sys.stderr,
+        )
+    for ws in workspaces:
         print(f"workspace {ws.id}: {ws.name}")
         for j in (j for j in journeys if j.workspace_id == ws.id):
             persona = j.persona or "no persona"

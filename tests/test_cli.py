@@ -112,3 +112,9 @@ def test_csv_export_of_a_journey(seeded_db):
     db = seeded_db
     lines = run_cli("export", "--journey", "1", "--csv", "stages", db=db).stdout.splitlines()
     assert len(lines) == 6 and lines[0].startswith("stage,label")
+
+
+def test_list_on_an_empty_database_says_how_to_add_journeys(tmp_path):
+    ran = run_cli("list", db=tmp_path / "empty.db")
+    assert ran.returncode == 0 and ran.stdout == ""
+    assert "No workspace yet" in ran.stderr and "journey seed" in ran.stderr

@@ -174,12 +174,19 @@ class RunTracker:
         page.on("websocket", on_socket)
 
 
+def new_page(browser):
+    """A new browser context at 1280x720 and its page (30 s timeouts, its runs tracked):
+    one more person on the app. Close the context when done."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.runs = RunTracker(page)
+    return context, page
+
+
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.runs = RunTracker(pg)
+    context, pg = new_page(browser)
     dialogs = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.dialogs = dialogs

@@ -6,7 +6,7 @@ import time
 
 from journey.storage import Store
 
-from .conftest import RunTracker, open_page, settle
+from .conftest import new_page, open_page, settle
 from .test_workshop import fill
 
 JOURNEY = 1  # the car sample, seeded on first open
@@ -22,14 +22,6 @@ def when_saved(db, timeout_s: float = 30) -> float:
             return time.monotonic()
         time.sleep(0.01)
     raise AssertionError("the point was never saved")
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.runs = RunTracker(page)
-    return context, page
 
 
 def test_a_point_added_in_one_browser_appears_in_the_other_within_3_s(browser, server):

@@ -9,7 +9,7 @@ import pytest
 
 from journey.storage import Store
 
-from .conftest import RunTracker, open_page, settle, start_server, stop_server, submit
+from .conftest import new_page, open_page, settle, start_server, stop_server, submit
 
 JOURNEY = 1  # the car sample, seeded on first open
 
@@ -21,14 +21,6 @@ def voting_server(tmp_path_factory):
     srv = start_server(folder / "journey.db", folder / "streamlit.log")
     yield srv
     stop_server(srv)
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.runs = RunTracker(page)
-    return context, page
 
 
 def when_counted(db, timeout_s: float = 30) -> float:
