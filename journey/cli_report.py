@@ -22,8 +22,9 @@ import pathlib
 import sys
 import tempfile
 import time
+import warnings
 
-from . import exchange, mermaid, report
+from . import exchange, mermaid, report, report_cache
 from .cli_parts import Parents, Subcommands, command_group, subcommand
 from .model import ValidationError
 from .storage import Store
@@ -123,14 +124,18 @@ def stderr_progress(every: float = 1.0) -> report.Progress:
 
 def cmd_report(args: argparse.Namespace, store: Store) -> int:
     fmt = report.format_for(args.output)
-    data = report.build(
-        store,
-        journey_id=args.journey,
-        workspace_id=args.workspace,
-        fmt=fmt,
-        paper=args.paper,
-        progress=stderr_progress() if args.workspace is not None else None,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", report_cache.CacheWarning)
+        data = report.build(
+            store,
+            journey_id=args.journey,
+            workspace_id=args.workspace,
+            fmt=fmt,
+            paper=args.paper,
+            progress=stderr_progress() if args.workspace is not None else None,
+        )
+    for warning in caught:  # one plain line each, not Python's warning with its source line
+        print(f"warning: {warning.message}", file=sys.stderr)
     path = pathlib.Path(args.output)
     try:
         _write_whole(path, data)

@@ -67,7 +67,7 @@ class ReportCache:
         self._cache = None
         warnings.warn(
             f"report cache {self.folder} cannot be used ({type(error).__name__}: {error}); "
-            "building the report without it",
+            "building the report without it (delete the folder to start a new cache)",
             CacheWarning,
             stacklevel=3,
         )

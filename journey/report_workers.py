@@ -54,7 +54,28 @@ def pool(processes: int) -> ProcessPoolExecutor:
     if START_METHOD == "fork":
         raise ValueError("report workers are never forked from this process")
     context = multiprocessing.get_context(START_METHOD)
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=processes, mp_context=context, initializer=_exit_with_parent
+    )
+
+
+def _exit_with_parent() -> None:
+    """In a worker: end this process as soon as the process that asked for the report
+    ends, however it ends (a ``kill -9`` of the command line left the workers idle
+    forever). A daemon thread waits on the parent's sentinel, which becomes ready when it
+    exits."""
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def result(future: Future, what: str) -> Any:

@@ -132,3 +132,12 @@ def test_a_written_report_has_the_mode_of_any_new_file(seeded_db, tmp_path):
     plain.write_bytes(b"")
     assert run_cli("report", "--journey", "1", "-o", str(out), db=seeded_db).returncode == 0
     assert os.stat(out).st_mode == os.stat(plain).st_mode
+
+
+def test_an_unusable_cache_is_one_plain_warning_line_and_the_report_is_written(seeded_db, tmp_path):
+    (tmp_path / (seeded_db.name + ".cache")).write_text("a file where the cache folder goes")
+    out = tmp_path / "r.html"
+    ran = run_cli("report", "--journey", "1", "-o", str(out), db=seeded_db)
+    assert ran.returncode == 0 and out.exists()
+    assert ran.stderr.startswith("warning: report cache ")
+    assert "delete the folder" in ran.stderr and "self._open()" not in ran.stderr

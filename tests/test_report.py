@@ -183,8 +183,33 @@ def test_every_text_people_typed_is_escaped_in_the_html(store):
 
     assert "script" not in found.tags and "img" not in found.tags
     assert found.references == []
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
-    assert "evil.example" in page  # shown, as text
+    shown = page.replace(report.ZERO_WIDTH_SPACE, "")  # long words' break opportunities
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in shown
+    assert "evil.example" in shown  # shown, as text
+
+
+def test_long_words_wrap_inside_the_page_and_keep_every_letter(store, journey_id):
+    """Tester: a 10,000-letter word in a description ran off the right edge of the PDF, and
+    long scenario names pushed the comparison table's last columns off the page."""
+    word = "D" * 3000
+    url = "https://intranet.example.org/projects/checkout/" + "segment-" * 20 + "end"
+    j = store.load_journey(journey_id)
+    store.update_journey(j.id, j.version, description=word)
+    moment = j.moments[0]
+    store.update_moment(moment.id, moment.version, action=f"See {url}")
+    for name in ("A", "B", "C"):
+        store.save_scenario(journey_id, name + "x" * 60, {"retention": 0.5})
+    data = report.build(store, journey_id=journey_id, fmt="pdf", now=NOW)
+    lines = [
+        line
+        for page in PdfReader(io.BytesIO(data)).pages
+        for line in page.extract_text().split("\n")
+    ]
+    assert max(len(line) for line in lines) < 130  # one line of 10 pt text across A4
+    footers = re.compile(r"Car buyer · page \d+ of \d+")  # the word runs over a page break
+    text = footers.sub("", "".join(lines).replace(report.ZERO_WIDTH_SPACE, ""))
+    assert word in text and url in text and "Cx" + "x" * 59 in text
+    assert report.breakable("short words stay as they are") == "short words stay as they are"
 
 
 def test_the_revision_names_the_version_and_changes_with_the_content(store, journey_id):

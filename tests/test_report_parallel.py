@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import pathlib
 import warnings
 
 import pytest
@@ -72,6 +73,49 @@ def test_a_killed_worker_raises_a_clear_error():
         pytest.raises(report_workers.ReportWorkerError, match="worker process stopped"),
     ):
         report_workers.run_all(pool, os._exit, [(9,)], "laying out the PDF")
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+from journey import report_workers
+with report_workers.pool(2) as pool:
+    print(sorted({f.result() for f in [pool.submit(os.getpid) for _ in range(8)]}), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_workers_end_when_the_process_that_asked_for_the_report_is_killed():
+    """Tester: a ``kill -9`` of ``journey report`` left its worker processes idle forever."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = str(pathlib.Path(__file__).resolve().parent.parent)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_SCRIPT, root], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        workers = json.loads(parent.stdout.readline())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    assert workers
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        status = pathlib.Path(f"/proc/{pid}/stat").read_text().split()[2]
+        return status != "Z"  # a zombie has ended
+
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]
 
 
 def test_a_failing_worker_names_what_failed():
