@@ -67,6 +67,7 @@ from . import (
 )
 from .model import (
     MOMENT_KIND_LABELS,
+    MOMENT_STATUSES,
     STAGES,
     Journey,
     Persona,
@@ -204,6 +205,34 @@ def ranked_moments(
             "status": m.status,
         }
         for i, m in enumerate(found, start=1)
+    ]
+
+
+#: Who the report lists a decision under when its point names no owner.
+NO_OWNER = "No owner yet"
+
+
+def decision_rows(journey: Journey) -> list[dict[str, str]]:
+    """The workshop's decisions: every friction or key point with an agreed action, as
+    who does what. Grouped by owner (alphabetically, points without an owner last), then
+    open before in progress before done, then map order. Each row: ``owner``, ``action``,
+    ``point`` (``Friction point "…"`` or ``Key point "…"``), ``stage`` (label), ``status``."""
+    rows = [
+        (m.owner.strip().casefold() if m.owner.strip() else "\uffff", i, m)
+        for i, m in enumerate(
+            m for s in journey_map.ordered_stages(journey) for m in s.moments if m.action.strip()
+        )
+    ]
+    rows.sort(key=lambda r: (r[0], MOMENT_STATUSES.index(r[2].status), r[1]))
+    return [
+        {
+            "owner": m.owner.strip() or NO_OWNER,
+            "action": m.action,
+            "point": f'{MOMENT_KIND_LABELS[m.kind]} "{m.title}"',
+            "stage": stage_label(m.stage),
+            "status": m.status,
+        }
+        for _, _, m in rows
     ]
 
 
@@ -490,6 +519,7 @@ def journey_context(report: JourneyReport, *, with_charts: bool = True) -> dict[
         ],
         "scenario_tables": tables,
         "scenarios_skipped": skipped,
+        "decisions": decision_rows(journey),
         "comments": comment_rows(journey),
         "emotion_svg": None,
         "timeframe_svg": None,

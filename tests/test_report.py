@@ -212,6 +212,32 @@ def test_long_words_wrap_inside_the_page_and_keep_every_letter(store, journey_id
     assert report.breakable("short words stay as they are") == "short words stay as they are"
 
 
+def test_decisions_list_who_does_what_by_owner_open_first(store, journey_id):
+    decision = store.load_journey(journey_id).stage("decision").id
+    for title, owner, status, action in [
+        ("Slow loan", "Finance", "done", "Pre-approve online"),
+        ("Hidden fees", "Sales", "open", "Show the full price"),
+        ("No test drive", "", "open", "Book drives online"),
+        ("Long forms", "finance", "open", "One-page form"),
+        ("Unanswered", "Sales", "open", ""),  # no action: no decision yet
+    ]:
+        store.add_moment(
+            decision,
+            Moment(kind="friction", title=title, owner=owner, status=status, action=action),
+        )
+    rows = report.decision_rows(store.load_journey(journey_id))
+
+    assert [(r["owner"], r["action"], r["status"]) for r in rows] == [
+        ("finance", "One-page form", "open"),
+        ("Finance", "Pre-approve online", "done"),
+        ("Sales", "Show the full price", "open"),
+        (report.NO_OWNER, "Book drives online", "open"),
+    ]
+    assert rows[0]["point"] == 'Friction point "Long forms"' and rows[0]["stage"] == "Decision"
+    text = pdf_text(report.build(store, journey_id=journey_id, fmt="pdf", now=NOW))
+    assert "Decisions: who does what" in text and "Show the full price" in text
+
+
 def test_the_revision_names_the_version_and_changes_with_the_content(store, journey_id):
     before = report.revision(store.load_journey(journey_id))
     j = store.load_journey(journey_id)
