@@ -51,6 +51,7 @@ from typing import Any
 import altair as alt
 import jinja2
 import pandas as pd
+import regex
 from altair.utils import schemapi
 from markupsafe import Markup
 
@@ -683,9 +684,11 @@ def _comparison(observed: Mapping[str, Any] | None) -> list[dict[str, str]]:
 
 
 #: A word (a run without spaces) longer than this many characters gets break opportunities.
-LONGEST_WORD = 30
-_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
-#: Where a long word may break: after URL punctuation, else every 20 characters.
+LONGEST_WORD = 16
+#: Characters (grapheme clusters: an accented letter, a joined emoji) between two of them.
+BREAK_EVERY = 10
+_LONG_WORD = regex.compile(rf"\S{{{LONGEST_WORD + 1},}}")
+#: Where a long word may break: after URL punctuation, else every :data:`BREAK_EVERY`.
 _BREAK_AFTER = frozenset("/.-_?&=,;:")
 ZERO_WIDTH_SPACE = "\u200b"
 
@@ -694,22 +697,24 @@ def breakable(value: Any) -> Any:
     """Text with invisible break opportunities (U+200B, zero-width space) inside words of
     more than :data:`LONGEST_WORD` characters, so a pasted URL or a 3,000-letter word wraps
     instead of running off the page (or out of its table cell); anything else unchanged.
+    Breaks fall between grapheme clusters (``regex``'s ``\\X``), never inside an accented
+    letter or a joined emoji.
 
     The report's template passes every value it shows through this (Jinja2's ``finalize``),
-    before escaping. CSS cannot do it in the PDF: WeasyPrint's ``overflow-wrap: anywhere``
-    in a table cell took 42 s for one 3,000-letter word (and never ended at 10,000), soft
-    hyphens 5 s; zero-width spaces 0.1 s. The price: such a word copied out of the report
-    holds the invisible characters."""
+    before escaping. CSS alone is too slow in the PDF: WeasyPrint's ``overflow-wrap:
+    anywhere`` in an auto-layout table cell took 42 s for one 3,000-letter word (and never
+    ended at 10,000), soft hyphens 5 s; zero-width spaces 0.1 s. PDF text extraction drops
+    them; a word copied out of the HTML holds them."""
     if not isinstance(value, str) or isinstance(value, Markup) or len(value) <= LONGEST_WORD:
         return value
     return _LONG_WORD.sub(_break_word, value)
 
 
-def _break_word(match: re.Match) -> str:
+def _break_word(match: regex.Match) -> str:
     pieces, current = [], []
-    for char in match[0]:
-        current.append(char)
-        if char in _BREAK_AFTER or len(current) >= 20:
+    for cluster in regex.findall(r"\X", match[0]):
+        current.append(cluster)
+        if cluster in _BREAK_AFTER or len(current) >= BREAK_EVERY:
             pieces.append("".join(current))
             current = []
     pieces.append("".join(current))

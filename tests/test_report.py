@@ -212,6 +212,21 @@ def test_long_words_wrap_inside_the_page_and_keep_every_letter(store, journey_id
     assert report.breakable("short words stay as they are") == "short words stay as they are"
 
 
+@pytest.mark.parametrize("text", ["👨‍👩‍👧‍👦" * 12, "e\u0301" * 40, "مرحبا" * 10, "🇩🇪" * 30])
+def test_long_words_break_between_whole_characters(text):
+    """Tester: breaks every 20 code points split joined emoji into single people and took
+    accents off their letters."""
+    import unicodedata
+
+    broken = report.breakable(text)
+    pieces = broken.split(report.ZERO_WIDTH_SPACE)
+    assert len(pieces) > 1 and "".join(pieces) == text
+    for piece in pieces:
+        assert not unicodedata.combining(piece[0]) and not piece.startswith("\u200d")
+        assert not piece.endswith("\u200d")
+    assert "🇩" not in "".join(p[-1] for p in pieces if len(p) % 2)  # flags stay pairs
+
+
 def test_decisions_list_who_does_what_by_owner_open_first(store, journey_id):
     decision = store.load_journey(journey_id).stage("decision").id
     for title, owner, status, action in [
