@@ -24,7 +24,7 @@ slides = presentation.paged_deck(
     journey_map.ranked_points(journey, "key"),
 )
 
-asked = ui.query_number("slide", what="slide")
+asked = ui.query_number("slide", what="slide", floating=True)
 if asked is not None and not 1 <= asked <= len(slides):
     ui.link_notice(
         f"The link asks for slide {asked}; this deck has slides 1 to {len(slides)}.",

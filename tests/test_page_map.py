@@ -243,6 +243,10 @@ def test_the_slide_in_the_link_opens_that_slide_and_a_bad_one_is_said(app_env):
     assert "Maya Hoffmann" in current_slide(at)
     assert "this deck has slides 1 to 9" in unescaped(at.toast[0].value)
     assert not at.warning  # a box above the slide would push it past 720 px
+    for odd in ("abc", "2.5", "-1"):
+        at = open_page(PRESENT_PAGE, CAR, query={"slide": odd})
+        assert "Maya Hoffmann" in current_slide(at) and not at.warning
+        assert at.toast and "slide" in unescaped(at.toast[0].value)
 
 
 def test_a_stage_slide_shows_its_figures_points_and_actions(app_env):

@@ -198,15 +198,17 @@ def show_error(error: Exception) -> None:
         raise error
 
 
-def query_number(name: str, *, what: str) -> int | None:
+def query_number(name: str, *, what: str, floating: bool = False) -> int | None:
     """The number in the link's ``name`` parameter (see :func:`presentation.link_number`);
-    None when absent. Anything else is dropped from the link with a notice naming ``what``."""
+    None when absent. Anything else is dropped from the link with a notice naming ``what``
+    (``floating``: as in :func:`link_notice`)."""
     if not (values := st.query_params.get_all(name)):
         return None
     if (number := presentation.link_number(values)) is None:
         link_notice(
             f"The link asks for {what} “{presentation.shown_value(values)}”, which is "
-            "not one plain number: it was ignored."
+            "not one plain number: it was ignored.",
+            floating=floating,
         )
         st.query_params.pop(name, None)
     return number
