@@ -158,7 +158,8 @@ def test_comments_appear_in_the_html_report_as_text_never_markup(store, journey_
     store.add_comment("moment", moment.id, "Ana", '<script>alert("x")</script> check')
     page = report.build(store, journey_id=journey_id, fmt="html").decode()
     assert "<h2>Comments</h2>" in page
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; check" in page
+    shown = page.replace(report.ZERO_WIDTH_SPACE, "")  # long words' break opportunities
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; check" in shown
     assert "<script>" not in page
 
 
