@@ -10,8 +10,12 @@ This module imports nothing heavy at the top, so a worker starts fast.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import sys
+import threading
+import types
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -53,10 +57,62 @@ def pool(processes: int) -> ProcessPoolExecutor:
     fork of this process."""
     if START_METHOD == "fork":
         raise ValueError("report workers are never forked from this process")
-    context = multiprocessing.get_context(START_METHOD)
     return ProcessPoolExecutor(
-        max_workers=processes, mp_context=context, initializer=_exit_with_parent
+        max_workers=processes,
+        mp_context=_worker_context(START_METHOD),
+        initializer=_exit_with_parent,
     )
+
+
+_launching = threading.Lock()
+
+
+def _launch_without_main(launch: Callable[[Any], Any], process_obj: Any) -> Any:
+    """``launch(process_obj)`` while ``__main__`` is a blank module.
+
+    A "forkserver" or "spawn" child runs the parent's ``__main__`` script before its work
+    (the "safe importing of main module" rule). Under Streamlit, ``__main__`` is the page
+    being run, so each worker ran that page again, opening the database outside any session
+    (and dying when it was locked). With a blank ``__main__`` the child has nothing to run:
+    its work is in this package's modules."""
+    blank = types.ModuleType("__main__")
+    with _launching:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = blank
+        try:
+            return launch(process_obj)
+        finally:
+            if sys.modules["__main__"] is blank:  # else a Streamlit run replaced it meanwhile
+                sys.modules["__main__"] = main
+
+
+class _SpawnWorker(multiprocessing.context.SpawnProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _launch_without_main(multiprocessing.context.SpawnProcess._Popen, process_obj)
+
+
+_WORKERS: dict[str, type] = {"spawn": _SpawnWorker}
+
+if hasattr(multiprocessing.context, "ForkServerProcess"):  # not on Windows
+
+    class _ForkServerWorker(multiprocessing.context.ForkServerProcess):
+        @staticmethod
+        def _Popen(process_obj):
+            return _launch_without_main(
+                multiprocessing.context.ForkServerProcess._Popen, process_obj
+            )
+
+    _WORKERS["forkserver"] = _ForkServerWorker
+
+
+@functools.cache
+def _worker_context(method: str) -> multiprocessing.context.BaseContext:
+    """The ``method`` ("forkserver" or "spawn") context whose processes do not run the
+    caller's ``__main__`` again (see :func:`_launch_without_main`)."""
+    context = type(multiprocessing.get_context(method))()
+    context.Process = _WORKERS[method]
+    return context
 
 
 def _exit_with_parent() -> None:
@@ -64,7 +120,6 @@ def _exit_with_parent() -> None:
     ends, however it ends (a ``kill -9`` of the command line left the workers idle
     forever). A daemon thread waits on the parent's sentinel, which becomes ready when it
     exits."""
-    import threading
     from multiprocessing.connection import wait
 
     parent = multiprocessing.parent_process()

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import os
 import pathlib
+import sys
 import warnings
 
 import pytest
@@ -61,6 +62,27 @@ def test_charts_drawn_by_worker_processes_give_the_same_html(seeded: Store):
     assert serial.count(b"<svg") == 2 * len(seeded.journeys(ws.id))
 
 
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_a_worker_does_not_run_the_callers_main_script_again(tmp_path, monkeypatch, method):
+    """CI: under Streamlit (and after AppTest) ``__main__`` is a page script; every worker
+    ran that page again, and died when the page found the database locked."""
+    import types
+
+    marker = tmp_path / "page ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    monkeypatch.setattr(report_workers, "START_METHOD", method)
+
+    with report_workers.pool(2) as executor:
+        assert report_workers.run_all(executor, report_workers.cpu_count, [(), ()], "counting")
+
+    assert not marker.exists()
+    assert sys.modules["__main__"] is main
+
+
 def test_the_worker_count_follows_the_work_and_the_cpus():
     assert report_workers.processes_for(3, threshold=40) == 1
     cpus = report_workers.cpu_count()
@@ -90,7 +112,6 @@ def test_workers_end_when_the_process_that_asked_for_the_report_is_killed():
     import json
     import signal
     import subprocess
-    import sys
     import time
 
     root = str(pathlib.Path(__file__).resolve().parent.parent)
@@ -107,9 +128,9 @@ def test_workers_end_when_the_process_that_asked_for_the_report_is_killed():
     def alive(pid: int) -> bool:
         try:
             os.kill(pid, 0)
-        except ProcessLookupError:
+            status = pathlib.Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except (ProcessLookupError, FileNotFoundError):  # gone, maybe between the two
             return False
-        status = pathlib.Path(f"/proc/{pid}/stat").read_text().split()[2]
         return status != "Z"  # a zombie has ended
 
     deadline = time.monotonic() + 30
