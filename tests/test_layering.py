@@ -101,7 +101,7 @@ def test_the_layering_test_would_catch_sql_in_a_page(tmp_path):
 
 
 def test_the_sidebar_navigation_lists_every_page_file():
-    from journey.ui import PAGES
+    from journey.presentation import PAGES
 
     listed = sorted(page.path for page in PAGES)
     files = sorted(

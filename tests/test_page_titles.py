@@ -56,12 +56,12 @@ def test_a_page_shows_the_tables_heading_and_tab_title(app_env):
 
 
 def test_page_setup_names_the_browser_tab_from_the_table(monkeypatch):
-    from journey import ui
+    from journey.ui import setup
 
     seen = []
-    monkeypatch.setattr(ui.st, "set_page_config", lambda **kw: seen.append(kw))
-    monkeypatch.setattr(ui, "sign_in", lambda: None)
-    assert ui.page_setup("/srv/app/pages/10_Dot_voting.py").label == "Dot voting"
+    monkeypatch.setattr(setup.st, "set_page_config", lambda **kw: seen.append(kw))
+    monkeypatch.setattr(setup, "sign_in", lambda: None)
+    assert setup.page_setup("/srv/app/pages/10_Dot_voting.py").label == "Dot voting"
     assert seen == [
         {
             "page_title": "Dot voting · Journey Lab",

@@ -62,7 +62,7 @@ def test_presentation_mode_is_remembered_in_the_session(app_env):
 
 
 def test_the_sidebar_links_every_page_and_each_opens_from_the_app(app_env):
-    from journey.ui import PAGES
+    from journey.presentation import PAGES
 
     at = open_page("app.py")
     links = at.sidebar.get("page_link")

@@ -14,8 +14,9 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from .. import charts, images, presentation
-from . import literal_frame, presenting
+from .display import literal_frame
 from .downloads import chart_downloads
+from .sidebar import presenting
 
 
 def chart(chart, name: str, key: str | None = None) -> None:

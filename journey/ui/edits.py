@@ -17,7 +17,9 @@ import streamlit as st
 from .. import editing, merge
 from ..model import ConflictError, JourneyError, NotFoundError, ValidationError
 from ..storage import Store
-from . import author, literal, notify, show_error, store
+from .display import literal, notify, show_error
+from .setup import store
+from .signin import author
 
 
 @dataclass
